@@ -1,0 +1,120 @@
+# corral - one build: the corral binary, libcorral.a, bench and test programs.
+#
+#   make            build corral and libcorral.a
+#   make demo       install missing packages, build, run a guest in the sandbox
+#   make test       install missing packages, build, run every test
+#   make spec       the official spec suite only
+#   make bench      benchmarks against every peer runtime found on PATH
+#   SANITIZE=1      build everything with AddressSanitizer + UBSan
+#   DISPATCH=switch build the interpreter with the switch fallback
+
+CC      ?= cc
+WASI_CC ?= clang --target=wasm32-wasi
+OPT     ?= -O2
+
+ifeq ($(SANITIZE),1)
+B       := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT     := -O1
+else ifeq ($(DISPATCH),switch)
+B       := build/switch
+else
+B       := build/rel
+endif
+
+ifeq ($(DISPATCH),switch)
+DISPFLAGS := -DVM_DISPATCH_SWITCH
+endif
+
+CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Iinclude $(SANFLAGS) $(DISPFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(SANFLAGS)
+LIBM    := -lm
+
+VM_SRC   := $(wildcard vm/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+SPEC_SRC := $(wildcard spec-tests/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+BENCH_SRC := $(wildcard bench/*.c)
+
+VM_OBJ   := $(VM_SRC:%.c=$(B)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
+SPEC_OBJ := $(SPEC_SRC:%.c=$(B)/%.o)
+
+LIB      := $(B)/libcorral.a
+CORRAL   := $(B)/corral
+SPEC_RUN := $(B)/spec-runner
+TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+BENCH_WASM := $(BENCH_SRC:bench/%.c=build/wasm/bench/%.wasm)
+TEST_WASM  := $(wildcard tests/guest/*.c)
+TEST_WASM  := $(TEST_WASM:tests/guest/%.c=build/wasm/tests/%.wasm)
+
+.PHONY: all deps demo test spec bench clean check-vm-os
+all: $(CORRAL) $(LIB)
+
+# ---- set-up: install whatever Debian packages are missing ---------------
+PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
+            libcurl4-openssl-dev libcmocka-dev duktape-dev
+deps:
+	@missing=""; for p in $(PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# ---- the engine library and the command ---------------------------------
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(VM_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(CORRAL): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LIBM)
+
+$(SPEC_RUN): $(SPEC_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(SPEC_OBJ) $(LIB) -ljansson $(LIBM)
+
+$(B)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) -lcmocka $(LIBM)
+
+# ---- guest programs (wasm32-wasi) -----------------------------------------
+build/wasm/bench/%.wasm: bench/%.c
+	@mkdir -p $(dir $@)
+	$(WASI_CC) -O2 -o $@ $<
+
+build/wasm/tests/%.wasm: tests/guest/%.c
+	@mkdir -p $(dir $@)
+	$(WASI_CC) -O2 -o $@ $<
+
+# ---- what users run -------------------------------------------------------
+demo: deps
+	@$(MAKE) --no-print-directory $(CORRAL) build/wasm/tests/hello.wasm
+	$(CORRAL) run --stats build/wasm/tests/hello.wasm corral
+
+spec: deps
+	@$(MAKE) --no-print-directory $(SPEC_RUN)
+	sh spec-tests/run.sh $(SPEC_RUN)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM)
+	@$(MAKE) --no-print-directory DISPATCH=switch build/switch/spec-runner
+	B=$(B) sh tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory $(CORRAL) $(BENCH_WASM)
+	sh bench/run.sh $(CORRAL)
+
+# vm/ must stay free of the OS: no I/O, no threads, no system headers.
+check-vm-os:
+	@sh tests/check_vm_os.sh
+
+clean:
+	rm -rf build
+
+-include $(VM_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SPEC_OBJ:.o=.d)

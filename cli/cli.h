@@ -1,0 +1,46 @@
+/*
+ * cli.h - what the files of the corral command share.
+ *
+ * cli/ is the only layer that talks to the user: it parses flags, reads
+ * files, prints results and chooses exit statuses.  It sees the engine only
+ * through include/corral.h.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdint.h>
+
+#include "corral.h"
+
+/* Exit statuses of the command (DESIGN.md section 4). */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FAIL = 1,  /* the module could not be read, loaded or linked */
+    CLI_EXIT_USAGE = 2, /* a bad flag or value on the command line */
+    CLI_EXIT_TRAP = 134 /* the guest trapped (also timeout, fuel, stack) */
+};
+
+/* Subcommands: argv[0] is the subcommand's name. */
+int cli_run(int argc, char **argv);
+
+/* ---- option values (opts.c) -------------------------------------------
+ * Each returns 1 on success, 0 on a malformed or out-of-range value.  */
+
+/* A non-negative decimal integer that fits in 64 bits. */
+int cli_parse_u64(const char *s, uint64_t *out);
+/* A byte count: N with an optional K, M or G suffix (powers of 1024,
+ * case-insensitive). */
+int cli_parse_size(const char *s, uint64_t *out);
+/* A positive duration in milliseconds: N (seconds), Ns, Nms or Nm. */
+int cli_parse_duration(const char *s, uint64_t *ms);
+
+/* ---- values of --invoke (values.c) -------------------------------------*/
+
+/* Parse s as a value of type t into v.  Returns 1 on success. */
+int cli_parse_val(const char *s, corral_valtype t, corral_val *v);
+/* Print v on its own line to stdout. */
+void cli_print_val(const corral_val *v);
+/* The text name of a value type ("i32" ...). */
+const char *cli_valtype_name(corral_valtype t);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * main.c - the corral command: pick the subcommand.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: corral COMMAND [ARGS...]\n"
+    "\n"
+    "Commands:\n"
+    "  run     run a WebAssembly module in the sandbox (corral run --help)\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     show this help\n"
+    "  --version      show the version\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(USAGE, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("corral 0.1.0");
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cli_run(argc - 1, argv + 1);
+    fprintf(stderr, "corral: unknown command '%s'\nTry 'corral --help'.\n", cmd);
+    return CLI_EXIT_USAGE;
+}

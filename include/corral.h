@@ -1,0 +1,200 @@
+/*
+ * corral.h - the one public header of the corral WebAssembly sandbox.
+ *
+ * Objects (all opaque):
+ *   corral_engine    configuration shared by modules (fuel on/off, limits)
+ *   corral_module    a decoded, validated and lowered module (immutable)
+ *   corral_store     an execution context: limits, fuel, interrupt flag,
+ *                    value stack; it owns every instance created in it
+ *   corral_linker    a name -> extern table used to satisfy imports
+ *   corral_instance  an instantiated module
+ *   corral_func      a function (wasm or host), owned by its store
+ *   corral_caller    what a host function sees of its caller
+ *
+ * Errors are constant strings (spec wording where the spec has one); NULL
+ * means success.  Compare them by content, print them as they are.
+ *
+ * Threads: one store is used by one thread at a time.  The only call that
+ * may come from another thread is corral_store_interrupt().
+ */
+#ifndef CORRAL_H
+#define CORRAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CORRAL_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define CORRAL_MUST_CHECK
+#endif
+
+typedef struct corral_engine corral_engine;
+typedef struct corral_module corral_module;
+typedef struct corral_store corral_store;
+typedef struct corral_linker corral_linker;
+typedef struct corral_instance corral_instance;
+typedef struct corral_func corral_func;
+typedef struct corral_caller corral_caller;
+
+/* Value types use their binary encodings. */
+typedef enum {
+    CORRAL_I32 = 0x7F,
+    CORRAL_I64 = 0x7E,
+    CORRAL_F32 = 0x7D,
+    CORRAL_F64 = 0x7C,
+    CORRAL_V128 = 0x7B,
+    CORRAL_FUNCREF = 0x70,
+    CORRAL_EXTERNREF = 0x6F
+} corral_valtype;
+
+/* A value.  Floats are carried as their bit patterns (f32 in i32, f64 in
+ * i64) so that NaN payloads survive.  funcref is a corral_func* or NULL;
+ * externref is any host pointer, NULL being ref.null. */
+typedef struct {
+    corral_valtype type;
+    union {
+        int32_t i32;
+        int64_t i64;
+        uint32_t f32_bits;
+        uint64_t f64_bits;
+        void *ref;
+        uint8_t v128[16];
+    } of;
+} corral_val;
+
+/* Export / import kinds, binary encodings. */
+typedef enum {
+    CORRAL_EXTERN_FUNC = 0,
+    CORRAL_EXTERN_TABLE = 1,
+    CORRAL_EXTERN_MEMORY = 2,
+    CORRAL_EXTERN_GLOBAL = 3
+} corral_extern_kind;
+
+/* ---- engine ---------------------------------------------------------- */
+
+typedef struct {
+    int consume_fuel; /* lower modules with fuel accounting (default off) */
+} corral_config;
+
+corral_engine *corral_engine_new(const corral_config *cfg); /* cfg may be NULL */
+void corral_engine_free(corral_engine *e);
+
+/* ---- modules --------------------------------------------------------- */
+
+/* Where a load failed: the section id / function index and byte offset. */
+typedef struct {
+    uint64_t offset;   /* byte offset in the binary */
+    int64_t func;      /* defined-function index, or -1 */
+} corral_diag;
+
+/* Decode, validate and lower.  diag may be NULL. */
+CORRAL_MUST_CHECK const char *corral_module_new(corral_engine *e, const uint8_t *bytes,
+                                                size_t len, corral_module **out,
+                                                corral_diag *diag);
+void corral_module_free(corral_module *m);
+
+uint32_t corral_module_import_count(const corral_module *m);
+void corral_module_import(const corral_module *m, uint32_t i, const char **module,
+                          const char **name, corral_extern_kind *kind);
+uint32_t corral_module_export_count(const corral_module *m);
+void corral_module_export(const corral_module *m, uint32_t i, const char **name,
+                          corral_extern_kind *kind);
+
+/* ---- stores, limits, fuel -------------------------------------------- */
+
+typedef struct {
+    uint64_t max_memory_bytes; /* memory.grow past it returns -1 */
+    uint64_t max_stack_bytes;  /* values + locals + frames; past it: "call stack exhausted" */
+    uint64_t max_table_elems;  /* table.grow past it returns -1 */
+} corral_limits;
+
+/* The defaults (see vm/limits.h for reasons and ceilings). */
+void corral_limits_default(corral_limits *l);
+
+corral_store *corral_store_new(corral_engine *e, const corral_limits *l); /* l may be NULL */
+void corral_store_free(corral_store *s); /* frees every instance in it */
+
+/* Fuel: only with an engine made with consume_fuel.  UINT64_MAX = unlimited. */
+CORRAL_MUST_CHECK const char *corral_store_set_fuel(corral_store *s, uint64_t fuel);
+uint64_t corral_store_fuel_used(const corral_store *s);
+/* Highest linear-memory size (bytes) reached by any instance of the store. */
+uint64_t corral_store_peak_memory(const corral_store *s);
+
+/* Ask the running guest to stop; safe from any thread or a signal handler.
+ * It traps with "interrupt" at the next loop back-edge or call. */
+void corral_store_interrupt(corral_store *s);
+void corral_store_clear_interrupt(corral_store *s);
+
+/* ---- host functions and linking -------------------------------------- */
+
+/* A host function gets its arguments and writes its results as raw 64-bit
+ * slots (i32 in the low half, floats as bits).  It returns NULL, or a trap
+ * message that stops the guest.  To end the program, return
+ * corral_caller_exit(caller, code). */
+typedef const char *(*corral_host_fn)(corral_caller *c, void *env, const uint64_t *args,
+                                      uint64_t *results);
+
+/* The caller's default memory (memory 0), or NULL/0 if it has none.
+ * The pointer is valid until the guest runs again (memory.grow may move it). */
+uint8_t *corral_caller_memory(corral_caller *c, uint64_t *size);
+corral_store *corral_caller_store(corral_caller *c);
+const char *corral_caller_exit(corral_caller *c, int32_t code);
+
+/* The trap string that means "the program exited"; read the code with
+ * corral_store_exit_code(). */
+extern const char corral_exit_trap[];
+int32_t corral_store_exit_code(const corral_store *s);
+
+corral_linker *corral_linker_new(corral_store *s);
+void corral_linker_free(corral_linker *l);
+
+/* sig: params ':' results, one letter per type (i I f F for i32 i64 f32
+ * f64, r for externref, R for funcref), e.g. "ii:i", ":", "iI:". */
+CORRAL_MUST_CHECK const char *corral_linker_define_func(corral_linker *l, const char *module,
+                                                        const char *name, const char *sig,
+                                                        corral_host_fn fn, void *env);
+/* Make every export of inst importable as module.name. */
+CORRAL_MUST_CHECK const char *corral_linker_define_instance(corral_linker *l,
+                                                            const char *module,
+                                                            corral_instance *inst);
+
+/* Resolve imports, allocate, initialise segments, run the start function.
+ * Errors: "unknown import", "incompatible import type", traps from segment
+ * initialisation or the start function, limits.  On error *out is NULL. */
+CORRAL_MUST_CHECK const char *corral_instantiate(corral_linker *l, const corral_module *m,
+                                                 corral_instance **out);
+
+/* ---- instances, exports, calls --------------------------------------- */
+
+corral_func *corral_instance_func(corral_instance *inst, const char *name);
+/* Types of a function: counts, and the types written to params/results
+ * (arrays may be NULL). */
+void corral_func_type(const corral_func *f, uint32_t *nparams, corral_valtype *params,
+                      uint32_t *nresults, corral_valtype *results);
+
+/* Call f.  args must match its params; results receives its results.
+ * Returns NULL or the trap message. */
+CORRAL_MUST_CHECK const char *corral_call(corral_store *s, corral_func *f,
+                                          const corral_val *args, uint32_t nargs,
+                                          corral_val *results, uint32_t nresults);
+
+/* Read an exported global.  Returns 0 if there is no such global export. */
+int corral_instance_global(corral_instance *inst, const char *name, corral_val *out);
+
+/* Exported memory by name, or memory 0 when name is NULL. */
+uint8_t *corral_instance_memory(corral_instance *inst, const char *name, uint64_t *size);
+/* Bounds-checked copies; return "out of bounds memory access" on failure. */
+CORRAL_MUST_CHECK const char *corral_memory_read(corral_instance *inst, uint64_t off, void *buf,
+                                                 size_t len);
+CORRAL_MUST_CHECK const char *corral_memory_write(corral_instance *inst, uint64_t off,
+                                                  const void *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

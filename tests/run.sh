@@ -1,0 +1,167 @@
+#!/bin/sh
+# run.sh - the driver of `make test`.  Run from anywhere; B names the build
+# folder (build/rel by default, build/san for SANITIZE=1):
+#
+#   B=build/rel sh tests/run.sh
+#
+# Suites, in order:
+#   1. tests/check_vm_os.sh             vm/ includes and calls nothing of the OS
+#   2. $B/tests/test_* (cmocka)          unit tests, except test_fuzz_load
+#   3. spec-tests/run.sh $B/spec-runner  the official suite
+#   4. spec-tests/run.sh build/switch/spec-runner   the switch-dispatch build
+#                                        (only when B is build/rel)
+#   5. $B/tests/test_fuzz_load           after the spec suite, whose modules
+#                                        (build/spec) are its corpus
+#   6. tests/e2e_run.sh $B/corral        `corral run` end to end
+#
+# Each suite's line gives its counts of individual tests (cmocka tests, spec
+# assertions, e2e cases); a suite that dies without counts counts as one
+# failure.  Spec failures listed in spec-tests/known_failures.txt are shown
+# but not counted as failed.  The last line is `N passed, N failed`; the
+# exit status is 1 if anything failed.
+#
+# TEST_TIMEOUT (seconds, default 3600) bounds each test program.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+cd "$root" || exit 1
+B=${B:-build/rel}
+B=${B%/}
+limit=""
+if command -v timeout >/dev/null 2>&1; then
+    limit="timeout ${TEST_TIMEOUT:-3600}"
+fi
+logs=$B/test-logs
+mkdir -p "$logs"
+
+total_pass=0
+total_fail=0
+summary=""
+
+# record SUITE PASSED FAILED [NOTE]
+record() {
+    total_pass=$((total_pass + $2))
+    total_fail=$((total_fail + $3))
+    if [ "$3" -eq 0 ]; then status=ok; else status=FAILED; fi
+    line=$(printf '%-28s %-6s %6d passed, %4d failed%s' "$1" "$status" "$2" "$3" "${4:+  ($4)}")
+    summary="$summary$line
+"
+    echo "== $line"
+}
+
+# The number before WORD on the last line of FILE that matches REGEX, or
+# empty: num FILE REGEX SED-EXPRESSION
+num() {
+    grep -E "$2" "$1" | tail -n 1 | sed -n "$3"
+}
+
+# ---- 1. vm/ free of the OS -------------------------------------------------
+echo "== check_vm_os"
+if sh tests/check_vm_os.sh; then
+    record check_vm_os 1 0
+else
+    record check_vm_os 0 1
+fi
+
+# ---- cmocka programs ------------------------------------------------------------
+run_cmocka() {
+    t=$1
+    name=$(basename "$t")
+    log=$logs/$name.log
+    echo "== $name"
+    # shellcheck disable=SC2086 # $limit is empty or two words
+    $limit "$t" >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    p=$(num "$log" '^\[  PASSED  \] [0-9]+ test' 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')
+    f=$(num "$log" '^\[  FAILED  \] [0-9]+ test' 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p')
+    s=$(num "$log" '^\[  SKIPPED \] [0-9]+ test' 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p')
+    p=${p:-0}
+    f=${f:-0}
+    note=""
+    [ -n "$s" ] && [ "$s" -gt 0 ] && note="$s skipped"
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        if [ $rc -eq 124 ]; then
+            note="timed out"
+        elif [ $rc -gt 128 ]; then
+            note="killed by signal $((rc - 128))"
+        else
+            note="exit status $rc"
+        fi
+    fi
+    record "$name" "$p" "$f" "$note"
+}
+
+found_tests=0
+for t in "$B"/tests/test_*; do
+    if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
+    found_tests=1
+    [ "$(basename "$t")" = test_fuzz_load ] && continue
+    run_cmocka "$t"
+done
+if [ $found_tests -eq 0 ]; then
+    echo "== no test programs in $B/tests"
+    record unit-tests 0 1 "no $B/tests/test_* programs; build them first"
+fi
+
+# ---- the spec suite ------------------------------------------------------------------
+run_spec() {
+    suite=$1 runner=$2
+    log=$logs/$suite.log
+    echo "== $suite ($runner)"
+    if [ ! -x "$runner" ]; then
+        record "$suite" 0 1 "$runner not built"
+        return
+    fi
+    sh spec-tests/run.sh "$runner" >"$log" 2>&1
+    rc=$?
+    # Only the tail: the per-file lines are in the log.
+    grep -E '^(FAIL |note: |[0-9]+ known failures|spec: )' "$log"
+    p=$(num "$log" '^spec: [0-9]+ passed' 's/^spec: \([0-9]*\) passed.*/\1/p')
+    known=$(num "$log" '^[0-9]+ known failures' 's/^\([0-9]*\) known.*/\1/p')
+    new=$(num "$log" '^[0-9]+ known failures, [0-9]+ new' 's/.*, \([0-9]*\) new.*/\1/p')
+    p=${p:-0}
+    f=${new:-0}
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        tail -n 5 "$log"
+    fi
+    record "$suite" "$p" "$f" "${known:+$known known failures tolerated; }log $log"
+}
+
+run_spec spec "$B/spec-runner"
+if [ "$B" = build/rel ]; then
+    run_spec spec-switch build/switch/spec-runner
+fi
+
+# ---- the fuzzer, with the spec modules as its corpus -------------------------------------------
+if [ -x "$B/tests/test_fuzz_load" ]; then
+    run_cmocka "$B/tests/test_fuzz_load"
+fi
+
+# ---- end to end ---------------------------------------------------------------------------------
+echo "== e2e ($B/corral)"
+log=$logs/e2e.log
+sh tests/e2e_run.sh "$B/corral" >"$log" 2>&1
+rc=$?
+grep -v '^ok ' "$log"
+p=$(num "$log" '^e2e: [0-9]+ passed' 's/^e2e: \([0-9]*\) passed.*/\1/p')
+f=$(num "$log" '^e2e: [0-9]+ passed, [0-9]+ failed' 's/^e2e: [0-9]* passed, \([0-9]*\) failed.*/\1/p')
+s=$(num "$log" '^e2e: .* skipped' 's/.*failed, \([0-9]*\) skipped.*/\1/p')
+p=${p:-0}
+f=${f:-0}
+if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1
+fi
+note=""
+[ -n "$s" ] && [ "$s" -gt 0 ] && note="$s skipped"
+record e2e "$p" "$f" "$note"
+
+# ---- summary -------------------------------------------------------------------------------------
+echo
+echo "== summary ($B)"
+printf '%s' "$summary"
+echo "$total_pass passed, $total_fail failed"
+[ $total_fail -eq 0 ]

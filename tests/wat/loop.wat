@@ -1,0 +1,3 @@
+;; Spins forever: stopped by --fuel or --timeout.
+(module
+  (func (export "_start") (loop (br 0))))

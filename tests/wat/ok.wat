@@ -1,0 +1,3 @@
+;; A command that does nothing and returns: exit status 0.
+(module
+  (func (export "_start")))

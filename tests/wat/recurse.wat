@@ -1,0 +1,3 @@
+;; Unbounded recursion: "call stack exhausted".
+(module
+  (func $f (export "_start") (call $f)))

@@ -1,0 +1,239 @@
+/*
+ * api.c - the public corral_* API over the engine's passes: engines,
+ * modules, stores and their limits, calls, exports and memory access.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm.h"
+
+/* Trap and error messages: the spec suite's wording. */
+const char vm_trap_unreachable[] = "unreachable";
+const char vm_trap_div_zero[] = "integer divide by zero";
+const char vm_trap_int_overflow[] = "integer overflow";
+const char vm_trap_bad_conversion[] = "invalid conversion to integer";
+const char vm_trap_oob_memory[] = "out of bounds memory access";
+const char vm_trap_oob_table[] = "out of bounds table access";
+const char vm_trap_undefined_elem[] = "undefined element";
+const char vm_trap_uninit_elem[] = "uninitialized element";
+const char vm_trap_indirect_type[] = "indirect call type mismatch";
+const char vm_trap_stack[] = "call stack exhausted";
+const char vm_trap_fuel[] = "all fuel consumed by WebAssembly";
+const char vm_trap_interrupt[] = "interrupt";
+const char vm_err_nomem[] = "out of memory";
+const char corral_exit_trap[] = "exit";
+
+void vm_store_free_objects(corral_store *s);
+
+/* ---- engine and modules ------------------------------------------------------- */
+
+corral_engine *corral_engine_new(const corral_config *cfg) {
+    corral_engine *e = calloc(1, sizeof *e);
+    if (e && cfg) e->fuel = cfg->consume_fuel != 0;
+    return e;
+}
+
+void corral_engine_free(corral_engine *e) { free(e); }
+
+const char *corral_module_new(corral_engine *eng, const uint8_t *bytes, size_t len,
+                              corral_module **out, corral_diag *diag) {
+    *out = 0;
+    if (diag) { diag->offset = 0; diag->func = -1; }
+    if (len > VM_MAX_MODULE_BYTES) return "module too large (see vm/limits.h)";
+    corral_module *m = calloc(1, sizeof *m);
+    if (!m) return vm_err_nomem;
+    m->bytes = malloc(len ? len : 1);
+    if (!m->bytes) { free(m); return vm_err_nomem; }
+    if (len) memcpy(m->bytes, bytes, len);
+    m->len = len;
+    m->fuel = eng && eng->fuel;
+    const char *e = vm_decode(m, diag);
+    if (e) { vm_module_free(m); return e; }
+    *out = m;
+    return 0;
+}
+
+void corral_module_free(corral_module *m) { vm_module_free(m); }
+
+uint32_t corral_module_import_count(const corral_module *m) { return m->nimports; }
+
+void corral_module_import(const corral_module *m, uint32_t i, const char **module,
+                          const char **name, corral_extern_kind *kind) {
+    *module = m->imports[i].module;
+    *name = m->imports[i].name;
+    *kind = (corral_extern_kind)m->imports[i].kind;
+}
+
+uint32_t corral_module_export_count(const corral_module *m) { return m->nexports; }
+
+void corral_module_export(const corral_module *m, uint32_t i, const char **name,
+                          corral_extern_kind *kind) {
+    *name = m->exports[i].name;
+    *kind = (corral_extern_kind)m->exports[i].kind;
+}
+
+/* ---- stores --------------------------------------------------------------------- */
+
+void corral_limits_default(corral_limits *l) {
+    l->max_memory_bytes = VM_DEFAULT_MAX_MEMORY_BYTES;
+    l->max_stack_bytes = VM_DEFAULT_MAX_STACK_BYTES;
+    l->max_table_elems = VM_DEFAULT_MAX_TABLE_ELEMS;
+}
+
+corral_store *corral_store_new(corral_engine *e, const corral_limits *l) {
+    corral_store *s = calloc(1, sizeof *s);
+    if (!s) return 0;
+    s->engine = e;
+    corral_limits_default(&s->limits);
+    if (l) s->limits = *l;
+    /* Clamp to the ceilings of limits.h. */
+    if (s->limits.max_memory_bytes > VM_DEFAULT_MAX_MEMORY_BYTES)
+        s->limits.max_memory_bytes = VM_DEFAULT_MAX_MEMORY_BYTES;
+    if (s->limits.max_stack_bytes > VM_MAX_STACK_BYTES) s->limits.max_stack_bytes = VM_MAX_STACK_BYTES;
+    if (s->limits.max_stack_bytes < VM_MIN_STACK_BYTES) s->limits.max_stack_bytes = VM_MIN_STACK_BYTES;
+    size_t bytes = (size_t)s->limits.max_stack_bytes & ~(size_t)15;
+    s->stack = malloc(bytes);
+    if (!s->stack) { free(s); return 0; }
+    s->stack_top = s->stack;
+    s->frames_end = (vm_frame *)((uint8_t *)s->stack + bytes - bytes % sizeof(vm_frame));
+    s->fsp = s->frames_end;
+    s->fuel = UINT64_MAX;
+    s->fuel_start = UINT64_MAX;
+    atomic_init(&s->interrupt, 0);
+    return s;
+}
+
+void corral_store_free(corral_store *s) {
+    if (!s) return;
+    vm_store_free_objects(s);
+    free(s->stack);
+    free(s);
+}
+
+const char *corral_store_set_fuel(corral_store *s, uint64_t fuel) {
+    if (!s->engine || !s->engine->fuel) return "fuel is not enabled on this engine";
+    s->fuel = fuel;
+    s->fuel_start = fuel;
+    return 0;
+}
+
+uint64_t corral_store_fuel_used(const corral_store *s) { return s->fuel_start - s->fuel; }
+uint64_t corral_store_peak_memory(const corral_store *s) { return s->peak_memory; }
+void corral_store_interrupt(corral_store *s) { atomic_store(&s->interrupt, 1); }
+void corral_store_clear_interrupt(corral_store *s) { atomic_store(&s->interrupt, 0); }
+int32_t corral_store_exit_code(const corral_store *s) { return s->exit_code; }
+
+/* ---- host-function side ------------------------------------------------------------ */
+
+uint8_t *corral_caller_memory(corral_caller *c, uint64_t *size) {
+    vm_memory *m = c->inst ? c->inst->mem : 0;
+    *size = m ? m->size : 0;
+    return m ? m->data : 0;
+}
+
+corral_store *corral_caller_store(corral_caller *c) { return c->store; }
+
+const char *corral_caller_exit(corral_caller *c, int32_t code) {
+    c->store->exit_code = code;
+    return corral_exit_trap;
+}
+
+/* ---- calls ------------------------------------------------------------------------ */
+
+const char *vm_call_start(corral_store *s, corral_func *f) {
+    if ((size_t)((uint8_t *)s->fsp - (uint8_t *)s->stack_top) < sizeof(vm_slot)) return vm_trap_stack;
+    return vm_run(s, f, s->stack_top);
+}
+
+void corral_func_type(const corral_func *f, uint32_t *nparams, corral_valtype *params,
+                      uint32_t *nresults, corral_valtype *results) {
+    const vm_functype *t = f->type;
+    if (nparams) *nparams = t->nparams;
+    if (nresults) *nresults = t->nresults;
+    for (uint32_t i = 0; params && i < t->nparams; i++) params[i] = (corral_valtype)t->types[i];
+    for (uint32_t i = 0; results && i < t->nresults; i++)
+        results[i] = (corral_valtype)t->types[t->nparams + i];
+}
+
+static vm_slot to_slot(const corral_val *v) {
+    switch (v->type) {
+    case CORRAL_I32: case CORRAL_F32: return (uint32_t)v->of.i32;
+    case CORRAL_FUNCREF: case CORRAL_EXTERNREF: return (uintptr_t)v->of.ref;
+    default: return (uint64_t)v->of.i64;
+    }
+}
+
+static corral_val from_slot(uint8_t type, vm_slot s) {
+    corral_val v;
+    memset(&v, 0, sizeof v);
+    v.type = (corral_valtype)type;
+    switch (type) {
+    case VM_I32: case VM_F32: v.of.i32 = (int32_t)(uint32_t)s; break;
+    case VM_FUNCREF: case VM_EXTERNREF: v.of.ref = (void *)(uintptr_t)s; break;
+    default: v.of.i64 = (int64_t)s; break;
+    }
+    return v;
+}
+
+const char *corral_call(corral_store *s, corral_func *f, const corral_val *args, uint32_t nargs,
+                        corral_val *results, uint32_t nresults) {
+    const vm_functype *t = f->type;
+    if (nargs != t->nparams) return "wrong number of arguments";
+    if (nresults < t->nresults) return "too few result slots";
+    for (uint32_t i = 0; i < nargs; i++)
+        if ((uint8_t)args[i].type != t->types[i]) return "argument type mismatch";
+    uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+    vm_slot *base = s->stack_top;
+    if ((size_t)((uint8_t *)s->fsp - (uint8_t *)base) < (size_t)n * sizeof(vm_slot) + sizeof(vm_frame))
+        return vm_trap_stack;
+    for (uint32_t i = 0; i < nargs; i++) base[i] = to_slot(&args[i]);
+    const char *e = vm_run(s, f, base);
+    if (e) return e;
+    for (uint32_t i = 0; i < t->nresults; i++)
+        results[i] = from_slot(t->types[t->nparams + i], base[i]);
+    return 0;
+}
+
+/* ---- exports and memory --------------------------------------------------------------- */
+
+static const vm_export *find_export(corral_instance *inst, const char *name, uint8_t kind) {
+    for (uint32_t i = 0; i < inst->mod->nexports; i++) {
+        const vm_export *x = &inst->mod->exports[i];
+        if (x->kind == kind && !strcmp(x->name, name)) return x;
+    }
+    return 0;
+}
+
+corral_func *corral_instance_func(corral_instance *inst, const char *name) {
+    const vm_export *x = find_export(inst, name, CORRAL_EXTERN_FUNC);
+    return x ? inst->funcs[x->index] : 0;
+}
+
+int corral_instance_global(corral_instance *inst, const char *name, corral_val *out) {
+    const vm_export *x = find_export(inst, name, CORRAL_EXTERN_GLOBAL);
+    if (!x) return 0;
+    const vm_global *g = inst->globals[x->index];
+    *out = from_slot(g->type.type, g->val);
+    return 1;
+}
+
+uint8_t *corral_instance_memory(corral_instance *inst, const char *name, uint64_t *size) {
+    vm_memory *m = inst->mem;
+    if (name && !find_export(inst, name, CORRAL_EXTERN_MEMORY)) m = 0;
+    *size = m ? m->size : 0;
+    return m ? m->data : 0;
+}
+
+const char *corral_memory_read(corral_instance *inst, uint64_t off, void *buf, size_t len) {
+    vm_memory *m = inst->mem;
+    if (!m || off > m->size || len > m->size - off) return vm_trap_oob_memory;
+    if (len) memcpy(buf, m->data + off, len);
+    return 0;
+}
+
+const char *corral_memory_write(corral_instance *inst, uint64_t off, const void *buf, size_t len) {
+    vm_memory *m = inst->mem;
+    if (!m || off > m->size || len > m->size - off) return vm_trap_oob_memory;
+    if (len) memcpy(m->data + off, buf, len);
+    return 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * code.h - the internal code that compile.c produces and interp.c runs.
+ *
+ * A function's code is an array of 32-bit units.  An instruction is an
+ * opcode unit followed by its operands:
+ *
+ *     +--------+--------+--------+--------+
+ *     | opcode |  dst   |   a    |   b    |      e.g. I32_ADD
+ *     +--------+--------+--------+--------+
+ *     | opcode |  dst   |   a    | imm32  |      I32_ADD_IMM
+ *     +--------+--------+--------+--------+--------+
+ *     | opcode |  dst   |   a    | imm lo | imm hi |   I64_ADD_IMM
+ *     +--------+--------+--------+--------+--------+
+ *     | opcode |   a    |   b    |  rel   |      I32_LT_S_BR (br_if fused)
+ *     +--------+--------+--------+--------+
+ *
+ * dst, a, b are frame slots: indices of 64-bit cells from the frame base
+ * fp.  The frame is laid out as
+ *
+ *     fp[0 .. nparams)                 parameters (results on return)
+ *     fp[nparams .. nlocals)           declared locals, zeroed on entry
+ *     fp[nlocals .. nslots)            the operand stack, one slot per height
+ *
+ * Because the operand-stack height is static at every point of a valid
+ * function, every operand has a fixed slot: nothing is pushed or popped at
+ * run time.  A call's arguments sit at the top of the caller's stack, and
+ * the callee's frame starts right there, so arguments are never copied.
+ *
+ * rel is a signed offset in units from the start of the branch instruction.
+ * imm are raw bits (floats included).  Memory instructions carry the static
+ * offset as one unit: LOAD dst addr offset, STORE addr value offset.
+ *
+ * Fuel (only in modules compiled with fuel): FUEL cost end charges a whole
+ * straight-line segment at its start; "end" is the offset (from the FUEL
+ * instruction) where the segment stops.  If the charge fails, the
+ * interpreter runs the segment up to the first observable instruction whose
+ * cumulative cost exceeds what is left (vm_funcdef.meter), and traps there,
+ * so every effect before the exhausting instruction happens, and none after.
+ */
+#ifndef VM_CODE_H
+#define VM_CODE_H
+
+#include <stdint.h>
+
+/* Instructions with no wasm counterpart.  X(NAME, operand units) - a
+ * negative count means variable length. */
+#define VM_INTERNAL_OPS(X)                                                   \
+    X(COPY, 2)          /* dst src */                                        \
+    X(CONST32, 2)       /* dst imm */                                        \
+    X(CONST64, 3)       /* dst lo hi */                                      \
+    X(BR, 1)            /* rel */                                            \
+    X(BR_NZ, 2)         /* cond rel: br_if */                                \
+    X(BR_Z, 2)          /* cond rel: branch when cond == 0 */                \
+    X(BR_TABLE_, -1)    /* idx n rel*(n+1): the last is the default */       \
+    X(RET, 0)           /* results are already in fp[0..) */                 \
+    X(CALL_, 2)         /* func base: args at fp[base..) */                  \
+    X(CALL_INDIRECT_, 4) /* type table base idx */                           \
+    X(SELECT_, 4)       /* dst cond a b */                                   \
+    X(GLOBAL_GET_, 2)   /* dst global */                                     \
+    X(GLOBAL_SET_, 2)   /* src global */                                     \
+    X(MEMORY_SIZE_, 1)  /* dst */                                            \
+    X(MEMORY_GROW_, 2)  /* dst delta */                                      \
+    X(MEMORY_FILL_, 3)  /* d val n */                                        \
+    X(MEMORY_COPY_, 3)  /* d s n */                                          \
+    X(MEMORY_INIT_, 4)  /* seg d s n */                                      \
+    X(DATA_DROP_, 1)    /* seg */                                            \
+    X(TABLE_GET_, 3)    /* dst table idx */                                  \
+    X(TABLE_SET_, 3)    /* table idx val */                                  \
+    X(TABLE_SIZE_, 2)   /* dst table */                                      \
+    X(TABLE_GROW_, 4)   /* dst table init n */                               \
+    X(TABLE_FILL_, 4)   /* table i val n */                                  \
+    X(TABLE_COPY_, 5)   /* dt st d s n */                                    \
+    X(TABLE_INIT_, 5)   /* table seg d s n */                                \
+    X(ELEM_DROP_, 1)    /* seg */                                            \
+    X(REF_IS_NULL_, 2)  /* dst a */                                          \
+    X(REF_FUNC_, 2)     /* dst func */                                       \
+    X(TRAP, 0)          /* unreachable */                                    \
+    X(LOOP_CHECK, 0)    /* loop header: the interrupt flag */                \
+    X(FUEL, 2)          /* cost end */                                       \
+    X(FUEL_LOOP, 2)     /* cost end, and the interrupt flag */
+
+/* The opcode numbering: internal ops, then the families of opcodes.def. */
+enum {
+#define X(N, n) VM_OP_##N,
+    VM_INTERNAL_OPS(X)
+#undef X
+#define OP_UN(c, N, t, I, O, e) VM_OP_##N,
+#define OP_UNT(c, N, t, I, O, f) VM_OP_##N,
+#define OP_BIN(c, N, t, I, O, e) VM_OP_##N, VM_OP_##N##_IMM,
+#define OP_BINC(c, N, t, I, e) VM_OP_##N, VM_OP_##N##_IMM, VM_OP_##N##_BR, VM_OP_##N##_IMM_BR,
+#define OP_BINT(c, N, t, I, f) VM_OP_##N,
+#define OP_LOAD(c, N, t, O, M, conv, al) VM_OP_##N,
+#define OP_STORE(c, N, t, I, M, al) VM_OP_##N,
+#include "opcodes.def"
+    VM_NOPS
+};
+
+#endif

@@ -1,0 +1,1080 @@
+/*
+ * compile.c - validate one function body and lower it into internal code,
+ * in a single pass (spec 3.3 and the validation algorithm of appendix A.3).
+ *
+ * The validator's operand stack doubles as the lowering's map of where each
+ * value lives.  An entry is
+ *   SLOT   in its canonical frame slot (nlocals + stack index),
+ *   LOCAL  still in local x (local.get emits nothing), or
+ *   CONST  a known constant (i32.const emits nothing),
+ * so that `local.get a; local.get b; i32.add; local.set c` becomes one
+ * I32_ADD c a b.  Deferred values are materialised into their canonical
+ * slot before anything could change them or read them from there: at block
+ * boundaries, branches, calls, and a local.set of the aliased local.
+ *
+ * See code.h for the instruction format.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "code.h"
+#include "rd.h"
+#include "vm.h"
+
+enum { E_SLOT, E_LOCAL, E_CONST };
+
+typedef struct {
+    uint8_t type; /* VM_ANY when unknown (unreachable code) */
+    uint8_t kind;
+    uint32_t local;
+    uint64_t val;
+} entry;
+
+typedef struct {
+    uint8_t op;         /* 0x02 block, 0x03 loop, 0x04 if, 0 the function */
+    bool unreachable;   /* the stack is polymorphic (after br, return...) */
+    bool dead;          /* entered from unreachable code: emit nothing */
+    bool has_else;
+    uint32_t height;    /* stack height below the block's params */
+    uint32_t nparams, nresults;
+    const uint8_t *params, *results;
+    uint32_t start;     /* loop: code offset of the header */
+    uint32_t patches;   /* forward branches to the end: list head, or NONE */
+    uint32_t else_rel;  /* if: where the BR_Z to the else/end keeps its rel */
+    uint32_t else_at;   /* ...and its instruction */
+} ctl;
+
+typedef struct {
+    uint32_t rel_at, instr_at, next;
+} patch;
+
+#define NONE 0xFFFFFFFFu
+
+typedef struct {
+    corral_module *m;
+    vm_funcdef *f;
+    const vm_functype *ft;
+    vm_rd r;
+    uint32_t nlocals; /* params + locals */
+    entry *stk;
+    uint32_t nstk, capstk, max_height;
+    ctl *ctls;
+    uint32_t nctl, capctl;
+    uint32_t *code;
+    uint32_t ncode, capcode;
+    patch *patches;
+    uint32_t npatches, cappatches;
+    /* peephole: the top entry was just written by the instruction at
+     * last_at, through its dst operand at last_dst */
+    bool fresh;
+    uint32_t fresh_idx, last_at, last_dst;
+    /* fuel */
+    bool fuel;
+    uint32_t seg_at, seg_cost; /* open segment's FUEL instruction, or NONE */
+    uint32_t *meter;
+    uint32_t nmeter, capmeter;
+    const char *nomem;
+} cc;
+
+static const char e_type[] = "type mismatch";
+static const uint8_t one_type[256] = {
+    [0x7F] = 0x7F, [0x7E] = 0x7E, [0x7D] = 0x7D, [0x7C] = 0x7C,
+    [0x7B] = 0x7B, [0x70] = 0x70, [0x6F] = 0x6F,
+};
+
+/* ---- growing arrays -------------------------------------------------------- */
+
+static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size) {
+    if (need <= *cap) return true;
+    uint32_t n = *cap ? *cap : 16;
+    while (n < need) n *= 2;
+    void *q = realloc(*p, (size_t)n * size);
+    if (!q) return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* ---- emission ---------------------------------------------------------------- */
+
+static bool reachable(const cc *c) {
+    const ctl *b = &c->ctls[c->nctl - 1];
+    return !b->unreachable && !b->dead;
+}
+
+static uint32_t emit(cc *c, uint32_t unit) {
+    if (!grow((void **)&c->code, &c->capcode, c->ncode + 1, sizeof *c->code)) {
+        c->nomem = vm_err_nomem;
+        return 0;
+    }
+    c->code[c->ncode] = unit;
+    return c->ncode++;
+}
+
+static uint32_t op(cc *c, uint32_t opcode) {
+    c->fresh = false;
+    return emit(c, opcode);
+}
+
+static void emit64(cc *c, uint64_t v) {
+    emit(c, (uint32_t)v);
+    emit(c, (uint32_t)(v >> 32));
+}
+
+static uint32_t canon(const cc *c, uint32_t idx) { return c->nlocals + idx; }
+
+/* Record that the instruction at `at` wrote the new top entry via code[dst]. */
+static void produced(cc *c, uint32_t at, uint32_t dst) {
+    c->fresh = true;
+    c->fresh_idx = c->nstk - 1;
+    c->last_at = at;
+    c->last_dst = dst;
+}
+
+/* ---- fuel segments (see code.h) -------------------------------------------------- */
+
+static void charge(cc *c, uint32_t cost) {
+    if (!c->fuel || !cost || !reachable(c)) return;
+    if (c->seg_at == NONE) {
+        c->seg_at = op(c, VM_OP_FUEL);
+        emit(c, 0);
+        emit(c, 0);
+        c->seg_cost = 0;
+    }
+    c->seg_cost += cost;
+}
+
+/* An instruction whose effect (or trap) is visible: remember how much of
+ * the segment's cost is spent once it has run. */
+static void meter(cc *c, uint32_t at) {
+    if (!c->fuel || c->seg_at == NONE) return;
+    if (!grow((void **)&c->meter, &c->capmeter, c->nmeter + 2, sizeof *c->meter)) {
+        c->nomem = vm_err_nomem;
+        return;
+    }
+    c->meter[c->nmeter++] = at;
+    c->meter[c->nmeter++] = c->seg_cost;
+}
+
+static void seg_close(cc *c) {
+    if (c->seg_at == NONE) return;
+    c->code[c->seg_at + 1] = c->seg_cost;
+    c->code[c->seg_at + 2] = c->ncode - c->seg_at;
+    c->seg_at = NONE;
+}
+
+/* ---- the typed operand stack -------------------------------------------------------- */
+
+static const char *push(cc *c, uint8_t type) {
+    if (!grow((void **)&c->stk, &c->capstk, c->nstk + 1, sizeof *c->stk)) return vm_err_nomem;
+    c->stk[c->nstk++] = (entry){type, E_SLOT, 0, 0};
+    if (c->nstk > c->max_height) c->max_height = c->nstk;
+    if (c->nlocals + c->max_height > VM_MAX_FUNC_SLOTS) return "function too large (frame slots)";
+    return 0;
+}
+
+static const char *push_entry(cc *c, entry e) {
+    const char *err = push(c, e.type);
+    if (!err) c->stk[c->nstk - 1] = e;
+    return err;
+}
+
+/* Pop a value of type `want` (VM_ANY: any type); *got is its entry. */
+static const char *pop(cc *c, uint8_t want, entry *got) {
+    ctl *b = &c->ctls[c->nctl - 1];
+    if (c->nstk == b->height) {
+        if (!b->unreachable) return e_type;
+        *got = (entry){want, E_SLOT, 0, 0};
+        return 0;
+    }
+    *got = c->stk[--c->nstk];
+    if (want != VM_ANY && got->type != VM_ANY && got->type != want) return e_type;
+    if (got->type == VM_ANY) got->type = want;
+    return 0;
+}
+
+static bool is_num(uint8_t t) {
+    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_ANY;
+}
+static bool is_ref(uint8_t t) { return t == VM_FUNCREF || t == VM_EXTERNREF || t == VM_ANY; }
+static bool is_wide(uint8_t t) { return t == VM_I64 || t == VM_F64; }
+
+/* ---- where values live ------------------------------------------------------------- */
+
+/* Put stack entry idx into its canonical slot. */
+static void materialize(cc *c, uint32_t idx) {
+    entry *e = &c->stk[idx];
+    if (e->kind == E_SLOT) return;
+    if (reachable(c)) {
+        if (e->kind == E_LOCAL) {
+            op(c, VM_OP_COPY);
+            emit(c, canon(c, idx));
+            emit(c, e->local);
+        } else if (is_wide(e->type)) {
+            op(c, VM_OP_CONST64);
+            emit(c, canon(c, idx));
+            emit64(c, e->val);
+        } else {
+            op(c, VM_OP_CONST32);
+            emit(c, canon(c, idx));
+            emit(c, (uint32_t)e->val);
+        }
+    }
+    e->kind = E_SLOT;
+}
+
+static void materialize_all(cc *c) {
+    for (uint32_t i = 0; i < c->nstk; i++) materialize(c, i);
+}
+
+/* The slot to read an entry that sits (or sat) at stack index idx. */
+static uint32_t read_slot(cc *c, entry *e, uint32_t idx) {
+    if (e->kind == E_LOCAL) return e->local;
+    if (e->kind == E_CONST) {
+        /* popped already: write it into its old slot, which is free */
+        c->stk[idx] = *e;
+        materialize(c, idx);
+        e->kind = E_SLOT;
+    }
+    return canon(c, idx);
+}
+
+/* Copy the value of entry e (at stack index idx) into slot dst. */
+static void move(cc *c, const entry *e, uint32_t idx, uint32_t dst) {
+    if (e->kind == E_CONST) {
+        op(c, is_wide(e->type) ? VM_OP_CONST64 : VM_OP_CONST32);
+        emit(c, dst);
+        if (is_wide(e->type)) emit64(c, e->val); else emit(c, (uint32_t)e->val);
+        return;
+    }
+    uint32_t src = e->kind == E_LOCAL ? e->local : canon(c, idx);
+    if (src == dst) return;
+    op(c, VM_OP_COPY);
+    emit(c, dst);
+    emit(c, src);
+}
+
+/* Would moving the top n entries to slots base.. emit anything? */
+static bool moves_needed(const cc *c, uint32_t n, uint32_t base) {
+    for (uint32_t k = 0; k < n; k++) {
+        const entry *e = &c->stk[c->nstk - n + k];
+        if (e->kind != E_SLOT || canon(c, c->nstk - n + k) != base + k) return true;
+    }
+    return false;
+}
+
+/* Move the top n entries to slots base, base+1, ...  Sources are at or
+ * above their destinations, so ascending order never overwrites a source
+ * still to be read; locals that the destinations cover are first saved in
+ * their canonical slots (only a return writes over locals). */
+static void move_top(cc *c, uint32_t n, uint32_t base) {
+    uint32_t lo = c->nstk - n;
+    for (uint32_t k = 0; k < n; k++) {
+        entry e = c->stk[lo + k];
+        if (e.kind == E_LOCAL && e.local >= base && e.local < base + n) {
+            op(c, VM_OP_COPY);
+            emit(c, canon(c, lo + k));
+            emit(c, e.local);
+        }
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        entry e = c->stk[lo + k];
+        if (e.kind == E_LOCAL && e.local >= base && e.local < base + n) e.kind = E_SLOT;
+        move(c, &e, lo + k, base + k);
+    }
+}
+
+/* Before local x changes, entries that alias it take their own copy. */
+static bool save_aliases(cc *c, uint32_t x) {
+    bool any = false;
+    for (uint32_t i = 0; i < c->nstk; i++)
+        if (c->stk[i].kind == E_LOCAL && c->stk[i].local == x) {
+            materialize(c, i);
+            any = true;
+        }
+    return any;
+}
+
+/* ---- control frames and branches -------------------------------------------------------- */
+
+static const char *push_ctl(cc *c, uint8_t opcode, uint32_t np, const uint8_t *p, uint32_t nr,
+                            const uint8_t *r) {
+    if (c->nctl >= VM_MAX_NESTING) return "nesting too deep";
+    if (!grow((void **)&c->ctls, &c->capctl, c->nctl + 1, sizeof *c->ctls)) return vm_err_nomem;
+    bool dead = c->nctl ? !reachable(c) : false;
+    c->ctls[c->nctl++] = (ctl){opcode, false, dead, false, c->nstk - np, np, nr, p, r,
+                               c->ncode, NONE, NONE, NONE};
+    return 0;
+}
+
+static void set_unreachable(cc *c) {
+    ctl *b = &c->ctls[c->nctl - 1];
+    c->nstk = b->height;
+    b->unreachable = true;
+    c->fresh = false;
+}
+
+static void add_patch(cc *c, ctl *b, uint32_t rel_at, uint32_t instr_at) {
+    if (!grow((void **)&c->patches, &c->cappatches, c->npatches + 1, sizeof *c->patches)) {
+        c->nomem = vm_err_nomem;
+        return;
+    }
+    c->patches[c->npatches] = (patch){rel_at, instr_at, b->patches};
+    b->patches = c->npatches++;
+}
+
+/* A label position: straight-line code ends here (peephole and fuel). */
+static void label(cc *c) {
+    seg_close(c);
+    c->fresh = false;
+}
+
+static uint32_t label_arity(const ctl *b) { return b->op == 0x03 ? b->nparams : b->nresults; }
+static const uint8_t *label_types(const ctl *b) { return b->op == 0x03 ? b->params : b->results; }
+
+/* Make the rel operand at rel_at (of the instruction at instr_at) reach
+ * label b: now for a loop, when the block ends otherwise. */
+static void target(cc *c, ctl *b, uint32_t rel_at, uint32_t instr_at) {
+    if (b->op == 0x03) c->code[rel_at] = b->start - instr_at;
+    else add_patch(c, b, rel_at, instr_at);
+}
+
+/* Results into fp[0..n) and return. */
+static void emit_return(cc *c) {
+    move_top(c, c->ft->nresults, 0);
+    meter(c, op(c, VM_OP_RET));
+}
+
+/* Unconditional branch to depth d, values on top of the stack. */
+static void emit_br(cc *c, uint32_t d) {
+    ctl *b = &c->ctls[c->nctl - 1 - d];
+    if (b->op == 0) { emit_return(c); return; }
+    move_top(c, label_arity(b), canon(c, b->height));
+    uint32_t at = op(c, VM_OP_BR);
+    meter(c, at);
+    target(c, b, emit(c, 0), at);
+}
+
+/* ---- reading immediates ----------------------------------------------------------------- */
+
+static const char *rd_blocktype(cc *c, uint32_t *np, const uint8_t **p, uint32_t *nr,
+                                const uint8_t **r) {
+    int64_t bt;
+    const char *e = vm_rd_s33(&c->r, &bt);
+    if (e) return e;
+    *np = 0;
+    *p = 0;
+    if (bt == -64) { *nr = 0; *r = 0; return 0; }
+    if (bt < 0) {
+        uint8_t t = (uint8_t)(bt & 0x7F);
+        if (bt < -64 || !one_type[t] || t == VM_V128) return "malformed value type";
+        *nr = 1;
+        *r = &one_type[t];
+        return 0;
+    }
+    if ((uint64_t)bt >= c->m->ntypes) return "unknown type";
+    const vm_functype *ft = &c->m->types[bt];
+    *np = ft->nparams; *p = ft->types;
+    *nr = ft->nresults; *r = ft->types + ft->nparams;
+    return 0;
+}
+
+static const char *rd_memarg(cc *c, uint32_t natural, uint32_t *offset) {
+    uint32_t align;
+    const char *e = vm_rd_u32(&c->r, &align);
+    if (e || (e = vm_rd_u32(&c->r, offset))) return e;
+    if (c->m->nmems == 0) return "unknown memory 0";
+    if (align > natural) return "alignment must not be larger than natural";
+    return 0;
+}
+
+static const char *rd_zero(cc *c) {
+    uint8_t b;
+    const char *e = vm_rd_byte(&c->r, &b);
+    if (e) return e;
+    return b ? "zero byte expected" : 0;
+}
+
+/* ---- the generated families ------------------------------------------------------------ */
+
+#define T_I32 VM_I32
+#define T_I64 VM_I64
+#define T_F32 VM_F32
+#define T_F64 VM_F64
+
+/* The _BR form of a comparison, or 0. */
+static uint32_t br_form(uint32_t opcode) {
+    switch (opcode) {
+#define OP_BINC(code, N, t, I, e) \
+    case VM_OP_##N: return VM_OP_##N##_BR; case VM_OP_##N##_IMM: return VM_OP_##N##_IMM_BR;
+#include "opcodes.def"
+    default: return 0;
+    }
+}
+
+static bool commutes(uint32_t code) {
+    switch (code) {
+    case 0x46: case 0x47: case 0x6A: case 0x6C: case 0x71: case 0x72: case 0x73:
+    case 0x51: case 0x52: case 0x7C: case 0x7E: case 0x83: case 0x84: case 0x85:
+        return true;
+    default: return false;
+    }
+}
+
+static const char *lower_unop(cc *c, uint32_t opcode, uint8_t in, uint8_t out) {
+    entry a;
+    const char *e = pop(c, in, &a);
+    if (e) return e;
+    if (!reachable(c)) return push(c, out);
+    uint32_t sa = read_slot(c, &a, c->nstk);
+    if ((e = push(c, out))) return e;
+    uint32_t at = op(c, opcode);
+    uint32_t dst = emit(c, canon(c, c->nstk - 1));
+    emit(c, sa);
+    produced(c, at, dst);
+    return 0;
+}
+
+static const char *lower_binop(cc *c, uint32_t code, uint32_t opcode, uint32_t imm_op,
+                               uint8_t in, uint8_t out, bool observable) {
+    entry a, b;
+    const char *e = pop(c, in, &b);
+    if (e || (e = pop(c, in, &a))) return e;
+    if (!reachable(c)) return push(c, out);
+    if (a.kind == E_CONST && b.kind != E_CONST && imm_op && commutes(code)) {
+        entry t = a; a = b; b = t;
+    }
+    uint32_t ia = c->nstk, ib = c->nstk + 1;
+    uint32_t sa = read_slot(c, &a, ia);
+    uint32_t sb = 0;
+    bool imm = imm_op && b.kind == E_CONST;
+    if (!imm) sb = read_slot(c, &b, ib);
+    if ((e = push(c, out))) return e;
+    uint32_t at = op(c, imm ? imm_op : opcode);
+    uint32_t dst = emit(c, canon(c, c->nstk - 1));
+    emit(c, sa);
+    if (!imm) emit(c, sb);
+    else if (is_wide(in)) emit64(c, b.val);
+    else emit(c, (uint32_t)b.val);
+    produced(c, at, dst);
+    if (observable) meter(c, at);
+    return 0;
+}
+
+static const char *lower_load(cc *c, uint32_t opcode, uint8_t out, uint32_t natural) {
+    uint32_t offset;
+    entry a;
+    const char *e = rd_memarg(c, natural, &offset);
+    if (e || (e = pop(c, VM_I32, &a))) return e;
+    if (!reachable(c)) return push(c, out);
+    uint32_t sa = read_slot(c, &a, c->nstk);
+    if ((e = push(c, out))) return e;
+    uint32_t at = op(c, opcode);
+    uint32_t dst = emit(c, canon(c, c->nstk - 1));
+    emit(c, sa);
+    emit(c, offset);
+    produced(c, at, dst);
+    meter(c, at);
+    return 0;
+}
+
+static const char *lower_store(cc *c, uint32_t opcode, uint8_t in, uint32_t natural) {
+    uint32_t offset;
+    entry a, v;
+    const char *e = rd_memarg(c, natural, &offset);
+    if (e || (e = pop(c, in, &v)) || (e = pop(c, VM_I32, &a))) return e;
+    if (!reachable(c)) return 0;
+    uint32_t sa = read_slot(c, &a, c->nstk);
+    uint32_t sv = read_slot(c, &v, c->nstk + 1);
+    uint32_t at = op(c, opcode);
+    emit(c, sa);
+    emit(c, sv);
+    emit(c, offset);
+    meter(c, at);
+    return 0;
+}
+
+/* Emit `opcode dst? operands...` for an instruction of fixed signature:
+ * pops the n inputs (types in[]), pushes the result (out, or 0 for none),
+ * and appends imm0/imm1 immediates.  Used by the table, memory and
+ * reference instructions. */
+static const char *lower_fixed(cc *c, uint32_t opcode, uint32_t n, const uint8_t *in,
+                               uint8_t out, int nimm, uint32_t imm0, uint32_t imm1,
+                               bool imm_first) {
+    entry v[5];
+    uint32_t s[5];
+    const char *e;
+    for (uint32_t k = n; k-- > 0;)
+        if ((e = pop(c, in[k], &v[k]))) return e;
+    if (!reachable(c)) return out ? push(c, out) : 0;
+    for (uint32_t k = 0; k < n; k++) s[k] = read_slot(c, &v[k], c->nstk + k);
+    if (out && (e = push(c, out))) return e;
+    uint32_t at = op(c, opcode), dst = 0;
+    if (out) dst = emit(c, canon(c, c->nstk - 1));
+    if (imm_first) {
+        if (nimm > 0) emit(c, imm0);
+        if (nimm > 1) emit(c, imm1);
+    }
+    for (uint32_t k = 0; k < n; k++) emit(c, s[k]);
+    if (!imm_first) {
+        if (nimm > 0) emit(c, imm0);
+        if (nimm > 1) emit(c, imm1);
+    }
+    if (out) produced(c, at, dst);
+    meter(c, at);
+    return 0;
+}
+
+/* ---- calls ---------------------------------------------------------------------------- */
+
+static const char *lower_call(cc *c, const vm_functype *t, uint32_t opcode, uint32_t imm0,
+                              uint32_t imm1, bool indirect) {
+    const char *e;
+    entry idx = {0};
+    if (indirect && (e = pop(c, VM_I32, &idx))) return e;
+    uint32_t idx_at = c->nstk;
+    /* Check the argument types, then put the arguments in their slots. */
+    for (uint32_t k = t->nparams; k-- > 0;) {
+        entry a;
+        if ((e = pop(c, t->types[k], &a))) return e;
+    }
+    uint32_t base = c->nstk;
+    if (reachable(c)) {
+        c->nstk += t->nparams;
+        for (uint32_t k = 0; k < t->nparams; k++) materialize(c, base + k);
+        uint32_t sidx = indirect ? read_slot(c, &idx, idx_at) : 0;
+        c->nstk = base;
+        uint32_t at = op(c, opcode);
+        emit(c, imm0);
+        if (indirect) emit(c, imm1);
+        emit(c, canon(c, base));
+        if (indirect) emit(c, sidx);
+        meter(c, at);
+        seg_close(c); /* the callee may never come back (exit) */
+    }
+    for (uint32_t k = 0; k < t->nresults; k++)
+        if ((e = push(c, t->types[t->nparams + k]))) return e;
+    return 0;
+}
+
+/* ---- br_table ---------------------------------------------------------------------------- */
+
+static const char *lower_br_table(cc *c) {
+    uint32_t n, def;
+    const char *e = vm_rd_u32(&c->r, &n);
+    if (e) return e;
+    if (n > VM_MAX_BR_TABLE) return "br_table too large";
+    if ((uint64_t)n > (uint64_t)(c->r.end - c->r.p)) return c->r.eof;
+    uint32_t *labels = malloc(((size_t)n + 1) * sizeof *labels);
+    if (!labels) return vm_err_nomem;
+    for (uint32_t k = 0; k <= n && !e; k++) {
+        e = vm_rd_u32(&c->r, &labels[k]);
+        if (!e && labels[k] >= c->nctl) e = "unknown label";
+    }
+    entry idx;
+    if (!e) e = pop(c, VM_I32, &idx);
+    def = labels[n];
+    /* Typing (appendix A.3): every label has the default's arity, and the
+     * stack top must match each label's types. */
+    uint32_t arity = e ? 0 : label_arity(&c->ctls[c->nctl - 1 - def]);
+    for (uint32_t k = 0; k <= n && !e; k++) {
+        const ctl *b = &c->ctls[c->nctl - 1 - labels[k]];
+        if (label_arity(b) != arity) { e = e_type; break; }
+        const uint8_t *ty = label_types(b);
+        entry saved[VM_MAX_PARAMS];
+        for (uint32_t j = arity; j-- > 0 && !e;) e = pop(c, ty[j], &saved[j]);
+        for (uint32_t j = 0; j < arity && !e; j++) e = push_entry(c, saved[j]);
+    }
+    if (!e && reachable(c)) {
+        uint32_t sidx = read_slot(c, &idx, c->nstk);
+        uint32_t at = op(c, VM_OP_BR_TABLE_);
+        emit(c, sidx);
+        emit(c, n);
+        uint32_t rels = c->ncode;
+        for (uint32_t k = 0; k <= n; k++) emit(c, 0);
+        meter(c, at);
+        seg_close(c);
+        for (uint32_t k = 0; k <= n && !c->nomem; k++) {
+            ctl *b = &c->ctls[c->nctl - 1 - labels[k]];
+            if (b->op != 0 && !moves_needed(c, arity, canon(c, b->height))) {
+                target(c, b, rels + k, at);
+            } else { /* a stub that moves the values, then branches */
+                c->code[rels + k] = c->ncode - at;
+                emit_br(c, labels[k]);
+            }
+        }
+    }
+    free(labels);
+    if (e) return e;
+    set_unreachable(c);
+    return 0;
+}
+
+/* ---- block structure ---------------------------------------------------------------------- */
+
+static const char *lower_block(cc *c, uint8_t opcode) {
+    uint32_t np, nr;
+    const uint8_t *p, *r;
+    const char *e = rd_blocktype(c, &np, &p, &nr, &r);
+    if (e) return e;
+    entry cond = {0};
+    if (opcode == 0x04 && (e = pop(c, VM_I32, &cond))) return e;
+    /* The params must be on the stack with their types. */
+    entry saved[VM_MAX_PARAMS];
+    for (uint32_t k = np; k-- > 0;)
+        if ((e = pop(c, p[k], &saved[k]))) return e;
+    for (uint32_t k = 0; k < np; k++)
+        if ((e = push_entry(c, saved[k]))) return e;
+    if (reachable(c)) materialize_all(c);
+    uint32_t cond_slot = 0;
+    if (opcode == 0x04 && reachable(c)) cond_slot = read_slot(c, &cond, c->nstk);
+    if (opcode == 0x03) label(c);
+    if ((e = push_ctl(c, opcode, np, p, nr, r))) return e;
+    ctl *b = &c->ctls[c->nctl - 1];
+    if (opcode == 0x03 && reachable(c)) {
+        b->start = c->ncode;
+        if (c->fuel) {
+            c->seg_at = op(c, VM_OP_FUEL_LOOP);
+            emit(c, 0);
+            emit(c, 0);
+            c->seg_cost = 0;
+        } else {
+            op(c, VM_OP_LOOP_CHECK);
+        }
+    }
+    if (opcode == 0x04 && reachable(c)) {
+        b->else_at = op(c, VM_OP_BR_Z);
+        emit(c, cond_slot);
+        b->else_rel = emit(c, 0);
+        meter(c, b->else_at);
+        seg_close(c);
+    }
+    return 0;
+}
+
+/* Check that the stack holds exactly the frame's results, and move them to
+ * the block's canonical slots. */
+static const char *close_arm(cc *c, ctl *b) {
+    entry saved[VM_MAX_PARAMS];
+    const char *e;
+    for (uint32_t k = b->nresults; k-- > 0;)
+        if ((e = pop(c, b->results[k], &saved[k]))) return e;
+    if (c->nstk != b->height) return e_type;
+    for (uint32_t k = 0; k < b->nresults; k++)
+        if ((e = push_entry(c, saved[k]))) return e;
+    if (!b->unreachable && !b->dead && b->op != 0) move_top(c, b->nresults, canon(c, b->height));
+    return 0;
+}
+
+static void patch_here(cc *c, uint32_t rel_at, uint32_t instr_at) {
+    c->code[rel_at] = c->ncode - instr_at;
+}
+
+static const char *lower_else(cc *c) {
+    ctl *b = &c->ctls[c->nctl - 1];
+    if (b->op != 0x04 || b->has_else) return "else without if";
+    const char *e = close_arm(c, b);
+    if (e) return e;
+    if (!b->unreachable && !b->dead) {
+        uint32_t at = op(c, VM_OP_BR);
+        add_patch(c, b, emit(c, 0), at);
+    }
+    label(c);
+    if (b->else_at != NONE) patch_here(c, b->else_rel, b->else_at);
+    b->else_at = NONE;
+    b->has_else = true;
+    /* The else arm starts from the block's params, in their slots. */
+    c->nstk = b->height;
+    b->unreachable = false;
+    for (uint32_t k = 0; k < b->nparams; k++)
+        if ((e = push(c, b->params[k]))) return e;
+    return 0;
+}
+
+static const char *lower_end(cc *c) {
+    ctl *b = &c->ctls[c->nctl - 1];
+    const char *e;
+    if (b->op == 0x04 && !b->has_else) {
+        /* An if without else must leave its params as its results. */
+        if (b->nparams != b->nresults || memcmp(b->params, b->results, b->nparams))
+            return e_type;
+    }
+    if ((e = close_arm(c, b))) return e;
+    if (b->op == 0) {
+        if (reachable(c)) emit_return(c);
+        seg_close(c);
+        c->nctl--;
+        return 0;
+    }
+    label(c);
+    if (b->else_at != NONE) patch_here(c, b->else_rel, b->else_at);
+    for (uint32_t p = b->patches; p != NONE; p = c->patches[p].next)
+        patch_here(c, c->patches[p].rel_at, c->patches[p].instr_at);
+    /* The results now live in the block's slots. */
+    uint32_t h = b->height, nr = b->nresults;
+    const uint8_t *r = b->results;
+    c->nctl--;
+    c->nstk = h;
+    for (uint32_t k = 0; k < nr; k++)
+        if ((e = push(c, r[k]))) return e;
+    return 0;
+}
+
+/* ---- variables ---------------------------------------------------------------------------- */
+
+static const char *lower_local_set(cc *c, uint32_t x, bool tee) {
+    entry v;
+    const char *e;
+    if (x >= c->nlocals) return "unknown local";
+    uint8_t t = c->f->local_types[x];
+    if ((e = pop(c, t, &v))) return e;
+    if (reachable(c)) {
+        bool aliased = save_aliases(c, x);
+        bool was_fresh = c->fresh && c->fresh_idx == c->nstk && v.kind == E_SLOT;
+        if (was_fresh && !aliased) {
+            c->code[c->last_dst] = x; /* the producer writes the local itself */
+        } else if (v.kind == E_CONST) {
+            op(c, is_wide(t) ? VM_OP_CONST64 : VM_OP_CONST32);
+            emit(c, x);
+            if (is_wide(t)) emit64(c, v.val); else emit(c, (uint32_t)v.val);
+        } else {
+            uint32_t src = v.kind == E_LOCAL ? v.local : canon(c, c->nstk);
+            if (src != x) { op(c, VM_OP_COPY); emit(c, x); emit(c, src); }
+        }
+        c->fresh = false;
+    }
+    if (tee) return push_entry(c, (entry){t, E_LOCAL, x, 0});
+    return 0;
+}
+
+/* ---- the instruction loop ------------------------------------------------------------------ */
+
+static uint32_t cost_of(uint32_t code) {
+    switch (code) {
+#define OP_CTL(cd, N, t, imm, cost) case cd: return cost;
+#include "opcodes.def"
+    default: return 1;
+    }
+}
+
+static const char *lower_misc(cc *c, uint32_t code);
+
+static const char *lower_one(cc *c, uint32_t code) {
+    switch (code) {
+#define OP_UN(cd, N, t, I, O, e) case cd: return lower_unop(c, VM_OP_##N, T_##I, T_##O);
+#define OP_UNT(cd, N, t, I, O, f) case cd: { \
+        const char *e_ = lower_unop(c, VM_OP_##N, T_##I, T_##O); \
+        if (!e_ && reachable(c)) meter(c, c->last_at); \
+        return e_; }
+#define OP_BIN(cd, N, t, I, O, e) \
+    case cd: return lower_binop(c, cd, VM_OP_##N, VM_OP_##N##_IMM, T_##I, T_##O, false);
+#define OP_BINC(cd, N, t, I, e) \
+    case cd: return lower_binop(c, cd, VM_OP_##N, VM_OP_##N##_IMM, T_##I, VM_I32, false);
+#define OP_BINT(cd, N, t, I, f) case cd: return lower_binop(c, cd, VM_OP_##N, 0, T_##I, T_##I, true);
+#define OP_LOAD(cd, N, t, O, M, conv, al) case cd: return lower_load(c, VM_OP_##N, T_##O, al);
+#define OP_STORE(cd, N, t, I, M, al) case cd: return lower_store(c, VM_OP_##N, T_##I, al);
+#include "opcodes.def"
+    default: return lower_misc(c, code);
+    }
+}
+
+static const char *lower_br_if(cc *c, uint32_t d) {
+    entry cond;
+    const char *e;
+    if (d >= c->nctl) return "unknown label";
+    bool fused_ok = c->fresh && c->fresh_idx == c->nstk - 1;
+    if ((e = pop(c, VM_I32, &cond))) return e;
+    ctl *b = &c->ctls[c->nctl - 1 - d];
+    uint32_t n = label_arity(b);
+    const uint8_t *ty = label_types(b);
+    entry saved[VM_MAX_PARAMS];
+    for (uint32_t k = n; k-- > 0;)
+        if ((e = pop(c, ty[k], &saved[k]))) return e;
+    for (uint32_t k = 0; k < n; k++)
+        if ((e = push_entry(c, saved[k]))) return e;
+    if (!reachable(c)) return 0;
+    if (b->op != 0 && !moves_needed(c, n, canon(c, b->height))) {
+        uint32_t at, f;
+        if (fused_ok && cond.kind == E_SLOT && (f = br_form(c->code[c->last_at]))) {
+            /* cmp dst a b  ->  cmp_BR a b rel: same length, shifted */
+            at = c->last_at;
+            c->code[at] = f;
+            memmove(&c->code[at + 1], &c->code[at + 2], (c->ncode - at - 2) * sizeof(uint32_t));
+            c->ncode--;
+        } else if (fused_ok && cond.kind == E_SLOT && c->code[c->last_at] == VM_OP_I32_EQZ) {
+            at = c->last_at;
+            c->code[at] = VM_OP_BR_Z;
+            c->code[at + 1] = c->code[at + 2];
+            c->ncode--;
+        } else {
+            uint32_t s = read_slot(c, &cond, c->nstk);
+            at = op(c, VM_OP_BR_NZ);
+            emit(c, s);
+        }
+        c->fresh = false;
+        target(c, b, emit(c, 0), at);
+        meter(c, at);
+    } else {
+        uint32_t s = read_slot(c, &cond, c->nstk);
+        uint32_t at = op(c, VM_OP_BR_Z);
+        emit(c, s);
+        uint32_t rel = emit(c, 0);
+        meter(c, at);
+        uint32_t saved_seg = c->seg_at;
+        c->seg_at = NONE; /* the copies and jump belong to no segment */
+        emit_br(c, d);
+        c->seg_at = saved_seg;
+        patch_here(c, rel, at);
+    }
+    label(c);
+    return 0;
+}
+
+static const char *lower_misc(cc *c, uint32_t code) {
+    const char *e;
+    uint32_t x, y;
+    entry v;
+    const corral_module *m = c->m;
+    switch (code) {
+    case 0x00: /* unreachable */
+        if (reachable(c)) meter(c, op(c, VM_OP_TRAP));
+        set_unreachable(c);
+        return 0;
+    case 0x01: return 0;
+    case 0x02: case 0x03: case 0x04: return lower_block(c, (uint8_t)code);
+    case 0x05: return lower_else(c);
+    case 0x0B: return lower_end(c);
+    case 0x0C:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= c->nctl) return "unknown label";
+        {
+            ctl *b = &c->ctls[c->nctl - 1 - x];
+            uint32_t n = label_arity(b);
+            const uint8_t *ty = label_types(b);
+            entry saved[VM_MAX_PARAMS];
+            for (uint32_t k = n; k-- > 0;)
+                if ((e = pop(c, ty[k], &saved[k]))) return e;
+            for (uint32_t k = 0; k < n; k++)
+                if ((e = push_entry(c, saved[k]))) return e;
+        }
+        if (reachable(c)) emit_br(c, x);
+        seg_close(c);
+        set_unreachable(c);
+        return 0;
+    case 0x0D:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        return lower_br_if(c, x);
+    case 0x0E: return lower_br_table(c);
+    case 0x0F: {
+        const vm_functype *ft = c->ft;
+        entry saved[VM_MAX_PARAMS];
+        for (uint32_t k = ft->nresults; k-- > 0;)
+            if ((e = pop(c, ft->types[ft->nparams + k], &saved[k]))) return e;
+        for (uint32_t k = 0; k < ft->nresults; k++)
+            if ((e = push_entry(c, saved[k]))) return e;
+        if (reachable(c)) emit_return(c);
+        seg_close(c);
+        set_unreachable(c);
+        return 0;
+    }
+    case 0x10:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= m->nfuncs) return "unknown function";
+        return lower_call(c, &m->types[m->func_types[x]], VM_OP_CALL_, x, 0, false);
+    case 0x11:
+        if ((e = vm_rd_u32(&c->r, &y)) || (e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= m->ntables) return "unknown table";
+        if (y >= m->ntypes) return "unknown type";
+        if (m->tables[x].elemtype != VM_FUNCREF) return e_type;
+        return lower_call(c, &m->types[y], VM_OP_CALL_INDIRECT_, y, x, true);
+    case 0xD0: {
+        uint8_t t;
+        if ((e = vm_rd_byte(&c->r, &t))) return e;
+        if (t != VM_FUNCREF && t != VM_EXTERNREF) return "malformed reference type";
+        return push_entry(c, (entry){t, E_CONST, 0, 0});
+    }
+    case 0xD1:
+        if ((e = pop(c, VM_ANY, &v))) return e;
+        if (!is_ref(v.type)) return e_type;
+        c->stk[c->nstk++] = v; /* re-push for lower_fixed */
+        {
+            uint8_t in = v.type;
+            return lower_fixed(c, VM_OP_REF_IS_NULL_, 1, &in, VM_I32, 0, 0, 0, false);
+        }
+    case 0xD2:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= m->nfuncs) return "unknown function";
+        if (!m->func_declared[x]) return "undeclared function reference";
+        return lower_fixed(c, VM_OP_REF_FUNC_, 0, 0, VM_FUNCREF, 1, x, 0, false);
+    case 0x1A: return pop(c, VM_ANY, &v);
+    case 0x1B: case 0x1C: {
+        entry cond, a, b;
+        uint8_t t = VM_ANY;
+        if (code == 0x1C) {
+            uint32_t n;
+            if ((e = vm_rd_u32(&c->r, &n))) return e;
+            if (n != 1) return "invalid result arity";
+            if ((e = vm_rd_byte(&c->r, &t))) return e;
+            if (!one_type[t] || t == VM_V128) return "malformed value type";
+        }
+        if ((e = pop(c, VM_I32, &cond)) || (e = pop(c, t, &b)) || (e = pop(c, t, &a))) return e;
+        if (code == 0x1B) {
+            if (!is_num(a.type) || !is_num(b.type)) return e_type;
+            if (a.type != b.type && a.type != VM_ANY && b.type != VM_ANY) return e_type;
+            t = a.type != VM_ANY ? a.type : b.type;
+        }
+        if (!reachable(c)) return push(c, t);
+        uint32_t base = c->nstk;
+        uint32_t sa = read_slot(c, &a, base), sb = read_slot(c, &b, base + 1),
+                 sc = read_slot(c, &cond, base + 2);
+        if ((e = push(c, t))) return e;
+        uint32_t at = op(c, VM_OP_SELECT_);
+        uint32_t dst = emit(c, canon(c, c->nstk - 1));
+        emit(c, sc);
+        emit(c, sa);
+        emit(c, sb);
+        produced(c, at, dst);
+        return 0;
+    }
+    case 0x20:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= c->nlocals) return "unknown local";
+        return push_entry(c, (entry){c->f->local_types[x], E_LOCAL, x, 0});
+    case 0x21: case 0x22:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        return lower_local_set(c, x, code == 0x22);
+    case 0x23:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= m->nglobals) return "unknown global";
+        return lower_fixed(c, VM_OP_GLOBAL_GET_, 0, 0, m->globals[x].type, 1, x, 0, false);
+    case 0x24:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= m->nglobals) return "unknown global";
+        if (!m->globals[x].mut) return "global is immutable";
+        return lower_fixed(c, VM_OP_GLOBAL_SET_, 1, &m->globals[x].type, 0, 1, x, 0, false);
+    case 0x25: case 0x26:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= m->ntables) return "unknown table";
+        if (code == 0x25) {
+            uint8_t in = VM_I32;
+            return lower_fixed(c, VM_OP_TABLE_GET_, 1, &in, m->tables[x].elemtype, 1, x, 0, true);
+        } else {
+            uint8_t in[2] = {VM_I32, m->tables[x].elemtype};
+            return lower_fixed(c, VM_OP_TABLE_SET_, 2, in, 0, 1, x, 0, true);
+        }
+    case 0x3F: case 0x40:
+        if ((e = rd_zero(c))) return e;
+        if (m->nmems == 0) return "unknown memory";
+        if (code == 0x3F) return lower_fixed(c, VM_OP_MEMORY_SIZE_, 0, 0, VM_I32, 0, 0, 0, false);
+        {
+            uint8_t in = VM_I32;
+            return lower_fixed(c, VM_OP_MEMORY_GROW_, 1, &in, VM_I32, 0, 0, 0, false);
+        }
+    case 0x41: { int32_t i; if ((e = vm_rd_s32(&c->r, &i))) return e;
+        return push_entry(c, (entry){VM_I32, E_CONST, 0, (uint32_t)i}); }
+    case 0x42: { int64_t i; if ((e = vm_rd_s64(&c->r, &i))) return e;
+        return push_entry(c, (entry){VM_I64, E_CONST, 0, (uint64_t)i}); }
+    case 0x43: { uint32_t i; if ((e = vm_rd_fixed32(&c->r, &i))) return e;
+        return push_entry(c, (entry){VM_F32, E_CONST, 0, i}); }
+    case 0x44: { uint64_t i; if ((e = vm_rd_fixed64(&c->r, &i))) return e;
+        return push_entry(c, (entry){VM_F64, E_CONST, 0, i}); }
+    case 0xFC08: { /* memory.init seg */
+        if ((e = vm_rd_u32(&c->r, &x)) || (e = rd_zero(c))) return e;
+        if (m->data_count < 0) return "data count section required";
+        if (m->nmems == 0) return "unknown memory 0";
+        if (x >= (uint32_t)m->data_count) return "unknown data segment";
+        uint8_t in[3] = {VM_I32, VM_I32, VM_I32};
+        return lower_fixed(c, VM_OP_MEMORY_INIT_, 3, in, 0, 1, x, 0, true);
+    }
+    case 0xFC09:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (m->data_count < 0) return "data count section required";
+        if (x >= (uint32_t)m->data_count) return "unknown data segment";
+        return lower_fixed(c, VM_OP_DATA_DROP_, 0, 0, 0, 1, x, 0, true);
+    case 0xFC0A: case 0xFC0B: {
+        if ((e = rd_zero(c))) return e;
+        if (code == 0xFC0A && (e = rd_zero(c))) return e;
+        if (m->nmems == 0) return "unknown memory 0";
+        uint8_t in[3] = {VM_I32, VM_I32, VM_I32};
+        return lower_fixed(c, code == 0xFC0A ? VM_OP_MEMORY_COPY_ : VM_OP_MEMORY_FILL_, 3, in,
+                           0, 0, 0, 0, true);
+    }
+    case 0xFC0C: { /* table.init elem table */
+        if ((e = vm_rd_u32(&c->r, &y)) || (e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= m->ntables) return "unknown table";
+        if (y >= m->nelems) return "unknown elem segment";
+        if (m->elems[y].type != m->tables[x].elemtype) return e_type;
+        uint8_t in[3] = {VM_I32, VM_I32, VM_I32};
+        return lower_fixed(c, VM_OP_TABLE_INIT_, 3, in, 0, 2, x, y, true);
+    }
+    case 0xFC0D:
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= m->nelems) return "unknown elem segment";
+        return lower_fixed(c, VM_OP_ELEM_DROP_, 0, 0, 0, 1, x, 0, true);
+    case 0xFC0E: { /* table.copy dst src */
+        if ((e = vm_rd_u32(&c->r, &x)) || (e = vm_rd_u32(&c->r, &y))) return e;
+        if (x >= m->ntables || y >= m->ntables) return "unknown table";
+        if (m->tables[x].elemtype != m->tables[y].elemtype) return e_type;
+        uint8_t in[3] = {VM_I32, VM_I32, VM_I32};
+        return lower_fixed(c, VM_OP_TABLE_COPY_, 3, in, 0, 2, x, y, true);
+    }
+    case 0xFC0F: case 0xFC10: case 0xFC11: {
+        if ((e = vm_rd_u32(&c->r, &x))) return e;
+        if (x >= m->ntables) return "unknown table";
+        uint8_t t = m->tables[x].elemtype;
+        if (code == 0xFC10) return lower_fixed(c, VM_OP_TABLE_SIZE_, 0, 0, VM_I32, 1, x, 0, true);
+        if (code == 0xFC0F) {
+            uint8_t in[2] = {t, VM_I32};
+            return lower_fixed(c, VM_OP_TABLE_GROW_, 2, in, VM_I32, 1, x, 0, true);
+        }
+        uint8_t in[3] = {VM_I32, t, VM_I32};
+        return lower_fixed(c, VM_OP_TABLE_FILL_, 3, in, 0, 1, x, 0, true);
+    }
+    default:
+        return "illegal opcode";
+    }
+}
+
+const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) {
+    vm_funcdef *f = &m->funcs[defidx];
+    cc c = {0};
+    c.m = m;
+    c.f = f;
+    c.ft = &m->types[f->type];
+    c.r = (vm_rd){f->body, f->body + f->body_len, m->bytes, "unexpected end of section or function"};
+    c.nlocals = c.ft->nparams + f->nlocals;
+    c.fuel = m->fuel;
+    c.seg_at = NONE;
+    const char *e = push_ctl(&c, 0, 0, 0, c.ft->nresults, c.ft->types + c.ft->nparams);
+    while (!e && c.nctl > 0) {
+        uint8_t b;
+        uint32_t code;
+        if ((e = vm_rd_byte(&c.r, &b))) break;
+        code = b;
+        if (b == 0xFC) {
+            uint32_t sub;
+            if ((e = vm_rd_u32(&c.r, &sub))) break;
+            if (sub > 0xFF) { e = "illegal opcode"; break; }
+            code = 0xFC00 | sub;
+        }
+        charge(&c, cost_of(code));
+        e = lower_one(&c, code);
+        if (!e) e = c.nomem;
+    }
+    if (!e && c.r.p != c.r.end) e = "section size mismatch";
+    if (e) {
+        *err_offset = (uint64_t)(c.r.p - m->bytes);
+        free(c.code);
+        free(c.meter);
+    } else {
+        f->code = c.code;
+        f->code_len = c.ncode;
+        f->nslots = c.nlocals + c.max_height;
+        f->meter = c.meter;
+        f->nmeter = c.nmeter / 2;
+    }
+    free(c.stk);
+    free(c.ctls);
+    free(c.patches);
+    return e;
+}

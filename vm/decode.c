@@ -1,0 +1,556 @@
+/*
+ * decode.c - the binary format (spec chapter 5) into a vm_module.
+ *
+ * A cursor (p, end) walks the bytes; every read checks against end before
+ * it touches a byte, and every length is compared in subtraction form
+ * (len > end - p) so that nothing can wrap.  Errors are the spec suite's
+ * messages.  Function bodies are handed to compile.c as their section is
+ * read, since everything they refer to has been decoded by then.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rd.h"
+#include "vm.h"
+
+static const char e_nomem[] = "out of memory";
+
+/* ---- small readers on top of rd.h ------------------------------------------ */
+
+static const char *rd_name(vm_rd *r, char **out) {
+    uint32_t len;
+    const char *e = vm_rd_u32(r, &len);
+    if (e) return e;
+    if (len > (size_t)(r->end - r->p)) return r->eof;
+    if (!vm_utf8_valid(r->p, len)) return "malformed UTF-8 encoding";
+    char *s = malloc((size_t)len + 1);
+    if (!s) return e_nomem;
+    memcpy(s, r->p, len);
+    s[len] = 0;
+    r->p += len;
+    *out = s;
+    return 0;
+}
+
+/* A vector count: each element takes at least min_size bytes, so a count
+ * that cannot fit in what is left is rejected before anything is allocated. */
+static const char *rd_count(vm_rd *r, uint32_t *n, uint32_t min_size, uint32_t max) {
+    const char *e = vm_rd_u32(r, n);
+    if (e) return e;
+    if ((uint64_t)*n * min_size > (uint64_t)(r->end - r->p)) return r->eof;
+    if (*n > max) return "too many elements (see vm/limits.h)";
+    return 0;
+}
+
+static void *calloc_n(size_t n, size_t size) { return calloc(n ? n : 1, size); }
+
+static bool is_valtype(uint8_t t) {
+    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_FUNCREF ||
+           t == VM_EXTERNREF;
+}
+
+static const char *rd_valtype(vm_rd *r, uint8_t *t) {
+    const char *e = vm_rd_byte(r, t);
+    if (e) return e;
+    return is_valtype(*t) ? 0 : "malformed value type";
+}
+
+static const char *rd_reftype(vm_rd *r, uint8_t *t) {
+    const char *e = vm_rd_byte(r, t);
+    if (e) return e;
+    return *t == VM_FUNCREF || *t == VM_EXTERNREF ? 0 : "malformed reference type";
+}
+
+static const char *rd_limits(vm_rd *r, vm_limits *l, uint64_t bound) {
+    uint8_t flag;
+    uint32_t v;
+    const char *e = vm_rd_byte(r, &flag);
+    if (e) return e;
+    if (flag > 1) return "integer too large"; /* the flag is a u32 LEB in spirit */
+    if ((e = vm_rd_u32(r, &v))) return e;
+    l->min = v;
+    l->max = UINT64_MAX;
+    if (flag == 1) {
+        if ((e = vm_rd_u32(r, &v))) return e;
+        l->max = v;
+    }
+    (void)bound;
+    return 0;
+}
+
+static const char *check_limits(const vm_limits *l, uint64_t bound, const char *toobig) {
+    if (l->min > bound || (l->max != UINT64_MAX && l->max > bound)) return toobig;
+    if (l->max != UINT64_MAX && l->min > l->max)
+        return "size minimum must not be greater than maximum";
+    return 0;
+}
+
+static const char *rd_tabletype(vm_rd *r, vm_tabletype *t) {
+    const char *e = rd_reftype(r, &t->elemtype);
+    if (e) return e;
+    if ((e = rd_limits(r, &t->lim, 0xFFFFFFFFu))) return e;
+    return check_limits(&t->lim, 0xFFFFFFFFu, "table size must be at most 2^32-1");
+}
+
+static const char *rd_memtype(vm_rd *r, vm_limits *l) {
+    const char *e = rd_limits(r, l, VM_MAX_PAGES);
+    if (e) return e;
+    return check_limits(l, VM_MAX_PAGES, "memory size must be at most 65536 pages (4GiB)");
+}
+
+static const char *rd_globaltype(vm_rd *r, vm_globaltype *g) {
+    uint8_t mut;
+    const char *e = rd_valtype(r, &g->type);
+    if (e) return e;
+    if ((e = vm_rd_byte(r, &mut))) return e;
+    if (mut > 1) return "malformed mutability";
+    g->mut = mut;
+    return 0;
+}
+
+/* A constant expression (spec 3.3.10): one constant instruction, then end.
+ * global.get may only name an imported global (2.0 rule); the type check
+ * against the expected type is done by the caller. */
+static const char *rd_constexpr(vm_rd *r, const corral_module *m, vm_constexpr *ce) {
+    uint8_t op, end;
+    const char *e = vm_rd_byte(r, &op);
+    if (e) return e;
+    switch (op) {
+    case 0x41: { int32_t v; if ((e = vm_rd_s32(r, &v))) return e;
+        ce->kind = VM_CE_CONST; ce->type = VM_I32; ce->value = (uint32_t)v; break; }
+    case 0x42: { int64_t v; if ((e = vm_rd_s64(r, &v))) return e;
+        ce->kind = VM_CE_CONST; ce->type = VM_I64; ce->value = (uint64_t)v; break; }
+    case 0x43: { uint32_t v; if ((e = vm_rd_fixed32(r, &v))) return e;
+        ce->kind = VM_CE_CONST; ce->type = VM_F32; ce->value = v; break; }
+    case 0x44: { uint64_t v; if ((e = vm_rd_fixed64(r, &v))) return e;
+        ce->kind = VM_CE_CONST; ce->type = VM_F64; ce->value = v; break; }
+    case 0xD0: { uint8_t t; if ((e = rd_reftype(r, &t))) return e;
+        ce->kind = VM_CE_REF_NULL; ce->type = t; ce->value = 0; break; }
+    case 0xD2: { uint32_t f; if ((e = vm_rd_u32(r, &f))) return e;
+        if (f >= m->nfuncs) return "unknown function";
+        ce->kind = VM_CE_REF_FUNC; ce->type = VM_FUNCREF; ce->value = f;
+        m->func_declared[f] = true; break; }
+    case 0x23: { uint32_t g; if ((e = vm_rd_u32(r, &g))) return e;
+        if (g >= m->nglobal_imports) return "unknown global";
+        if (m->globals[g].mut) return "constant expression required";
+        ce->kind = VM_CE_GLOBAL; ce->type = m->globals[g].type; ce->value = g; break; }
+    case 0x0B: return "type mismatch"; /* empty expression */
+    default: return "constant expression required";
+    }
+    if ((e = vm_rd_byte(r, &end))) return e;
+    if (end != 0x0B) {
+        /* Anything more is either a non-constant instruction or a second
+         * value: both are invalid, not malformed. */
+        return end == 0x41 || end == 0x42 || end == 0x43 || end == 0x44 || end == 0x23 ||
+                       end == 0xD0 || end == 0xD2 || end == 0x1A
+                   ? "type mismatch"
+                   : "constant expression required";
+    }
+    return 0;
+}
+
+static const char *rd_typed_constexpr(vm_rd *r, const corral_module *m, uint8_t type,
+                                      vm_constexpr *ce) {
+    const char *e = rd_constexpr(r, m, ce);
+    if (e) return e;
+    return ce->type == type ? 0 : "type mismatch";
+}
+
+/* ---- sections ------------------------------------------------------------------- */
+
+static const char *sec_type(vm_rd *r, corral_module *m) {
+    const char *e = rd_count(r, &m->ntypes, 3, VM_MAX_TYPES);
+    if (e) return e;
+    if (!(m->types = calloc_n(m->ntypes, sizeof *m->types))) return e_nomem;
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        uint8_t form;
+        uint32_t np, nr;
+        if ((e = vm_rd_byte(r, &form))) return e;
+        if (form != 0x60) return "malformed function type";
+        uint8_t t[2 * VM_MAX_PARAMS]; /* fixed size: the counts are bounded */
+        if ((e = rd_count(r, &np, 1, VM_MAX_PARAMS))) return e;
+        for (uint32_t j = 0; j < np; j++)
+            if ((e = rd_valtype(r, &t[j]))) return e;
+        if ((e = rd_count(r, &nr, 1, VM_MAX_PARAMS))) return e;
+        for (uint32_t j = 0; j < nr; j++)
+            if ((e = rd_valtype(r, &t[np + j]))) return e;
+        if (!(m->types[i].types = malloc((size_t)np + nr + 1))) return e_nomem;
+        memcpy(m->types[i].types, t, (size_t)np + nr);
+        m->types[i].nparams = np;
+        m->types[i].nresults = nr;
+    }
+    return 0;
+}
+
+static const char *sec_import(vm_rd *r, corral_module *m) {
+    const char *e = rd_count(r, &m->nimports, 4, VM_MAX_IMPORTS);
+    if (e) return e;
+    if (!(m->imports = calloc_n(m->nimports, sizeof *m->imports))) return e_nomem;
+    /* The entity vectors are sized once the import section is read and the
+     * definition sections are known; count per kind first. */
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        vm_import *im = &m->imports[i];
+        if ((e = rd_name(r, &im->module))) return e;
+        if ((e = rd_name(r, &im->name))) return e;
+        if ((e = vm_rd_byte(r, &im->kind))) return e;
+        switch (im->kind) {
+        case CORRAL_EXTERN_FUNC:
+            if ((e = vm_rd_u32(r, &im->u.type))) return e;
+            if (im->u.type >= m->ntypes) return "unknown type";
+            m->nfunc_imports++;
+            break;
+        case CORRAL_EXTERN_TABLE:
+            if ((e = rd_tabletype(r, &im->u.table))) return e;
+            m->ntable_imports++;
+            break;
+        case CORRAL_EXTERN_MEMORY:
+            if ((e = rd_memtype(r, &im->u.mem))) return e;
+            m->nmem_imports++;
+            break;
+        case CORRAL_EXTERN_GLOBAL:
+            if ((e = rd_globaltype(r, &im->u.global))) return e;
+            m->nglobal_imports++;
+            break;
+        default: return "malformed import kind";
+        }
+    }
+    return m->nmem_imports > 1 ? "multiple memories" : 0;
+}
+
+/* Size the per-kind index spaces: imports first, then definitions. */
+static const char *alloc_spaces(corral_module *m, uint32_t nfuncs, uint32_t ntables,
+                                uint32_t nmems, uint32_t nglobals) {
+    m->nfuncs = m->nfunc_imports + nfuncs;
+    m->ntables = m->ntable_imports + ntables;
+    m->nmems = m->nmem_imports + nmems;
+    m->nglobals = m->nglobal_imports + nglobals;
+    if (!(m->func_types = calloc_n(m->nfuncs, sizeof(uint32_t)))) return e_nomem;
+    if (!(m->func_declared = calloc_n(m->nfuncs, sizeof(bool)))) return e_nomem;
+    if (!(m->funcs = calloc_n(nfuncs, sizeof(vm_funcdef)))) return e_nomem;
+    if (!(m->tables = calloc_n(m->ntables, sizeof(vm_tabletype)))) return e_nomem;
+    if (!(m->mems = calloc_n(m->nmems, sizeof(vm_limits)))) return e_nomem;
+    if (!(m->globals = calloc_n(m->nglobals, sizeof(vm_globaltype)))) return e_nomem;
+    if (!(m->global_inits = calloc_n(nglobals, sizeof(vm_constexpr)))) return e_nomem;
+    uint32_t f = 0, t = 0, me = 0, g = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        vm_import *im = &m->imports[i];
+        switch (im->kind) {
+        case CORRAL_EXTERN_FUNC: m->func_types[f++] = im->u.type; break;
+        case CORRAL_EXTERN_TABLE: m->tables[t++] = im->u.table; break;
+        case CORRAL_EXTERN_MEMORY: m->mems[me++] = im->u.mem; break;
+        default: m->globals[g++] = im->u.global; break;
+        }
+    }
+    return 0;
+}
+
+/* Sections 3..6 only count here; the spaces are allocated once all of the
+ * counts are known (see decode_sections). */
+static const char *sec_function(vm_rd *r, corral_module *m, uint32_t *n) {
+    const char *e = rd_count(r, n, 1, VM_MAX_FUNCS);
+    if (e) return e;
+    if ((e = alloc_spaces(m, *n, 0, 0, 0))) return e;
+    for (uint32_t i = 0; i < *n; i++) {
+        uint32_t t;
+        if ((e = vm_rd_u32(r, &t))) return e;
+        if (t >= m->ntypes) return "unknown type";
+        m->func_types[m->nfunc_imports + i] = t;
+        m->funcs[i].type = t;
+    }
+    return 0;
+}
+
+static const char *grow_array(void **p, size_t n, size_t size) {
+    void *q = realloc(*p, (n ? n : 1) * size);
+    if (!q) return e_nomem;
+    *p = q;
+    return 0;
+}
+
+static const char *sec_table(vm_rd *r, corral_module *m) {
+    uint32_t n;
+    const char *e = rd_count(r, &n, 3, VM_MAX_TABLES);
+    if (e) return e;
+    if ((e = grow_array((void **)&m->tables, m->ntables + n, sizeof *m->tables))) return e;
+    for (uint32_t i = 0; i < n; i++)
+        if ((e = rd_tabletype(r, &m->tables[m->ntables++]))) return e;
+    return 0;
+}
+
+static const char *sec_memory(vm_rd *r, corral_module *m) {
+    uint32_t n;
+    const char *e = rd_count(r, &n, 2, VM_MAX_TABLES);
+    if (e) return e;
+    if ((e = grow_array((void **)&m->mems, m->nmems + n, sizeof *m->mems))) return e;
+    for (uint32_t i = 0; i < n; i++)
+        if ((e = rd_memtype(r, &m->mems[m->nmems++]))) return e;
+    if (m->nmems > 1) return "multiple memories";
+    return 0;
+}
+
+static const char *sec_global(vm_rd *r, corral_module *m) {
+    uint32_t n;
+    const char *e = rd_count(r, &n, 4, VM_MAX_GLOBALS);
+    if (e) return e;
+    if ((e = grow_array((void **)&m->globals, m->nglobals + n, sizeof *m->globals))) return e;
+    if ((e = grow_array((void **)&m->global_inits, n, sizeof *m->global_inits))) return e;
+    for (uint32_t i = 0; i < n; i++) {
+        vm_globaltype *g = &m->globals[m->nglobals];
+        if ((e = rd_globaltype(r, g))) return e;
+        if ((e = rd_typed_constexpr(r, m, g->type, &m->global_inits[i]))) return e;
+        m->nglobals++;
+    }
+    return 0;
+}
+
+static const char *sec_export(vm_rd *r, corral_module *m) {
+    const char *e = rd_count(r, &m->nexports, 3, VM_MAX_EXPORTS);
+    if (e) return e;
+    if (!(m->exports = calloc_n(m->nexports, sizeof *m->exports))) return e_nomem;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        vm_export *x = &m->exports[i];
+        if ((e = rd_name(r, &x->name))) return e;
+        if ((e = vm_rd_byte(r, &x->kind))) return e;
+        if ((e = vm_rd_u32(r, &x->index))) return e;
+        switch (x->kind) {
+        case CORRAL_EXTERN_FUNC:
+            if (x->index >= m->nfuncs) return "unknown function";
+            m->func_declared[x->index] = true;
+            break;
+        case CORRAL_EXTERN_TABLE: if (x->index >= m->ntables) return "unknown table"; break;
+        case CORRAL_EXTERN_MEMORY: if (x->index >= m->nmems) return "unknown memory"; break;
+        case CORRAL_EXTERN_GLOBAL: if (x->index >= m->nglobals) return "unknown global"; break;
+        default: return "malformed export kind";
+        }
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(m->exports[j].name, x->name) == 0) return "duplicate export name";
+    }
+    return 0;
+}
+
+static const char *sec_start(vm_rd *r, corral_module *m) {
+    uint32_t f;
+    const char *e = vm_rd_u32(r, &f);
+    if (e) return e;
+    if (f >= m->nfuncs) return "unknown function";
+    const vm_functype *t = &m->types[m->func_types[f]];
+    if (t->nparams || t->nresults) return "start function";
+    m->start = f;
+    return 0;
+}
+
+/* Element segments (spec 5.5.12): the 3-bit flag selects passive/active/
+ * declarative, explicit table index, and expressions vs function indices. */
+static const char *rd_elem(vm_rd *r, corral_module *m, vm_elem *s) {
+    uint32_t flags, n;
+    const char *e = vm_rd_u32(r, &flags);
+    if (e) return e;
+    if (flags > 7) return "malformed elements segment kind";
+    bool passive_or_decl = flags & 1, explicit_table = flags & 2, exprs = flags & 4;
+    s->mode = !passive_or_decl ? VM_SEG_ACTIVE : explicit_table ? VM_SEG_DECLARATIVE : VM_SEG_PASSIVE;
+    s->type = VM_FUNCREF;
+    if (s->mode == VM_SEG_ACTIVE) {
+        if (explicit_table && (e = vm_rd_u32(r, &s->table))) return e;
+        if (s->table >= m->ntables) return "unknown table";
+        if ((e = rd_typed_constexpr(r, m, VM_I32, &s->offset))) return e;
+    }
+    if (passive_or_decl || explicit_table) {
+        if (exprs) {
+            if ((e = rd_reftype(r, &s->type))) return e;
+        } else {
+            uint8_t kind;
+            if ((e = vm_rd_byte(r, &kind))) return e;
+            if (kind != 0) return "malformed element kind";
+        }
+    }
+    if ((e = rd_count(r, &n, 1, VM_MAX_TABLE_ELEMS))) return e;
+    s->count = n;
+    if (!(s->items = calloc_n(n, sizeof *s->items))) return e_nomem;
+    for (uint32_t i = 0; i < n; i++) {
+        vm_constexpr *ce = &s->items[i];
+        if (exprs) {
+            if ((e = rd_typed_constexpr(r, m, s->type, ce))) return e;
+        } else {
+            uint32_t f;
+            if ((e = vm_rd_u32(r, &f))) return e;
+            if (f >= m->nfuncs) return "unknown function";
+            m->func_declared[f] = true;
+            ce->kind = VM_CE_REF_FUNC;
+            ce->type = VM_FUNCREF;
+            ce->value = f;
+        }
+    }
+    if (s->mode == VM_SEG_ACTIVE && m->tables[s->table].elemtype != s->type)
+        return "type mismatch";
+    return 0;
+}
+
+static const char *sec_elem(vm_rd *r, corral_module *m) {
+    const char *e = rd_count(r, &m->nelems, 1, VM_MAX_SEGMENTS);
+    if (e) return e;
+    if (!(m->elems = calloc_n(m->nelems, sizeof *m->elems))) return e_nomem;
+    for (uint32_t i = 0; i < m->nelems; i++)
+        if ((e = rd_elem(r, m, &m->elems[i]))) return e;
+    return 0;
+}
+
+static const char *sec_code(vm_rd *r, corral_module *m, uint32_t ndefined, corral_diag *diag) {
+    uint32_t n;
+    const char *e = vm_rd_u32(r, &n);
+    if (e) return e;
+    if (n != ndefined) return "function and code section have inconsistent lengths";
+    for (uint32_t i = 0; i < n; i++) {
+        vm_funcdef *f = &m->funcs[i];
+        uint32_t size, ngroups;
+        if ((e = vm_rd_u32(r, &size))) return e;
+        if (size > (size_t)(r->end - r->p)) return "length out of bounds";
+        vm_rd body = {r->p, r->p + size, r->base, "unexpected end of section or function"};
+        r->p += size;
+        if ((e = vm_rd_u32(&body, &ngroups))) return e;
+        /* Two passes over the local groups: count, then fill. */
+        const uint8_t *groups = body.p;
+        uint64_t total = 0;
+        for (uint32_t g = 0; g < ngroups; g++) {
+            uint32_t cnt;
+            uint8_t t;
+            if ((e = vm_rd_u32(&body, &cnt))) return e;
+            if ((e = rd_valtype(&body, &t))) return e;
+            total += cnt;
+            if (total > VM_MAX_LOCALS) return "too many locals";
+        }
+        const vm_functype *ft = &m->types[f->type];
+        if (ft->nparams + total > VM_MAX_LOCALS) return "too many locals";
+        f->nlocals = (uint32_t)total;
+        if (!(f->local_types = malloc(ft->nparams + total + 1))) return e_nomem;
+        memcpy(f->local_types, ft->types, ft->nparams);
+        body.p = groups;
+        uint32_t k = ft->nparams;
+        for (uint32_t g = 0; g < ngroups; g++) {
+            uint32_t cnt;
+            uint8_t t;
+            (void)vm_rd_u32(&body, &cnt);
+            (void)vm_rd_byte(&body, &t);
+            memset(f->local_types + k, t, cnt);
+            k += cnt;
+        }
+        f->body = body.p;
+        f->body_len = (uint32_t)(body.end - body.p);
+        f->body_offset = (uint64_t)(body.p - r->base);
+        uint64_t off = f->body_offset;
+        if ((e = vm_compile(m, i, &off))) {
+            if (diag) { diag->offset = off; diag->func = i; }
+            return e;
+        }
+    }
+    return 0;
+}
+
+static const char *sec_data(vm_rd *r, corral_module *m) {
+    uint32_t n;
+    const char *e = rd_count(r, &n, 1, VM_MAX_SEGMENTS);
+    if (e) return e;
+    if (m->data_count >= 0 && n != m->data_count)
+        return "data count and data section have inconsistent lengths";
+    m->ndatas = n;
+    if (!(m->datas = calloc_n(n, sizeof *m->datas))) return e_nomem;
+    for (uint32_t i = 0; i < n; i++) {
+        vm_data *d = &m->datas[i];
+        uint32_t flags, len;
+        if ((e = vm_rd_u32(r, &flags))) return e;
+        if (flags > 2) return "malformed data segment kind";
+        d->mode = flags == 1 ? VM_SEG_PASSIVE : VM_SEG_ACTIVE;
+        if (flags == 2 && (e = vm_rd_u32(r, &d->mem))) return e;
+        if (d->mode == VM_SEG_ACTIVE) {
+            if (d->mem >= m->nmems) return "unknown memory";
+            if ((e = rd_typed_constexpr(r, m, VM_I32, &d->offset))) return e;
+        }
+        if ((e = vm_rd_u32(r, &len))) return e;
+        if (len > (size_t)(r->end - r->p)) return "unexpected end of section or function";
+        d->bytes = r->p;
+        d->len = len;
+        r->p += len;
+    }
+    return 0;
+}
+
+/* ---- the module --------------------------------------------------------------- */
+
+/* Section ids in the order the binary format requires (data count, 12,
+ * comes between element and code). */
+static int section_rank(uint8_t id) {
+    static const int8_t rank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+    return rank[id];
+}
+
+const char *vm_decode(corral_module *m, corral_diag *diag) {
+    vm_rd r = {m->bytes, m->bytes + m->len, m->bytes, "unexpected end"};
+    const char *e = 0;
+    uint32_t magic, version, ndefined = 0;
+    bool spaces = false, have_code = false;
+    int last = 0;
+
+    m->start = -1;
+    m->data_count = -1;
+    if ((e = vm_rd_fixed32(&r, &magic))) return e;
+    if (magic != 0x6D736100u) return "magic header not detected";
+    if ((e = vm_rd_fixed32(&r, &version))) return e;
+    if (version != 1) return "unknown binary version";
+
+    while (r.p < r.end) {
+        uint8_t id;
+        uint32_t size;
+        const uint8_t *start = r.p;
+        if ((e = vm_rd_byte(&r, &id))) break;
+        if (id > 12) { e = "malformed section id"; break; }
+        if ((e = vm_rd_u32(&r, &size))) break;
+        if (size > (size_t)(r.end - r.p)) { e = "length out of bounds"; break; }
+        vm_rd s = {r.p, r.p + size, r.base, "unexpected end of section or function"};
+        r.p += size;
+        if (id != 0) {
+            if (section_rank(id) <= last) { e = "unexpected content after last section"; break; }
+            last = section_rank(id);
+        }
+        /* Definition sections index into spaces that start with the imports. */
+        if (id >= 3 && id != 0 && !spaces) {
+            spaces = true;
+            if (id != 3 && (e = alloc_spaces(m, 0, 0, 0, 0))) break;
+        }
+        switch (id) {
+        case 0: {
+            char *name = 0;
+            e = rd_name(&s, &name);
+            free(name);
+            s.p = s.end; /* custom contents are opaque to the engine */
+            break;
+        }
+        case 1: e = sec_type(&s, m); break;
+        case 2: e = sec_import(&s, m); break;
+        case 3: e = sec_function(&s, m, &ndefined); break;
+        case 4: e = sec_table(&s, m); break;
+        case 5: e = sec_memory(&s, m); break;
+        case 6: e = sec_global(&s, m); break;
+        case 7: e = sec_export(&s, m); break;
+        case 8: e = sec_start(&s, m); break;
+        case 9: e = sec_elem(&s, m); break;
+        case 10: e = sec_code(&s, m, ndefined, diag); have_code = true; break;
+        case 11: e = sec_data(&s, m); break;
+        case 12: {
+            uint32_t n;
+            e = vm_rd_u32(&s, &n);
+            m->data_count = n;
+            break;
+        }
+        }
+        if (!e && s.p != s.end) e = "section size mismatch";
+        if (e) {
+            if (diag && diag->func < 0) diag->offset = (uint64_t)(start - r.base);
+            break;
+        }
+    }
+    if (e) return e;
+    if (!spaces && (e = alloc_spaces(m, 0, 0, 0, 0))) return e;
+    if (ndefined && !have_code) return "function and code section have inconsistent lengths";
+    if (m->data_count >= 0 && (uint32_t)m->data_count != m->ndatas)
+        return "data count and data section have inconsistent lengths";
+    return 0;
+}

@@ -1,0 +1,420 @@
+/*
+ * instance.c - linking and instantiation (spec 4.5.3 - 4.5.4).
+ *
+ * The linker is a list of (module, name) -> extern.  Instantiation resolves
+ * every import by name and checks its type (functions exactly, limits by
+ * subtyping), allocates the module's own functions, tables, memory and
+ * globals in the store, applies the active segments in order with the
+ * bounds checks of table.init / memory.init, and runs the start function.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm.h"
+
+static const char e_unknown_import[] = "unknown import";
+static const char e_incompatible[] = "incompatible import type";
+static const char e_mem_limit[] = "memory minimum exceeds the memory limit";
+static const char e_table_limit[] = "table minimum exceeds the table limit";
+
+typedef struct {
+    char *module, *name;
+    uint8_t kind;
+    void *obj; /* corral_func*, vm_table*, vm_memory* or vm_global* */
+} vm_link;
+
+struct corral_linker {
+    corral_store *store;
+    vm_link *links;
+    uint32_t n, cap;
+};
+
+bool vm_functype_eq(const vm_functype *a, const vm_functype *b) {
+    return a->nparams == b->nparams && a->nresults == b->nresults &&
+           memcmp(a->types, b->types, a->nparams + a->nresults) == 0;
+}
+
+/* ---- store objects ------------------------------------------------------------ */
+
+static vm_memory *memory_new(corral_store *s, const vm_limits *l) {
+    if (l->min * VM_PAGE_SIZE > s->limits.max_memory_bytes) return 0;
+    vm_memory *m = calloc(1, sizeof *m);
+    if (!m) return 0;
+    m->size = l->min * VM_PAGE_SIZE;
+    m->max_pages = l->max == UINT64_MAX ? VM_MAX_PAGES : l->max;
+    if (m->size && !(m->data = calloc(1, m->size))) { free(m); return 0; }
+    m->next = s->memories;
+    s->memories = m;
+    if (m->size > s->peak_memory) s->peak_memory = m->size;
+    return m;
+}
+
+/* memory.grow (spec 4.4.7): fails, changing nothing, past the module's
+ * maximum or the store's memory limit. */
+const char *vm_memory_grow(corral_store *s, vm_memory *m, uint64_t delta, uint32_t *old) {
+    uint64_t pages = m->size / VM_PAGE_SIZE;
+    *old = (uint32_t)pages;
+    if (delta == 0) return 0;
+    if (pages + delta > m->max_pages) return "memory maximum reached";
+    uint64_t size = (pages + delta) * VM_PAGE_SIZE;
+    if (size > s->limits.max_memory_bytes) return e_mem_limit;
+    if (size > SIZE_MAX) return vm_err_nomem;
+    uint8_t *d = realloc(m->data, (size_t)size);
+    if (!d) return vm_err_nomem;
+    memset(d + m->size, 0, (size_t)(size - m->size));
+    m->data = d;
+    m->size = size;
+    if (size > s->peak_memory) s->peak_memory = size;
+    return 0;
+}
+
+static vm_table *table_new(corral_store *s, const vm_tabletype *tt) {
+    if (tt->lim.min > s->limits.max_table_elems) return 0;
+    vm_table *t = calloc(1, sizeof *t);
+    if (!t) return 0;
+    t->size = (uint32_t)tt->lim.min;
+    t->max = tt->lim.max == UINT64_MAX ? 0xFFFFFFFFu : tt->lim.max;
+    t->type = tt->elemtype;
+    if (!(t->elems = calloc(t->size ? t->size : 1, sizeof(void *)))) { free(t); return 0; }
+    t->next = s->tables;
+    s->tables = t;
+    return t;
+}
+
+const char *vm_table_grow(corral_store *s, vm_table *t, uint32_t delta, void *init, uint32_t *old) {
+    *old = t->size;
+    uint64_t n = (uint64_t)t->size + delta;
+    if (n > t->max || n > s->limits.max_table_elems) return "table maximum reached";
+    if (delta == 0) return 0;
+    void **e = realloc(t->elems, (size_t)n * sizeof(void *));
+    if (!e) return vm_err_nomem;
+    for (uint64_t i = t->size; i < n; i++) e[i] = init;
+    t->elems = e;
+    t->size = (uint32_t)n;
+    return 0;
+}
+
+static vm_global *global_new(corral_store *s, vm_globaltype t, vm_slot v) {
+    vm_global *g = calloc(1, sizeof *g);
+    if (!g) return 0;
+    g->type = t;
+    g->val = v;
+    g->next = s->globals;
+    s->globals = g;
+    return g;
+}
+
+static corral_func *func_new(corral_store *s) {
+    corral_func *f = calloc(1, sizeof *f);
+    if (!f) return 0;
+    f->next = s->funcs;
+    s->funcs = f;
+    return f;
+}
+
+/* ---- the linker --------------------------------------------------------------- */
+
+corral_linker *corral_linker_new(corral_store *s) {
+    corral_linker *l = calloc(1, sizeof *l);
+    if (l) l->store = s;
+    return l;
+}
+
+void corral_linker_free(corral_linker *l) {
+    if (!l) return;
+    for (uint32_t i = 0; i < l->n; i++) {
+        free(l->links[i].module);
+        free(l->links[i].name);
+    }
+    free(l->links);
+    free(l);
+}
+
+static char *dup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+/* A later definition of the same name replaces the earlier one. */
+static const char *link_add(corral_linker *l, const char *module, const char *name,
+                            uint8_t kind, void *obj) {
+    for (uint32_t i = 0; i < l->n; i++)
+        if (!strcmp(l->links[i].module, module) && !strcmp(l->links[i].name, name)) {
+            l->links[i].kind = kind;
+            l->links[i].obj = obj;
+            return 0;
+        }
+    if (l->n == l->cap) {
+        uint32_t cap = l->cap ? l->cap * 2 : 16;
+        vm_link *p = realloc(l->links, cap * sizeof *p);
+        if (!p) return vm_err_nomem;
+        l->links = p;
+        l->cap = cap;
+    }
+    vm_link *k = &l->links[l->n];
+    k->module = dup(module);
+    k->name = dup(name);
+    if (!k->module || !k->name) {
+        free(k->module);
+        free(k->name);
+        return vm_err_nomem;
+    }
+    k->kind = kind;
+    k->obj = obj;
+    l->n++;
+    return 0;
+}
+
+static int sig_type(char c) {
+    switch (c) {
+    case 'i': return VM_I32;
+    case 'I': return VM_I64;
+    case 'f': return VM_F32;
+    case 'F': return VM_F64;
+    case 'r': return VM_EXTERNREF;
+    case 'R': return VM_FUNCREF;
+    default: return 0;
+    }
+}
+
+const char *corral_linker_define_func(corral_linker *l, const char *module, const char *name,
+                                      const char *sig, corral_host_fn fn, void *env) {
+    const char *colon = strchr(sig, ':');
+    if (!colon || !fn) return "invalid host function signature";
+    size_t np = (size_t)(colon - sig), nr = strlen(colon + 1);
+    if (np > VM_MAX_HOST_VALUES || nr > VM_MAX_HOST_VALUES) return "too many host function values";
+    uint8_t *types = malloc(np + nr + 1);
+    if (!types) return vm_err_nomem;
+    for (size_t i = 0; i < np + nr; i++) {
+        int t = sig_type(i < np ? sig[i] : colon[1 + i - np]);
+        if (!t) { free(types); return "invalid host function signature"; }
+        types[i] = (uint8_t)t;
+    }
+    corral_func *f = func_new(l->store);
+    if (!f) { free(types); return vm_err_nomem; }
+    f->own_type = (vm_functype){(uint32_t)np, (uint32_t)nr, types};
+    f->type = &f->own_type;
+    f->host = fn;
+    f->env = env;
+    return link_add(l, module, name, CORRAL_EXTERN_FUNC, f);
+}
+
+static void *export_obj(corral_instance *inst, const vm_export *x) {
+    switch (x->kind) {
+    case CORRAL_EXTERN_FUNC: return inst->funcs[x->index];
+    case CORRAL_EXTERN_TABLE: return inst->tables[x->index];
+    case CORRAL_EXTERN_MEMORY: return inst->mem;
+    default: return inst->globals[x->index];
+    }
+}
+
+const char *corral_linker_define_instance(corral_linker *l, const char *module,
+                                          corral_instance *inst) {
+    for (uint32_t i = 0; i < inst->mod->nexports; i++) {
+        const vm_export *x = &inst->mod->exports[i];
+        const char *e = link_add(l, module, x->name, x->kind, export_obj(inst, x));
+        if (e) return e;
+    }
+    return 0;
+}
+
+/* ---- import matching (spec 4.5.2 "external typing", limits subtyping) ------------ */
+
+static bool limits_match(uint64_t cur, uint64_t max, const vm_limits *want) {
+    if (cur < want->min) return false;
+    if (want->max == UINT64_MAX) return true;
+    return max != UINT64_MAX && max <= want->max;
+}
+
+static const char *resolve(corral_linker *l, corral_instance *inst, const vm_import *im,
+                           uint32_t *nf, uint32_t *nt, uint32_t *ng) {
+    const corral_module *m = inst->mod;
+    vm_link *k = 0;
+    for (uint32_t i = 0; i < l->n && !k; i++)
+        if (!strcmp(l->links[i].module, im->module) && !strcmp(l->links[i].name, im->name))
+            k = &l->links[i];
+    if (!k) return e_unknown_import;
+    if (k->kind != im->kind) return e_incompatible;
+    switch (im->kind) {
+    case CORRAL_EXTERN_FUNC: {
+        corral_func *f = k->obj;
+        if (!vm_functype_eq(f->type, &m->types[im->u.type])) return e_incompatible;
+        inst->funcs[(*nf)++] = f;
+        return 0;
+    }
+    case CORRAL_EXTERN_TABLE: {
+        vm_table *t = k->obj;
+        if (t->type != im->u.table.elemtype) return e_incompatible;
+        if (!limits_match(t->size, t->max == 0xFFFFFFFFu ? UINT64_MAX : t->max, &im->u.table.lim))
+            return e_incompatible;
+        inst->tables[(*nt)++] = t;
+        return 0;
+    }
+    case CORRAL_EXTERN_MEMORY: {
+        vm_memory *me = k->obj;
+        if (!me) return e_incompatible;
+        uint64_t max = me->max_pages == VM_MAX_PAGES ? UINT64_MAX : me->max_pages;
+        if (!limits_match(me->size / VM_PAGE_SIZE, max, &im->u.mem)) return e_incompatible;
+        inst->mem = me;
+        return 0;
+    }
+    default: {
+        vm_global *g = k->obj;
+        if (g->type.type != im->u.global.type || g->type.mut != im->u.global.mut)
+            return e_incompatible;
+        inst->globals[(*ng)++] = g;
+        return 0;
+    }
+    }
+}
+
+/* ---- instantiation -------------------------------------------------------------- */
+
+static vm_slot eval(corral_instance *inst, const vm_constexpr *ce) {
+    switch (ce->kind) {
+    case VM_CE_CONST: return ce->value;
+    case VM_CE_GLOBAL: return inst->globals[ce->value]->val;
+    case VM_CE_REF_FUNC: return (uintptr_t)inst->funcs[ce->value];
+    default: return 0;
+    }
+}
+
+static const char *allocate(corral_instance *inst) {
+    corral_store *s = inst->store;
+    const corral_module *m = inst->mod;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        corral_func *f = func_new(s);
+        if (!f) return vm_err_nomem;
+        f->def = &m->funcs[i - m->nfunc_imports];
+        f->type = &m->types[f->def->type];
+        f->inst = inst;
+        inst->funcs[i] = f;
+    }
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
+        if (!(inst->tables[i] = table_new(s, &m->tables[i]))) return e_table_limit;
+    if (m->nmems > m->nmem_imports && !(inst->mem = memory_new(s, &m->mems[0])))
+        return e_mem_limit;
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
+        vm_slot v = eval(inst, &m->global_inits[i - m->nglobal_imports]);
+        if (!(inst->globals[i] = global_new(s, m->globals[i], v))) return vm_err_nomem;
+    }
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const vm_elem *el = &m->elems[i];
+        if (!(inst->elem_items[i] = calloc(el->count ? el->count : 1, sizeof(void *))))
+            return vm_err_nomem;
+        for (uint32_t k = 0; k < el->count; k++)
+            inst->elem_items[i][k] = (void *)(uintptr_t)eval(inst, &el->items[k]);
+        inst->elem_len[i] = el->mode == VM_SEG_PASSIVE ? el->count : 0;
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++)
+        inst->data_len[i] = m->datas[i].mode == VM_SEG_PASSIVE ? m->datas[i].len : 0;
+    return 0;
+}
+
+/* Active segments, in order; each is table.init / memory.init followed by
+ * a drop, so a failing segment leaves the earlier ones applied. */
+static const char *init_segments(corral_instance *inst) {
+    const corral_module *m = inst->mod;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const vm_elem *el = &m->elems[i];
+        if (el->mode != VM_SEG_ACTIVE) continue;
+        vm_table *t = inst->tables[el->table];
+        uint64_t off = (uint32_t)eval(inst, &el->offset);
+        if (off + el->count > t->size) return vm_trap_oob_table;
+        memcpy(t->elems + off, inst->elem_items[i], (size_t)el->count * sizeof(void *));
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const vm_data *d = &m->datas[i];
+        if (d->mode != VM_SEG_ACTIVE) continue;
+        uint64_t off = (uint32_t)eval(inst, &d->offset);
+        if (!inst->mem || off + d->len > inst->mem->size) return vm_trap_oob_memory;
+        if (d->len) memcpy(inst->mem->data + off, d->bytes, d->len);
+    }
+    return 0;
+}
+
+const char *vm_call_start(corral_store *s, corral_func *f);
+
+const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_instance **out) {
+    corral_store *s = l->store;
+    *out = 0;
+    corral_instance *inst = calloc(1, sizeof *inst);
+    if (!inst) return vm_err_nomem;
+    inst->mod = m;
+    inst->store = s;
+    /* Owned by the store from here on: functions placed in shared tables
+     * may refer to it even if instantiation fails later. */
+    inst->next = s->instances;
+    s->instances = inst;
+    inst->funcs = calloc(m->nfuncs + 1, sizeof *inst->funcs);
+    inst->tables = calloc(m->ntables + 1, sizeof *inst->tables);
+    inst->globals = calloc(m->nglobals + 1, sizeof *inst->globals);
+    inst->elem_len = calloc(m->nelems + 1, sizeof *inst->elem_len);
+    inst->elem_items = calloc(m->nelems + 1, sizeof *inst->elem_items);
+    inst->data_len = calloc(m->ndatas + 1, sizeof *inst->data_len);
+    if (!inst->funcs || !inst->tables || !inst->globals || !inst->elem_len || !inst->elem_items ||
+        !inst->data_len)
+        return vm_err_nomem;
+    uint32_t nf = 0, nt = 0, ng = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const char *e = resolve(l, inst, &m->imports[i], &nf, &nt, &ng);
+        if (e) return e;
+    }
+    const char *e = allocate(inst);
+    if (!e) e = init_segments(inst);
+    if (!e && m->start >= 0) e = vm_call_start(s, inst->funcs[m->start]);
+    if (e) return e;
+    *out = inst;
+    return 0;
+}
+
+void vm_instance_free(corral_instance *inst) {
+    for (uint32_t i = 0; inst->elem_items && i < inst->mod->nelems; i++) free(inst->elem_items[i]);
+    free(inst->elem_items);
+    free(inst->elem_len);
+    free(inst->data_len);
+    free(inst->funcs);
+    free(inst->tables);
+    free(inst->globals);
+    free(inst);
+}
+
+void vm_store_free_objects(corral_store *s) {
+    while (s->instances) { corral_instance *n = s->instances->next; vm_instance_free(s->instances); s->instances = n; }
+    while (s->funcs) { corral_func *n = s->funcs->next; free(s->funcs->own_type.types); free(s->funcs); s->funcs = n; }
+    while (s->memories) { vm_memory *n = s->memories->next; free(s->memories->data); free(s->memories); s->memories = n; }
+    while (s->tables) { vm_table *n = s->tables->next; free(s->tables->elems); free(s->tables); s->tables = n; }
+    while (s->globals) { vm_global *n = s->globals->next; free(s->globals); s->globals = n; }
+}
+
+void vm_module_free(corral_module *m) {
+    if (!m) return;
+    for (uint32_t i = 0; m->types && i < m->ntypes; i++) free(m->types[i].types);
+    free(m->types);
+    for (uint32_t i = 0; m->imports && i < m->nimports; i++) {
+        free(m->imports[i].module);
+        free(m->imports[i].name);
+    }
+    free(m->imports);
+    for (uint32_t i = 0; m->funcs && i < m->nfuncs - m->nfunc_imports; i++) {
+        free(m->funcs[i].local_types);
+        free(m->funcs[i].code);
+        free(m->funcs[i].meter);
+    }
+    free(m->funcs);
+    free(m->func_types);
+    free(m->func_declared);
+    free(m->tables);
+    free(m->mems);
+    free(m->globals);
+    free(m->global_inits);
+    for (uint32_t i = 0; m->exports && i < m->nexports; i++) free(m->exports[i].name);
+    free(m->exports);
+    for (uint32_t i = 0; m->elems && i < m->nelems; i++) free(m->elems[i].items);
+    free(m->elems);
+    free(m->datas);
+    free(m->bytes);
+    free(m);
+}

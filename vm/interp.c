@@ -1,0 +1,470 @@
+/*
+ * interp.c - the interpreter: one dispatch body over the internal code.
+ *
+ * The body compiles to computed goto on gcc and clang (each handler ends
+ * in its own indirect jump, which predicts well) and to a plain switch
+ * with -DVM_DISPATCH_SWITCH or on other compilers; three macros (CASE,
+ * NEXT, and the dispatch at the top) make the difference, as in Lua.
+ *
+ * Hot state lives in locals: ip, fp, the memory base and size, the fuel
+ * counter.  Wasm calls push a vm_frame on the store's frame array and
+ * never recurse on the C stack; a host function that calls back into wasm
+ * is the only way to re-enter this function.
+ *
+ * Every trap leaves through the label `trap`, which writes the state back
+ * and unwinds the frames of this activation.
+ */
+#include <string.h>
+
+#include "code.h"
+#include "numeric.h"
+#include "vm.h"
+
+#if !defined(VM_DISPATCH_SWITCH) && !defined(__GNUC__)
+#define VM_DISPATCH_SWITCH
+#endif
+
+/* ---- little-endian memory access (wasm memory is little-endian) ------------ */
+
+static inline uint64_t vm_ld(const uint8_t *p, unsigned n) {
+    uint8_t b1; uint16_t b2; uint32_t b4; uint64_t b8;
+    switch (n) {
+    case 1: memcpy(&b1, p, 1); return b1;
+    case 2: memcpy(&b2, p, 2);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        b2 = __builtin_bswap16(b2);
+#endif
+        return b2;
+    case 4: memcpy(&b4, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        b4 = __builtin_bswap32(b4);
+#endif
+        return b4;
+    default: memcpy(&b8, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        b8 = __builtin_bswap64(b8);
+#endif
+        return b8;
+    }
+}
+
+static inline void vm_st(uint8_t *p, uint64_t v, unsigned n) {
+    uint8_t b1 = (uint8_t)v; uint16_t b2 = (uint16_t)v; uint32_t b4 = (uint32_t)v; uint64_t b8 = v;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    b2 = __builtin_bswap16(b2); b4 = __builtin_bswap32(b4); b8 = __builtin_bswap64(b8);
+#endif
+    switch (n) {
+    case 1: memcpy(p, &b1, 1); break;
+    case 2: memcpy(p, &b2, 2); break;
+    case 4: memcpy(p, &b4, 4); break;
+    default: memcpy(p, &b8, 8); break;
+    }
+}
+
+/* ---- typed slot access --------------------------------------------------------- */
+
+#define CT_I32 uint32_t
+#define CT_I64 uint64_t
+#define CT_F32 float
+#define CT_F64 double
+#define RAW_I32 uint32_t
+#define RAW_I64 uint64_t
+#define RAW_F32 uint32_t
+#define RAW_F64 uint64_t
+#define RD_I32(s) ((uint32_t)fp[s])
+#define RD_I64(s) (fp[s])
+#define RD_F32(s) vm_f32_from((uint32_t)fp[s])
+#define RD_F64(s) vm_f64_from(fp[s])
+#define WR_I32(s, v) (fp[s] = (uint32_t)(v))
+#define WR_I64(s, v) (fp[s] = (uint64_t)(v))
+#define WR_F32(s, v) (fp[s] = vm_f32_bits(v))
+#define WR_F64(s, v) (fp[s] = vm_f64_bits(v))
+#define IMM64(p) ((uint64_t)(p)[0] | (uint64_t)(p)[1] << 32)
+#define IMM_I32(p) ((p)[0])
+#define IMM_I64(p) IMM64(p)
+#define IMM_F32(p) vm_f32_from((p)[0])
+#define IMM_F64(p) vm_f64_from(IMM64(p))
+#define LEN_I32 1
+#define LEN_I64 2
+#define LEN_F32 1
+#define LEN_F64 2
+#define REL(k) ((int32_t)ip[k])
+
+/* ---- dispatch --------------------------------------------------------------------- */
+
+#ifdef VM_DISPATCH_SWITCH
+#define CASE(N) case VM_OP_##N:
+#define NEXT() goto next
+#else
+#define CASE(N) L_##N:
+#define NEXT() goto *disp[*ip]
+#endif
+
+#define TRAP(msg) do { err = (msg); goto trap; } while (0)
+#define LOAD_MEM() \
+    do { mem = inst->mem ? inst->mem->data : 0; mem_size = inst->mem ? inst->mem->size : 0; } while (0)
+#define INTERRUPTED() atomic_load_explicit(&s->interrupt, memory_order_relaxed)
+
+/* The segment a failed FUEL charge begins: where to stop (code.h). */
+static const uint32_t *fuel_stop(const corral_instance *inst, const uint32_t *fuel_ip,
+                                 uint64_t left) {
+    const corral_module *m = inst->mod;
+    const vm_funcdef *d = 0;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
+        const vm_funcdef *f = &m->funcs[i];
+        if (fuel_ip >= f->code && fuel_ip < f->code + f->code_len) { d = f; break; }
+    }
+    uint32_t at = (uint32_t)(fuel_ip - d->code), end = at + fuel_ip[2];
+    /* meter is sorted by code offset: binary search for the segment. */
+    uint32_t lo = 0, hi = d->nmeter;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (d->meter[2 * mid] < at) lo = mid + 1; else hi = mid;
+    }
+    for (; lo < d->nmeter && d->meter[2 * lo] < end; lo++)
+        if (d->meter[2 * lo + 1] > left) return d->code + d->meter[2 * lo];
+    return d->code + end;
+}
+
+const char *vm_run(corral_store *s, corral_func *f, vm_slot *args) {
+    const char *err = 0;
+    vm_frame *entry_fsp = s->fsp;
+    corral_instance *inst = f->inst;
+    vm_slot *fp = args;
+    const uint32_t *ip;
+    uint8_t *mem = 0;
+    uint64_t mem_size = 0;
+    uint64_t fuel = s->fuel;
+    const uint32_t *stop_ip = 0; /* metered mode: trap when ip reaches it */
+    corral_func *callee;
+    vm_slot *nfp;
+    const uint32_t *ret;
+
+#ifndef VM_DISPATCH_SWITCH
+    static const void *const labels[VM_NOPS] = {
+#define X(N, n) &&L_##N,
+        VM_INTERNAL_OPS(X)
+#undef X
+#define OP_UN(c, N, t, I, O, e) &&L_##N,
+#define OP_UNT(c, N, t, I, O, fn) &&L_##N,
+#define OP_BIN(c, N, t, I, O, e) &&L_##N, &&L_##N##_IMM,
+#define OP_BINC(c, N, t, I, e) &&L_##N, &&L_##N##_IMM, &&L_##N##_BR, &&L_##N##_IMM_BR,
+#define OP_BINT(c, N, t, I, fn) &&L_##N,
+#define OP_LOAD(c, N, t, O, M, conv, al) &&L_##N,
+#define OP_STORE(c, N, t, I, M, al) &&L_##N,
+#include "opcodes.def"
+    };
+    static const void *const metered[VM_NOPS] = {
+#define X(N, n) &&L_METER,
+        VM_INTERNAL_OPS(X)
+#undef X
+#define OP_UN(c, N, t, I, O, e) &&L_METER,
+#define OP_UNT(c, N, t, I, O, fn) &&L_METER,
+#define OP_BIN(c, N, t, I, O, e) &&L_METER, &&L_METER,
+#define OP_BINC(c, N, t, I, e) &&L_METER, &&L_METER, &&L_METER, &&L_METER,
+#define OP_BINT(c, N, t, I, fn) &&L_METER,
+#define OP_LOAD(c, N, t, O, M, conv, al) &&L_METER,
+#define OP_STORE(c, N, t, I, M, al) &&L_METER,
+#include "opcodes.def"
+    };
+    const void *const *disp = labels;
+#endif
+
+    /* Enter f as if called from the host: a frame with no return address. */
+    callee = f;
+    nfp = fp;
+    ret = 0;
+    goto do_call;
+
+#ifdef VM_DISPATCH_SWITCH
+next:
+    if (stop_ip == ip) goto fuel_out;
+    switch (*ip) {
+#else
+L_METER:
+    if (stop_ip == ip) goto fuel_out;
+    goto *labels[*ip];
+#endif
+
+    /* ---- generated: numeric, memory ----------------------------------------------- */
+#define OP_UN(c, N, t, I, O, E)                                                       \
+    CASE(N) { CT_##I a = RD_##I(ip[2]); WR_##O(ip[1], E); ip += 3; NEXT(); }
+#define OP_UNT(c, N, t, I, O, FN)                                                     \
+    CASE(N) {                                                                         \
+        CT_##I a = RD_##I(ip[2]);                                                     \
+        RAW_##O r;                                                                    \
+        if ((err = FN(a, &r))) goto trap;                                             \
+        fp[ip[1]] = r;                                                                \
+        ip += 3;                                                                      \
+        NEXT();                                                                       \
+    }
+#define OP_BIN(c, N, t, I, O, E)                                                      \
+    CASE(N) { CT_##I a = RD_##I(ip[2]), b = RD_##I(ip[3]); WR_##O(ip[1], E); ip += 4; NEXT(); } \
+    CASE(N##_IMM) {                                                                   \
+        CT_##I a = RD_##I(ip[2]), b = IMM_##I(ip + 3);                                \
+        WR_##O(ip[1], E);                                                             \
+        ip += 3 + LEN_##I;                                                            \
+        NEXT();                                                                       \
+    }
+#define OP_BINC(c, N, t, I, E)                                                        \
+    OP_BIN(c, N, t, I, I32, E)                                                        \
+    CASE(N##_BR) {                                                                    \
+        CT_##I a = RD_##I(ip[1]), b = RD_##I(ip[2]);                                  \
+        ip += (E) != 0 ? REL(3) : 4;                                                       \
+        NEXT();                                                                       \
+    }                                                                                 \
+    CASE(N##_IMM_BR) {                                                                \
+        CT_##I a = RD_##I(ip[1]), b = IMM_##I(ip + 2);                                \
+        ip += (E) != 0 ? REL(2 + LEN_##I) : 3 + LEN_##I;                                   \
+        NEXT();                                                                       \
+    }
+#define OP_BINT(c, N, t, I, FN)                                                       \
+    CASE(N) {                                                                         \
+        CT_##I r;                                                                     \
+        if ((err = FN(RD_##I(ip[2]), RD_##I(ip[3]), &r))) goto trap;                  \
+        fp[ip[1]] = r;                                                                \
+        ip += 4;                                                                      \
+        NEXT();                                                                       \
+    }
+#define OP_LOAD(c, N, t, O, M, CONV, al)                                              \
+    CASE(N) {                                                                         \
+        uint64_t ea = (uint64_t)(uint32_t)fp[ip[2]] + ip[3];                          \
+        if (ea + sizeof(M) > mem_size) TRAP(vm_trap_oob_memory);                      \
+        fp[ip[1]] = (uint64_t)(RAW_##O)(CONV)(M)vm_ld(mem + ea, sizeof(M));           \
+        ip += 4;                                                                      \
+        NEXT();                                                                       \
+    }
+#define OP_STORE(c, N, t, I, M, al)                                                   \
+    CASE(N) {                                                                         \
+        uint64_t ea = (uint64_t)(uint32_t)fp[ip[1]] + ip[3];                          \
+        if (ea + sizeof(M) > mem_size) TRAP(vm_trap_oob_memory);                      \
+        vm_st(mem + ea, fp[ip[2]], sizeof(M));                                        \
+        ip += 4;                                                                      \
+        NEXT();                                                                       \
+    }
+#include "opcodes.def"
+
+    /* ---- moves and constants ---------------------------------------------------- */
+    CASE(COPY) { fp[ip[1]] = fp[ip[2]]; ip += 3; NEXT(); }
+    CASE(CONST32) { fp[ip[1]] = ip[2]; ip += 3; NEXT(); }
+    CASE(CONST64) { fp[ip[1]] = IMM64(ip + 2); ip += 4; NEXT(); }
+    CASE(SELECT_) { fp[ip[1]] = (uint32_t)fp[ip[2]] ? fp[ip[3]] : fp[ip[4]]; ip += 5; NEXT(); }
+
+    /* ---- branches --------------------------------------------------------------- */
+    CASE(BR) { ip += REL(1); NEXT(); }
+    CASE(BR_NZ) { ip += (uint32_t)fp[ip[1]] ? REL(2) : 3; NEXT(); }
+    CASE(BR_Z) { ip += (uint32_t)fp[ip[1]] ? 3 : REL(2); NEXT(); }
+    CASE(BR_TABLE_) {
+        uint32_t i = (uint32_t)fp[ip[1]], n = ip[2];
+        ip += REL(3 + (i < n ? i : n));
+        NEXT();
+    }
+    CASE(TRAP) { TRAP(vm_trap_unreachable); }
+    CASE(LOOP_CHECK) {
+        if (INTERRUPTED()) TRAP(vm_trap_interrupt);
+        ip += 1;
+        NEXT();
+    }
+    CASE(FUEL_LOOP) {
+        if (INTERRUPTED()) TRAP(vm_trap_interrupt);
+        /* fall through to the charge */
+        if (fuel < ip[1]) goto fuel_short;
+        fuel -= ip[1];
+        ip += 3;
+        NEXT();
+    }
+    CASE(FUEL) {
+        if (fuel < ip[1]) goto fuel_short;
+        fuel -= ip[1];
+        ip += 3;
+        NEXT();
+    }
+
+    /* ---- calls ---------------------------------------------------------------- */
+    CASE(CALL_) {
+        callee = inst->funcs[ip[1]];
+        nfp = fp + ip[2];
+        ret = ip + 3;
+        goto do_call;
+    }
+    CASE(CALL_INDIRECT_) {
+        vm_table *t = inst->tables[ip[2]];
+        uint32_t i = (uint32_t)fp[ip[4]];
+        if (i >= t->size) TRAP(vm_trap_undefined_elem);
+        callee = t->elems[i];
+        if (!callee) TRAP(vm_trap_uninit_elem);
+        const vm_functype *want = &inst->mod->types[ip[1]];
+        if (callee->type != want && !vm_functype_eq(callee->type, want))
+            TRAP(vm_trap_indirect_type);
+        nfp = fp + ip[3];
+        ret = ip + 5;
+        goto do_call;
+    }
+    CASE(RET) {
+        vm_frame *fr = s->fsp++;
+        if (!fr->ret_ip) goto done;
+        ip = fr->ret_ip;
+        fp = fr->fp;
+        inst = fr->inst;
+        LOAD_MEM();
+        NEXT();
+    }
+
+    /* ---- globals, memory, tables, references ----------------------------------- */
+    CASE(GLOBAL_GET_) { fp[ip[1]] = inst->globals[ip[2]]->val; ip += 3; NEXT(); }
+    CASE(GLOBAL_SET_) { inst->globals[ip[2]]->val = fp[ip[1]]; ip += 3; NEXT(); }
+    CASE(MEMORY_SIZE_) { fp[ip[1]] = (uint32_t)(mem_size / VM_PAGE_SIZE); ip += 2; NEXT(); }
+    CASE(MEMORY_GROW_) {
+        uint32_t old;
+        const char *e = vm_memory_grow(s, inst->mem, (uint32_t)fp[ip[2]], &old);
+        fp[ip[1]] = e ? 0xFFFFFFFFu : old;
+        LOAD_MEM();
+        ip += 3;
+        NEXT();
+    }
+    CASE(MEMORY_FILL_) {
+        uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
+        if (d + n > mem_size) TRAP(vm_trap_oob_memory);
+        memset(mem + d, (int)(uint8_t)fp[ip[2]], n);
+        ip += 4;
+        NEXT();
+    }
+    CASE(MEMORY_COPY_) {
+        uint64_t d = (uint32_t)fp[ip[1]], src = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
+        if (d + n > mem_size || src + n > mem_size) TRAP(vm_trap_oob_memory);
+        memmove(mem + d, mem + src, n);
+        ip += 4;
+        NEXT();
+    }
+    CASE(MEMORY_INIT_) {
+        uint64_t d = (uint32_t)fp[ip[2]], src = (uint32_t)fp[ip[3]], n = (uint32_t)fp[ip[4]];
+        const vm_data *seg = &inst->mod->datas[ip[1]];
+        if (src + n > inst->data_len[ip[1]] || d + n > mem_size) TRAP(vm_trap_oob_memory);
+        if (n) memcpy(mem + d, seg->bytes + src, n);
+        ip += 5;
+        NEXT();
+    }
+    CASE(DATA_DROP_) { inst->data_len[ip[1]] = 0; ip += 2; NEXT(); }
+    CASE(TABLE_GET_) {
+        vm_table *t = inst->tables[ip[2]];
+        uint32_t i = (uint32_t)fp[ip[3]];
+        if (i >= t->size) TRAP(vm_trap_oob_table);
+        fp[ip[1]] = (uintptr_t)t->elems[i];
+        ip += 4;
+        NEXT();
+    }
+    CASE(TABLE_SET_) {
+        vm_table *t = inst->tables[ip[1]];
+        uint32_t i = (uint32_t)fp[ip[2]];
+        if (i >= t->size) TRAP(vm_trap_oob_table);
+        t->elems[i] = (void *)(uintptr_t)fp[ip[3]];
+        ip += 4;
+        NEXT();
+    }
+    CASE(TABLE_SIZE_) { fp[ip[1]] = inst->tables[ip[2]]->size; ip += 3; NEXT(); }
+    CASE(TABLE_GROW_) {
+        uint32_t old;
+        const char *e = vm_table_grow(s, inst->tables[ip[2]], (uint32_t)fp[ip[4]],
+                                      (void *)(uintptr_t)fp[ip[3]], &old);
+        fp[ip[1]] = e ? 0xFFFFFFFFu : old;
+        ip += 5;
+        NEXT();
+    }
+    CASE(TABLE_FILL_) {
+        vm_table *t = inst->tables[ip[1]];
+        uint64_t i = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[4]];
+        void *v = (void *)(uintptr_t)fp[ip[3]];
+        if (i + n > t->size) TRAP(vm_trap_oob_table);
+        for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
+        ip += 5;
+        NEXT();
+    }
+    CASE(TABLE_COPY_) {
+        vm_table *dt = inst->tables[ip[1]], *st = inst->tables[ip[2]];
+        uint64_t d = (uint32_t)fp[ip[3]], src = (uint32_t)fp[ip[4]], n = (uint32_t)fp[ip[5]];
+        if (d + n > dt->size || src + n > st->size) TRAP(vm_trap_oob_table);
+        if (n) memmove(dt->elems + d, st->elems + src, n * sizeof(void *));
+        ip += 6;
+        NEXT();
+    }
+    CASE(TABLE_INIT_) {
+        vm_table *t = inst->tables[ip[1]];
+        uint32_t seg = ip[2];
+        uint64_t d = (uint32_t)fp[ip[3]], src = (uint32_t)fp[ip[4]], n = (uint32_t)fp[ip[5]];
+        if (src + n > inst->elem_len[seg] || d + n > t->size) TRAP(vm_trap_oob_table);
+        if (n) memcpy(t->elems + d, inst->elem_items[seg] + src, n * sizeof(void *));
+        ip += 6;
+        NEXT();
+    }
+    CASE(ELEM_DROP_) { inst->elem_len[ip[1]] = 0; ip += 2; NEXT(); }
+    CASE(REF_IS_NULL_) { fp[ip[1]] = fp[ip[2]] == 0; ip += 3; NEXT(); }
+    CASE(REF_FUNC_) { fp[ip[1]] = (uintptr_t)inst->funcs[ip[2]]; ip += 3; NEXT(); }
+
+#ifdef VM_DISPATCH_SWITCH
+    default: TRAP("invalid internal opcode");
+    }
+#endif
+
+do_call:
+    /* callee, nfp (its frame: args in place) and ret (NULL from the host). */
+    if (INTERRUPTED()) TRAP(vm_trap_interrupt);
+    if (!callee->def) {
+        const vm_functype *t = callee->type;
+        uint64_t res[VM_MAX_HOST_VALUES];
+        corral_caller cl = {s, inst};
+        vm_slot *saved_top = s->stack_top;
+        s->stack_top = nfp + (t->nparams > t->nresults ? t->nparams : t->nresults);
+        s->fuel = fuel;
+        err = callee->host(&cl, callee->env, nfp, res);
+        fuel = s->fuel;
+        s->stack_top = saved_top;
+        if (err) goto trap;
+        memcpy(nfp, res, t->nresults * sizeof(vm_slot));
+        if (!ret) goto done_host;
+        if (inst) LOAD_MEM();
+        ip = ret;
+        NEXT();
+    }
+    {
+        const vm_funcdef *d = callee->def;
+        /* The frame's slots and one more vm_frame must fit between the
+         * value stack and the frames (the wasm stack limit). */
+        if ((size_t)((uint8_t *)(s->fsp - 1) - (uint8_t *)nfp) < (size_t)d->nslots * sizeof(vm_slot) ||
+            (uint8_t *)(s->fsp - 1) < (uint8_t *)nfp)
+            TRAP(vm_trap_stack);
+        *--s->fsp = (vm_frame){ret, fp, inst};
+        uint32_t np = callee->type->nparams;
+        memset(nfp + np, 0, (size_t)d->nlocals * sizeof(vm_slot));
+        fp = nfp;
+        ip = d->code;
+        if (callee->inst != inst || !ret) {
+            inst = callee->inst;
+            LOAD_MEM();
+        }
+        NEXT();
+    }
+
+fuel_short:
+    /* The segment costs more than is left: run it up to the first
+     * observable instruction that could not be paid for, then trap. */
+    stop_ip = fuel_stop(inst, ip, fuel);
+    fuel = 0;
+    ip += 3;
+#ifdef VM_DISPATCH_SWITCH
+    NEXT();
+#else
+    disp = metered;
+    NEXT();
+#endif
+
+fuel_out:
+    err = vm_trap_fuel;
+trap:
+    s->fsp = entry_fsp;
+    s->fuel = fuel;
+    return err;
+done:
+done_host:
+    s->fuel = fuel;
+    return 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * limits.h - every limit of the engine, with its reason and a hard ceiling.
+ *
+ * Runtime knobs (memory bytes, stack bytes, table elements) are set per
+ * store through corral_limits; the VM_DEFAULT_* values are their defaults
+ * and the VM_MAX_* values are ceilings that no setting may exceed.  The
+ * static limits bound what a hostile module can make the decoder and the
+ * validator allocate before anything runs.
+ */
+#ifndef VM_LIMITS_H
+#define VM_LIMITS_H
+
+/* Linear memory: 64 KiB pages; wasm32 addresses at most 65536 pages (4 GiB,
+ * spec 2.5.5).  Default cap: the whole wasm32 space, as Wasmtime allows. */
+#define VM_PAGE_SIZE 65536u
+#define VM_MAX_PAGES 65536u
+#define VM_DEFAULT_MAX_MEMORY_BYTES ((uint64_t)VM_MAX_PAGES * VM_PAGE_SIZE)
+
+/* Wasm stack bytes: values, locals and call frames together.  1 MiB holds
+ * some 10,000 frames of typical compiled C, and bounds a runaway recursion.
+ * The ceiling keeps the up-front allocation sane. */
+#define VM_DEFAULT_MAX_STACK_BYTES (1u << 20)
+#define VM_MIN_STACK_BYTES (4u << 10)
+#define VM_MAX_STACK_BYTES (1u << 30)
+
+/* Table elements: table.grow past this returns -1.  Each element is one
+ * pointer, so 10M elements is 80 MB at most. */
+#define VM_DEFAULT_MAX_TABLE_ELEMS 10000000u
+#define VM_MAX_TABLE_ELEMS 0xFFFFFFFFu
+
+/* Module size: a tool module is at most a few MB; 256 MiB covers any real
+ * program and bounds what one load can make us allocate. */
+#define VM_MAX_MODULE_BYTES (256u << 20)
+
+/* Counts in a module.  Each bounds a vector a hostile header could claim;
+ * they match the limits other engines apply (e.g. V8's wasm-limits.h). */
+#define VM_MAX_TYPES 1000000u
+#define VM_MAX_FUNCS 1000000u
+#define VM_MAX_IMPORTS 100000u
+#define VM_MAX_EXPORTS 100000u
+#define VM_MAX_GLOBALS 1000000u
+#define VM_MAX_TABLES 100000u
+#define VM_MAX_SEGMENTS 100000u
+#define VM_MAX_PARAMS 1000u     /* params or results of one function type */
+#define VM_MAX_LOCALS 50000u    /* params + locals of one function */
+#define VM_MAX_NESTING 10000u   /* nested blocks in one function */
+#define VM_MAX_BR_TABLE 1000000u /* br_table targets */
+#define VM_MAX_FUNC_SLOTS 65536u /* frame slots (locals + operand stack) */
+
+/* Host functions: the marshaller keeps results in a fixed array. */
+#define VM_MAX_HOST_VALUES 16u
+
+#endif

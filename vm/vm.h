@@ -1,0 +1,250 @@
+/*
+ * vm.h - the engine's internal types: modules, runtime objects, the store.
+ *
+ * Ownership: a vm_module is immutable after loading and may be shared by
+ * many instances.  Every runtime object (instance, memory, table, global,
+ * func) belongs to exactly one store and is freed with it.
+ *
+ * Passes, one file each:
+ *   decode.c    binary -> vm_module (sections, constant expressions)
+ *   compile.c   validate + lower each function body into internal code
+ *   instance.c  link imports, allocate, initialise segments, start
+ *   interp.c    run the internal code
+ *   api.c       the public corral_* API over all of the above
+ */
+#ifndef VM_H
+#define VM_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "corral.h"
+#include "limits.h"
+
+/* A value slot: every value is 64 raw bits (i32 in the low half, floats as
+ * their bit patterns, references as pointers). */
+typedef uint64_t vm_slot;
+
+/* Value types: their binary encodings. */
+enum {
+    VM_I32 = 0x7F, VM_I64 = 0x7E, VM_F32 = 0x7D, VM_F64 = 0x7C, VM_V128 = 0x7B,
+    VM_FUNCREF = 0x70, VM_EXTERNREF = 0x6F,
+    VM_ANY = 0 /* validation only: the unknown type of a polymorphic stack */
+};
+
+/* Trap and error messages, spec wording (defined in api.c). */
+extern const char vm_trap_unreachable[], vm_trap_div_zero[], vm_trap_int_overflow[],
+    vm_trap_bad_conversion[], vm_trap_oob_memory[], vm_trap_oob_table[],
+    vm_trap_undefined_elem[], vm_trap_uninit_elem[], vm_trap_indirect_type[],
+    vm_trap_stack[], vm_trap_fuel[], vm_trap_interrupt[], vm_err_nomem[];
+
+typedef struct {
+    uint32_t nparams, nresults;
+    uint8_t *types; /* nparams params, then nresults results */
+} vm_functype;
+
+typedef struct {
+    uint64_t min, max; /* max == UINT64_MAX when absent */
+} vm_limits;
+
+typedef struct {
+    uint8_t type;
+    bool mut;
+} vm_globaltype;
+
+typedef struct {
+    uint8_t elemtype;
+    vm_limits lim;
+} vm_tabletype;
+
+/* A constant expression (spec 3.3.10), already decoded. */
+enum { VM_CE_CONST, VM_CE_GLOBAL, VM_CE_REF_NULL, VM_CE_REF_FUNC };
+typedef struct {
+    uint8_t kind;
+    uint8_t type;   /* the value type it produces */
+    uint64_t value; /* constant bits, global index or function index */
+} vm_constexpr;
+
+typedef struct {
+    char *module, *name;
+    uint8_t kind; /* CORRAL_EXTERN_* */
+    union {
+        uint32_t type; /* function: type index */
+        vm_tabletype table;
+        vm_limits mem;
+        vm_globaltype global;
+    } u;
+} vm_import;
+
+typedef struct {
+    char *name;
+    uint8_t kind;
+    uint32_t index;
+} vm_export;
+
+/* A defined function: its source and its lowered code (code.h). */
+typedef struct {
+    uint32_t type;
+    uint32_t nlocals;   /* declared locals, params excluded */
+    uint8_t *local_types; /* params then locals */
+    const uint8_t *body; /* expression bytes inside the module's copy */
+    uint32_t body_len;
+    uint64_t body_offset; /* offset in the binary, for messages */
+    uint32_t *code;     /* lowered internal code */
+    uint32_t code_len;
+    uint32_t nslots;    /* frame size: params + locals + operand stack */
+    /* Fuel side table (only with fuel): the observable instructions of each
+     * segment, with the cost from the segment start through them. */
+    uint32_t nmeter;
+    uint32_t *meter;    /* pairs: code offset, cumulative cost */
+} vm_funcdef;
+
+enum { VM_SEG_ACTIVE, VM_SEG_PASSIVE, VM_SEG_DECLARATIVE };
+
+typedef struct {
+    uint8_t mode;
+    uint8_t type;   /* funcref or externref */
+    uint32_t table;
+    vm_constexpr offset;
+    uint32_t count;
+    vm_constexpr *items;
+} vm_elem;
+
+typedef struct {
+    uint8_t mode;
+    uint32_t mem;
+    vm_constexpr offset;
+    const uint8_t *bytes;
+    uint32_t len;
+} vm_data;
+
+struct corral_module {
+    uint8_t *bytes; /* our own copy of the binary */
+    size_t len;
+    bool fuel;      /* lowered with fuel accounting */
+    uint32_t ntypes;
+    vm_functype *types;
+    uint32_t nimports;
+    vm_import *imports;
+    uint32_t nfuncs, nfunc_imports; /* nfuncs counts imports too */
+    uint32_t *func_types;           /* type index of every function */
+    vm_funcdef *funcs;              /* defined functions */
+    uint32_t ntables, ntable_imports;
+    vm_tabletype *tables;
+    uint32_t nmems, nmem_imports;
+    vm_limits *mems;
+    uint32_t nglobals, nglobal_imports;
+    vm_globaltype *globals;
+    vm_constexpr *global_inits; /* defined globals only */
+    uint32_t nexports;
+    vm_export *exports;
+    int64_t start; /* -1 when absent */
+    uint32_t nelems;
+    vm_elem *elems;
+    uint32_t ndatas;
+    int64_t data_count; /* -1 when the section is absent */
+    vm_data *datas;
+    bool *func_declared; /* may be named by ref.func in code */
+};
+
+/* ---- runtime objects ------------------------------------------------------ */
+
+typedef struct vm_memory {
+    uint8_t *data;
+    uint64_t size;  /* bytes: pages * VM_PAGE_SIZE */
+    uint64_t max_pages;
+    struct vm_memory *next; /* store's list */
+} vm_memory;
+
+typedef struct vm_table {
+    void **elems;
+    uint32_t size;
+    uint64_t max;
+    uint8_t type;
+    struct vm_table *next;
+} vm_table;
+
+typedef struct vm_global {
+    vm_slot val;
+    vm_globaltype type;
+    struct vm_global *next;
+} vm_global;
+
+struct corral_func {
+    const vm_functype *type;
+    corral_instance *inst; /* NULL for a host function */
+    const vm_funcdef *def; /* wasm: its definition */
+    corral_host_fn host;
+    void *env;
+    vm_functype own_type; /* host: its type */
+    struct corral_func *next;
+};
+
+struct corral_instance {
+    const corral_module *mod;
+    corral_store *store;
+    corral_func **funcs;
+    vm_table **tables;
+    vm_memory *mem; /* memory 0, or NULL */
+    vm_global **globals;
+    uint32_t *elem_len;  /* element segments: length, 0 once dropped */
+    void ***elem_items;  /* ...and their evaluated references */
+    uint32_t *data_len;  /* data segments: length, 0 once dropped */
+    struct corral_instance *next;
+};
+
+/* A call frame: where to resume the caller. */
+typedef struct {
+    const uint32_t *ret_ip; /* NULL: return to the host */
+    vm_slot *fp;
+    corral_instance *inst;
+} vm_frame;
+
+struct corral_engine {
+    bool fuel;
+};
+
+struct corral_store {
+    corral_engine *engine;
+    corral_limits limits;
+    /* One region of max_stack_bytes: value slots grow up from `stack`,
+     * frames grow down from its end, and they must not meet. */
+    vm_slot *stack, *stack_top;
+    vm_frame *frames_end, *fsp;
+    uint64_t fuel;       /* remaining */
+    uint64_t fuel_start; /* as set, for fuel used */
+    uint64_t peak_memory;
+    atomic_int interrupt;
+    int32_t exit_code;
+    corral_instance *instances;
+    corral_func *funcs;
+    vm_memory *memories;
+    vm_table *tables;
+    vm_global *globals;
+};
+
+struct corral_caller {
+    corral_store *store;
+    corral_instance *inst;
+};
+
+/* ---- between the passes ---------------------------------------------------- */
+
+/* decode.c: parse the whole binary; compile each body with vm_compile. */
+const char *vm_decode(corral_module *m, corral_diag *diag);
+/* compile.c: validate and lower one defined function (index among defined). */
+const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset);
+/* interp.c: run f with args in s->stack_top[0..nparams); results replace them. */
+const char *vm_run(corral_store *s, corral_func *f, vm_slot *args);
+/* instance.c */
+bool vm_functype_eq(const vm_functype *a, const vm_functype *b);
+const char *vm_memory_grow(corral_store *s, vm_memory *m, uint64_t delta, uint32_t *old_pages);
+const char *vm_table_grow(corral_store *s, vm_table *t, uint32_t delta, void *init, uint32_t *old);
+void vm_module_free(corral_module *m);
+
+static inline const uint8_t *vm_type_params(const vm_functype *t) { return t->types; }
+static inline const uint8_t *vm_type_results(const vm_functype *t) { return t->types + t->nparams; }
+
+#endif
