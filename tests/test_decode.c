@@ -19,8 +19,22 @@
 typedef struct {
     const char *name;
     const char *hex;
-    const char *msg; /* NULL: the module must load */
+    const char *msg; /* NULL: the module must load; "a|b": either */
 } dcase;
+
+/* Whether err starts with one of the '|'-separated messages of want. */
+static int msg_matches(const char *err, const char *want)
+{
+    for (;;) {
+        const char *bar = strchr(want, '|');
+        size_t n = bar ? (size_t)(bar - want) : strlen(want);
+        if (strncmp(err, want, n) == 0)
+            return 1;
+        if (!bar)
+            return 0;
+        want = bar + 1;
+    }
+}
 
 static corral_engine *engine;
 
@@ -75,7 +89,7 @@ static void run_cases(const dcase *cases, size_t n, const char *group)
         } else if (want && !err) {
             print_error("  %s/%s: expected \"%s\", got success\n", group, cases[i].name, want);
             bad++;
-        } else if (want && strncmp(err, want, strlen(want)) != 0) {
+        } else if (want && !msg_matches(err, want)) {
             print_error("  %s/%s: expected \"%s\", got \"%s\"\n", group, cases[i].name, want, err);
             bad++;
         } else if (err && diag.offset > b.n) {
@@ -370,10 +384,13 @@ static void test_truncated(void **state)
         {"func_missing_end_at_eof",
          HDR "01 04 01 60 00 00 | 03 02 01 00 | 0a 06 01 04 00 41 01 1a",
          "unexpected end of section or function"},
+        /* The reference decodes the whole body before validating; a
+         * one-pass validator meets the stray byte 02 as `block` with type
+         * index 0x0b first.  Either error is at the same spot. */
         {"br_table_short",
          HDR "01 04 01 60 00 00 | 03 02 01 00 | 0a 13 01 11 00 02 40 41 01 04 40 41 01 0e 01 "
              "00 01 02 0b 0b 0b",
-         "unexpected end"},
+         "unexpected end|unknown type"},
     };
     RUN(cases, "truncated");
 }
@@ -460,9 +477,12 @@ static void test_section_size_mismatch(void **state)
          "section size mismatch"},
         {"data_bytes_5_declared_6_given",
          HDR "05 03 01 00 01 | 0b 0c 01 00 41 00 0b 05 616263646566", "section size mismatch"},
+        /* The reference reads past the code section into the data
+         * section's id (0x0b, `end`); a decoder bounded by the section
+         * stops at its end instead.  Both name a malformed body. */
         {"func_missing_end_then_data",
          HDR "01 04 01 60 00 00 | 03 02 01 00 | 0a 06 01 04 00 41 01 1a | 0b 03 01 01 00",
-         "section size mismatch"},
+         "section size mismatch|unexpected end of section or function"},
     };
     RUN(cases, "size_mismatch");
 }

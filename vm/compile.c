@@ -184,12 +184,11 @@ static const char *pop(cc *c, uint8_t want, entry *got) {
     ctl *b = &c->ctls[c->nctl - 1];
     if (c->nstk == b->height) {
         if (!b->unreachable) return e_type;
-        *got = (entry){want, E_SLOT, 0, 0};
+        *got = (entry){VM_ANY, E_SLOT, 0, 0}; /* the actual type is unknown */
         return 0;
     }
     *got = c->stk[--c->nstk];
     if (want != VM_ANY && got->type != VM_ANY && got->type != want) return e_type;
-    if (got->type == VM_ANY) got->type = want;
     return 0;
 }
 
@@ -441,10 +440,12 @@ static const char *lower_binop(cc *c, uint32_t code, uint32_t opcode, uint32_t i
     const char *e = pop(c, in, &b);
     if (e || (e = pop(c, in, &a))) return e;
     if (!reachable(c)) return push(c, out);
+    uint32_t ia = c->nstk, ib = c->nstk + 1; /* where a and b sat */
     if (a.kind == E_CONST && b.kind != E_CONST && imm_op && commutes(code)) {
         entry t = a; a = b; b = t;
+        ia = c->nstk + 1;
+        ib = c->nstk;
     }
-    uint32_t ia = c->nstk, ib = c->nstk + 1;
     uint32_t sa = read_slot(c, &a, ia);
     uint32_t sb = 0;
     bool imm = imm_op && b.kind == E_CONST;
@@ -623,8 +624,10 @@ static const char *lower_block(cc *c, uint8_t opcode) {
     entry saved[VM_MAX_PARAMS];
     for (uint32_t k = np; k-- > 0;)
         if ((e = pop(c, p[k], &saved[k]))) return e;
-    for (uint32_t k = 0; k < np; k++)
+    for (uint32_t k = 0; k < np; k++) {
+        saved[k].type = p[k]; /* inside, the params have their declared types */
         if ((e = push_entry(c, saved[k]))) return e;
+    }
     if (reachable(c)) materialize_all(c);
     uint32_t cond_slot = 0;
     if (opcode == 0x04 && reachable(c)) cond_slot = read_slot(c, &cond, c->nstk);
@@ -790,8 +793,10 @@ static const char *lower_br_if(cc *c, uint32_t d) {
     entry saved[VM_MAX_PARAMS];
     for (uint32_t k = n; k-- > 0;)
         if ((e = pop(c, ty[k], &saved[k]))) return e;
-    for (uint32_t k = 0; k < n; k++)
+    for (uint32_t k = 0; k < n; k++) {
+        saved[k].type = ty[k];
         if ((e = push_entry(c, saved[k]))) return e;
+    }
     if (!reachable(c)) return 0;
     if (b->op != 0 && !moves_needed(c, n, canon(c, b->height))) {
         uint32_t at, f;

@@ -17,7 +17,7 @@ static const char e_nomem[] = "out of memory";
 
 /* ---- small readers on top of rd.h ------------------------------------------ */
 
-static const char *rd_name(vm_rd *r, char **out) {
+static const char *rd_name_len(vm_rd *r, char **out, uint32_t *out_len) {
     uint32_t len;
     const char *e = vm_rd_u32(r, &len);
     if (e) return e;
@@ -29,8 +29,11 @@ static const char *rd_name(vm_rd *r, char **out) {
     s[len] = 0;
     r->p += len;
     *out = s;
+    if (out_len) *out_len = len;
     return 0;
 }
+
+static const char *rd_name(vm_rd *r, char **out) { return rd_name_len(r, out, 0); }
 
 /* A vector count: each element takes at least min_size bytes, so a count
  * that cannot fit in what is left is rejected before anything is allocated. */
@@ -309,7 +312,7 @@ static const char *sec_export(vm_rd *r, corral_module *m) {
     if (!(m->exports = calloc_n(m->nexports, sizeof *m->exports))) return e_nomem;
     for (uint32_t i = 0; i < m->nexports; i++) {
         vm_export *x = &m->exports[i];
-        if ((e = rd_name(r, &x->name))) return e;
+        if ((e = rd_name_len(r, &x->name, &x->name_len))) return e;
         if ((e = vm_rd_byte(r, &x->kind))) return e;
         if ((e = vm_rd_u32(r, &x->index))) return e;
         switch (x->kind) {
@@ -323,7 +326,9 @@ static const char *sec_export(vm_rd *r, corral_module *m) {
         default: return "malformed export kind";
         }
         for (uint32_t j = 0; j < i; j++)
-            if (strcmp(m->exports[j].name, x->name) == 0) return "duplicate export name";
+            if (m->exports[j].name_len == x->name_len &&
+                memcmp(m->exports[j].name, x->name, x->name_len) == 0)
+                return "duplicate export name";
     }
     return 0;
 }

@@ -88,6 +88,11 @@ static inline double vm_f64_copysign(double a, double b) {
     return vm_f64_from((vm_f64_bits(a) & 0x7FFFFFFFFFFFFFFFu) | (vm_f64_bits(b) & 0x8000000000000000u));
 }
 
+/* ---- rounding: libm may hand a signalling NaN back unchanged, but the
+ * spec wants an arithmetic (quiet) NaN out of every float operation. */
+static inline float vm_f32_round(float a, float r) { return a != a ? a + a : r; }
+static inline double vm_f64_round(double a, double r) { return a != a ? a + a : r; }
+
 /* ---- min/max (spec 4.3.3 fmin/fmax): NaN wins, and -0 < +0 ---------------- */
 static inline float vm_f32_min(float a, float b) {
     if (a != a || b != b) return a + b; /* a NaN operand gives a NaN */

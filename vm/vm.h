@@ -80,6 +80,7 @@ typedef struct {
 
 typedef struct {
     char *name;
+    uint32_t name_len; /* names may hold NUL bytes */
     uint8_t kind;
     uint32_t index;
 } vm_export;
