@@ -53,7 +53,12 @@ if [ "$limit" != 0 ] && command -v timeout >/dev/null 2>&1; then
 fi
 
 mkdir -p "$out"
-results=$out/results.txt
+# Run outputs go to a private folder, so that two runs at once (say, make
+# spec and make test) cannot mix their results.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/corral-spec.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+results=$tmp/results.txt
 : >"$results"
 
 # Convert one .wast (when needed) and run it; append the runner's output to
@@ -77,9 +82,9 @@ run_one() {
         fi
     fi
     # shellcheck disable=SC2086 # $use_timeout and $verbose are word lists
-    $use_timeout "$runner" $verbose "$json" >"$dir/out.txt" 2>"$dir/err.txt"
+    $use_timeout "$runner" $verbose "$json" >"$tmp/out.txt" 2>"$tmp/err.txt"
     rc=$?
-    cat "$dir/out.txt" >>"$results"
+    cat "$tmp/out.txt" >>"$results"
     if [ $rc -gt 1 ]; then
         if [ $rc -eq 124 ]; then
             why="timed out after ${limit}s"
@@ -90,15 +95,16 @@ run_one() {
         fi
         # The runner names the command it died in; if it could not, blame
         # the file as a whole.
-        if grep ': crash:' "$dir/err.txt" >"$dir/crash.txt"; then
-            sed "s|\$|; runner $why|" "$dir/crash.txt" >>"$results"
+        cp "$tmp/err.txt" "$dir/err.txt"
+        if grep ': crash:' "$tmp/err.txt" >"$tmp/crash.txt"; then
+            sed "s|\$|; runner $why|" "$tmp/crash.txt" >>"$results"
         else
             echo "$name.wast:0: crash: runner $why; see $dir/err.txt" >>"$results"
         fi
         # The runner prints its counts last; if it died before, count the
         # failures it printed, plus the crash itself.
-        if ! grep -q '^#file ' "$dir/out.txt"; then
-            n=$(grep -c "^$name\\.wast:[0-9]*: " "$dir/out.txt")
+        if ! grep -q '^#file ' "$tmp/out.txt"; then
+            n=$(grep -c "^$name\\.wast:[0-9]*: " "$tmp/out.txt")
             echo "#file $name.wast 0 $((n + 1)) 0" >>"$results"
         fi
     fi

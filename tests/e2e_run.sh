@@ -87,7 +87,7 @@ check() {
             fi
             ;;
         *)
-            if ! grep -F -q -e "$pat" "$file"; then
+            if ! grep -a -F -q -e "$pat" "$file"; then
                 why="${why:+$why; }std$stream lacks '$pat': '$(head -c 200 "$file")'"
             fi
             ;;

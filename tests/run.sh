@@ -50,10 +50,11 @@ record() {
     echo "== $line"
 }
 
-# The number before WORD on the last line of FILE that matches REGEX, or
-# empty: num FILE REGEX SED-EXPRESSION
+# A number from the last line of FILE matching REGEX, picked out by the
+# sed expression (empty if none): num FILE REGEX SED-EXPRESSION.  grep -a:
+# the logs carry the spec suite's deliberately invalid UTF-8.
 num() {
-    grep -E "$2" "$1" | tail -n 1 | sed -n "$3"
+    grep -a -E "$2" "$1" | tail -n 1 | sed -n "$3"
 }
 
 # ---- 1. vm/ free of the OS -------------------------------------------------
@@ -118,7 +119,7 @@ run_spec() {
     sh spec-tests/run.sh "$runner" >"$log" 2>&1
     rc=$?
     # Only the tail: the per-file lines are in the log.
-    grep -E '^(FAIL |note: |[0-9]+ known failures|spec: )' "$log"
+    grep -a -E '^(FAIL |note: |[0-9]+ known failures|spec: )' "$log"
     p=$(num "$log" '^spec: [0-9]+ passed' 's/^spec: \([0-9]*\) passed.*/\1/p')
     known=$(num "$log" '^[0-9]+ known failures' 's/^\([0-9]*\) known.*/\1/p')
     new=$(num "$log" '^[0-9]+ known failures, [0-9]+ new' 's/.*, \([0-9]*\) new.*/\1/p')
@@ -146,7 +147,7 @@ echo "== e2e ($B/corral)"
 log=$logs/e2e.log
 sh tests/e2e_run.sh "$B/corral" >"$log" 2>&1
 rc=$?
-grep -v '^ok ' "$log"
+grep -a -v '^ok ' "$log"
 p=$(num "$log" '^e2e: [0-9]+ passed' 's/^e2e: \([0-9]*\) passed.*/\1/p')
 f=$(num "$log" '^e2e: [0-9]+ passed, [0-9]+ failed' 's/^e2e: [0-9]* passed, \([0-9]*\) failed.*/\1/p')
 s=$(num "$log" '^e2e: .* skipped' 's/.*failed, \([0-9]*\) skipped.*/\1/p')

@@ -17,10 +17,13 @@
  * SANITIZE=1 build to turn memory errors into crashes.  On a crash or a
  * hang the input is written to $FUZZ_CRASH_DIR/fuzz-crash.wasm (default
  * build/) and its origin printed; replay it with FUZZ_REPLAY=FILE.
+ * UBSan's fatal reports bypass that hook: rerun with FUZZ_SAVE_EACH=1,
+ * which writes every input (and its origin, to fuzz-crash.txt) before
+ * trying it, so the file left behind is the culprit.
  *
  * Environment: SPEC_BUILD_DIR, FUZZ_MUTATIONS, FUZZ_BUILTIN (mutations of
- * each built-in seed, default 2000), FUZZ_SEED, FUZZ_CALLS=0 (do not call
- * exports), FUZZ_CRASH_DIR, FUZZ_REPLAY.
+ * each built-in seed, default 5000), FUZZ_SEED, FUZZ_CALLS=0 (do not call
+ * exports), FUZZ_CRASH_DIR, FUZZ_REPLAY, FUZZ_SAVE_EACH.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -68,8 +71,10 @@ static const uint8_t *cur_bytes;
 static size_t cur_len;
 static char cur_what[600];
 static char crash_path[512];
+static char origin_path[512];
+static int save_each;
 
-static void save_current(const char *why)
+static void save_bytes(void)
 {
     int fd = open(crash_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
@@ -82,6 +87,11 @@ static void save_current(const char *why)
         }
         close(fd);
     }
+}
+
+static void save_current(const char *why)
+{
+    save_bytes();
     const char *parts[] = {"\ntest_fuzz_load: ", why, " on ", cur_what, "; input saved to ",
                            crash_path, "\n"};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
@@ -107,6 +117,8 @@ static void install_handlers(void)
 {
     const char *dir = getenv("FUZZ_CRASH_DIR");
     snprintf(crash_path, sizeof crash_path, "%s/fuzz-crash.wasm", dir && *dir ? dir : "build");
+    snprintf(origin_path, sizeof origin_path, "%s/fuzz-crash.txt", dir && *dir ? dir : "build");
+    save_each = env_ulong("FUZZ_SAVE_EACH", 0) != 0;
     int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         signal(sigs[i], on_signal);
@@ -153,6 +165,14 @@ static void try_input(fuzz *fz, const uint8_t *bytes, size_t len, const char *wh
     cur_bytes = bytes;
     cur_len = len;
     snprintf(cur_what, sizeof cur_what, "%s", what);
+    if (save_each) {
+        save_bytes();
+        FILE *f = fopen(origin_path, "w");
+        if (f) {
+            fprintf(f, "%s\n", what);
+            fclose(f);
+        }
+    }
     alarm(HANG_SECONDS);
     fz->tried++;
 
@@ -267,7 +287,9 @@ static void insert(tw_buf *b, size_t pos, const uint8_t *src, size_t n)
 static void mutate(tw_buf *b, uint64_t *st)
 {
     static const uint8_t special[] = {0x00, 0xff, 0x80, 0x7f, 0x40, 0x01, 0x0b, 0x41, 0x10, 0x60};
-    int ops = 1 + (int)rng_below(st, 4);
+    /* mostly one edit, so that many mutants still validate and reach
+     * instantiation and execution */
+    int ops = rng_below(st, 2) ? 1 : 2 + (int)rng_below(st, 3);
     for (int k = 0; k < ops; k++) {
         size_t len = b->n;
         switch (rng_below(st, 9)) {
@@ -445,7 +467,7 @@ static void test_builtin_seeds(void **state)
         print_message("  replayed %s without a crash\n", replay);
         return;
     }
-    unsigned long muts = env_ulong("FUZZ_BUILTIN", 2000);
+    unsigned long muts = env_ulong("FUZZ_BUILTIN", 5000);
     uint64_t seed = env_ulong("FUZZ_SEED", 0x636f7272);
     fz.tried = fz.loaded = fz.instantiated = fz.calls = 0;
     double t0 = now_s();

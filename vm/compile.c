@@ -699,7 +699,7 @@ static const char *lower_end(cc *c) {
     const char *e;
     if (b->op == 0x04 && !b->has_else) {
         /* An if without else must leave its params as its results. */
-        if (b->nparams != b->nresults || memcmp(b->params, b->results, b->nparams))
+        if (b->nparams != b->nresults || (b->nparams && memcmp(b->params, b->results, b->nparams)))
             return e_type;
     }
     if ((e = close_arm(c, b))) return e;

@@ -111,45 +111,40 @@ static const char *rd_globaltype(vm_rd *r, vm_globaltype *g) {
     return 0;
 }
 
-/* A constant expression (spec 3.3.10): one constant instruction, then end.
- * global.get may only name an imported global (2.0 rule); the type check
- * against the expected type is done by the caller. */
+/* A constant expression (spec 3.3.10): constant instructions up to end,
+ * leaving exactly one value.  global.get may only name an imported,
+ * immutable global (the 2.0 rule); the caller checks the type. */
 static const char *rd_constexpr(vm_rd *r, const corral_module *m, vm_constexpr *ce) {
-    uint8_t op, end;
-    const char *e = vm_rd_byte(r, &op);
-    if (e) return e;
-    switch (op) {
-    case 0x41: { int32_t v; if ((e = vm_rd_s32(r, &v))) return e;
-        ce->kind = VM_CE_CONST; ce->type = VM_I32; ce->value = (uint32_t)v; break; }
-    case 0x42: { int64_t v; if ((e = vm_rd_s64(r, &v))) return e;
-        ce->kind = VM_CE_CONST; ce->type = VM_I64; ce->value = (uint64_t)v; break; }
-    case 0x43: { uint32_t v; if ((e = vm_rd_fixed32(r, &v))) return e;
-        ce->kind = VM_CE_CONST; ce->type = VM_F32; ce->value = v; break; }
-    case 0x44: { uint64_t v; if ((e = vm_rd_fixed64(r, &v))) return e;
-        ce->kind = VM_CE_CONST; ce->type = VM_F64; ce->value = v; break; }
-    case 0xD0: { uint8_t t; if ((e = rd_reftype(r, &t))) return e;
-        ce->kind = VM_CE_REF_NULL; ce->type = t; ce->value = 0; break; }
-    case 0xD2: { uint32_t f; if ((e = vm_rd_u32(r, &f))) return e;
-        if (f >= m->nfuncs) return "unknown function";
-        ce->kind = VM_CE_REF_FUNC; ce->type = VM_FUNCREF; ce->value = f;
-        m->func_declared[f] = true; break; }
-    case 0x23: { uint32_t g; if ((e = vm_rd_u32(r, &g))) return e;
-        if (g >= m->nglobal_imports) return "unknown global";
-        if (m->globals[g].mut) return "constant expression required";
-        ce->kind = VM_CE_GLOBAL; ce->type = m->globals[g].type; ce->value = g; break; }
-    case 0x0B: return "type mismatch"; /* empty expression */
-    default: return "constant expression required";
+    uint32_t nvals = 0;
+    const char *e;
+    for (;;) {
+        uint8_t op;
+        if ((e = vm_rd_byte(r, &op))) return e;
+        if (op == 0x0B) break;
+        nvals++;
+        switch (op) {
+        case 0x41: { int32_t v; if ((e = vm_rd_s32(r, &v))) return e;
+            *ce = (vm_constexpr){VM_CE_CONST, VM_I32, (uint32_t)v}; break; }
+        case 0x42: { int64_t v; if ((e = vm_rd_s64(r, &v))) return e;
+            *ce = (vm_constexpr){VM_CE_CONST, VM_I64, (uint64_t)v}; break; }
+        case 0x43: { uint32_t v; if ((e = vm_rd_fixed32(r, &v))) return e;
+            *ce = (vm_constexpr){VM_CE_CONST, VM_F32, v}; break; }
+        case 0x44: { uint64_t v; if ((e = vm_rd_fixed64(r, &v))) return e;
+            *ce = (vm_constexpr){VM_CE_CONST, VM_F64, v}; break; }
+        case 0xD0: { uint8_t t; if ((e = rd_reftype(r, &t))) return e;
+            *ce = (vm_constexpr){VM_CE_REF_NULL, t, 0}; break; }
+        case 0xD2: { uint32_t f; if ((e = vm_rd_u32(r, &f))) return e;
+            if (f >= m->nfuncs) return "unknown function";
+            *ce = (vm_constexpr){VM_CE_REF_FUNC, VM_FUNCREF, f};
+            m->func_declared[f] = true; break; }
+        case 0x23: { uint32_t g; if ((e = vm_rd_u32(r, &g))) return e;
+            if (g >= m->nglobal_imports) return "unknown global";
+            if (m->globals[g].mut) return "constant expression required";
+            *ce = (vm_constexpr){VM_CE_GLOBAL, m->globals[g].type, g}; break; }
+        default: return "constant expression required";
+        }
     }
-    if ((e = vm_rd_byte(r, &end))) return e;
-    if (end != 0x0B) {
-        /* Anything more is either a non-constant instruction or a second
-         * value: both are invalid, not malformed. */
-        return end == 0x41 || end == 0x42 || end == 0x43 || end == 0x44 || end == 0x23 ||
-                       end == 0xD0 || end == 0xD2 || end == 0x1A
-                   ? "type mismatch"
-                   : "constant expression required";
-    }
-    return 0;
+    return nvals == 1 ? 0 : "type mismatch";
 }
 
 static const char *rd_typed_constexpr(vm_rd *r, const corral_module *m, uint8_t type,
@@ -293,7 +288,7 @@ static const char *sec_memory(vm_rd *r, corral_module *m) {
 
 static const char *sec_global(vm_rd *r, corral_module *m) {
     uint32_t n;
-    const char *e = rd_count(r, &n, 4, VM_MAX_GLOBALS);
+    const char *e = rd_count(r, &n, 3, VM_MAX_GLOBALS);
     if (e) return e;
     if ((e = grow_array((void **)&m->globals, m->nglobals + n, sizeof *m->globals))) return e;
     if ((e = grow_array((void **)&m->global_inits, n, sizeof *m->global_inits))) return e;
