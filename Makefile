@@ -74,14 +74,14 @@ $(LIB): $(VM_OBJ)
 	ar rcs $@ $^
 
 $(CORRAL): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LIBM)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(LIB) $(LIBM)
 
 $(SPEC_RUN): $(SPEC_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(SPEC_OBJ) $(LIB) -ljansson $(LIBM)
 
-$(B)/tests/%: tests/%.c $(LIB)
+$(B)/tests/%: tests/%.c tests/test_wasm.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB) -lcmocka $(LIBM)
+	$(CC) $(CFLAGS) -pthread -o $@ $< $(LIB) -lcmocka $(LIBM)
 
 # ---- guest programs (wasm32-wasi) -----------------------------------------
 build/wasm/bench/%.wasm: bench/%.c

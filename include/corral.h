@@ -105,6 +105,11 @@ uint32_t corral_module_export_count(const corral_module *m);
 void corral_module_export(const corral_module *m, uint32_t i, const char **name,
                           corral_extern_kind *kind);
 
+/* The lowered internal code of function `func` (module-wide index) as
+ * text, for reading what the engine runs.  Writes at most cap bytes
+ * (NUL-terminated) and returns the length the whole text needs. */
+size_t corral_module_disasm(const corral_module *m, uint32_t func, char *buf, size_t cap);
+
 /* ---- stores, limits, fuel -------------------------------------------- */
 
 typedef struct {
@@ -164,6 +169,7 @@ CORRAL_MUST_CHECK const char *corral_linker_define_instance(corral_linker *l,
                                                             corral_instance *inst);
 
 /* Resolve imports, allocate, initialise segments, run the start function.
+ * The module must outlive the instance (its code is shared, not copied).
  * Errors: "unknown import", "incompatible import type", traps from segment
  * initialisation or the start function, limits.  On error *out is NULL. */
 CORRAL_MUST_CHECK const char *corral_instantiate(corral_linker *l, const corral_module *m,

@@ -681,6 +681,7 @@ static const char *lower_else(cc *c) {
     if (!b->unreachable && !b->dead) {
         uint32_t at = op(c, VM_OP_BR);
         add_patch(c, b, emit(c, 0), at);
+        meter(c, at); /* a jump: a metered run must not leave the segment */
     }
     label(c);
     if (b->else_at != NONE) patch_here(c, b->else_rel, b->else_at);
@@ -985,16 +986,16 @@ static const char *lower_misc(cc *c, uint32_t code) {
         return push_entry(c, (entry){VM_F64, E_CONST, 0, i}); }
     case 0xFC08: { /* memory.init seg */
         if ((e = vm_rd_u32(&c->r, &x)) || (e = rd_zero(c))) return e;
-        if (m->data_count < 0) return "data count section required";
         if (m->nmems == 0) return "unknown memory 0";
-        if (x >= (uint32_t)m->data_count) return "unknown data segment";
+        c->m->data_idx_used = true; /* decode.c checks the data count section */
+        if (m->data_count >= 0 && x >= (uint32_t)m->data_count) return "unknown data segment";
         uint8_t in[3] = {VM_I32, VM_I32, VM_I32};
         return lower_fixed(c, VM_OP_MEMORY_INIT_, 3, in, 0, 1, x, 0, true);
     }
     case 0xFC09:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
-        if (m->data_count < 0) return "data count section required";
-        if (x >= (uint32_t)m->data_count) return "unknown data segment";
+        c->m->data_idx_used = true;
+        if (m->data_count >= 0 && x >= (uint32_t)m->data_count) return "unknown data segment";
         return lower_fixed(c, VM_OP_DATA_DROP_, 0, 0, 0, 1, x, 0, true);
     case 0xFC0A: case 0xFC0B: {
         if ((e = rd_zero(c))) return e;

@@ -69,7 +69,9 @@ static const char *rd_limits(vm_rd *r, vm_limits *l, uint64_t bound) {
     uint32_t v;
     const char *e = vm_rd_byte(r, &flag);
     if (e) return e;
-    if (flag > 1) return "integer too large"; /* the flag is a u32 LEB in spirit */
+    /* The flag is a one-byte LEB128 in the reference decoder's eyes. */
+    if (flag & 0x80) return "integer representation too long";
+    if (flag > 1) return "integer too large";
     if ((e = vm_rd_u32(r, &v))) return e;
     l->min = v;
     l->max = UINT64_MAX;
@@ -550,6 +552,10 @@ const char *vm_decode(corral_module *m, corral_diag *diag) {
     if (e) return e;
     if (!spaces && (e = alloc_spaces(m, 0, 0, 0, 0))) return e;
     if (ndefined && !have_code) return "function and code section have inconsistent lengths";
+    /* memory.init / data.drop need the data count section (5.5.16); without
+     * it the segment count is that of the data section. */
+    if (m->data_idx_used && m->data_count < 0)
+        return m->ndatas ? "data count section required" : "unknown data segment";
     if (m->data_count >= 0 && (uint32_t)m->data_count != m->ndatas)
         return "data count and data section have inconsistent lengths";
     return 0;

@@ -353,6 +353,7 @@ const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_
     inst->globals = calloc(m->nglobals + 1, sizeof *inst->globals);
     inst->elem_len = calloc(m->nelems + 1, sizeof *inst->elem_len);
     inst->elem_items = calloc(m->nelems + 1, sizeof *inst->elem_items);
+    inst->nelems = m->nelems;
     inst->data_len = calloc(m->ndatas + 1, sizeof *inst->data_len);
     if (!inst->funcs || !inst->tables || !inst->globals || !inst->elem_len || !inst->elem_items ||
         !inst->data_len)
@@ -371,7 +372,7 @@ const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_
 }
 
 void vm_instance_free(corral_instance *inst) {
-    for (uint32_t i = 0; inst->elem_items && i < inst->mod->nelems; i++) free(inst->elem_items[i]);
+    for (uint32_t i = 0; inst->elem_items && i < inst->nelems; i++) free(inst->elem_items[i]);
     free(inst->elem_items);
     free(inst->elem_len);
     free(inst->data_len);

@@ -146,6 +146,7 @@ struct corral_module {
     vm_elem *elems;
     uint32_t ndatas;
     int64_t data_count; /* -1 when the section is absent */
+    bool data_idx_used; /* code uses memory.init or data.drop */
     vm_data *datas;
     bool *func_declared; /* may be named by ref.func in code */
 };
@@ -190,6 +191,7 @@ struct corral_instance {
     vm_table **tables;
     vm_memory *mem; /* memory 0, or NULL */
     vm_global **globals;
+    uint32_t nelems;
     uint32_t *elem_len;  /* element segments: length, 0 once dropped */
     void ***elem_items;  /* ...and their evaluated references */
     uint32_t *data_len;  /* data segments: length, 0 once dropped */
