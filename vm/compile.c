@@ -761,6 +761,24 @@ static uint32_t cost_of(uint32_t code) {
     }
 }
 
+/* Is b an opcode of the table (0xFC as the prefix of its group)? */
+bool vm_opcode_known(uint8_t b) {
+    static const uint16_t codes[] = {
+#define OP_UN(cd, N, t, I, O, e) cd,
+#define OP_UNT(cd, N, t, I, O, f) cd,
+#define OP_BIN(cd, N, t, I, O, e) cd,
+#define OP_BINC(cd, N, t, I, e) cd,
+#define OP_BINT(cd, N, t, I, f) cd,
+#define OP_LOAD(cd, N, t, O, M, conv, al) cd,
+#define OP_STORE(cd, N, t, I, M, al) cd,
+#define OP_CTL(cd, N, t, imm, cost) cd,
+#include "opcodes.def"
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+        if ((codes[i] > 0xFF ? 0xFC : codes[i]) == b) return true;
+    return false;
+}
+
 static const char *lower_misc(cc *c, uint32_t code);
 
 static const char *lower_one(cc *c, uint32_t code) {

@@ -35,13 +35,17 @@ static const char *rd_name_len(vm_rd *r, char **out, uint32_t *out_len) {
 
 static const char *rd_name(vm_rd *r, char **out) { return rd_name_len(r, out, 0); }
 
-/* A vector count: each element takes at least min_size bytes, so a count
- * that cannot fit in what is left is rejected before anything is allocated. */
-static const char *rd_count(vm_rd *r, uint32_t *n, uint32_t min_size, uint32_t max) {
+/* A vector count n.  Each element takes at least min_size bytes, so no
+ * more than cap = min(n, left / min_size + 1) of them can be read: that is
+ * what the caller allocates.  A count that claims more fails while its
+ * elements are read, with the message of whatever is missing. */
+static const char *rd_count(vm_rd *r, uint32_t *n, uint32_t *cap, uint32_t min_size,
+                            uint32_t max) {
     const char *e = vm_rd_u32(r, n);
     if (e) return e;
-    if ((uint64_t)*n * min_size > (uint64_t)(r->end - r->p)) return r->eof;
     if (*n > max) return "too many elements (see vm/limits.h)";
+    uint64_t fit = (uint64_t)(r->end - r->p) / min_size + 1;
+    *cap = *n < fit ? *n : (uint32_t)fit;
     return 0;
 }
 
@@ -143,7 +147,7 @@ static const char *rd_constexpr(vm_rd *r, const corral_module *m, vm_constexpr *
             if (g >= m->nglobal_imports) return "unknown global";
             if (m->globals[g].mut) return "constant expression required";
             *ce = (vm_constexpr){VM_CE_GLOBAL, m->globals[g].type, g}; break; }
-        default: return "constant expression required";
+        default: return vm_opcode_known(op) ? "constant expression required" : "illegal opcode";
         }
     }
     return nvals == 1 ? 0 : "type mismatch";
@@ -159,19 +163,22 @@ static const char *rd_typed_constexpr(vm_rd *r, const corral_module *m, uint8_t 
 /* ---- sections ------------------------------------------------------------------- */
 
 static const char *sec_type(vm_rd *r, corral_module *m) {
-    const char *e = rd_count(r, &m->ntypes, 3, VM_MAX_TYPES);
+    uint32_t n, cap;
+    const char *e = rd_count(r, &n, &cap, 3, VM_MAX_TYPES);
     if (e) return e;
-    if (!(m->types = calloc_n(m->ntypes, sizeof *m->types))) return e_nomem;
-    for (uint32_t i = 0; i < m->ntypes; i++) {
+    m->ntypes = cap;
+    if (!(m->types = calloc_n(cap, sizeof *m->types))) return e_nomem;
+    for (uint32_t i = 0; i < n; i++) {
         uint8_t form;
         uint32_t np, nr;
         if ((e = vm_rd_byte(r, &form))) return e;
+        if (form & 0x80) return "integer representation too long"; /* read as s7 */
         if (form != 0x60) return "malformed function type";
         uint8_t t[2 * VM_MAX_PARAMS]; /* fixed size: the counts are bounded */
-        if ((e = rd_count(r, &np, 1, VM_MAX_PARAMS))) return e;
+        if ((e = rd_count(r, &np, &cap, 1, VM_MAX_PARAMS))) return e;
         for (uint32_t j = 0; j < np; j++)
             if ((e = rd_valtype(r, &t[j]))) return e;
-        if ((e = rd_count(r, &nr, 1, VM_MAX_PARAMS))) return e;
+        if ((e = rd_count(r, &nr, &cap, 1, VM_MAX_PARAMS))) return e;
         for (uint32_t j = 0; j < nr; j++)
             if ((e = rd_valtype(r, &t[np + j]))) return e;
         if (!(m->types[i].types = malloc((size_t)np + nr + 1))) return e_nomem;
@@ -179,16 +186,19 @@ static const char *sec_type(vm_rd *r, corral_module *m) {
         m->types[i].nparams = np;
         m->types[i].nresults = nr;
     }
+    m->ntypes = n;
     return 0;
 }
 
 static const char *sec_import(vm_rd *r, corral_module *m) {
-    const char *e = rd_count(r, &m->nimports, 4, VM_MAX_IMPORTS);
+    uint32_t n, cap;
+    const char *e = rd_count(r, &n, &cap, 4, VM_MAX_IMPORTS);
     if (e) return e;
-    if (!(m->imports = calloc_n(m->nimports, sizeof *m->imports))) return e_nomem;
+    m->nimports = cap;
+    if (!(m->imports = calloc_n(cap, sizeof *m->imports))) return e_nomem;
     /* The entity vectors are sized once the import section is read and the
      * definition sections are known; count per kind first. */
-    for (uint32_t i = 0; i < m->nimports; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         vm_import *im = &m->imports[i];
         if ((e = rd_name(r, &im->module))) return e;
         if ((e = rd_name(r, &im->name))) return e;
@@ -214,6 +224,7 @@ static const char *sec_import(vm_rd *r, corral_module *m) {
         default: return "malformed import kind";
         }
     }
+    m->nimports = n;
     return m->nmem_imports > 1 ? "multiple memories" : 0;
 }
 
@@ -247,9 +258,10 @@ static const char *alloc_spaces(corral_module *m, uint32_t nfuncs, uint32_t ntab
 /* Sections 3..6 only count here; the spaces are allocated once all of the
  * counts are known (see decode_sections). */
 static const char *sec_function(vm_rd *r, corral_module *m, uint32_t *n) {
-    const char *e = rd_count(r, n, 1, VM_MAX_FUNCS);
+    uint32_t cap;
+    const char *e = rd_count(r, n, &cap, 1, VM_MAX_FUNCS);
     if (e) return e;
-    if ((e = alloc_spaces(m, *n, 0, 0, 0))) return e;
+    if ((e = alloc_spaces(m, cap, 0, 0, 0))) return e;
     for (uint32_t i = 0; i < *n; i++) {
         uint32_t t;
         if ((e = vm_rd_u32(r, &t))) return e;
@@ -268,20 +280,20 @@ static const char *grow_array(void **p, size_t n, size_t size) {
 }
 
 static const char *sec_table(vm_rd *r, corral_module *m) {
-    uint32_t n;
-    const char *e = rd_count(r, &n, 3, VM_MAX_TABLES);
+    uint32_t n, cap;
+    const char *e = rd_count(r, &n, &cap, 3, VM_MAX_TABLES);
     if (e) return e;
-    if ((e = grow_array((void **)&m->tables, m->ntables + n, sizeof *m->tables))) return e;
+    if ((e = grow_array((void **)&m->tables, m->ntables + cap, sizeof *m->tables))) return e;
     for (uint32_t i = 0; i < n; i++)
         if ((e = rd_tabletype(r, &m->tables[m->ntables++]))) return e;
     return 0;
 }
 
 static const char *sec_memory(vm_rd *r, corral_module *m) {
-    uint32_t n;
-    const char *e = rd_count(r, &n, 2, VM_MAX_TABLES);
+    uint32_t n, cap;
+    const char *e = rd_count(r, &n, &cap, 2, VM_MAX_TABLES);
     if (e) return e;
-    if ((e = grow_array((void **)&m->mems, m->nmems + n, sizeof *m->mems))) return e;
+    if ((e = grow_array((void **)&m->mems, m->nmems + cap, sizeof *m->mems))) return e;
     for (uint32_t i = 0; i < n; i++)
         if ((e = rd_memtype(r, &m->mems[m->nmems++]))) return e;
     if (m->nmems > 1) return "multiple memories";
@@ -289,11 +301,11 @@ static const char *sec_memory(vm_rd *r, corral_module *m) {
 }
 
 static const char *sec_global(vm_rd *r, corral_module *m) {
-    uint32_t n;
-    const char *e = rd_count(r, &n, 3, VM_MAX_GLOBALS);
+    uint32_t n, cap;
+    const char *e = rd_count(r, &n, &cap, 3, VM_MAX_GLOBALS);
     if (e) return e;
-    if ((e = grow_array((void **)&m->globals, m->nglobals + n, sizeof *m->globals))) return e;
-    if ((e = grow_array((void **)&m->global_inits, n, sizeof *m->global_inits))) return e;
+    if ((e = grow_array((void **)&m->globals, m->nglobals + cap, sizeof *m->globals))) return e;
+    if ((e = grow_array((void **)&m->global_inits, cap, sizeof *m->global_inits))) return e;
     for (uint32_t i = 0; i < n; i++) {
         vm_globaltype *g = &m->globals[m->nglobals];
         if ((e = rd_globaltype(r, g))) return e;
@@ -304,10 +316,12 @@ static const char *sec_global(vm_rd *r, corral_module *m) {
 }
 
 static const char *sec_export(vm_rd *r, corral_module *m) {
-    const char *e = rd_count(r, &m->nexports, 3, VM_MAX_EXPORTS);
+    uint32_t n, cap;
+    const char *e = rd_count(r, &n, &cap, 3, VM_MAX_EXPORTS);
     if (e) return e;
-    if (!(m->exports = calloc_n(m->nexports, sizeof *m->exports))) return e_nomem;
-    for (uint32_t i = 0; i < m->nexports; i++) {
+    m->nexports = cap;
+    if (!(m->exports = calloc_n(cap, sizeof *m->exports))) return e_nomem;
+    for (uint32_t i = 0; i < n; i++) {
         vm_export *x = &m->exports[i];
         if ((e = rd_name_len(r, &x->name, &x->name_len))) return e;
         if ((e = vm_rd_byte(r, &x->kind))) return e;
@@ -327,6 +341,7 @@ static const char *sec_export(vm_rd *r, corral_module *m) {
                 memcmp(m->exports[j].name, x->name, x->name_len) == 0)
                 return "duplicate export name";
     }
+    m->nexports = n;
     return 0;
 }
 
@@ -365,9 +380,10 @@ static const char *rd_elem(vm_rd *r, corral_module *m, vm_elem *s) {
             if (kind != 0) return "malformed element kind";
         }
     }
-    if ((e = rd_count(r, &n, 1, VM_MAX_TABLE_ELEMS))) return e;
-    s->count = n;
-    if (!(s->items = calloc_n(n, sizeof *s->items))) return e_nomem;
+    uint32_t cap;
+    if ((e = rd_count(r, &n, &cap, 1, VM_MAX_TABLE_ELEMS))) return e;
+    s->count = cap;
+    if (!(s->items = calloc_n(cap, sizeof *s->items))) return e_nomem;
     for (uint32_t i = 0; i < n; i++) {
         vm_constexpr *ce = &s->items[i];
         if (exprs) {
@@ -382,17 +398,21 @@ static const char *rd_elem(vm_rd *r, corral_module *m, vm_elem *s) {
             ce->value = f;
         }
     }
+    s->count = n;
     if (s->mode == VM_SEG_ACTIVE && m->tables[s->table].elemtype != s->type)
         return "type mismatch";
     return 0;
 }
 
 static const char *sec_elem(vm_rd *r, corral_module *m) {
-    const char *e = rd_count(r, &m->nelems, 1, VM_MAX_SEGMENTS);
+    uint32_t n, cap;
+    const char *e = rd_count(r, &n, &cap, 1, VM_MAX_SEGMENTS);
     if (e) return e;
-    if (!(m->elems = calloc_n(m->nelems, sizeof *m->elems))) return e_nomem;
-    for (uint32_t i = 0; i < m->nelems; i++)
+    m->nelems = cap;
+    if (!(m->elems = calloc_n(cap, sizeof *m->elems))) return e_nomem;
+    for (uint32_t i = 0; i < n; i++)
         if ((e = rd_elem(r, m, &m->elems[i]))) return e;
+    m->nelems = n;
     return 0;
 }
 
@@ -448,13 +468,13 @@ static const char *sec_code(vm_rd *r, corral_module *m, uint32_t ndefined, corra
 }
 
 static const char *sec_data(vm_rd *r, corral_module *m) {
-    uint32_t n;
-    const char *e = rd_count(r, &n, 1, VM_MAX_SEGMENTS);
+    uint32_t n, cap;
+    const char *e = rd_count(r, &n, &cap, 1, VM_MAX_SEGMENTS);
     if (e) return e;
     if (m->data_count >= 0 && n != m->data_count)
         return "data count and data section have inconsistent lengths";
-    m->ndatas = n;
-    if (!(m->datas = calloc_n(n, sizeof *m->datas))) return e_nomem;
+    m->ndatas = cap;
+    if (!(m->datas = calloc_n(cap, sizeof *m->datas))) return e_nomem;
     for (uint32_t i = 0; i < n; i++) {
         vm_data *d = &m->datas[i];
         uint32_t flags, len;
@@ -472,6 +492,7 @@ static const char *sec_data(vm_rd *r, corral_module *m) {
         d->len = len;
         r->p += len;
     }
+    m->ndatas = n;
     return 0;
 }
 

@@ -239,6 +239,7 @@ struct corral_caller {
 const char *vm_decode(corral_module *m, corral_diag *diag);
 /* compile.c: validate and lower one defined function (index among defined). */
 const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset);
+bool vm_opcode_known(uint8_t b);
 /* interp.c: run f with args in s->stack_top[0..nparams); results replace them. */
 const char *vm_run(corral_store *s, corral_func *f, vm_slot *args);
 /* instance.c */
