@@ -292,11 +292,18 @@ static void print_stats(corral_store *s, double start_ms, double run_ms)
 }
 
 /* Errors of corral_instantiate() that mean the module cannot run here at
- * all (as opposed to a trap in its start function or segments). */
+ * all, as opposed to a trap in its segments or start function (which the
+ * spec makes a trap, so they exit 134 like any other). */
 static int is_link_error(const char *err)
 {
-    return strcmp(err, "unknown import") == 0 || strcmp(err, "incompatible import type") == 0 ||
-           strcmp(err, "out of memory") == 0;
+    static const char *const link_errors[] = {
+        "unknown import", "incompatible import type", "out of memory",
+        "memory minimum exceeds the memory limit", "table minimum exceeds the table limit",
+    };
+    for (size_t i = 0; i < sizeof link_errors / sizeof link_errors[0]; i++)
+        if (strcmp(err, link_errors[i]) == 0)
+            return 1;
+    return 0;
 }
 
 /* Print the load failure; for "unknown import", name the first import the
@@ -436,6 +443,7 @@ int cli_run(int argc, char **argv)
     corral_instance *inst = NULL;
     watchdog wd;
     memset(&wd, 0, sizeof wd);
+    atomic_init(&wd.fired, 0);
     const char *err = NULL;
     corral_diag diag = {0, -1};
 
@@ -453,7 +461,7 @@ int cli_run(int argc, char **argv)
     }
     err = corral_module_new(engine, bytes, len, &module, &diag);
     if (err != NULL) {
-        fprintf(stderr, "Error: failed to load %s: %s (at byte offset %" PRIu64, o.module, err,
+        fprintf(stderr, "Error: failed to load %s: %s (at byte offset 0x%" PRIx64, o.module, err,
                 diag.offset);
         if (diag.func >= 0)
             fprintf(stderr, ", in function %" PRId64, diag.func);
@@ -473,8 +481,9 @@ int cli_run(int argc, char **argv)
             goto out;
         }
     }
-    /* The guest sees MODULE as argv[0], then the words after it. */
-    wasi = cli_wasi_new(o.nargs + 1, o.args - 1, &wd.fired);
+    /* The guest sees MODULE as argv[0], then the words after it.  With a
+     * timeout, a read from stdin gives up when the watchdog fires. */
+    wasi = cli_wasi_new(o.nargs + 1, o.args - 1, o.timeout_ms > 0 ? &wd.fired : NULL);
     linker = corral_linker_new(store);
     if (wasi == NULL || linker == NULL) {
         status = load_failed(o.module, "out of memory", NULL);

@@ -107,6 +107,7 @@ void corral_store_free(corral_store *s) {
     if (!s) return;
     vm_store_free_objects(s);
     free(s->stack);
+    free(s->meter_buf);
     free(s);
 }
 

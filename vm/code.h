@@ -27,6 +27,7 @@
  * the callee's frame starts right there, so arguments are never copied.
  *
  * rel is a signed offset in units from the start of the branch instruction.
+ * Every backward jump is a loop back-edge, and checks the interrupt flag.
  * imm are raw bits (floats included).  Memory instructions carry the static
  * offset as one unit: LOAD dst addr offset, STORE addr value offset.
  *
@@ -75,9 +76,8 @@
     X(REF_IS_NULL_, 2)  /* dst a */                                          \
     X(REF_FUNC_, 2)     /* dst func */                                       \
     X(TRAP, 0)          /* unreachable */                                    \
-    X(LOOP_CHECK, 0)    /* loop header: the interrupt flag */                \
     X(FUEL, 2)          /* cost end */                                       \
-    X(FUEL_LOOP, 2)     /* cost end, and the interrupt flag */
+    X(FUEL_OUT, 0)      /* ends a metered copy of a segment: out of fuel */
 
 /* The opcode numbering: internal ops, then the families of opcodes.def. */
 enum {

@@ -28,6 +28,7 @@ typedef struct {
     uint8_t kind;
     uint32_t local;
     uint64_t val;
+    uint32_t made_by; /* 1 + code offset of the dst operand that wrote it, or 0 */
 } entry;
 
 typedef struct {
@@ -64,10 +65,10 @@ typedef struct {
     uint32_t ncode, capcode;
     patch *patches;
     uint32_t npatches, cappatches;
-    /* peephole: the top entry was just written by the instruction at
-     * last_at, through its dst operand at last_dst */
+    /* peephole: no instruction has been emitted since the one at last_at
+     * wrote an entry through its dst operand at last_dst */
     bool fresh;
-    uint32_t fresh_idx, last_at, last_dst;
+    uint32_t last_at, last_dst;
     /* fuel */
     bool fuel;
     uint32_t seg_at, seg_cost; /* open segment's FUEL instruction, or NONE */
@@ -123,10 +124,15 @@ static void emit64(cc *c, uint64_t v) {
 
 static uint32_t canon(const cc *c, uint32_t idx) { return c->nlocals + idx; }
 
+/* Was e written by the last instruction, so that its dst may be changed? */
+static bool is_fresh(const cc *c, const entry *e) {
+    return c->fresh && e->kind == E_SLOT && e->made_by == c->last_dst + 1;
+}
+
 /* Record that the instruction at `at` wrote the new top entry via code[dst]. */
 static void produced(cc *c, uint32_t at, uint32_t dst) {
     c->fresh = true;
-    c->fresh_idx = c->nstk - 1;
+    c->stk[c->nstk - 1].made_by = dst + 1;
     c->last_at = at;
     c->last_dst = dst;
 }
@@ -167,7 +173,7 @@ static void seg_close(cc *c) {
 
 static const char *push(cc *c, uint8_t type) {
     if (!grow((void **)&c->stk, &c->capstk, c->nstk + 1, sizeof *c->stk)) return vm_err_nomem;
-    c->stk[c->nstk++] = (entry){type, E_SLOT, 0, 0};
+    c->stk[c->nstk++] = (entry){type, E_SLOT, 0, 0, 0};
     if (c->nstk > c->max_height) c->max_height = c->nstk;
     if (c->nlocals + c->max_height > VM_MAX_FUNC_SLOTS) return "function too large (frame slots)";
     return 0;
@@ -184,7 +190,7 @@ static const char *pop(cc *c, uint8_t want, entry *got) {
     ctl *b = &c->ctls[c->nctl - 1];
     if (c->nstk == b->height) {
         if (!b->unreachable) return e_type;
-        *got = (entry){VM_ANY, E_SLOT, 0, 0}; /* the actual type is unknown */
+        *got = (entry){VM_ANY, E_SLOT, 0, 0, 0}; /* the actual type is unknown */
         return 0;
     }
     *got = c->stk[--c->nstk];
@@ -338,9 +344,12 @@ static void target(cc *c, ctl *b, uint32_t rel_at, uint32_t instr_at) {
     else add_patch(c, b, rel_at, instr_at);
 }
 
-/* Results into fp[0..n) and return. */
+/* Results into fp[0..n) and return.  A single result just computed by
+ * the last instruction is written to fp[0] by that instruction itself. */
 static void emit_return(cc *c) {
-    move_top(c, c->ft->nresults, 0);
+    uint32_t n = c->ft->nresults;
+    if (n == 1 && is_fresh(c, &c->stk[c->nstk - 1])) c->code[c->last_dst] = 0;
+    else move_top(c, n, 0);
     meter(c, op(c, VM_OP_RET));
 }
 
@@ -634,17 +643,7 @@ static const char *lower_block(cc *c, uint8_t opcode) {
     if (opcode == 0x03) label(c);
     if ((e = push_ctl(c, opcode, np, p, nr, r))) return e;
     ctl *b = &c->ctls[c->nctl - 1];
-    if (opcode == 0x03 && reachable(c)) {
-        b->start = c->ncode;
-        if (c->fuel) {
-            c->seg_at = op(c, VM_OP_FUEL_LOOP);
-            emit(c, 0);
-            emit(c, 0);
-            c->seg_cost = 0;
-        } else {
-            op(c, VM_OP_LOOP_CHECK);
-        }
-    }
+    if (opcode == 0x03) b->start = c->ncode; /* back-edges check the interrupt flag */
     if (opcode == 0x04 && reachable(c)) {
         b->else_at = op(c, VM_OP_BR_Z);
         emit(c, cond_slot);
@@ -734,7 +733,7 @@ static const char *lower_local_set(cc *c, uint32_t x, bool tee) {
     if ((e = pop(c, t, &v))) return e;
     if (reachable(c)) {
         bool aliased = save_aliases(c, x);
-        bool was_fresh = c->fresh && c->fresh_idx == c->nstk && v.kind == E_SLOT;
+        bool was_fresh = is_fresh(c, &v);
         if (was_fresh && !aliased) {
             c->code[c->last_dst] = x; /* the producer writes the local itself */
         } else if (v.kind == E_CONST) {
@@ -747,7 +746,7 @@ static const char *lower_local_set(cc *c, uint32_t x, bool tee) {
         }
         c->fresh = false;
     }
-    if (tee) return push_entry(c, (entry){t, E_LOCAL, x, 0});
+    if (tee) return push_entry(c, (entry){t, E_LOCAL, x, 0, 0});
     return 0;
 }
 
@@ -804,8 +803,8 @@ static const char *lower_br_if(cc *c, uint32_t d) {
     entry cond;
     const char *e;
     if (d >= c->nctl) return "unknown label";
-    bool fused_ok = c->fresh && c->fresh_idx == c->nstk - 1;
     if ((e = pop(c, VM_I32, &cond))) return e;
+    bool fused_ok = is_fresh(c, &cond);
     ctl *b = &c->ctls[c->nctl - 1 - d];
     uint32_t n = label_arity(b);
     const uint8_t *ty = label_types(b);
@@ -915,7 +914,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
         uint8_t t;
         if ((e = vm_rd_byte(&c->r, &t))) return e;
         if (t != VM_FUNCREF && t != VM_EXTERNREF) return "malformed reference type";
-        return push_entry(c, (entry){t, E_CONST, 0, 0});
+        return push_entry(c, (entry){t, E_CONST, 0, 0, 0});
     }
     case 0xD1:
         if ((e = pop(c, VM_ANY, &v))) return e;
@@ -963,7 +962,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
     case 0x20:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         if (x >= c->nlocals) return "unknown local";
-        return push_entry(c, (entry){c->f->local_types[x], E_LOCAL, x, 0});
+        return push_entry(c, (entry){c->f->local_types[x], E_LOCAL, x, 0, 0});
     case 0x21: case 0x22:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         return lower_local_set(c, x, code == 0x22);
@@ -995,13 +994,13 @@ static const char *lower_misc(cc *c, uint32_t code) {
             return lower_fixed(c, VM_OP_MEMORY_GROW_, 1, &in, VM_I32, 0, 0, 0, false);
         }
     case 0x41: { int32_t i; if ((e = vm_rd_s32(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_I32, E_CONST, 0, (uint32_t)i}); }
+        return push_entry(c, (entry){VM_I32, E_CONST, 0, (uint32_t)i, 0}); }
     case 0x42: { int64_t i; if ((e = vm_rd_s64(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_I64, E_CONST, 0, (uint64_t)i}); }
+        return push_entry(c, (entry){VM_I64, E_CONST, 0, (uint64_t)i, 0}); }
     case 0x43: { uint32_t i; if ((e = vm_rd_fixed32(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_F32, E_CONST, 0, i}); }
+        return push_entry(c, (entry){VM_F32, E_CONST, 0, i, 0}); }
     case 0x44: { uint64_t i; if ((e = vm_rd_fixed64(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_F64, E_CONST, 0, i}); }
+        return push_entry(c, (entry){VM_F64, E_CONST, 0, i, 0}); }
     case 0xFC08: { /* memory.init seg */
         if ((e = vm_rd_u32(&c->r, &x)) || (e = rd_zero(c))) return e;
         if (m->nmems == 0) return "unknown memory 0";
@@ -1091,6 +1090,7 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
         free(c.code);
         free(c.meter);
     } else {
+        vm_thread(c.code, c.ncode);
         f->code = c.code;
         f->code_len = c.ncode;
         f->nslots = c.nlocals + c.max_height;

@@ -70,7 +70,7 @@ static const char *internal_layout(uint32_t op) {
     case VM_OP_CONST64: return "dii";
     case VM_OP_BR: return "r";
     case VM_OP_BR_NZ: case VM_OP_BR_Z: return "sr";
-    case VM_OP_RET: case VM_OP_TRAP: case VM_OP_LOOP_CHECK: return "";
+    case VM_OP_RET: case VM_OP_TRAP: case VM_OP_FUEL_OUT: return "";
     case VM_OP_CALL_: return "is";
     case VM_OP_CALL_INDIRECT_: return "iiss";
     case VM_OP_SELECT_: return "dsss";
@@ -89,15 +89,26 @@ static const char *internal_layout(uint32_t op) {
     case VM_OP_TABLE_COPY_: case VM_OP_TABLE_INIT_: return "iisss";
     case VM_OP_REF_IS_NULL_: return "ds";
     case VM_OP_REF_FUNC_: return "di";
-    case VM_OP_FUEL: case VM_OP_FUEL_LOOP: return "ii";
+    case VM_OP_FUEL: return "ii";
     default: return "";
     }
 }
 
-uint32_t vm_instr_len(const uint32_t *ip) {
-    if (*ip == VM_OP_BR_TABLE_) return 3 + ip[2] + 1;
-    const char *l = info[*ip].layout ? info[*ip].layout : internal_layout(*ip);
+static uint32_t len_of(uint32_t op, const uint32_t *ip) {
+    if (op == VM_OP_BR_TABLE_) return 3 + ip[2] + 1;
+    const char *l = info[op].layout ? info[op].layout : internal_layout(op);
     return 1 + (uint32_t)strlen(l);
+}
+
+uint32_t vm_instr_len(const uint32_t *ip) { return len_of(*ip, ip); }
+
+/* The opcode number of a (possibly threaded) opcode unit. */
+static uint32_t op_of(uint32_t unit) {
+    const int32_t *t = vm_handler_offsets();
+    if (!t) return unit;
+    for (uint32_t op = 0; op < VM_NOPS; op++)
+        if ((uint32_t)t[op] == unit) return op;
+    return 0;
 }
 
 size_t corral_module_disasm(const corral_module *m, uint32_t func, char *buf, size_t cap) {
@@ -115,7 +126,7 @@ size_t corral_module_disasm(const corral_module *m, uint32_t func, char *buf, si
         put(&o, " units\n");
         for (uint32_t at = 0; at < d->code_len;) {
             const uint32_t *ip = d->code + at;
-            uint32_t op = *ip;
+            uint32_t op = op_of(*ip);
             put(&o, "  ");
             put_u(&o, at);
             put(&o, "\t");
@@ -140,7 +151,7 @@ size_t corral_module_disasm(const corral_module *m, uint32_t func, char *buf, si
                 }
             }
             put(&o, "\n");
-            at += vm_instr_len(ip);
+            at += len_of(op, ip);
         }
     }
     if (cap) buf[o.len < cap ? o.len : cap - 1] = 0;

@@ -289,6 +289,10 @@ static const char *allocate(corral_instance *inst) {
         if (!f) return vm_err_nomem;
         f->def = &m->funcs[i - m->nfunc_imports];
         f->type = &m->types[f->def->type];
+        f->code = f->def->code;
+        f->nparams = f->type->nparams;
+        f->nlocals = f->def->nlocals;
+        f->nslots = f->def->nslots;
         f->inst = inst;
         inst->funcs[i] = f;
     }

@@ -14,6 +14,7 @@
  * Every trap leaves through the label `trap`, which writes the state back
  * and unwinds the frames of this activation.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "code.h"
@@ -95,10 +96,20 @@ static inline void vm_st(uint8_t *p, uint64_t v, unsigned n) {
 #ifdef VM_DISPATCH_SWITCH
 #define CASE(N) case VM_OP_##N:
 #define NEXT() goto next
+#define THREADED(op) (op)
 #else
 #define CASE(N) L_##N:
-#define NEXT() goto *disp[*ip]
+#define NEXT() goto *(void *)((char *)&&L_COPY + (int32_t)*ip)
+#define THREADED(op) ((uint32_t)offsets[op])
 #endif
+
+/* A taken branch; a backward one closes a loop, so check for interrupts. */
+#define JUMP(rel)                                                             \
+    do {                                                                      \
+        int32_t r_ = (rel);                                                   \
+        if (r_ <= 0 && INTERRUPTED()) TRAP(vm_trap_interrupt);                \
+        ip += r_;                                                             \
+    } while (0)
 
 #define TRAP(msg) do { err = (msg); goto trap; } while (0)
 #define LOAD_MEM() \
@@ -126,48 +137,45 @@ static const uint32_t *fuel_stop(const corral_instance *inst, const uint32_t *fu
     return d->code + end;
 }
 
-const char *vm_run(corral_store *s, corral_func *f, vm_slot *args) {
+/* s == NULL: only hand out the table of handler offsets (vm_thread). */
+static const char *run(corral_store *s, corral_func *f, vm_slot *args, const int32_t **table) {
     const char *err = 0;
-    vm_frame *entry_fsp = s->fsp;
-    corral_instance *inst = f->inst;
+    vm_frame *entry_fsp = s ? s->fsp : 0;
+    vm_frame *fsp = entry_fsp; /* frames grow down; s->fsp is synced at exits */
+    corral_instance *inst = f ? f->inst : 0;
     vm_slot *fp = args;
     const uint32_t *ip;
     uint8_t *mem = 0;
     uint64_t mem_size = 0;
-    uint64_t fuel = s->fuel;
-    const uint32_t *stop_ip = 0; /* metered mode: trap when ip reaches it */
+    uint64_t fuel = s ? s->fuel : 0;
     corral_func *callee;
     vm_slot *nfp;
     const uint32_t *ret;
 
 #ifndef VM_DISPATCH_SWITCH
-    static const void *const labels[VM_NOPS] = {
-#define X(N, n) &&L_##N,
+    static const int32_t offsets[VM_NOPS] = {
+#define X(N, n) &&L_##N - &&L_COPY,
         VM_INTERNAL_OPS(X)
 #undef X
-#define OP_UN(c, N, t, I, O, e) &&L_##N,
-#define OP_UNT(c, N, t, I, O, fn) &&L_##N,
-#define OP_BIN(c, N, t, I, O, e) &&L_##N, &&L_##N##_IMM,
-#define OP_BINC(c, N, t, I, e) &&L_##N, &&L_##N##_IMM, &&L_##N##_BR, &&L_##N##_IMM_BR,
-#define OP_BINT(c, N, t, I, fn) &&L_##N,
-#define OP_LOAD(c, N, t, O, M, conv, al) &&L_##N,
-#define OP_STORE(c, N, t, I, M, al) &&L_##N,
+#define OP_UN(c, N, t, I, O, e) &&L_##N - &&L_COPY,
+#define OP_UNT(c, N, t, I, O, fn) &&L_##N - &&L_COPY,
+#define OP_BIN(c, N, t, I, O, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
+#define OP_BINC(c, N, t, I, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY, \
+    &&L_##N##_BR - &&L_COPY, &&L_##N##_IMM_BR - &&L_COPY,
+#define OP_BINT(c, N, t, I, fn) &&L_##N - &&L_COPY,
+#define OP_LOAD(c, N, t, O, M, conv, al) &&L_##N - &&L_COPY,
+#define OP_STORE(c, N, t, I, M, al) &&L_##N - &&L_COPY,
 #include "opcodes.def"
     };
-    static const void *const metered[VM_NOPS] = {
-#define X(N, n) &&L_METER,
-        VM_INTERNAL_OPS(X)
-#undef X
-#define OP_UN(c, N, t, I, O, e) &&L_METER,
-#define OP_UNT(c, N, t, I, O, fn) &&L_METER,
-#define OP_BIN(c, N, t, I, O, e) &&L_METER, &&L_METER,
-#define OP_BINC(c, N, t, I, e) &&L_METER, &&L_METER, &&L_METER, &&L_METER,
-#define OP_BINT(c, N, t, I, fn) &&L_METER,
-#define OP_LOAD(c, N, t, O, M, conv, al) &&L_METER,
-#define OP_STORE(c, N, t, I, M, al) &&L_METER,
-#include "opcodes.def"
-    };
-    const void *const *disp = labels;
+    if (!s) {
+        *table = offsets;
+        return 0;
+    }
+#else
+    if (!s) {
+        *table = 0;
+        return 0;
+    }
 #endif
 
     /* Enter f as if called from the host: a frame with no return address. */
@@ -178,12 +186,7 @@ const char *vm_run(corral_store *s, corral_func *f, vm_slot *args) {
 
 #ifdef VM_DISPATCH_SWITCH
 next:
-    if (stop_ip == ip) goto fuel_out;
     switch (*ip) {
-#else
-L_METER:
-    if (stop_ip == ip) goto fuel_out;
-    goto *labels[*ip];
 #endif
 
     /* ---- generated: numeric, memory ----------------------------------------------- */
@@ -210,12 +213,12 @@ L_METER:
     OP_BIN(c, N, t, I, I32, E)                                                        \
     CASE(N##_BR) {                                                                    \
         CT_##I a = RD_##I(ip[1]), b = RD_##I(ip[2]);                                  \
-        ip += (E) != 0 ? REL(3) : 4;                                                       \
+        if ((E) != 0) JUMP(REL(3)); else ip += 4;                                      \
         NEXT();                                                                       \
     }                                                                                 \
     CASE(N##_IMM_BR) {                                                                \
         CT_##I a = RD_##I(ip[1]), b = IMM_##I(ip + 2);                                \
-        ip += (E) != 0 ? REL(2 + LEN_##I) : 3 + LEN_##I;                                   \
+        if ((E) != 0) JUMP(REL(2 + LEN_##I)); else ip += 3 + LEN_##I;                  \
         NEXT();                                                                       \
     }
 #define OP_BINT(c, N, t, I, FN)                                                       \
@@ -251,28 +254,16 @@ L_METER:
     CASE(SELECT_) { fp[ip[1]] = (uint32_t)fp[ip[2]] ? fp[ip[3]] : fp[ip[4]]; ip += 5; NEXT(); }
 
     /* ---- branches --------------------------------------------------------------- */
-    CASE(BR) { ip += REL(1); NEXT(); }
-    CASE(BR_NZ) { ip += (uint32_t)fp[ip[1]] ? REL(2) : 3; NEXT(); }
-    CASE(BR_Z) { ip += (uint32_t)fp[ip[1]] ? 3 : REL(2); NEXT(); }
+    CASE(BR) { JUMP(REL(1)); NEXT(); }
+    CASE(BR_NZ) { if ((uint32_t)fp[ip[1]]) JUMP(REL(2)); else ip += 3; NEXT(); }
+    CASE(BR_Z) { if ((uint32_t)fp[ip[1]]) ip += 3; else JUMP(REL(2)); NEXT(); }
     CASE(BR_TABLE_) {
         uint32_t i = (uint32_t)fp[ip[1]], n = ip[2];
-        ip += REL(3 + (i < n ? i : n));
+        JUMP(REL(3 + (i < n ? i : n)));
         NEXT();
     }
     CASE(TRAP) { TRAP(vm_trap_unreachable); }
-    CASE(LOOP_CHECK) {
-        if (INTERRUPTED()) TRAP(vm_trap_interrupt);
-        ip += 1;
-        NEXT();
-    }
-    CASE(FUEL_LOOP) {
-        if (INTERRUPTED()) TRAP(vm_trap_interrupt);
-        /* fall through to the charge */
-        if (fuel < ip[1]) goto fuel_short;
-        fuel -= ip[1];
-        ip += 3;
-        NEXT();
-    }
+    CASE(FUEL_OUT) { TRAP(vm_trap_fuel); }
     CASE(FUEL) {
         if (fuel < ip[1]) goto fuel_short;
         fuel -= ip[1];
@@ -301,12 +292,14 @@ L_METER:
         goto do_call;
     }
     CASE(RET) {
-        vm_frame *fr = s->fsp++;
+        vm_frame *fr = fsp++;
         if (!fr->ret_ip) goto done;
         ip = fr->ret_ip;
         fp = fr->fp;
-        inst = fr->inst;
-        LOAD_MEM();
+        if (fr->inst != inst) { /* memory.grow in this run already updated mem */
+            inst = fr->inst;
+            LOAD_MEM();
+        }
         NEXT();
     }
 
@@ -415,6 +408,7 @@ do_call:
         vm_slot *saved_top = s->stack_top;
         s->stack_top = nfp + (t->nparams > t->nresults ? t->nparams : t->nresults);
         s->fuel = fuel;
+        s->fsp = fsp;
         err = callee->host(&cl, callee->env, nfp, res);
         fuel = s->fuel;
         s->stack_top = saved_top;
@@ -426,17 +420,14 @@ do_call:
         NEXT();
     }
     {
-        const vm_funcdef *d = callee->def;
         /* The frame's slots and one more vm_frame must fit between the
          * value stack and the frames (the wasm stack limit). */
-        if ((size_t)((uint8_t *)(s->fsp - 1) - (uint8_t *)nfp) < (size_t)d->nslots * sizeof(vm_slot) ||
-            (uint8_t *)(s->fsp - 1) < (uint8_t *)nfp)
-            TRAP(vm_trap_stack);
-        *--s->fsp = (vm_frame){ret, fp, inst};
-        uint32_t np = callee->type->nparams;
-        memset(nfp + np, 0, (size_t)d->nlocals * sizeof(vm_slot));
+        if ((uint8_t *)(fsp - 1) < (uint8_t *)(nfp + callee->nslots)) TRAP(vm_trap_stack);
+        *--fsp = (vm_frame){ret, fp, inst};
+        vm_slot *loc = nfp + callee->nparams;
+        for (uint32_t i = 0; i < callee->nlocals; i++) loc[i] = 0;
         fp = nfp;
-        ip = d->code;
+        ip = callee->code;
         if (callee->inst != inst || !ret) {
             inst = callee->inst;
             LOAD_MEM();
@@ -444,27 +435,49 @@ do_call:
         NEXT();
     }
 
-fuel_short:
-    /* The segment costs more than is left: run it up to the first
-     * observable instruction that could not be paid for, then trap. */
-    stop_ip = fuel_stop(inst, ip, fuel);
+fuel_short: {
+    /* The segment costs more than is left: run a copy of it up to the
+     * first observable instruction that cannot be paid for, then trap. */
+    const uint32_t *stop = fuel_stop(inst, ip, fuel);
+    size_t n = (size_t)(stop - (ip + 3));
+    if (s->meter_cap < n + 1) {
+        uint32_t *buf = realloc(s->meter_buf, (n + 1) * sizeof *buf);
+        if (!buf) TRAP(vm_err_nomem);
+        s->meter_buf = buf;
+        s->meter_cap = n + 1;
+    }
+    memcpy(s->meter_buf, ip + 3, n * sizeof *ip);
+    s->meter_buf[n] = THREADED(VM_OP_FUEL_OUT);
     fuel = 0;
-    ip += 3;
-#ifdef VM_DISPATCH_SWITCH
+    ip = s->meter_buf;
     NEXT();
-#else
-    disp = metered;
-    NEXT();
-#endif
+}
 
-fuel_out:
-    err = vm_trap_fuel;
 trap:
     s->fsp = entry_fsp;
     s->fuel = fuel;
     return err;
 done:
 done_host:
+    s->fsp = fsp;
     s->fuel = fuel;
     return 0;
+}
+
+const char *vm_run(corral_store *s, corral_func *f, vm_slot *args) { return run(s, f, args, 0); }
+
+const int32_t *vm_handler_offsets(void) {
+    const int32_t *t = 0;
+    run(0, 0, 0, &t);
+    return t;
+}
+
+void vm_thread(uint32_t *code, uint32_t len) {
+    const int32_t *t = vm_handler_offsets();
+    if (!t) return;
+    for (uint32_t at = 0; at < len;) {
+        uint32_t n = vm_instr_len(code + at);
+        code[at] = (uint32_t)t[code[at]];
+        at += n;
+    }
 }

@@ -175,6 +175,8 @@ typedef struct vm_global {
 } vm_global;
 
 struct corral_func {
+    const uint32_t *code; /* wasm: copied from def, for the call path */
+    uint32_t nparams, nlocals, nslots;
     const vm_functype *type;
     corral_instance *inst; /* NULL for a host function */
     const vm_funcdef *def; /* wasm: its definition */
@@ -220,6 +222,8 @@ struct corral_store {
     uint64_t fuel_start; /* as set, for fuel used */
     uint64_t peak_memory;
     atomic_int interrupt;
+    uint32_t *meter_buf;  /* a copy of the segment that runs out of fuel */
+    size_t meter_cap;
     int32_t exit_code;
     corral_instance *instances;
     corral_func *funcs;
@@ -240,6 +244,11 @@ const char *vm_decode(corral_module *m, corral_diag *diag);
 /* compile.c: validate and lower one defined function (index among defined). */
 const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset);
 bool vm_opcode_known(uint8_t b);
+/* interp.c: turn opcode numbers into handler offsets (computed goto only),
+ * and the table that maps them, or NULL when dispatch is a switch. */
+void vm_thread(uint32_t *code, uint32_t len);
+const int32_t *vm_handler_offsets(void);
+uint32_t vm_instr_len(const uint32_t *ip); /* disasm.c; ip holds an opcode number */
 /* interp.c: run f with args in s->stack_top[0..nparams); results replace them. */
 const char *vm_run(corral_store *s, corral_func *f, vm_slot *args);
 /* instance.c */
