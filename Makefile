@@ -103,7 +103,9 @@ spec: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM)
-	@$(MAKE) --no-print-directory DISPATCH=switch build/switch/spec-runner
+ifneq ($(SANITIZE),1)
+	@$(MAKE) --no-print-directory DISPATCH=switch CC=clang build/switch/spec-runner
+endif
 	B=$(B) sh tests/run.sh
 
 bench: deps
