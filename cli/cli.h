@@ -22,6 +22,9 @@ enum {
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_run(int argc, char **argv);
+int cli_disasm(int argc, char **argv);
+/* The whole file at path (malloc'd), or NULL with errno set. */
+uint8_t *cli_read_file(const char *path, size_t *len);
 
 /* ---- option values (opts.c) -------------------------------------------
  * Each returns 1 on success, 0 on a malformed or out-of-range value.  */

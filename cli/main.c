@@ -11,6 +11,7 @@ static const char USAGE[] =
     "\n"
     "Commands:\n"
     "  run     run a WebAssembly module in the sandbox (corral run --help)\n"
+    "  disasm  show the internal code corral lowers a module's functions to\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
@@ -33,6 +34,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "disasm") == 0)
+        return cli_disasm(argc - 1, argv + 1);
     fprintf(stderr, "corral: unknown command '%s'\nTry 'corral --help'.\n", cmd);
     return CLI_EXIT_USAGE;
 }

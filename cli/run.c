@@ -147,7 +147,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
 /* ---- reading the module ----------------------------------------------------- */
 
 /* The whole file (or stream) at path.  Returns NULL with errno set. */
-static uint8_t *read_file(const char *path, size_t *len)
+uint8_t *cli_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -448,7 +448,7 @@ int cli_run(int argc, char **argv)
     corral_diag diag = {0, -1};
 
     size_t len = 0;
-    uint8_t *bytes = read_file(o.module, &len);
+    uint8_t *bytes = cli_read_file(o.module, &len);
     if (bytes == NULL) {
         fprintf(stderr, "Error: failed to load %s: %s\n", o.module, strerror(errno));
         return CLI_EXIT_FAIL;

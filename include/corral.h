@@ -105,6 +105,11 @@ uint32_t corral_module_export_count(const corral_module *m);
 void corral_module_export(const corral_module *m, uint32_t i, const char **name,
                           corral_extern_kind *kind);
 
+/* Functions of the module, imported ones (which come first) included. */
+uint32_t corral_module_func_count(const corral_module *m);
+/* A function's name from the name section, or NULL. */
+const char *corral_module_func_name(const corral_module *m, uint32_t func);
+
 /* The lowered internal code of function `func` (module-wide index) as
  * text, for reading what the engine runs.  Writes at most cap bytes
  * (NUL-terminated) and returns the length the whole text needs. */

@@ -64,6 +64,12 @@ void corral_module_import(const corral_module *m, uint32_t i, const char **modul
     *kind = (corral_extern_kind)m->imports[i].kind;
 }
 
+uint32_t corral_module_func_count(const corral_module *m) { return m->nfuncs; }
+
+const char *corral_module_func_name(const corral_module *m, uint32_t func) {
+    return m->func_names && func < m->nfuncs ? m->func_names[func] : 0;
+}
+
 uint32_t corral_module_export_count(const corral_module *m) { return m->nexports; }
 
 void corral_module_export(const corral_module *m, uint32_t i, const char **name,

@@ -496,6 +496,30 @@ static const char *sec_data(vm_rd *r, corral_module *m) {
     return 0;
 }
 
+/* The name section (spec 7.4.1), function names only.  A custom section
+ * never makes a module invalid, so a malformed one is simply ignored. */
+static void sec_names(vm_rd *r, corral_module *m) {
+    if (!m->nfuncs || m->func_names) return;
+    char **names = calloc(m->nfuncs, sizeof *names);
+    if (!names) return;
+    while (r->p < r->end) {
+        uint8_t id;
+        uint32_t size, n;
+        if (vm_rd_byte(r, &id) || vm_rd_u32(r, &size) || size > (size_t)(r->end - r->p)) break;
+        vm_rd sub = {r->p, r->p + size, r->base, r->eof};
+        r->p += size;
+        if (id != 1 || vm_rd_u32(&sub, &n)) continue;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t idx;
+            char *name;
+            if (vm_rd_u32(&sub, &idx) || rd_name(&sub, &name)) break;
+            if (idx < m->nfuncs && !names[idx]) names[idx] = name;
+            else free(name);
+        }
+    }
+    m->func_names = names;
+}
+
 /* ---- the module --------------------------------------------------------------- */
 
 /* Section ids in the order the binary format requires (data count, 12,
@@ -542,8 +566,9 @@ const char *vm_decode(corral_module *m, corral_diag *diag) {
         case 0: {
             char *name = 0;
             e = rd_name(&s, &name);
+            if (!e && !strcmp(name, "name")) sec_names(&s, m);
             free(name);
-            s.p = s.end; /* custom contents are opaque to the engine */
+            s.p = s.end; /* other custom contents are opaque to the engine */
             break;
         }
         case 1: e = sec_type(&s, m); break;
@@ -566,7 +591,9 @@ const char *vm_decode(corral_module *m, corral_diag *diag) {
         }
         if (!e && s.p != s.end) e = "section size mismatch";
         if (e) {
-            if (diag && diag->func < 0) diag->offset = (uint64_t)(start - r.base);
+            /* where the section reader stopped (section header errors: its start) */
+            if (diag && diag->func < 0)
+                diag->offset = (uint64_t)((s.p > start ? s.p : start) - r.base);
             break;
         }
     }

@@ -411,6 +411,8 @@ void vm_module_free(corral_module *m) {
     free(m->funcs);
     free(m->func_types);
     free(m->func_declared);
+    for (uint32_t i = 0; m->func_names && i < m->nfuncs; i++) free(m->func_names[i]);
+    free(m->func_names);
     free(m->tables);
     free(m->mems);
     free(m->globals);

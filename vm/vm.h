@@ -149,6 +149,7 @@ struct corral_module {
     bool data_idx_used; /* code uses memory.init or data.drop */
     vm_data *datas;
     bool *func_declared; /* may be named by ref.func in code */
+    char **func_names;   /* from the name section; entries may be NULL */
 };
 
 /* ---- runtime objects ------------------------------------------------------ */

@@ -1,0 +1,140 @@
+/*
+ * test_lower.c - what the lowering makes of common shapes of code, read
+ * back through corral_module_disasm, and that the result still computes
+ * the right values (the deferred local.get / const operands are where a
+ * register-style lowering can go wrong).
+ */
+#include "test_wasm.h"
+
+static corral_engine *engine;
+
+static int setup(void **state)
+{
+    (void)state;
+    engine = corral_engine_new(NULL);
+    return engine ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    corral_engine_free(engine);
+    return 0;
+}
+
+/* The lowered text of function f, and its instruction count. */
+static char *lowered(const corral_module *m, uint32_t f, int *ninstr)
+{
+    size_t need = corral_module_disasm(m, f, NULL, 0) + 1;
+    char *text = malloc(need);
+    assert_non_null(text);
+    corral_module_disasm(m, f, text, need);
+    *ninstr = 0;
+    for (const char *p = text; (p = strstr(p, "\n  ")) != NULL; p++) (*ninstr)++;
+    return text;
+}
+
+static int64_t call_i32(corral_module *m, const char *name, int32_t a, int32_t b)
+{
+    corral_store *s = corral_store_new(engine, NULL);
+    corral_linker *l = corral_linker_new(s);
+    corral_instance *inst;
+    tw_assert_ok(corral_instantiate(l, m, &inst));
+    corral_func *f = corral_instance_func(inst, name);
+    assert_non_null(f);
+    uint32_t np;
+    corral_func_type(f, &np, NULL, NULL, NULL);
+    corral_val args[2] = {{.type = CORRAL_I32, .of.i32 = a}, {.type = CORRAL_I32, .of.i32 = b}};
+    corral_val r = {0};
+    tw_assert_ok(corral_call(s, f, args, np, &r, 1));
+    corral_linker_free(l);
+    corral_store_free(s);
+    return r.of.i32;
+}
+
+/* local.get a; local.get b; i32.add; local.set c  ->  one instruction. */
+static void test_operands_are_slots(void **state)
+{
+    (void)state;
+    tw_mod m = {0};
+    uint32_t f = tw_func(&m, "ii:i", "i", "20 00 | 20 01 | 6a | 21 02 | 20 02");
+    tw_export(&m, "f", CORRAL_EXTERN_FUNC, f);
+    corral_module *mod = tw_load(engine, &m, "lower_add");
+    int n;
+    char *text = lowered(mod, f, &n);
+    if (!strstr(text, "i32.add s2= s0 s1")) fail_msg("no single add into the local:\n%s", text);
+    assert_int_equal(n, 3); /* add, copy of the result to fp[0], ret */
+    free(text);
+    assert_int_equal(call_i32(mod, "f", 40, 2), 42);
+    corral_module_free(mod);
+}
+
+/* A comparison with a constant feeding br_if becomes one instruction. */
+static void test_compare_branch_fused(void **state)
+{
+    (void)state;
+    tw_mod m = {0};
+    /* block; local.get 0; i32.const 10; i32.lt_s; br_if 0; i32.const 7; return; end; i32.const 9 */
+    uint32_t f = tw_func(&m, "i:i", "", "02 40 | 20 00 | 41 0a | 48 | 0d 00 | 41 07 | 0f | 0b | 41 09");
+    tw_export(&m, "f", CORRAL_EXTERN_FUNC, f);
+    corral_module *mod = tw_load(engine, &m, "lower_brif");
+    int n;
+    char *text = lowered(mod, f, &n);
+    if (!strstr(text, "i32.lt_s_imm_br s0 10")) fail_msg("compare and br_if not fused:\n%s", text);
+    free(text);
+    assert_int_equal(call_i32(mod, "f", 3, 0), 9);
+    assert_int_equal(call_i32(mod, "f", 10, 0), 7);
+    assert_int_equal(call_i32(mod, "f", -5, 0), 9);
+    corral_module_free(mod);
+}
+
+/* A single result computed last is written straight into fp[0]. */
+static void test_return_written_in_place(void **state)
+{
+    (void)state;
+    tw_mod m = {0};
+    uint32_t f = tw_func(&m, "ii:i", "", "20 00 | 20 01 | 6c");
+    tw_export(&m, "f", CORRAL_EXTERN_FUNC, f);
+    corral_module *mod = tw_load(engine, &m, "lower_ret");
+    int n;
+    char *text = lowered(mod, f, &n);
+    if (!strstr(text, "i32.mul s0= s0 s1")) fail_msg("result not written in place:\n%s", text);
+    assert_int_equal(n, 2);
+    free(text);
+    assert_int_equal(call_i32(mod, "f", 6, 7), 42);
+    corral_module_free(mod);
+}
+
+/* Deferred reads of a local must see its value from before a later write:
+ * local.get 0; local.get 0; i32.const 1; i32.add; local.tee 0; i32.add
+ * computes x + (x + 1), and the same through a block boundary. */
+static void test_aliases_saved_before_writes(void **state)
+{
+    (void)state;
+    tw_mod m = {0};
+    uint32_t f = tw_func(&m, "i:i", "", "20 00 | 20 00 | 41 01 | 6a | 22 00 | 6a");
+    tw_export(&m, "f", CORRAL_EXTERN_FUNC, f);
+    /* local.get 0; loop; local.get 0; i32.const 1; i32.add; local.set 0; end; local.get 0; i32.sub
+     * -> x - (x + 1) = -1: the first read must not follow the write in the loop */
+    uint32_t g = tw_func(&m, "i:i", "", "20 00 | 03 40 | 20 00 | 41 01 | 6a | 21 00 | 0b | 20 00 | 6b");
+    tw_export(&m, "g", CORRAL_EXTERN_FUNC, g);
+    /* i32.const 5; local.get 0; i32.sub: the constant is the left operand */
+    uint32_t h = tw_func(&m, "i:i", "", "41 05 | 20 00 | 6b");
+    tw_export(&m, "h", CORRAL_EXTERN_FUNC, h);
+    corral_module *mod = tw_load(engine, &m, "lower_alias");
+    assert_int_equal(call_i32(mod, "f", 20, 0), 41);
+    assert_int_equal(call_i32(mod, "g", 100, 0), -1);
+    assert_int_equal(call_i32(mod, "h", 2, 0), 3);
+    corral_module_free(mod);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_operands_are_slots),
+        cmocka_unit_test(test_compare_branch_fused),
+        cmocka_unit_test(test_return_written_in_place),
+        cmocka_unit_test(test_aliases_saved_before_writes),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
