@@ -181,6 +181,10 @@ static corral_module *fuel_module(void)
               tw_func(&m, ":", "", "41 01 | 1a | 41 02 | 1a | 00"));
     /* i32.const 1, i32.const 0, i32.div_s = 3, the last one traps */
     tw_export(&m, "div0", CORRAL_EXTERN_FUNC, tw_func(&m, ":i", "", "41 01 | 41 00 | 6d"));
+    /* the same, with more of its straight-line segment after the trap:
+     * that part is charged up front and must be given back */
+    tw_export(&m, "div0_then", CORRAL_EXTERN_FUNC,
+              tw_func(&m, ":i", "", "41 01 | 41 00 | 6d | 1a | 41 05 | 41 06 | 6a"));
     return tw_load(fuel_engine, &m, "fuel_module");
 }
 
@@ -332,6 +336,13 @@ static void test_fuel_other_traps(void **state)
     tw_assert_msg(err, "integer divide by zero");
     /* with a budget of 2 the division never starts: fuel, not div0 */
     assert_int_equal(cost_of(mod, "div0", NULL, 0, 2, &err, &r), 2);
+    tw_assert_msg(err, FUEL_MSG);
+    /* a trap in mid-segment: fuel used counts up to the trapping division */
+    for (uint64_t b = 3; b <= 7; b++) {
+        assert_int_equal(cost_of(mod, "div0_then", NULL, 0, b == 7 ? UINT64_MAX : b, &err, &r), 3);
+        tw_assert_msg(err, "integer divide by zero");
+    }
+    assert_int_equal(cost_of(mod, "div0_then", NULL, 0, 2, &err, &r), 2);
     tw_assert_msg(err, FUEL_MSG);
     corral_module_free(mod);
 }

@@ -72,7 +72,8 @@ typedef struct {
     /* fuel */
     bool fuel;
     uint32_t seg_at, seg_cost; /* open segment's FUEL instruction, or NONE */
-    uint32_t *meter;
+    uint32_t seg_meter;        /* its first entry in meter */
+    uint32_t *meter;           /* triples, see vm_funcdef */
     uint32_t nmeter, capmeter;
     const char *nomem;
 } cc;
@@ -146,6 +147,7 @@ static void charge(cc *c, uint32_t cost) {
         emit(c, 0);
         emit(c, 0);
         c->seg_cost = 0;
+        c->seg_meter = c->nmeter;
     }
     c->seg_cost += cost;
 }
@@ -154,16 +156,18 @@ static void charge(cc *c, uint32_t cost) {
  * the segment's cost is spent once it has run. */
 static void meter(cc *c, uint32_t at) {
     if (!c->fuel || c->seg_at == NONE) return;
-    if (!grow((void **)&c->meter, &c->capmeter, c->nmeter + 2, sizeof *c->meter)) {
+    if (!grow((void **)&c->meter, &c->capmeter, c->nmeter + 3, sizeof *c->meter)) {
         c->nomem = vm_err_nomem;
         return;
     }
     c->meter[c->nmeter++] = at;
     c->meter[c->nmeter++] = c->seg_cost;
+    c->meter[c->nmeter++] = 0; /* the segment's total, known at its end */
 }
 
 static void seg_close(cc *c) {
     if (c->seg_at == NONE) return;
+    for (uint32_t i = c->seg_meter; i < c->nmeter; i += 3) c->meter[i + 2] = c->seg_cost;
     c->code[c->seg_at + 1] = c->seg_cost;
     c->code[c->seg_at + 2] = c->ncode - c->seg_at;
     c->seg_at = NONE;
@@ -1095,7 +1099,7 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
         f->code_len = c.ncode;
         f->nslots = c.nlocals + c.max_height;
         f->meter = c.meter;
-        f->nmeter = c.nmeter / 2;
+        f->nmeter = c.nmeter / 3;
     }
     free(c.stk);
     free(c.ctls);

@@ -116,25 +116,51 @@ static inline void vm_st(uint8_t *p, uint64_t v, unsigned n) {
     do { mem = inst->mem ? inst->mem->data : 0; mem_size = inst->mem ? inst->mem->size : 0; } while (0)
 #define INTERRUPTED() atomic_load_explicit(&s->interrupt, memory_order_relaxed)
 
-/* The segment a failed FUEL charge begins: where to stop (code.h). */
-static const uint32_t *fuel_stop(const corral_instance *inst, const uint32_t *fuel_ip,
-                                 uint64_t left) {
+/* The defined function whose code holds ip, or NULL (ip in a copy). */
+static const vm_funcdef *func_of(const corral_instance *inst, const uint32_t *ip) {
     const corral_module *m = inst->mod;
-    const vm_funcdef *d = 0;
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
         const vm_funcdef *f = &m->funcs[i];
-        if (fuel_ip >= f->code && fuel_ip < f->code + f->code_len) { d = f; break; }
+        if (ip >= f->code && ip < f->code + f->code_len) return f;
     }
-    uint32_t at = (uint32_t)(fuel_ip - d->code), end = at + fuel_ip[2];
-    /* meter is sorted by code offset: binary search for the segment. */
+    return 0;
+}
+
+/* The first meter entry at or after code offset at (binary search). */
+static uint32_t meter_find(const vm_funcdef *d, uint32_t at) {
     uint32_t lo = 0, hi = d->nmeter;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        if (d->meter[2 * mid] < at) lo = mid + 1; else hi = mid;
+        if (d->meter[3 * mid] < at) lo = mid + 1; else hi = mid;
     }
-    for (; lo < d->nmeter && d->meter[2 * lo] < end; lo++)
-        if (d->meter[2 * lo + 1] > left) return d->code + d->meter[2 * lo];
+    return lo;
+}
+
+/* The segment a failed FUEL charge begins: where to stop (code.h). */
+static const uint32_t *fuel_stop(const vm_funcdef *d, const uint32_t *fuel_ip, uint64_t left) {
+    uint32_t at = (uint32_t)(fuel_ip - d->code), end = at + fuel_ip[2];
+    for (uint32_t i = meter_find(d, at); i < d->nmeter && d->meter[3 * i] < end; i++)
+        if (d->meter[3 * i + 1] > left) return d->code + d->meter[3 * i];
     return d->code + end;
+}
+
+/* Fuel left after a trap at ip: segments are charged whole, so give back
+ * what the instructions after the trapping one were charged.  In a fuel-
+ * short copy (code.h), `left` was what remained before the segment. */
+static uint64_t fuel_after_trap(const corral_instance *inst, const uint32_t *ip, uint64_t fuel,
+                                const vm_funcdef *short_def, const uint32_t *short_at,
+                                const uint32_t *buf, uint64_t left) {
+    const vm_funcdef *d = func_of(inst, ip);
+    if (!d && short_def) {
+        d = short_def;
+        ip = short_at + 3 + (ip - buf); /* the same instruction in the code */
+        fuel = left;
+    }
+    if (!d) return fuel;
+    uint32_t at = (uint32_t)(ip - d->code), i = meter_find(d, at);
+    if (i >= d->nmeter || d->meter[3 * i] != at) return fuel;
+    if (short_def) return fuel - d->meter[3 * i + 1];
+    return fuel + d->meter[3 * i + 2] - d->meter[3 * i + 1];
 }
 
 /* s == NULL: only hand out the table of handler offsets (vm_thread). */
@@ -144,7 +170,10 @@ static const char *run(corral_store *s, corral_func *f, vm_slot *args, const int
     vm_frame *fsp = entry_fsp; /* frames grow down; s->fsp is synced at exits */
     corral_instance *inst = f ? f->inst : 0;
     vm_slot *fp = args;
-    const uint32_t *ip;
+    const uint32_t *ip = 0;
+    const vm_funcdef *short_def = 0; /* a fuel-short copy is running: */
+    const uint32_t *short_at = 0;    /* ...of the segment at this FUEL */
+    uint64_t short_left = 0;         /* ...with this much fuel left */
     uint8_t *mem = 0;
     uint64_t mem_size = 0;
     uint64_t fuel = s ? s->fuel : 0;
@@ -438,7 +467,10 @@ do_call:
 fuel_short: {
     /* The segment costs more than is left: run a copy of it up to the
      * first observable instruction that cannot be paid for, then trap. */
-    const uint32_t *stop = fuel_stop(inst, ip, fuel);
+    short_def = func_of(inst, ip);
+    short_at = ip;
+    short_left = fuel;
+    const uint32_t *stop = fuel_stop(short_def, ip, fuel);
     size_t n = (size_t)(stop - (ip + 3));
     if (s->meter_cap < n + 1) {
         uint32_t *buf = realloc(s->meter_buf, (n + 1) * sizeof *buf);
@@ -454,6 +486,8 @@ fuel_short: {
 }
 
 trap:
+    if (inst && inst->mod->fuel && ip && err != vm_trap_fuel)
+        fuel = fuel_after_trap(inst, ip, fuel, short_def, short_at, s->meter_buf, short_left);
     s->fsp = entry_fsp;
     s->fuel = fuel;
     return err;

@@ -96,10 +96,11 @@ typedef struct {
     uint32_t *code;     /* lowered internal code */
     uint32_t code_len;
     uint32_t nslots;    /* frame size: params + locals + operand stack */
-    /* Fuel side table (only with fuel): the observable instructions of each
-     * segment, with the cost from the segment start through them. */
+    /* Fuel side table (only with fuel): the observable instructions (those
+     * that trap, have effects or jump), sorted, as triples: code offset,
+     * cost of the segment through it, and the segment's whole cost. */
     uint32_t nmeter;
-    uint32_t *meter;    /* pairs: code offset, cumulative cost */
+    uint32_t *meter;
 } vm_funcdef;
 
 enum { VM_SEG_ACTIVE, VM_SEG_PASSIVE, VM_SEG_DECLARATIVE };
