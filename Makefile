@@ -26,17 +26,20 @@ ifeq ($(DISPATCH),switch)
 DISPFLAGS := -DVM_DISPATCH_SWITCH
 endif
 
-CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Iinclude $(SANFLAGS) $(DISPFLAGS) $(EXTRA_CFLAGS)
+CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Iinclude -Iwasi -Inet $(SANFLAGS) $(DISPFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SANFLAGS)
 LIBM    := -lm
 
 VM_SRC   := $(wildcard vm/*.c)
+WASI_SRC := $(wildcard wasi/*.c)
+NET_SRC  := $(wildcard net/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 SPEC_SRC := $(wildcard spec-tests/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard bench/*.c)
 
-VM_OBJ   := $(VM_SRC:%.c=$(B)/%.o)
+VM_OBJ   := $(VM_SRC:%.c=$(B)/%.o) $(WASI_SRC:%.c=$(B)/%.o)
+NET_OBJ  := $(NET_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 SPEC_OBJ := $(SPEC_SRC:%.c=$(B)/%.o)
 
@@ -73,8 +76,8 @@ $(LIB): $(VM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(CORRAL): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(LIB) $(LIBM)
+$(CORRAL): $(CLI_OBJ) $(NET_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(NET_OBJ) $(LIB) $(LIBM)
 
 $(SPEC_RUN): $(SPEC_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(SPEC_OBJ) $(LIB) -ljansson $(LIBM)
@@ -119,4 +122,4 @@ check-vm-os:
 clean:
 	rm -rf build
 
--include $(VM_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SPEC_OBJ:.o=.d)
+-include $(VM_OBJ:.o=.d) $(NET_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SPEC_OBJ:.o=.d)

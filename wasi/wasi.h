@@ -1,0 +1,67 @@
+/*
+ * wasi.h - the WASI preview1 layer (wasi_snapshot_preview1) over the engine.
+ *
+ * A wasi_ctx is the guest's whole view of the outside world: its args and
+ * environment, its fd table (each entry with base and inheriting rights;
+ * guests never see a host fd), its preopened directories (host directory
+ * -> guest path, optionally read-only), and its stdio (passed through to
+ * the host's fds, or captured into bounded buffers).  It belongs to one
+ * instance run; tear-down closes every host fd it opened.
+ *
+ * Prefix: wasi_.  Depends on: vm (through include/corral.h) and the OS.
+ */
+#ifndef WASI_H
+#define WASI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "corral.h"
+
+typedef struct wasi_ctx wasi_ctx;
+
+typedef struct {
+    const char *host;  /* a host directory */
+    const char *guest; /* its guest path: "/" or "/data", or a relative name ("sandbox") */
+    bool readonly;     /* no write, create, rename, unlink, truncate, set-times ... */
+} wasi_dir;
+
+typedef struct {
+    /* argv[0] is the program name the guest sees. */
+    const char *const *argv;
+    size_t argc;
+    /* "NAME=VALUE" strings, exactly what the guest sees. */
+    const char *const *env;
+    size_t nenv;
+    /* Preopens, in fd order from 3. */
+    const wasi_dir *dirs;
+    size_t ndirs;
+    /* stdin: a host fd to read (-1: empty stdin), or in-memory bytes
+     * (stdin_data != NULL wins over stdin_fd). */
+    int stdin_fd;
+    const uint8_t *stdin_data;
+    size_t stdin_len;
+    /* stdout/stderr: capture_cap == 0 passes them through to host fds 1
+     * and 2; otherwise each is captured up to capture_cap bytes (what comes
+     * after is dropped and counted, see wasi_output). */
+    size_t capture_cap;
+    /* The store whose interrupt flag ends blocking calls (poll_oneoff,
+     * fd_read on stdin): they wait in slices and return when the flag is
+     * set, so that a timeout stops a guest that sleeps or reads. */
+    corral_store *store;
+} wasi_config;
+
+/* NULL on error with *err set to a message that names the problem (for
+ * example "--map-dir /nope::/data: No such file or directory"). */
+wasi_ctx *wasi_new(const wasi_config *cfg, const char **err, char *errbuf, size_t errcap);
+void wasi_free(wasi_ctx *w);
+
+/* Define every wasi_snapshot_preview1 function in the linker, bound to w. */
+const char *wasi_link(wasi_ctx *w, corral_linker *l);
+
+/* Captured output (capture_cap > 0): the bytes kept, and how many more the
+ * guest wrote past the cap (0 if none). */
+const uint8_t *wasi_output(const wasi_ctx *w, int fd, size_t *len, uint64_t *dropped);
+
+#endif
