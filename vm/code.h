@@ -32,8 +32,11 @@
  * offset as one unit: LOAD dst addr offset, STORE addr value offset.
  *
  * Fuel (only in modules compiled with fuel): FUEL cost end charges a whole
- * straight-line segment at its start; "end" is the offset (from the FUEL
- * instruction) where the segment stops.  If the charge fails, the
+ * straight-line segment at its start; "end" is its length in units from
+ * its first instruction (the one after FUEL).  The segment after a call has
+ * the call as its header instead: the call's last two operands are the
+ * continuation's cost and end, and the return charges it, so a call costs
+ * no extra dispatch.  If the charge fails, the
  * interpreter runs the segment up to the first observable instruction whose
  * cumulative cost exceeds what is left (vm_funcdef.meter), and traps there,
  * so every effect before the exhausting instruction happens, and none after.
@@ -54,8 +57,8 @@
     X(BR_Z, 2)          /* cond rel: branch when cond == 0 */                \
     X(BR_TABLE_, -1)    /* idx n rel*(n+1): the last is the default */       \
     X(RET, 0)           /* results are already in fp[0..) */                 \
-    X(CALL_, 2)         /* func base: args at fp[base..) */                  \
-    X(CALL_INDIRECT_, 4) /* type table base idx */                           \
+    X(CALL_, 4)         /* func base cost end: args at fp[base..) */         \
+    X(CALL_INDIRECT_, 6) /* type table base idx cost end */                  \
     X(SELECT_, 4)       /* dst cond a b */                                   \
     X(GLOBAL_GET_, 2)   /* dst global */                                     \
     X(GLOBAL_SET_, 2)   /* src global */                                     \

@@ -71,7 +71,9 @@ typedef struct {
     uint32_t last_at, last_dst;
     /* fuel */
     bool fuel;
-    uint32_t seg_at, seg_cost; /* open segment's FUEL instruction, or NONE */
+    uint32_t seg_at, seg_cost; /* open segment's header instruction, or NONE */
+    uint32_t seg_cost_at;      /* where the header keeps cost, then end */
+    uint32_t seg_start;        /* the segment's first instruction */
     uint32_t seg_meter;        /* its first entry in meter */
     uint32_t *meter;           /* triples, see vm_funcdef */
     uint32_t nmeter, capmeter;
@@ -144,8 +146,9 @@ static void charge(cc *c, uint32_t cost) {
     if (!c->fuel || !cost || !reachable(c)) return;
     if (c->seg_at == NONE) {
         c->seg_at = op(c, VM_OP_FUEL);
+        c->seg_cost_at = emit(c, 0);
         emit(c, 0);
-        emit(c, 0);
+        c->seg_start = c->ncode;
         c->seg_cost = 0;
         c->seg_meter = c->nmeter;
     }
@@ -168,8 +171,8 @@ static void meter(cc *c, uint32_t at) {
 static void seg_close(cc *c) {
     if (c->seg_at == NONE) return;
     for (uint32_t i = c->seg_meter; i < c->nmeter; i += 3) c->meter[i + 2] = c->seg_cost;
-    c->code[c->seg_at + 1] = c->seg_cost;
-    c->code[c->seg_at + 2] = c->ncode - c->seg_at;
+    c->code[c->seg_cost_at] = c->seg_cost;
+    c->code[c->seg_cost_at + 1] = c->ncode - c->seg_start;
     c->seg_at = NONE;
 }
 
@@ -563,8 +566,19 @@ static const char *lower_call(cc *c, const vm_functype *t, uint32_t opcode, uint
         if (indirect) emit(c, imm1);
         emit(c, canon(c, base));
         if (indirect) emit(c, sidx);
+        uint32_t cost_at = emit(c, 0); /* the continuation's fuel, charged on return */
+        emit(c, 0);
         meter(c, at);
-        seg_close(c); /* the callee may never come back (exit) */
+        /* The callee may never come back (exit), so what follows the call is
+         * a segment of its own, with the call as its header (code.h). */
+        seg_close(c);
+        if (c->fuel) {
+            c->seg_at = at;
+            c->seg_cost_at = cost_at;
+            c->seg_start = c->ncode;
+            c->seg_cost = 0;
+            c->seg_meter = c->nmeter;
+        }
     }
     for (uint32_t k = 0; k < t->nresults; k++)
         if ((e = push(c, t->types[t->nparams + k]))) return e;

@@ -71,8 +71,8 @@ static const char *internal_layout(uint32_t op) {
     case VM_OP_BR: return "r";
     case VM_OP_BR_NZ: case VM_OP_BR_Z: return "sr";
     case VM_OP_RET: case VM_OP_TRAP: case VM_OP_FUEL_OUT: return "";
-    case VM_OP_CALL_: return "is";
-    case VM_OP_CALL_INDIRECT_: return "iiss";
+    case VM_OP_CALL_: return "isii";
+    case VM_OP_CALL_INDIRECT_: return "iissii";
     case VM_OP_SELECT_: return "dsss";
     case VM_OP_GLOBAL_GET_: return "di";
     case VM_OP_GLOBAL_SET_: return "si";

@@ -136,9 +136,11 @@ static uint32_t meter_find(const vm_funcdef *d, uint32_t at) {
     return lo;
 }
 
-/* The segment a failed FUEL charge begins: where to stop (code.h). */
-static const uint32_t *fuel_stop(const vm_funcdef *d, const uint32_t *fuel_ip, uint64_t left) {
-    uint32_t at = (uint32_t)(fuel_ip - d->code), end = at + fuel_ip[2];
+/* A segment that costs more than is left starts at start and is len units
+ * long: where to stop (code.h). */
+static const uint32_t *fuel_stop(const vm_funcdef *d, const uint32_t *start, uint32_t len,
+                                 uint64_t left) {
+    uint32_t at = (uint32_t)(start - d->code), end = at + len;
     for (uint32_t i = meter_find(d, at); i < d->nmeter && d->meter[3 * i] < end; i++)
         if (d->meter[3 * i + 1] > left) return d->code + d->meter[3 * i];
     return d->code + end;
@@ -153,7 +155,7 @@ static uint64_t fuel_after_trap(const corral_instance *inst, const uint32_t *ip,
     const vm_funcdef *d = func_of(inst, ip);
     if (!d && short_def) {
         d = short_def;
-        ip = short_at + 3 + (ip - buf); /* the same instruction in the code */
+        ip = short_at + (ip - buf); /* the same instruction in the code */
         fuel = left;
     }
     if (!d) return fuel;
@@ -172,7 +174,7 @@ static const char *run(corral_store *s, corral_func *f, vm_slot *args, const int
     vm_slot *fp = args;
     const uint32_t *ip = 0;
     const vm_funcdef *short_def = 0; /* a fuel-short copy is running: */
-    const uint32_t *short_at = 0;    /* ...of the segment at this FUEL */
+    const uint32_t *short_at = 0;    /* ...of the segment starting here */
     uint64_t short_left = 0;         /* ...with this much fuel left */
     uint8_t *mem = 0;
     uint64_t mem_size = 0;
@@ -180,6 +182,7 @@ static const char *run(corral_store *s, corral_func *f, vm_slot *args, const int
     corral_func *callee;
     vm_slot *nfp;
     const uint32_t *ret;
+    uint32_t seg_cost = 0, seg_len = 0; /* the segment fuel_short runs */
 
 #ifndef VM_DISPATCH_SWITCH
     static const int32_t offsets[VM_NOPS] = {
@@ -294,7 +297,12 @@ next:
     CASE(TRAP) { TRAP(vm_trap_unreachable); }
     CASE(FUEL_OUT) { TRAP(vm_trap_fuel); }
     CASE(FUEL) {
-        if (fuel < ip[1]) goto fuel_short;
+        if (fuel < ip[1]) {
+            seg_cost = ip[1];
+            seg_len = ip[2];
+            ip += 3;
+            goto fuel_short;
+        }
         fuel -= ip[1];
         ip += 3;
         NEXT();
@@ -304,7 +312,7 @@ next:
     CASE(CALL_) {
         callee = inst->funcs[ip[1]];
         nfp = fp + ip[2];
-        ret = ip + 3;
+        ret = ip + 5;
         goto do_call;
     }
     CASE(CALL_INDIRECT_) {
@@ -317,7 +325,7 @@ next:
         if (callee->type != want && !vm_functype_eq(callee->type, want))
             TRAP(vm_trap_indirect_type);
         nfp = fp + ip[3];
-        ret = ip + 5;
+        ret = ip + 7;
         goto do_call;
     }
     CASE(RET) {
@@ -329,7 +337,7 @@ next:
             inst = fr->inst;
             LOAD_MEM();
         }
-        NEXT();
+        goto charge_continuation;
     }
 
     /* ---- globals, memory, tables, references ----------------------------------- */
@@ -446,7 +454,7 @@ do_call:
         if (!ret) goto done_host;
         if (inst) LOAD_MEM();
         ip = ret;
-        NEXT();
+        goto charge_continuation;
     }
     {
         /* The frame's slots and one more vm_frame must fit between the
@@ -464,21 +472,33 @@ do_call:
         NEXT();
     }
 
+charge_continuation:
+    /* Back after a call: the code that follows is charged now (code.h);
+     * the call's last two operands are its cost and length. */
+    if (fuel < ip[-2]) {
+        seg_cost = ip[-2];
+        seg_len = ip[-1];
+        goto fuel_short;
+    }
+    fuel -= ip[-2];
+    NEXT();
+
 fuel_short: {
-    /* The segment costs more than is left: run a copy of it up to the
-     * first observable instruction that cannot be paid for, then trap. */
+    /* The segment at ip costs more than is left: run a copy of it up to
+     * the first observable instruction that cannot be paid for, then trap. */
+    (void)seg_cost;
     short_def = func_of(inst, ip);
     short_at = ip;
     short_left = fuel;
-    const uint32_t *stop = fuel_stop(short_def, ip, fuel);
-    size_t n = (size_t)(stop - (ip + 3));
+    const uint32_t *stop = fuel_stop(short_def, ip, seg_len, fuel);
+    size_t n = (size_t)(stop - ip);
     if (s->meter_cap < n + 1) {
         uint32_t *buf = realloc(s->meter_buf, (n + 1) * sizeof *buf);
         if (!buf) TRAP(vm_err_nomem);
         s->meter_buf = buf;
         s->meter_cap = n + 1;
     }
-    memcpy(s->meter_buf, ip + 3, n * sizeof *ip);
+    memcpy(s->meter_buf, ip, n * sizeof *ip);
     s->meter_buf[n] = THREADED(VM_OP_FUEL_OUT);
     fuel = 0;
     ip = s->meter_buf;
