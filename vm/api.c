@@ -128,6 +128,9 @@ uint64_t corral_store_fuel_used(const corral_store *s) { return s->fuel_start - 
 uint64_t corral_store_peak_memory(const corral_store *s) { return s->peak_memory; }
 void corral_store_interrupt(corral_store *s) { atomic_store(&s->interrupt, 1); }
 void corral_store_clear_interrupt(corral_store *s) { atomic_store(&s->interrupt, 0); }
+int corral_store_interrupted(const corral_store *s) {
+    return atomic_load(&((corral_store *)s)->interrupt) != 0;
+}
 int32_t corral_store_exit_code(const corral_store *s) { return s->exit_code; }
 
 /* ---- host-function side ------------------------------------------------------------ */

@@ -36,7 +36,10 @@
  * its first instruction (the one after FUEL).  The segment after a call has
  * the call as its header instead: the call's last two operands are the
  * continuation's cost and end, and the return charges it, so a call costs
- * no extra dispatch.  If the charge fails, the
+ * no extra dispatch.  Likewise every label (loop header, block end, else,
+ * the way on after a conditional branch) starts with a FUEL, and the
+ * branch forms with fuel (BR_F, cmp_BR_F, ...) jump past it and charge its
+ * segment themselves; only falling into a label runs a FUEL instruction.  If the charge fails, the
  * interpreter runs the segment up to the first observable instruction whose
  * cumulative cost exceeds what is left (vm_funcdef.meter), and traps there,
  * so every effect before the exhausting instruction happens, and none after.
@@ -55,6 +58,9 @@
     X(BR, 1)            /* rel */                                            \
     X(BR_NZ, 2)         /* cond rel: br_if */                                \
     X(BR_Z, 2)          /* cond rel: branch when cond == 0 */                \
+    X(BR_F, 1)          /* the same three with fuel: both ways lead to a */  \
+    X(BR_NZ_F, 2)       /* FUEL, which they skip, charging its segment */    \
+    X(BR_Z_F, 2)        /* themselves (code.h, "Fuel") */                    \
     X(BR_TABLE_, -1)    /* idx n rel*(n+1): the last is the default */       \
     X(RET, 0)           /* results are already in fp[0..) */                 \
     X(CALL_, 4)         /* func base cost end: args at fp[base..) */         \
@@ -90,7 +96,8 @@ enum {
 #define OP_UN(c, N, t, I, O, e) VM_OP_##N,
 #define OP_UNT(c, N, t, I, O, f) VM_OP_##N,
 #define OP_BIN(c, N, t, I, O, e) VM_OP_##N, VM_OP_##N##_IMM,
-#define OP_BINC(c, N, t, I, e) VM_OP_##N, VM_OP_##N##_IMM, VM_OP_##N##_BR, VM_OP_##N##_IMM_BR,
+#define OP_BINC(c, N, t, I, e) VM_OP_##N, VM_OP_##N##_IMM, VM_OP_##N##_BR, VM_OP_##N##_IMM_BR, \
+    VM_OP_##N##_BR_F, VM_OP_##N##_IMM_BR_F,
 #define OP_BINT(c, N, t, I, f) VM_OP_##N,
 #define OP_LOAD(c, N, t, O, M, conv, al) VM_OP_##N,
 #define OP_STORE(c, N, t, I, M, al) VM_OP_##N,

@@ -142,16 +142,18 @@ static void produced(cc *c, uint32_t at, uint32_t dst) {
 
 /* ---- fuel segments (see code.h) -------------------------------------------------- */
 
+static void open_segment(cc *c) {
+    c->seg_at = op(c, VM_OP_FUEL);
+    c->seg_cost_at = emit(c, 0);
+    emit(c, 0);
+    c->seg_start = c->ncode;
+    c->seg_cost = 0;
+    c->seg_meter = c->nmeter;
+}
+
 static void charge(cc *c, uint32_t cost) {
     if (!c->fuel || !cost || !reachable(c)) return;
-    if (c->seg_at == NONE) {
-        c->seg_at = op(c, VM_OP_FUEL);
-        c->seg_cost_at = emit(c, 0);
-        emit(c, 0);
-        c->seg_start = c->ncode;
-        c->seg_cost = 0;
-        c->seg_meter = c->nmeter;
-    }
+    if (c->seg_at == NONE) open_segment(c);
     c->seg_cost += cost;
 }
 
@@ -335,10 +337,25 @@ static void add_patch(cc *c, ctl *b, uint32_t rel_at, uint32_t instr_at) {
     b->patches = c->npatches++;
 }
 
-/* A label position: straight-line code ends here (peephole and fuel). */
-static void label(cc *c) {
-    seg_close(c);
+/* A label: straight-line code ends here (peephole and fuel).  With fuel
+ * and live code after it, a FUEL is placed right at the label, so that
+ * branches can skip it and charge its segment themselves (code.h).
+ * Returns where branches to the label land. */
+static uint32_t label(cc *c, bool live) {
     c->fresh = false;
+    /* Labels in a row (a loop's end, then its block's) share one FUEL. */
+    if (c->seg_at != NONE && c->seg_start == c->ncode && c->seg_at + 3 == c->ncode)
+        return c->seg_at;
+    seg_close(c);
+    uint32_t at = c->ncode;
+    if (c->fuel && live) open_segment(c);
+    return at;
+}
+
+/* The branch opcode to use: with fuel, the form that charges its target. */
+static uint32_t br_op(const cc *c, uint32_t plain) {
+    if (!c->fuel) return plain;
+    return plain == VM_OP_BR ? VM_OP_BR_F : plain == VM_OP_BR_NZ ? VM_OP_BR_NZ_F : VM_OP_BR_Z_F;
 }
 
 static uint32_t label_arity(const ctl *b) { return b->op == 0x03 ? b->nparams : b->nresults; }
@@ -365,7 +382,7 @@ static void emit_br(cc *c, uint32_t d) {
     ctl *b = &c->ctls[c->nctl - 1 - d];
     if (b->op == 0) { emit_return(c); return; }
     move_top(c, label_arity(b), canon(c, b->height));
-    uint32_t at = op(c, VM_OP_BR);
+    uint32_t at = op(c, br_op(c, VM_OP_BR));
     meter(c, at);
     target(c, b, emit(c, 0), at);
 }
@@ -417,11 +434,12 @@ static const char *rd_zero(cc *c) {
 #define T_F32 VM_F32
 #define T_F64 VM_F64
 
-/* The _BR form of a comparison, or 0. */
-static uint32_t br_form(uint32_t opcode) {
+/* The compare-and-branch form of a comparison (with fuel: _BR_F), or 0. */
+static uint32_t br_form(uint32_t opcode, bool fuel) {
     switch (opcode) {
-#define OP_BINC(code, N, t, I, e) \
-    case VM_OP_##N: return VM_OP_##N##_BR; case VM_OP_##N##_IMM: return VM_OP_##N##_IMM_BR;
+#define OP_BINC(code, N, t, I, e)                                                    \
+    case VM_OP_##N: return fuel ? VM_OP_##N##_BR_F : VM_OP_##N##_BR;                \
+    case VM_OP_##N##_IMM: return fuel ? VM_OP_##N##_IMM_BR_F : VM_OP_##N##_IMM_BR;
 #include "opcodes.def"
     default: return 0;
     }
@@ -656,18 +674,18 @@ static const char *lower_block(cc *c, uint8_t opcode) {
         if ((e = push_entry(c, saved[k]))) return e;
     }
     if (reachable(c)) materialize_all(c);
-    uint32_t cond_slot = 0;
+    uint32_t cond_slot = 0, start = 0;
     if (opcode == 0x04 && reachable(c)) cond_slot = read_slot(c, &cond, c->nstk);
-    if (opcode == 0x03) label(c);
+    if (opcode == 0x03) start = label(c, reachable(c));
     if ((e = push_ctl(c, opcode, np, p, nr, r))) return e;
     ctl *b = &c->ctls[c->nctl - 1];
-    if (opcode == 0x03) b->start = c->ncode; /* back-edges check the interrupt flag */
+    if (opcode == 0x03) b->start = start; /* back-edges check the interrupt flag */
     if (opcode == 0x04 && reachable(c)) {
-        b->else_at = op(c, VM_OP_BR_Z);
+        b->else_at = op(c, br_op(c, VM_OP_BR_Z));
         emit(c, cond_slot);
         b->else_rel = emit(c, 0);
         meter(c, b->else_at);
-        seg_close(c);
+        label(c, true); /* the then-arm */
     }
     return 0;
 }
@@ -696,12 +714,13 @@ static const char *lower_else(cc *c) {
     const char *e = close_arm(c, b);
     if (e) return e;
     if (!b->unreachable && !b->dead) {
-        uint32_t at = op(c, VM_OP_BR);
+        uint32_t at = op(c, br_op(c, VM_OP_BR));
         add_patch(c, b, emit(c, 0), at);
         meter(c, at); /* a jump: a metered run must not leave the segment */
     }
-    label(c);
+    seg_close(c);
     if (b->else_at != NONE) patch_here(c, b->else_rel, b->else_at);
+    label(c, !b->dead); /* the else arm */
     b->else_at = NONE;
     b->has_else = true;
     /* The else arm starts from the block's params, in their slots. */
@@ -727,14 +746,15 @@ static const char *lower_end(cc *c) {
         c->nctl--;
         return 0;
     }
-    label(c);
-    if (b->else_at != NONE) patch_here(c, b->else_rel, b->else_at);
-    for (uint32_t p = b->patches; p != NONE; p = c->patches[p].next)
-        patch_here(c, c->patches[p].rel_at, c->patches[p].instr_at);
-    /* The results now live in the block's slots. */
-    uint32_t h = b->height, nr = b->nresults;
-    const uint8_t *r = b->results;
+    ctl blk = *b;
     c->nctl--;
+    uint32_t at = label(c, reachable(c)); /* where the branches to the end land */
+    if (blk.else_at != NONE) c->code[blk.else_rel] = at - blk.else_at;
+    for (uint32_t p = blk.patches; p != NONE; p = c->patches[p].next)
+        c->code[c->patches[p].rel_at] = at - c->patches[p].instr_at;
+    /* The results now live in the block's slots. */
+    uint32_t h = blk.height, nr = blk.nresults;
+    const uint8_t *r = blk.results;
     c->nstk = h;
     for (uint32_t k = 0; k < nr; k++)
         if ((e = push(c, r[k]))) return e;
@@ -836,7 +856,7 @@ static const char *lower_br_if(cc *c, uint32_t d) {
     if (!reachable(c)) return 0;
     if (b->op != 0 && !moves_needed(c, n, canon(c, b->height))) {
         uint32_t at, f;
-        if (fused_ok && cond.kind == E_SLOT && (f = br_form(c->code[c->last_at]))) {
+        if (fused_ok && cond.kind == E_SLOT && (f = br_form(c->code[c->last_at], c->fuel))) {
             /* cmp dst a b  ->  cmp_BR a b rel: same length, shifted */
             at = c->last_at;
             c->code[at] = f;
@@ -844,12 +864,12 @@ static const char *lower_br_if(cc *c, uint32_t d) {
             c->ncode--;
         } else if (fused_ok && cond.kind == E_SLOT && c->code[c->last_at] == VM_OP_I32_EQZ) {
             at = c->last_at;
-            c->code[at] = VM_OP_BR_Z;
+            c->code[at] = br_op(c, VM_OP_BR_Z);
             c->code[at + 1] = c->code[at + 2];
             c->ncode--;
         } else {
             uint32_t s = read_slot(c, &cond, c->nstk);
-            at = op(c, VM_OP_BR_NZ);
+            at = op(c, br_op(c, VM_OP_BR_NZ));
             emit(c, s);
         }
         c->fresh = false;
@@ -865,9 +885,9 @@ static const char *lower_br_if(cc *c, uint32_t d) {
         c->seg_at = NONE; /* the copies and jump belong to no segment */
         emit_br(c, d);
         c->seg_at = saved_seg;
-        patch_here(c, rel, at);
+        patch_here(c, rel, at); /* a plain BR_Z: its fallthrough is the stub */
     }
-    label(c);
+    label(c, true); /* the way on */
     return 0;
 }
 

@@ -55,7 +55,7 @@ static const opinfo info[VM_NOPS] = {
 #define OP_UNT(c, N, t, I, O, f) {t, "ds"},
 #define OP_BIN(c, N, t, I, O, e) {t, "dss"}, {t "_imm", "ds" I##L},
 #define OP_BINC(c, N, t, I, e) {t, "dss"}, {t "_imm", "ds" I##L}, {t "_br", "ssr"}, \
-    {t "_imm_br", "s" I##L "r"},
+    {t "_imm_br", "s" I##L "r"}, {t "_br_f", "ssr"}, {t "_imm_br_f", "s" I##L "r"},
 #define OP_BINT(c, N, t, I, f) {t, "dss"},
 #define OP_LOAD(c, N, t, O, M, conv, al) {t, "dsi"},
 #define OP_STORE(c, N, t, I, M, al) {t, "ssi"},
@@ -68,8 +68,8 @@ static const char *internal_layout(uint32_t op) {
     case VM_OP_COPY: return "ds";
     case VM_OP_CONST32: return "di";
     case VM_OP_CONST64: return "dii";
-    case VM_OP_BR: return "r";
-    case VM_OP_BR_NZ: case VM_OP_BR_Z: return "sr";
+    case VM_OP_BR: case VM_OP_BR_F: return "r";
+    case VM_OP_BR_NZ: case VM_OP_BR_Z: case VM_OP_BR_NZ_F: case VM_OP_BR_Z_F: return "sr";
     case VM_OP_RET: case VM_OP_TRAP: case VM_OP_FUEL_OUT: return "";
     case VM_OP_CALL_: return "isii";
     case VM_OP_CALL_INDIRECT_: return "iissii";

@@ -293,6 +293,7 @@ static const char *allocate(corral_instance *inst) {
         f->nparams = f->type->nparams;
         f->nlocals = f->def->nlocals;
         f->nslots = f->def->nslots;
+        f->entry_fuel = m->fuel && f->def->code_len > 0 && f->def->code[0] == vm_fuel_unit();
         f->inst = inst;
         inst->funcs[i] = f;
     }

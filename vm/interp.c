@@ -193,7 +193,8 @@ static const char *run(corral_store *s, corral_func *f, vm_slot *args, const int
 #define OP_UNT(c, N, t, I, O, fn) &&L_##N - &&L_COPY,
 #define OP_BIN(c, N, t, I, O, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
 #define OP_BINC(c, N, t, I, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY, \
-    &&L_##N##_BR - &&L_COPY, &&L_##N##_IMM_BR - &&L_COPY,
+    &&L_##N##_BR - &&L_COPY, &&L_##N##_IMM_BR - &&L_COPY, \
+    &&L_##N##_BR_F - &&L_COPY, &&L_##N##_IMM_BR_F - &&L_COPY,
 #define OP_BINT(c, N, t, I, fn) &&L_##N - &&L_COPY,
 #define OP_LOAD(c, N, t, O, M, conv, al) &&L_##N - &&L_COPY,
 #define OP_STORE(c, N, t, I, M, al) &&L_##N - &&L_COPY,
@@ -252,6 +253,18 @@ next:
         CT_##I a = RD_##I(ip[1]), b = IMM_##I(ip + 2);                                \
         if ((E) != 0) JUMP(REL(2 + LEN_##I)); else ip += 3 + LEN_##I;                  \
         NEXT();                                                                       \
+    }                                                                                 \
+    CASE(N##_BR_F) {                                                                  \
+        CT_##I a = RD_##I(ip[1]), b = RD_##I(ip[2]);                                  \
+        if ((E) != 0) JUMP(REL(3)); else ip += 4;                                      \
+        ip += 3;                                                                      \
+        goto charge_continuation;                                                     \
+    }                                                                                 \
+    CASE(N##_IMM_BR_F) {                                                              \
+        CT_##I a = RD_##I(ip[1]), b = IMM_##I(ip + 2);                                \
+        if ((E) != 0) JUMP(REL(2 + LEN_##I)); else ip += 3 + LEN_##I;                  \
+        ip += 3;                                                                      \
+        goto charge_continuation;                                                     \
     }
 #define OP_BINT(c, N, t, I, FN)                                                       \
     CASE(N) {                                                                         \
@@ -289,6 +302,18 @@ next:
     CASE(BR) { JUMP(REL(1)); NEXT(); }
     CASE(BR_NZ) { if ((uint32_t)fp[ip[1]]) JUMP(REL(2)); else ip += 3; NEXT(); }
     CASE(BR_Z) { if ((uint32_t)fp[ip[1]]) ip += 3; else JUMP(REL(2)); NEXT(); }
+    /* With fuel: both ways lead to a FUEL, skipped here and charged below. */
+    CASE(BR_F) { JUMP(REL(1)); ip += 3; goto charge_continuation; }
+    CASE(BR_NZ_F) {
+        if ((uint32_t)fp[ip[1]]) JUMP(REL(2)); else ip += 3;
+        ip += 3;
+        goto charge_continuation;
+    }
+    CASE(BR_Z_F) {
+        if ((uint32_t)fp[ip[1]]) ip += 3; else JUMP(REL(2));
+        ip += 3;
+        goto charge_continuation;
+    }
     CASE(BR_TABLE_) {
         uint32_t i = (uint32_t)fp[ip[1]], n = ip[2];
         JUMP(REL(3 + (i < n ? i : n)));
@@ -469,12 +494,17 @@ do_call:
             inst = callee->inst;
             LOAD_MEM();
         }
+        if (callee->entry_fuel) { /* charge the first segment here, skip its FUEL */
+            ip += 3;
+            goto charge_continuation;
+        }
         NEXT();
     }
 
 charge_continuation:
-    /* Back after a call: the code that follows is charged now (code.h);
-     * the call's last two operands are its cost and length. */
+    /* Back after a call, or past a FUEL after a branch: the segment at ip is
+     * charged now; the two units before ip are its cost and length (the
+     * call's last operands, or the FUEL's). */
     if (fuel < ip[-2]) {
         seg_cost = ip[-2];
         seg_len = ip[-1];
@@ -524,6 +554,11 @@ const int32_t *vm_handler_offsets(void) {
     const int32_t *t = 0;
     run(0, 0, 0, &t);
     return t;
+}
+
+uint32_t vm_fuel_unit(void) {
+    const int32_t *t = vm_handler_offsets();
+    return t ? (uint32_t)t[VM_OP_FUEL] : VM_OP_FUEL;
 }
 
 void vm_thread(uint32_t *code, uint32_t len) {

@@ -179,6 +179,7 @@ typedef struct vm_global {
 struct corral_func {
     const uint32_t *code; /* wasm: copied from def, for the call path */
     uint32_t nparams, nlocals, nslots;
+    bool entry_fuel; /* the code starts with a FUEL, which calls charge themselves */
     const vm_functype *type;
     corral_instance *inst; /* NULL for a host function */
     const vm_funcdef *def; /* wasm: its definition */
@@ -250,6 +251,7 @@ bool vm_opcode_known(uint8_t b);
  * and the table that maps them, or NULL when dispatch is a switch. */
 void vm_thread(uint32_t *code, uint32_t len);
 const int32_t *vm_handler_offsets(void);
+uint32_t vm_fuel_unit(void); /* the opcode unit of FUEL in lowered code */
 uint32_t vm_instr_len(const uint32_t *ip); /* disasm.c; ip holds an opcode number */
 /* interp.c: run f with args in s->stack_top[0..nparams); results replace them. */
 const char *vm_run(corral_store *s, corral_func *f, vm_slot *args);
