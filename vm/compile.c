@@ -957,11 +957,8 @@ static const char *lower_misc(cc *c, uint32_t code) {
     case 0xD1:
         if ((e = pop(c, VM_ANY, &v))) return e;
         if (!is_ref(v.type)) return e_type;
-        c->stk[c->nstk++] = v; /* re-push for lower_fixed */
-        {
-            uint8_t in = v.type;
-            return lower_fixed(c, VM_OP_REF_IS_NULL_, 1, &in, VM_I32, 0, 0, 0, false);
-        }
+        if ((e = push_entry(c, v))) return e; /* back, for lower_fixed to take */
+        return lower_fixed(c, VM_OP_REF_IS_NULL_, 1, &v.type, VM_I32, 0, 0, 0, false);
     case 0xD2:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         if (x >= m->nfuncs) return "unknown function";
