@@ -37,13 +37,9 @@ int cli_parse_size(const char *s, uint64_t *out);
 /* A positive duration in milliseconds: N (seconds), Ns, Nms or Nm. */
 int cli_parse_duration(const char *s, uint64_t *ms);
 
-/* ---- values of --invoke (values.c) -------------------------------------*/
+/* ---- results of --invoke (values.c) ------------------------------------*/
 
-/* Parse s as a value of type t into v.  Returns 1 on success. */
-int cli_parse_val(const char *s, corral_valtype t, corral_val *v);
 /* Print v on its own line to stdout. */
 void cli_print_val(const corral_val *v);
-/* The text name of a value type ("i32" ...). */
-const char *cli_valtype_name(corral_valtype t);
 
 #endif

@@ -139,6 +139,8 @@ uint64_t corral_store_peak_memory(const corral_store *s);
  * It traps with "interrupt" at the next loop back-edge or call. */
 void corral_store_interrupt(corral_store *s);
 void corral_store_clear_interrupt(corral_store *s);
+/* Whether the interrupt flag is set (host calls that block poll it). */
+int corral_store_interrupted(const corral_store *s);
 
 /* ---- host functions and linking -------------------------------------- */
 
@@ -204,6 +206,127 @@ CORRAL_MUST_CHECK const char *corral_memory_read(corral_instance *inst, uint64_t
                                                  size_t len);
 CORRAL_MUST_CHECK const char *corral_memory_write(corral_instance *inst, uint64_t off,
                                                   const void *buf, size_t len);
+
+/* ---- the one-call API: run a WASI program in the sandbox -------------- */
+
+/* One more directory for the guest (corral run --map-dir HOST::GUEST[:ro]). */
+typedef struct {
+    const char *host;  /* a host directory */
+    const char *guest; /* "/data", or a relative name ("sandbox") */
+    int readonly;
+} corral_run_dir;
+
+/* Everything a run may be given; zero (all fields) is the strictest
+ * default: no files, empty environment, empty stdin, no network, the
+ * default limits, no timeout, no fuel accounting, stdout and stderr
+ * passed through to the host's fds 1 and 2.  The controls mirror the
+ * flags of `corral run` (DESIGN.md section 4). */
+typedef struct {
+    /* The guest's arguments; argv[0] is the program name it sees. */
+    const char *const *argv;
+    size_t argc;
+    /* --env: "NAME=VALUE" strings, exactly what the guest sees. */
+    const char *const *env;
+    size_t nenv;
+    /* --work-dir: host directory that is the guest's "/" (read-write), or NULL. */
+    const char *work_dir;
+    /* --map-dir, in order after work_dir. */
+    const corral_run_dir *map_dirs;
+    size_t nmap_dirs;
+    /* --allow-host, --block-url, --block-network.  Accepted and kept for
+     * the network layer; today the guest has no network import, so every
+     * connection is denied whatever they say.  (corral run validates them
+     * with net/ before it calls corral_run.) */
+    const char *const *allow_hosts;
+    size_t nallow_hosts;
+    const char *const *block_urls;
+    size_t nblock_urls;
+    const char *const *block_networks;
+    size_t nblock_networks;
+    /* --timeout: wall-clock limit in milliseconds (0: none).  At the
+     * deadline the guest traps with "interrupt (timeout after N s)", also
+     * when it is blocked sleeping or reading stdin. */
+    uint64_t timeout_ms;
+    /* --max-memory, --max-stack: bytes (0: the default, 4 GiB and 1 MiB). */
+    uint64_t max_memory;
+    uint64_t max_stack;
+    /* --fuel: with has_fuel, the instruction budget.  measure_fuel turns
+     * fuel accounting on without a budget, for stats.fuel_used. */
+    int has_fuel;
+    uint64_t fuel;
+    int measure_fuel;
+    /* --cache-dir: reserved for a cache of lowered modules; not used yet. */
+    const char *cache_dir;
+    /* --invoke: call this export instead of _start (after _initialize if
+     * the module has one), with invoke_args parsed by its parameter types
+     * (i32/i64: decimal or 0x hex; f32/f64: decimal); its results go to
+     * corral_run_result.results.  NULL: run _start. */
+    const char *invoke;
+    const char *const *invoke_args;
+    size_t ninvoke_args;
+    /* stdin: these bytes; else, with inherit_stdin, the host's fd 0; else
+     * empty. */
+    const uint8_t *stdin_data;
+    size_t stdin_len;
+    int inherit_stdin;
+    /* 0: stdout and stderr go to the host's fds 1 and 2.  Otherwise each
+     * is captured up to capture_cap bytes; the rest is dropped and counted. */
+    size_t capture_cap;
+} corral_run_options;
+
+typedef enum {
+    CORRAL_RUN_EXITED = 0,  /* ran to the end (exit_code 0) or called proc_exit */
+    CORRAL_RUN_TRAPPED = 1, /* trapped: exit_code 134, trap holds the message */
+    CORRAL_RUN_LOAD_ERROR = 2, /* could not load, validate, link or start: exit_code 1 */
+    CORRAL_RUN_BAD_OPTION = 3  /* an option is unusable (a directory that cannot be
+                                  opened, --invoke arguments): exit_code 2 */
+} corral_run_outcome;
+
+typedef struct {
+    corral_run_outcome outcome;
+    /* What `corral run` exits with: the guest's exit code, 134 after a
+     * trap, 1 for a load error, 2 for a bad option.  corral_run returns it. */
+    int exit_code;
+    /* TRAPPED: the trap message ("out of bounds memory access",
+     * "interrupt (timeout after 0.5 s)", "all fuel consumed by WebAssembly",
+     * ...).  NULL otherwise. */
+    const char *trap;
+    int timed_out; /* the timeout_ms deadline was reached */
+    /* LOAD_ERROR, BAD_OPTION: the reason ("magic header not detected (at
+     * byte offset 0x0)", "unknown import: env::foo", "--map-dir ...: No such
+     * file or directory").  Options are named by their corral run flags. */
+    const char *error;
+    /* --invoke's results (NULL/0 otherwise). */
+    corral_val *results;
+    uint32_t nresults;
+    /* Captured output (capture_cap > 0): at most capture_cap bytes each,
+     * NUL-terminated for convenience; *_dropped counts what the guest wrote
+     * past the cap, *_truncated says whether it did. */
+    uint8_t *stdout_data;
+    size_t stdout_len;
+    uint64_t stdout_dropped;
+    int stdout_truncated;
+    uint8_t *stderr_data;
+    size_t stderr_len;
+    uint64_t stderr_dropped;
+    int stderr_truncated;
+    /* Statistics.  fuel_used needs has_fuel or measure_fuel. */
+    uint64_t fuel_used;
+    double load_ms;    /* read, validate and lower */
+    double elapsed_ms; /* the whole call */
+    uint64_t peak_memory_bytes;
+} corral_run_result;
+
+/* Load wasm (len bytes), set up the sandbox of opt (NULL: all defaults)
+ * and run it to the end.  Always fills *res (free it with
+ * corral_run_result_free) and returns res->exit_code.  Safe to call from
+ * several threads at once; it starts at most one thread of its own (the
+ * timeout watchdog) and joins it before it returns.  It leaves signal
+ * dispositions alone: with pass-through output, a program that wants
+ * EPIPE instead of SIGPIPE should ignore SIGPIPE itself. */
+int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
+               corral_run_result *res);
+void corral_run_result_free(corral_run_result *res);
 
 #ifdef __cplusplus
 }

@@ -50,10 +50,19 @@ typedef struct {
      * fd_read on stdin): they wait in slices and return when the flag is
      * set, so that a timeout stops a guest that sleeps or reads. */
     corral_store *store;
+    /* Resolve paths with the portable component walk instead of openat2
+     * (for tests; setting CORRAL_WASI_NO_OPENAT2=1 in the environment
+     * before wasi_new does the same).  Both keep every path beneath its
+     * directory. */
+    bool no_openat2;
 } wasi_config;
 
 /* NULL on error with *err set to a message that names the problem (for
- * example "--map-dir /nope::/data: No such file or directory"). */
+ * example "preopen /nope: No such file or directory", "preopen
+ * /etc/passwd: Not a directory"); the message is written to errbuf
+ * (errcap bytes) when one is given.  Fds: 0-2 stdio, 3.. the dirs in
+ * order.  Paths never leave their directory (escapes fail with EPERM, as
+ * in Wasmtime); see wasi/path.c. */
 wasi_ctx *wasi_new(const wasi_config *cfg, const char **err, char *errbuf, size_t errcap);
 void wasi_free(wasi_ctx *w);
 

@@ -1,0 +1,18 @@
+/*
+ * sock.c - sock_accept, sock_recv, sock_send, sock_shutdown.  No socket is
+ * ever preopened (yet), so, as Wasmtime does, a bad fd is EBADF and any
+ * other fd ENOTSOCK.
+ */
+#include "internal.h"
+
+static int not_a_socket(wcall *k)
+{
+    wfd *f;
+    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    return e ? e : WE_NOTSOCK;
+}
+
+int wh_sock_accept(wcall *k) { return not_a_socket(k); }
+int wh_sock_recv(wcall *k) { return not_a_socket(k); }
+int wh_sock_send(wcall *k) { return not_a_socket(k); }
+int wh_sock_shutdown(wcall *k) { return not_a_socket(k); }
