@@ -56,7 +56,7 @@ all: $(CORRAL) $(LIB)
 
 # ---- set-up: install whatever Debian packages are missing ---------------
 PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
-            libcurl4-openssl-dev libcmocka-dev duktape-dev
+            libcurl4-openssl-dev libcmocka-dev duktape-dev binaryen
 deps:
 	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -94,6 +94,16 @@ build/wasm/bench/%.wasm: bench/%.c
 build/wasm/tests/%.wasm: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	$(WASI_CC) -O2 -o $@ $<
+
+# The agent tools: tools/NAME/*.c plus the guest library tools/lib/*.c make
+# build/wasm/tools/NAME.wasm (NAME is the file name of the manifest).
+TOOL_LIB_SRC := $(wildcard tools/lib/*.c)
+TOOL_NAMES   := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard tools/*/*.c)))))
+TOOL_WASM    := $(TOOL_NAMES:%=build/wasm/tools/%.wasm)
+.SECONDEXPANSION:
+build/wasm/tools/%.wasm: $$(wildcard tools/%/*.c tools/%/*.h) $(TOOL_LIB_SRC) $(wildcard tools/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(WASI_CC) -O2 -Wall -Wextra -Werror -Itools/lib -o $@ $(filter tools/$*/%.c,$^) $(TOOL_LIB_SRC)
 
 # ---- what users run -------------------------------------------------------
 demo: deps
