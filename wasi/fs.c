@@ -579,8 +579,11 @@ int wh_path_open(wcall *k)
     d = &k->w->fds[A32(k, 0)]; /* the table may have moved */
     int h;
     e = wpath_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h);
-    if (e == WE_ISDIR && wrt && !(of & (OF_CREAT | OF_TRUNC))) {
-        /* A directory asked for with write rights: open it for reading. */
+    if (e == WE_ISDIR && wrt && !(rb & RT_FD_WRITE) && !(of & (OF_CREAT | OF_TRUNC))) {
+        /* A directory asked for with rights only a writable file uses
+         * (datasync, allocate, set_size - a directory's own rights include
+         * some): open it for reading; they are dropped below.  Asking for
+         * FD_WRITE itself stays EISDIR, as in Wasmtime. */
         fl = (fl & ~O_ACCMODE) | O_RDONLY;
         e = wpath_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h);
     }
