@@ -77,7 +77,7 @@ $(LIB): $(VM_OBJ)
 	ar rcs $@ $^
 
 $(CORRAL): $(CLI_OBJ) $(NET_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(NET_OBJ) $(LIB) $(LIBM)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(NET_OBJ) $(LIB) -lcurl -ljansson $(LIBM)
 
 $(SPEC_RUN): $(SPEC_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(SPEC_OBJ) $(LIB) -ljansson $(LIBM)
@@ -85,6 +85,11 @@ $(SPEC_RUN): $(SPEC_OBJ) $(LIB)
 $(B)/tests/%: tests/%.c tests/test_wasm.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -o $@ $< $(LIB) -lcmocka $(LIBM)
+
+# Tests of net/ link its objects (and so libcurl) too.
+$(B)/tests/test_net_%: tests/test_net_%.c tests/test_wasm.h $(LIB) $(NET_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -pthread -o $@ $< $(NET_OBJ) $(LIB) -lcurl -lcmocka $(LIBM)
 
 # ---- guest programs (wasm32-wasi) -----------------------------------------
 build/wasm/bench/%.wasm: bench/%.c
