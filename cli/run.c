@@ -9,8 +9,10 @@
  * (DESIGN.md section 4).
  *
  * The network flags are parsed and validated here with net/policy.c, so a
- * bad pattern stops the command before anything runs; until the network
- * layer lands, the guest has no network import and everything is denied.
+ * bad pattern stops the command before anything runs.  The policy then
+ * goes to a net context (net/net.h) whose imports ("corral_net": HTTP and
+ * TCP sockets, ABI in tools/lib/corral_net.h) corral_run links through its
+ * link hook; each denial is printed to stderr.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -23,6 +25,7 @@
 #include <sys/resource.h>
 
 #include "cli.h"
+#include "net.h"
 #include "policy.h"
 
 static const char RUN_USAGE[] =
@@ -42,8 +45,8 @@ static const char RUN_USAGE[] =
     "  --env NAME[=VALUE]      set a guest variable; NAME alone copies the host's\n"
     "                          value, if it has one (repeatable)\n"
     "\n"
-    "Network (checked at start-up; today the guest has no network at all, so\n"
-    "every connection is denied whatever these allow):\n"
+    "Network (checked at start-up; default: deny everything; a guest reaches\n"
+    "the network only through the corral_net imports, tools/lib/corral_net.h):\n"
     "  --allow-host PATTERN    allowed destination SCHEME://HOST[:PORT], e.g.\n"
     "                          https://api.example.com, https://*.example.com,\n"
     "                          *://10.0.0.0/8:8000..9000 (repeatable)\n"
@@ -358,6 +361,14 @@ static void print_stats(const corral_run_result *r)
     fputc('\n', stderr);
 }
 
+/* A network denial, in DESIGN.md section 5's words. */
+static void print_denial(void *env, const char *msg)
+{
+    (void)env;
+    fflush(stdout);
+    fprintf(stderr, "%s\n", msg);
+}
+
 int cli_run(int argc, char **argv)
 {
     run_opts o;
@@ -382,8 +393,22 @@ int cli_run(int argc, char **argv)
     /* A guest writing to a closed pipe gets EPIPE, not a dead host. */
     signal(SIGPIPE, SIG_IGN);
 
+    /* The guest's network: the policy of the flags, the run's deadline. */
+    net_config nc = {.policy = &o.policy, .run_timeout_ms = o.run.timeout_ms,
+                     .log = print_denial};
+    net_ctx *net = net_new(&nc);
+    if (net == NULL) {
+        fprintf(stderr, "corral: out of memory\n");
+        free(bytes);
+        free_opts(&o);
+        return CLI_EXIT_FAIL;
+    }
+    o.run.link = net_link;
+    o.run.link_env = net;
+
     corral_run_result r;
     status = corral_run(bytes, len, &o.run, &r);
+    net_free(net); /* closes what the guest left open */
     switch (r.outcome) {
     case CORRAL_RUN_EXITED:
         for (uint32_t i = 0; i < r.nresults; i++)

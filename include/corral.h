@@ -233,10 +233,11 @@ typedef struct {
     /* --map-dir, in order after work_dir. */
     const corral_run_dir *map_dirs;
     size_t nmap_dirs;
-    /* --allow-host, --block-url, --block-network.  Accepted and kept for
-     * the network layer; today the guest has no network import, so every
-     * connection is denied whatever they say.  (corral run validates them
-     * with net/ before it calls corral_run.) */
+    /* --allow-host, --block-url, --block-network.  Kept for whoever
+     * provides the network: libcorral itself has no network (it must build
+     * without libcurl), so without a link hook that adds one every
+     * connection is denied whatever they say.  corral run parses them into
+     * a policy with net/ and passes net/'s imports through link below. */
     const char *const *allow_hosts;
     size_t nallow_hosts;
     const char *const *block_urls;
@@ -272,6 +273,14 @@ typedef struct {
     /* 0: stdout and stderr go to the host's fds 1 and 2.  Otherwise each
      * is captured up to capture_cap bytes; the rest is dropped and counted. */
     size_t capture_cap;
+    /* A hook that defines more imports (corral run: the "corral_net"
+     * module of net/).  Called once, after the WASI functions are linked
+     * and right before the timeout clock starts and the module is
+     * instantiated, with the run's linker and store (the hook may keep the
+     * store to poll corral_store_interrupted() while it blocks; a timeout
+     * interrupts it).  A non-NULL return is a load error.  NULL: no hook. */
+    const char *(*link)(corral_linker *l, corral_store *s, void *env);
+    void *link_env;
 } corral_run_options;
 
 typedef enum {

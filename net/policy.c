@@ -7,8 +7,13 @@
  *   HOST    "*" | "*." NAME | NAME | IPv4 | "[" IPv6 "]" | IPv4 "/" N
  *           | "[" IPv6 "/" N "]" | "[" IPv6 "]/" N
  *   PORT    "*" | N | A ".." B   (B excluded)
- * Addresses go through inet_pton, so only the canonical dotted quad is an
- * IPv4 address ("010.1", "1.2.3" are refused, never reinterpreted).
+ * Addresses in patterns go through inet_pton, so only the canonical dotted
+ * quad is an IPv4 address: "010.1" or "127.1" are refused, never
+ * reinterpreted, because the user who wrote them may not mean what a
+ * resolver reads (URLs, in contrast, are read as resolvers read them).
+ * Names follow the URL rules of net_url_host.
+ *
+ * Matching is at the end of the file; the rules are in policy.h.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -35,25 +40,6 @@ static bool fail(char *err, size_t cap, const char *what, const char *text, cons
         va_end(ap);
     }
     return false;
-}
-
-unsigned net_default_port(const char *scheme)
-{
-    static const struct {
-        const char *scheme;
-        unsigned port;
-    } ports[] = {{"http", 80},     {"https", 443}, {"postgres", 5432},
-                 {"mysql", 3306},  {"redis", 6379}, {"mqtt", 1883}};
-    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
-        const char *a = ports[i].scheme, *b = scheme;
-        while (*a != '\0' && tolower((unsigned char)*b) == *a) {
-            a++;
-            b++;
-        }
-        if (*a == '\0' && *b == '\0')
-            return ports[i].port;
-    }
-    return 0;
 }
 
 /* A decimal number of at most 10 digits, the whole of [s, e); -1 if not. */
@@ -108,41 +94,18 @@ static const char *apply_prefix(net_cidr *c, const char *s, const char *e)
     return NULL;
 }
 
-/* A DNS name: labels of letters, digits, '-' and '_', 1..63 bytes each,
- * 253 in all; lower-cased into out.  A name made only of digits and dots
- * is a malformed IPv4 address rather than a name. */
-static const char *check_name(const char *s, const char *e, char *out)
+/* A NAME (or the domain of "*.") of a pattern, lower-cased into out. */
+static const char *pattern_name(const char *s, const char *e, char *out)
 {
-    size_t n = (size_t)(e - s);
-    if (n == 0)
-        return "the host is empty";
-    if (n > NET_NAME_MAX)
-        return "the host name is longer than 253 bytes";
-    size_t label = 0;
-    bool numeric = true;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '.') {
-            if (label == 0)
-                return "the host name has an empty label";
-            label = 0;
-        } else if (isalnum(ch) || ch == '-' || ch == '_') {
-            if (!isdigit(ch))
-                numeric = false;
-            if (++label > 63)
-                return "a label of the host name is longer than 63 bytes";
-        } else if (ch == '*') {
-            return "'*' may only be the whole host or a leading '*.'";
-        } else {
-            return "the host name may only hold letters, digits, '-', '_' and '.'";
-        }
-        out[i] = (char)tolower(ch);
-    }
-    out[n] = '\0';
-    if (label == 0)
-        return "the host name has an empty label";
-    if (numeric)
-        return "not a valid IPv4 address";
+    if (memchr(s, '*', (size_t)(e - s)) != NULL)
+        return "'*' may only be the whole host or a leading '*.'";
+    net_url u;
+    const char *why = net_url_host(s, (size_t)(e - s), false, &u);
+    if (why != NULL)
+        return why;
+    if (u.is_ip)
+        return "not a valid IPv4 address (write it as a dotted quad, like 127.0.0.1)";
+    memcpy(out, u.host, strlen(u.host) + 1);
     return NULL;
 }
 
@@ -190,13 +153,14 @@ static const char *parse_host(const char *s, const char *e, net_allow *a)
         return "an IPv6 address must be written in brackets ([::1])";
     if (e - s >= 2 && s[0] == '*' && s[1] == '.') {
         a->host_kind = NET_HOST_SUFFIX;
-        const char *why = check_name(s + 2, e, a->name);
-        return why != NULL && strcmp(why, "not a valid IPv4 address") == 0
-                   ? "'*.' must be followed by a domain name"
-                   : why;
+        const char *why = pattern_name(s + 2, e, a->name);
+        if (why != NULL && (strncmp(why, "not a valid IPv4", 16) == 0 ||
+                            strcmp(why, "the host is empty") == 0))
+            return "'*.' must be followed by a domain name";
+        return why;
     }
     a->host_kind = NET_HOST_NAME;
-    return check_name(s, e, a->name);
+    return pattern_name(s, e, a->name);
 }
 
 /* PORT of a pattern, [s, e). */
@@ -309,26 +273,36 @@ bool net_parse_allow(const char *pattern, net_allow *out, char *err, size_t errc
     return true;
 }
 
+/* The --block-network keywords (DESIGN.md section 5). */
+static const struct {
+    const char *word;
+    const char *nets[6];
+} keywords[] = {
+    {"private", {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"}},
+    {"loopback", {"127.0.0.0/8", "::1/128"}},
+    {"link-local", {"169.254.0.0/16", "fe80::/10"}},
+};
+
+static const char *keyword_of(const char *entry)
+{
+    for (size_t w = 0; w < sizeof keywords / sizeof keywords[0]; w++)
+        if (strcasecmp(entry, keywords[w].word) == 0)
+            return keywords[w].word;
+    return NULL;
+}
+
 bool net_parse_block(const char *entry, net_cidr *out, size_t max, size_t *n, char *err,
                      size_t errcap)
 {
     static const char WHAT[] = "blocked network";
-    static const struct {
-        const char *word;
-        const char *nets[6];
-    } words[] = {
-        {"private", {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"}},
-        {"loopback", {"127.0.0.0/8", "::1/128"}},
-        {"link-local", {"169.254.0.0/16", "fe80::/10"}},
-    };
     *n = 0;
-    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
-        if (strcasecmp(entry, words[w].word) != 0)
+    for (size_t w = 0; w < sizeof keywords / sizeof keywords[0]; w++) {
+        if (strcasecmp(entry, keywords[w].word) != 0)
             continue;
-        for (size_t i = 0; i < 6 && words[w].nets[i] != NULL; i++) {
+        for (size_t i = 0; i < 6 && keywords[w].nets[i] != NULL; i++) {
             if (*n >= max)
                 return fail(err, errcap, WHAT, entry, "too many networks");
-            bool ok = net_parse_block(words[w].nets[i], &out[*n], 1, &(size_t){0}, err, errcap);
+            bool ok = net_parse_block(keywords[w].nets[i], &out[*n], 1, &(size_t){0}, err, errcap);
             if (!ok)
                 return false;
             (*n)++;
@@ -361,21 +335,14 @@ bool net_parse_block(const char *entry, net_cidr *out, size_t max, size_t *n, ch
     return true;
 }
 
-bool net_check_block_url(const char *prefix, char *err, size_t errcap)
+bool net_parse_block_url(const char *prefix, net_url *out, char *err, size_t errcap)
 {
     static const char WHAT[] = "blocked URL prefix";
-    for (const char *p = prefix; *p; p++)
-        if ((unsigned char)*p <= ' ' || *p == 0x7f)
-            return fail(err, errcap, WHAT, prefix, "spaces and control characters are not allowed");
-    size_t skip = 0;
-    if (strncasecmp(prefix, "http://", 7) == 0)
-        skip = 7;
-    else if (strncasecmp(prefix, "https://", 8) == 0)
-        skip = 8;
-    if (skip == 0)
+    if (strncasecmp(prefix, "http://", 7) != 0 && strncasecmp(prefix, "https://", 8) != 0)
         return fail(err, errcap, WHAT, prefix, "must start with http:// or https://");
-    if (prefix[skip] == '\0' || prefix[skip] == '/')
-        return fail(err, errcap, WHAT, prefix, "a host must follow the scheme");
+    const char *why = net_url_parse_why(prefix, out);
+    if (why != NULL)
+        return fail(err, errcap, WHAT, prefix, "%s", why);
     return true;
 }
 
@@ -410,38 +377,303 @@ bool net_policy_add_block(net_policy *p, const char *entry, char *err, size_t er
     size_t n;
     if (!net_parse_block(entry, c, NET_BLOCK_MAX, &n, err, errcap))
         return false;
-    net_cidr *v = realloc(p->block, (p->nblock + n) * sizeof *v);
+    net_block *v = realloc(p->block, (p->nblock + n) * sizeof *v);
     if (v == NULL)
         return oom(err, errcap);
     p->block = v;
-    memcpy(v + p->nblock, c, n * sizeof *c);
-    p->nblock += n;
+    for (size_t i = 0; i < n; i++)
+        v[p->nblock++] = (net_block){c[i], keyword_of(entry)};
     return true;
 }
 
 bool net_policy_add_block_url(net_policy *p, const char *prefix, char *err, size_t errcap)
 {
-    if (!net_check_block_url(prefix, err, errcap))
-        return false;
-    char **v = realloc(p->block_urls, (p->nblock_urls + 1) * sizeof *v);
-    if (v == NULL)
-        return oom(err, errcap);
-    p->block_urls = v;
     size_t len = strlen(prefix) + 1;
     char *copy = malloc(len);
     if (copy == NULL)
         return oom(err, errcap);
     memcpy(copy, prefix, len);
-    v[p->nblock_urls++] = copy;
+    net_url u; /* parsed from the copy: u.path points into it */
+    if (!net_parse_block_url(copy, &u, err, errcap)) {
+        free(copy);
+        return false;
+    }
+    net_block_url *v = realloc(p->block_urls, (p->nblock_urls + 1) * sizeof *v);
+    if (v == NULL) {
+        free(copy);
+        return oom(err, errcap);
+    }
+    p->block_urls = v;
+    v[p->nblock_urls++] = (net_block_url){copy, u};
     return true;
 }
 
 void net_policy_free(net_policy *p)
 {
     for (size_t i = 0; i < p->nblock_urls; i++)
-        free(p->block_urls[i]);
+        free(p->block_urls[i].text);
     free(p->block_urls);
     free(p->allow);
     free(p->block);
     memset(p, 0, sizeof *p);
+}
+
+/* ---- matching -------------------------------------------------------------- */
+
+static bool say(char *why, size_t cap, const char *fmt, ...)
+{
+    if (why != NULL && cap > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, cap, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+/* Is address ip inside network net?  Compared as given, and again with
+ * IPv4-mapped / -compatible IPv6 (of either side) turned into IPv4, so no
+ * spelling of an IPv4 address escapes an IPv4 rule or vice versa. */
+static bool ip_in(const net_cidr *net, const net_cidr *ip)
+{
+    if (net_cidr_contains(net, ip))
+        return true;
+    net_cidr n4, i4;
+    const net_cidr *n = net_ip_as_v4(net, &n4) ? &n4 : net;
+    const net_cidr *i = net_ip_as_v4(ip, &i4) ? &i4 : ip;
+    return (n != net || i != ip) && net_cidr_contains(n, i);
+}
+
+/* The blocked network containing ip, with its label, or NULL. */
+static const net_cidr *blocked(const net_policy *p, const net_cidr *ip, const char **label)
+{
+    static const net_cidr always[] = {
+        {4, 8, {0}},   /* 0.0.0.0/8: "this network"; 0.0.0.0 reaches the local host */
+        {6, 128, {0}}, /* ::, the same for IPv6 */
+    };
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+        if (ip_in(&always[i], ip)) {
+            *label = "always blocked";
+            return &always[i];
+        }
+    for (size_t i = 0; i < p->nblock; i++)
+        if (ip_in(&p->block[i].net, ip)) {
+            *label = p->block[i].label != NULL ? p->block[i].label : "--block-network";
+            return &p->block[i].net;
+        }
+    return NULL;
+}
+
+static bool deny_blocked(const net_policy *p, const net_cidr *ip, uint16_t port, char *why,
+                         size_t cap)
+{
+    const char *label;
+    const net_cidr *b = blocked(p, ip, &label);
+    if (b == NULL)
+        return true;
+    char a[64], n[64];
+    net_cidr_format(ip, a, sizeof a);
+    net_cidr_format(b, n, sizeof n);
+    const char *open = ip->family == 6 ? "[" : "", *close = ip->family == 6 ? "]" : "";
+    return say(why, cap, "%s%s%s:%u is in blocked network %s (%s)", open, a, close,
+               (unsigned)port, n, label);
+}
+
+bool net_policy_allows_addr(const net_policy *p, int family, const uint8_t *addr, uint16_t port,
+                            char *why, size_t cap)
+{
+    net_cidr ip;
+    memset(&ip, 0, sizeof ip);
+    if (family == 4 || family == AF_INET) {
+        ip.family = 4;
+        ip.prefix = 32;
+        memcpy(ip.addr, addr, 4);
+    } else if (family == 6 || family == AF_INET6) {
+        ip.family = 6;
+        ip.prefix = 128;
+        memcpy(ip.addr, addr, 16);
+    } else {
+        return say(why, cap, "address family %d is not allowed", family);
+    }
+    return deny_blocked(p, &ip, port, why, cap);
+}
+
+static bool host_matches(const net_allow *a, const net_url *u)
+{
+    switch (a->host_kind) {
+    case NET_HOST_ANY:
+        return true;
+    case NET_HOST_SUFFIX: {
+        size_t h = strlen(u->host), d = strlen(a->name);
+        return !u->is_ip && h > d + 1 && u->host[h - d - 1] == '.' &&
+               strcmp(u->host + h - d, a->name) == 0;
+    }
+    case NET_HOST_NAME:
+        return !u->is_ip && strcmp(u->host, a->name) == 0;
+    case NET_HOST_CIDR:
+        return u->is_ip && ip_in(&a->net, &u->ip);
+    }
+    return false;
+}
+
+static bool allow_matches(const net_allow *a, const net_url *u)
+{
+    if (strcmp(a->scheme, "*") != 0 && strcmp(a->scheme, u->scheme) != 0)
+        return false;
+    if (!host_matches(a, u))
+        return false;
+    if (a->default_port) {
+        unsigned d = net_default_port(u->scheme);
+        return d != 0 && d == u->port;
+    }
+    return u->port >= a->port_lo && u->port < a->port_hi;
+}
+
+/* Step 1, common to URLs and sockets: blocked IP literal, then patterns. */
+static bool allowed_dest(const net_policy *p, const net_url *u, char *why, size_t cap)
+{
+    if (u->is_ip && !deny_blocked(p, &u->ip, u->port, why, cap))
+        return false;
+    for (size_t i = 0; i < p->nallow; i++)
+        if (allow_matches(&p->allow[i], u))
+            return true;
+    char origin[NET_NAME_MAX + NET_SCHEME_MAX + 16];
+    net_url_format(u, origin, sizeof origin, false);
+    return say(why, cap, "no allowed host matches '%s'", origin);
+}
+
+static bool unreserved(int c)
+{
+    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static int hexval(int c)
+{
+    return isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
+}
+
+/* A path for --block-url comparison (see policy.h): "%XX" of unreserved
+ * characters decoded, other "%xx" upper-cased; in the path (not the query)
+ * "." and ".." segments removed and runs of '/' collapsed.  malloc'd; NULL when out of memory. */
+static char *norm_path(const char *s, size_t n)
+{
+    char *t = malloc(n + 2), *out = malloc(n + 2);
+    if (t == NULL || out == NULL) {
+        free(t);
+        free(out);
+        return NULL;
+    }
+    size_t m = 0;
+    if (n == 0 || s[0] == '?')
+        t[m++] = '/';
+    for (size_t i = 0; i < n; i++) {
+        int h1 = -1, h2 = -1;
+        if (s[i] == '%' && i + 2 < n) {
+            h1 = hexval((unsigned char)s[i + 1]);
+            h2 = hexval((unsigned char)s[i + 2]);
+        }
+        if (h1 >= 0 && h2 >= 0) {
+            int c = h1 * 16 + h2;
+            if (unreserved(c)) {
+                t[m++] = (char)c;
+            } else {
+                t[m++] = '%';
+                t[m++] = (char)toupper((unsigned char)s[i + 1]);
+                t[m++] = (char)toupper((unsigned char)s[i + 2]);
+            }
+            i += 2;
+        } else {
+            t[m++] = s[i];
+        }
+    }
+    /* RFC 3986 5.2.4 for a path starting with '/'. */
+    size_t q = 0, o = 0, i = 0;
+    while (q < m && t[q] != '?')
+        q++;
+    while (i < q) {
+        const char *r = t + i;
+        size_t left = q - i;
+        bool dot = left >= 2 && r[1] == '.' && (left == 2 || r[2] == '/');
+        bool dotdot = left >= 3 && r[1] == '.' && r[2] == '.' && (left == 3 || r[3] == '/');
+        if (dot || dotdot) {
+            if (dotdot) /* drop the last output segment and its '/' */
+                while (o > 0 && out[--o] != '/')
+                    ;
+            i += dot ? 2 : 3;
+            if (i == q)
+                out[o++] = '/';
+            continue;
+        }
+        if (left >= 2 && r[1] == '/') { /* "//" is "/" to most servers */
+            i++;
+            continue;
+        }
+        out[o++] = t[i++];
+        while (i < q && t[i] != '/')
+            out[o++] = t[i++];
+    }
+    memcpy(out + o, t + q, m - q);
+    out[o + m - q] = '\0';
+    free(t);
+    return out;
+}
+
+/* Does u start with the --block-url prefix b?  b == NULL: out of memory. */
+static bool url_prefixed(const net_url *u, const net_url *b, bool *oom_)
+{
+    if (strcmp(u->scheme, b->scheme) != 0 || u->port != b->port || u->is_ip != b->is_ip)
+        return false;
+    if (u->is_ip ? !ip_in(&b->ip, &u->ip) : strcmp(u->host, b->host) != 0)
+        return false;
+    char *up = norm_path(u->path, u->path_len), *bp = norm_path(b->path, b->path_len);
+    bool hit = up != NULL && bp != NULL && strncmp(up, bp, strlen(bp)) == 0;
+    *oom_ = up == NULL || bp == NULL;
+    free(up);
+    free(bp);
+    return hit;
+}
+
+bool net_policy_allows_url(const net_policy *p, const net_url *u, char *why, size_t cap)
+{
+    for (size_t i = 0; i < p->nblock_urls; i++) {
+        bool oom_ = false;
+        if (url_prefixed(u, &p->block_urls[i].url, &oom_))
+            return say(why, cap, "blocked by --block-url '%s'", p->block_urls[i].text);
+        if (oom_)
+            return say(why, cap, "out of memory while checking --block-url");
+    }
+    return allowed_dest(p, u, why, cap);
+}
+
+bool net_policy_allows_host_port(const net_policy *p, const char *scheme, const char *host,
+                                 uint16_t port, char *why, size_t cap)
+{
+    net_url u;
+    memset(&u, 0, sizeof u);
+    size_t slen = strlen(scheme);
+    if (slen == 0 || slen > NET_SCHEME_MAX)
+        return say(why, cap, "invalid scheme '%s'", scheme);
+    for (size_t i = 0; i < slen; i++) {
+        if (!isalpha((unsigned char)scheme[i]))
+            return say(why, cap, "invalid scheme '%s'", scheme);
+        u.scheme[i] = (char)tolower((unsigned char)scheme[i]);
+    }
+    const char *bad = net_url_host(host, strlen(host), true, &u);
+    if (bad != NULL)
+        return say(why, cap, "invalid host '%s': %s", host, bad);
+    if (port == 0)
+        return say(why, cap, "port 0 is not allowed");
+    u.port = port;
+    u.path = "";
+    return allowed_dest(p, &u, why, cap);
+}
+
+void net_denial_message(const net_url *u, char *buf, size_t cap)
+{
+    char origin[NET_NAME_MAX + NET_SCHEME_MAX + 16];
+    net_url_format(u, origin, sizeof origin, false);
+    snprintf(buf, cap,
+             "A tool tried to make an outbound network connection to disallowed destination "
+             "'%s'. To allow this request, add '%s' to the allowed outbound hosts.",
+             origin, origin);
 }

@@ -15,8 +15,9 @@
  * is always alive, and no thread outlives the call.
  *
  * The network options are accepted and kept for the network layer (net/
- * is not part of libcorral): the guest has no network import yet, so
- * everything is denied.
+ * is not part of libcorral): a caller that has one passes its imports
+ * through the options' link hook (corral run does); without it the guest
+ * has no network import, so everything is denied.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -566,6 +567,11 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     }
     err = wasi_link(wasi, linker);
     if (err != NULL) {
+        fail_with(res, CORRAL_RUN_LOAD_ERROR, format("%s", err));
+        goto out;
+    }
+    /* The caller's extra imports (corral run: net/'s "corral_net"). */
+    if (o->link != NULL && (err = o->link(linker, store, o->link_env)) != NULL) {
         fail_with(res, CORRAL_RUN_LOAD_ERROR, format("%s", err));
         goto out;
     }

@@ -1,0 +1,152 @@
+/*
+ * net.h - the guest's network: the "corral_net" import module (HTTP through
+ * libcurl, a TCP socket extension) bound to one run's policy.
+ *
+ * A net_ctx belongs to one run.  It borrows the policy (net/policy.h), owns
+ * the guest's handles (responses and sockets; corral's own small integers,
+ * never host fds) and closes them all in net_free, however the run ended.
+ * The guest-side ABI is documented in tools/lib/corral_net.h; net.c holds
+ * the import table and checks every guest (pointer, length) pair, http.c
+ * and sock.c work on host buffers only.
+ *
+ * Deadline: the run's --timeout is counted from net_link (corral_run calls
+ * its link hook just before it starts its own clock), and every wait also
+ * gives up as soon as the store is interrupted, so a guest blocked in a
+ * request is stopped by a timeout like any other.
+ *
+ * Prefix: net_.  Depends on: vm (include/corral.h), libcurl, the OS.
+ */
+#ifndef NET_NET_H
+#define NET_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "corral.h"
+#include "policy.h"
+
+typedef struct net_ctx net_ctx;
+
+/* Called with each denial, in DESIGN.md section 5's words ("A tool tried
+ * to make an outbound network connection to disallowed destination ...");
+ * corral run prints it to stderr. */
+typedef void (*net_log_fn)(void *env, const char *msg);
+
+typedef struct {
+    const net_policy *policy;   /* borrowed; must outlive the net_ctx */
+    uint64_t run_timeout_ms;    /* the run's --timeout (0: none) */
+    uint64_t max_body;          /* response cap in bytes (0: NET_MAX_BODY) */
+    net_log_fn log;             /* denials (NULL: not logged) */
+    void *log_env;
+} net_config;
+
+/* Limits, each with its reason. */
+#define NET_MAX_BODY (UINT64_C(16) << 20) /* default response cap: a tool's input, not a download manager */
+#define NET_MAX_HEADERS (256u << 10)  /* response header bytes kept; beyond is a broken server */
+#define NET_MAX_REDIRECTS 10          /* what browsers and curl allow, roughly */
+#define NET_MAX_HANDLES 64            /* open responses + sockets per run */
+#define NET_REQUEST_TIMEOUT_MS 30000  /* a request without its own limit */
+#define NET_CONNECT_TIMEOUT_MS 10000  /* one connect attempt */
+#define NET_SLICE_MS 100              /* waits poll the interrupt flag this often */
+/* A wait bound by the run's deadline lasts this much longer: the run's
+ * watchdog interrupts the store at the deadline (its clock starts a little
+ * after net_link's), and the guest should see that timeout trap, not a
+ * network error it might handle and carry on from. */
+#define NET_RUN_GRACE_MS 250
+
+/* NULL when out of memory. */
+net_ctx *net_new(const net_config *cfg);
+/* Closes every handle still open. */
+void net_free(net_ctx *n);
+
+/* The corral_run_options.link hook (env is the net_ctx): define the
+ * corral_net module in l, bound to store s.  Closes handles left over
+ * from an earlier run and starts the run's deadline. */
+const char *net_link(corral_linker *l, corral_store *s, void *env);
+
+/* ---- inside net/ (http.c, sock.c, net.c) ---------------------------------- */
+
+/* Result codes: WASI errno values, as in tools/lib/corral_net.h. */
+enum {
+    NET_OK = 0,
+    NET_EDENIED = 2,
+    NET_EBADF = 8,
+    NET_EBADMSG = 9,
+    NET_ECANCELED = 11,
+    NET_ECONNECT = 14,
+    NET_ECONNRESET = 15,
+    NET_EFAULT = 21,
+    NET_ETOO_LARGE = 22,
+    NET_ELOOKUP = 23,
+    NET_EINVAL = 28,
+    NET_EIO = 29,
+    NET_EREDIRECTS = 32,
+    NET_EMFILE = 33,
+    NET_ENOMEM = 48,
+    NET_ENOTSUP = 58,
+    NET_EPROTO = 65,
+    NET_ETIMEOUT = 73,
+};
+
+/* A finished HTTP response, owned by a handle. */
+typedef struct {
+    uint32_t status;
+    bool truncated;
+    char *url;          /* final URL */
+    char *content_type; /* "" if none */
+    char *headers;      /* "Name: value\n" lines */
+    size_t headers_len;
+    uint8_t *body;
+    size_t body_len;
+    size_t read_pos;    /* http_read's position */
+} net_response;
+
+/* A request as the guest gave it, in host memory (copied out of the guest
+ * before the transfer, so nothing the transfer does depends on guest
+ * memory). */
+typedef struct {
+    const char *method;
+    size_t method_len;
+    const char *url;
+    size_t url_len;
+    const char *headers;
+    size_t headers_len;
+    const uint8_t *body;
+    size_t body_len;
+    uint32_t flags;      /* NET_HTTP_* */
+    uint64_t timeout_ms; /* 0: NET_REQUEST_TIMEOUT_MS */
+    uint64_t max_body;   /* 0: the context's cap */
+} net_request;
+
+#define NET_HTTP_NO_REDIRECT 1u
+#define NET_HTTP_TRUNCATE 2u
+
+/* Set the message corral_net.last_error returns; returns code. */
+int net_fail(net_ctx *n, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A denial: log msg through the config's log function, keep it as the
+ * last error, and return NET_EDENIED. */
+int net_deny(net_ctx *n, const char *msg);
+/* Milliseconds left before the run's deadline, or UINT64_MAX without one;
+ * 0 once it passed. */
+uint64_t net_remaining_ms(const net_ctx *n);
+bool net_interrupted(const net_ctx *n);
+const net_policy *net_ctx_policy(const net_ctx *n);
+uint64_t net_ctx_max_body(const net_ctx *n);
+uint64_t net_now_ms(void);
+
+/* http.c */
+int net_http_request(net_ctx *n, const net_request *req, net_response **out);
+void net_response_free(net_response *r);
+
+/* sock.c: a connected TCP socket's host fd stays inside net/. */
+int net_sock_connect(net_ctx *n, const char *host, size_t host_len, uint32_t port, int *fd);
+int net_sock_send(net_ctx *n, int fd, const uint8_t *buf, size_t len, size_t *sent);
+int net_sock_recv(net_ctx *n, int fd, uint8_t *buf, size_t cap, uint64_t timeout_ms,
+                  size_t *got);
+/* A malloc'd "addr\n..." list in *text. */
+int net_sock_resolve(net_ctx *n, const char *host, size_t host_len, uint32_t port, char **text,
+                     size_t *text_len);
+
+#endif

@@ -1,0 +1,212 @@
+#!/bin/sh
+# e2e_net.sh - end-to-end tests of the guest network (corral_net imports)
+# through `corral run`, against tests/net_server.c on 127.0.0.1.
+#
+#   sh tests/e2e_net.sh CORRAL
+#
+# Builds tests/net_server.c (with $CC, default cc) into $NET_DIR (default
+# build/e2e-net) unless NET_SERVER names a built one, starts it, and stops
+# it at the end, also on failure or interrupt (trap).  The guests are
+# build/wasm/tests/net_fetch.wasm and net_sock.wasm (make them first); all
+# traffic goes to loopback addresses only.
+# Output: `ok N - desc` / `FAIL N - desc: why`, then
+# `e2e_net: N passed, N failed, N skipped`; exits 1 if any failed.
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 CORRAL" >&2
+    exit 2
+fi
+corral=$1
+case $corral in /*) ;; *) corral=$(pwd)/$corral ;; esac
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+dir=${NET_DIR:-$root/build/e2e-net}
+guests=$root/build/wasm/tests
+fetch=$guests/net_fetch.wasm
+sock=$guests/net_sock.wasm
+mkdir -p "$dir"
+
+n=0 pass=0 fail=0 skipped=0
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+        server_pid=""
+    fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 1' INT TERM HUP
+
+summary() {
+    echo "e2e_net: $pass passed, $fail failed, $skipped skipped"
+    [ $fail -eq 0 ]
+    exit $?
+}
+
+if [ ! -x "$corral" ]; then
+    echo "FAIL 0 - setup: $corral is not executable"
+    fail=1
+    summary
+fi
+for g in "$fetch" "$sock"; do
+    if [ ! -f "$g" ]; then
+        echo "FAIL 0 - setup: $g not built (make $(echo "$g" | sed "s|$root/||"))"
+        fail=1
+        summary
+    fi
+done
+
+server=${NET_SERVER:-$dir/net_server}
+if [ -z "${NET_SERVER:-}" ]; then
+    if ! ${CC:-cc} -std=c11 -O1 -Wall -Wextra -Werror -pthread -o "$server" \
+        "$here/net_server.c" 2>"$dir/net_server.build.log"; then
+        echo "FAIL 0 - setup: cannot build net_server: $(head -n 1 "$dir/net_server.build.log")"
+        fail=1
+        summary
+    fi
+fi
+rm -f "$dir/ports" # never read a stale one from an earlier run
+"$server" >"$dir/ports" 2>"$dir/server.log" &
+server_pid=$!
+i=0
+while [ ! -s "$dir/ports" ] && [ $i -lt 50 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+read -r HP EP <"$dir/ports" || true
+if [ -z "${HP:-}" ] || [ -z "${EP:-}" ]; then
+    echo "FAIL 0 - setup: net_server printed no ports"
+    fail=1
+    summary
+fi
+H=http://127.0.0.1:$HP
+
+limit=""
+if command -v timeout >/dev/null 2>&1; then
+    limit="timeout 60"
+fi
+
+# check DESC STATUS STDOUT STDERR -- CORRAL-ARGS...
+#   STATUS: expected exit status; STDOUT / STDERR: "" (not checked) or a
+#   text the output must contain.
+check() {
+    desc=$1 want=$2 out_want=$3 err_want=$4
+    shift 5
+    n=$((n + 1))
+    # shellcheck disable=SC2086 # $limit is empty or two words
+    $limit "$corral" run "$@" >"$dir/out" 2>"$dir/err" </dev/null
+    st=$?
+    why=""
+    if [ "$st" != "$want" ]; then
+        why="exit status $st, expected $want"
+    elif [ -n "$out_want" ] && ! grep -qF -- "$out_want" "$dir/out"; then
+        why="stdout lacks '$out_want'"
+    elif [ -n "$err_want" ] && ! grep -qF -- "$err_want" "$dir/err"; then
+        why="stderr lacks '$err_want'"
+    fi
+    if [ -z "$why" ]; then
+        echo "ok $n - $desc"
+        pass=$((pass + 1))
+    else
+        echo "FAIL $n - $desc: $why"
+        sed 's/^/    stdout: /' "$dir/out" | head -n 5
+        sed 's/^/    stderr: /' "$dir/err" | head -n 5
+        fail=$((fail + 1))
+    fi
+}
+
+deny_msg() { # the DESIGN's log line for a destination
+    echo "A tool tried to make an outbound network connection to disallowed destination '$1'. To allow this request, add '$1' to the allowed outbound hosts."
+}
+
+# ---- HTTP ----------------------------------------------------------------
+check "allowed GET" 0 "status=200 len=22" "" -- \
+    --allow-host "$H" "$fetch" -b "$H/ok"
+check "allowed GET: body, content type, final URL" 0 "ct=application/json url=$H/json" "" -- \
+    --allow-host "$H" "$fetch" -b "$H/json"
+check "binary-safe body (bytes 0..255)" 0 "len=256 read=256 truncated=0 ct=application/octet-stream url=$H/binary binary=ok" "" -- \
+    --allow-host "$H" "$fetch" "$H/binary"
+check "not allowed: no --allow-host" 1 "error=2:" "$(deny_msg "$H")" -- \
+    "$fetch" "$H/ok"
+check "not allowed: another port" 1 "error=2:" "$(deny_msg "http://127.0.0.1:$EP")" -- \
+    --allow-host "$H" "$fetch" "http://127.0.0.1:$EP/ok"
+check "allowed by name, blocked by IP: localhost + --block-network loopback" 1 "error=2:" \
+    "$(deny_msg "http://localhost:$HP")" -- \
+    --allow-host "http://localhost:$HP" --block-network loopback "$fetch" "http://localhost:$HP/ok"
+check "blocked IP spelled 2130706433" 1 "error=2:" "blocked network 127.0.0.0/8" -- \
+    --allow-host 'http://*:*' --block-network loopback "$fetch" "http://2130706433:$HP/ok"
+check "blocked IP spelled [::ffff:127.0.0.1]" 1 "error=2:" "blocked network 127.0.0.0/8" -- \
+    --allow-host 'http://*:*' --block-network loopback "$fetch" "http://[::ffff:127.0.0.1]:$HP/ok"
+check "redirect within the allowed host is followed" 0 "status=200 len=11" "" -- \
+    --allow-host "$H" "$fetch" "$H/redirect?to=/json"
+check "redirect to a disallowed port: denied, naming both URLs" 1 \
+    "redirect from '$H/redirect?to=http://127.0.0.1:$EP/x' to 'http://127.0.0.1:$EP/x'" \
+    "$(deny_msg "http://127.0.0.1:$EP")" -- \
+    --allow-host "$H" "$fetch" "$H/redirect?to=http://127.0.0.1:$EP/x"
+check "redirect not followed on request (-R)" 0 "status=302" "" -- \
+    --allow-host "$H" "$fetch" -R "$H/redirect?to=http://127.0.0.1:$EP/x"
+check "redirect to a non-http scheme refused" 1 "error=28:" "" -- \
+    --allow-host "$H" "$fetch" "$H/redirect?to=file:///etc/passwd"
+check "oversized body: too large" 1 "error=22:" "" -- \
+    --allow-host "$H" "$fetch" "$H/big?mb=20"
+check "oversized body: capped at 16 MiB with -T" 0 "len=16777216 read=16777216 truncated=1" "" -- \
+    --allow-host "$H" "$fetch" -T "$H/big?mb=20"
+check "guest's own smaller cap" 0 "len=1000 read=1000 truncated=1" "" -- \
+    --allow-host "$H" "$fetch" -T -m 1000 "$H/big?mb=1"
+check "slow server: request timeout" 1 "error=73:" "" -- \
+    --allow-host "$H" "$fetch" -t 300 "$H/slow?ms=3000"
+start=$(date +%s)
+check "slow server: the run's --timeout stops a blocked request" 134 "" \
+    "Error: wasm trap: interrupt (timeout after 0.5 s)" -- \
+    --timeout 500ms --allow-host "$H" "$fetch" "$H/slow?ms=5000"
+took=$(($(date +%s) - start))
+n=$((n + 1))
+if [ $took -le 3 ]; then
+    echo "ok $n - the run's --timeout ended the request early (${took}s)"
+    pass=$((pass + 1))
+else
+    echo "FAIL $n - the run's --timeout ended the request early: took ${took}s"
+    fail=$((fail + 1))
+fi
+check "--block-url prefix" 1 "error=2:" "blocked by --block-url" -- \
+    --allow-host "$H" --block-url "$H/js" "$fetch" "$H/json"
+check "--block-url leaves other paths alone" 0 "status=200" "" -- \
+    --allow-host "$H" --block-url "$H/js" "$fetch" "$H/ok"
+check "POST: body and headers sent, hop-by-hop and Host dropped" 0 "X-Test: 1" "" -- \
+    --allow-host "$H" "$fetch" -X POST -H "X-Test: 1" -H "Host: evil.example" \
+    -H "Connection: close" -d "the body" -b "$H/echo"
+n=$((n + 1))
+if grep -q "evil.example" "$dir/out" || ! grep -q "^the body" "$dir/out"; then
+    echo "FAIL $n - echo shows Host dropped and the body: $(tr '\n' '|' <"$dir/out")"
+    fail=$((fail + 1))
+else
+    echo "ok $n - echo shows Host dropped and the body"
+    pass=$((pass + 1))
+fi
+check "bad header line refused" 1 "error=9:" "" -- \
+    --allow-host "$H" "$fetch" -H "no colon here" "$H/ok"
+check "userinfo in URL refused" 1 "error=28:" "" -- \
+    --allow-host "$H" "$fetch" "http://127.0.0.1:$HP@127.0.0.1:$HP/ok"
+check "unsupported scheme refused" 1 "error=28:" "" -- \
+    --allow-host '*://*:*' "$fetch" "ftp://127.0.0.1:$HP/"
+
+# ---- sockets ----------------------------------------------------------------
+check "socket connect allowed: echo" 0 "echo: ping" "" -- \
+    --allow-host "tcp://127.0.0.1:$EP" "$sock" echo 127.0.0.1 "$EP" ping
+check "socket connect denied: port not allowed" 1 "error=2:" \
+    "$(deny_msg "tcp://127.0.0.1:$HP")" -- \
+    --allow-host "tcp://127.0.0.1:$EP" "$sock" echo 127.0.0.1 "$HP" ping
+check "socket connect denied: name resolves to a blocked network" 1 "error=2:" \
+    "blocked network" -- \
+    --allow-host "tcp://localhost:$EP" --block-network loopback "$sock" echo localhost "$EP" ping
+check "socket resolve lists allowed addresses" 0 "127.0.0.1" "" -- \
+    --allow-host "tcp://localhost:$EP" "$sock" resolve localhost "$EP"
+check "bind refused" 1 "error=58:" "" -- "$sock" bind 127.0.0.1 8080
+check "listen refused" 1 "error=58:" "" -- "$sock" listen
+check "UDP refused" 1 "error=58:" "" -- --allow-host '*://*:*' "$sock" udp 127.0.0.1 53
+check "pointer outside memory: EFAULT, no trap" 1 "error=21:" "" -- "$sock" fault
+
+cleanup
+summary
