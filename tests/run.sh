@@ -13,6 +13,11 @@
 #   5. $B/tests/test_fuzz_load           after the spec suite, whose modules
 #                                        (build/spec) are its corpus
 #   6. tests/e2e_run.sh $B/corral        `corral run` end to end
+#   7. tests/e2e_wasi.sh $B/corral       WASI preview1, the sandbox's escape
+#                                        cases and the limits, end to end
+#   8. tests/e2e_conformance.sh, e2e_net.sh, and the tools' e2e_*.sh
+#      (the network against a loopback test server; the tools through
+#      corral run and corral tool)
 #
 # Each suite's line gives its counts of individual tests (cmocka tests, spec
 # assertions, e2e cases); a suite that dies without counts counts as one
@@ -135,6 +140,10 @@ run_spec() {
 run_spec spec "$B/spec-runner"
 if [ "$B" = build/rel ]; then
     run_spec spec-switch build/switch/spec-runner
+    # The same suite on code lowered with fuel accounting (unlimited fuel).
+    export SPEC_FUEL=1
+    run_spec spec-fuel "$B/spec-runner"
+    unset SPEC_FUEL
 fi
 
 # ---- the fuzzer, with the spec modules as its corpus -------------------------------------------
@@ -143,22 +152,36 @@ if [ -x "$B/tests/test_fuzz_load" ]; then
 fi
 
 # ---- end to end ---------------------------------------------------------------------------------
-echo "== e2e ($B/corral)"
-log=$logs/e2e.log
-sh tests/e2e_run.sh "$B/corral" >"$log" 2>&1
-rc=$?
-grep -a -v '^ok ' "$log"
-p=$(num "$log" '^e2e: [0-9]+ passed' 's/^e2e: \([0-9]*\) passed.*/\1/p')
-f=$(num "$log" '^e2e: [0-9]+ passed, [0-9]+ failed' 's/^e2e: [0-9]* passed, \([0-9]*\) failed.*/\1/p')
-s=$(num "$log" '^e2e: .* skipped' 's/.*failed, \([0-9]*\) skipped.*/\1/p')
-p=${p:-0}
-f=${f:-0}
-if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
-    f=1
-fi
-note=""
-[ -n "$s" ] && [ "$s" -gt 0 ] && note="$s skipped"
-record e2e "$p" "$f" "$note"
+# run_e2e NAME SCRIPT ARGS...: the script prints `ok N - ...` / `FAIL N - ...`
+# lines and ends with `NAME: N passed, N failed, N skipped`.
+run_e2e() {
+    name=$1
+    shift
+    log=$logs/$name.log
+    echo "== $name"
+    # shellcheck disable=SC2086 # $limit is empty or two words
+    $limit sh "$@" >"$log" 2>&1
+    rc=$?
+    grep -a -v '^ok ' "$log"
+    p=$(num "$log" "^$name: [0-9]+ passed" "s/^$name: \([0-9]*\) passed.*/\1/p")
+    f=$(num "$log" "^$name: [0-9]+ passed, [0-9]+ failed" "s/^$name: [0-9]* passed, \([0-9]*\) failed.*/\1/p")
+    s=$(num "$log" "^$name: .* skipped" 's/.*failed, \([0-9]*\) skipped.*/\1/p')
+    p=${p:-0}
+    f=${f:-0}
+    note=""
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        note="exit status $rc"
+    fi
+    [ -n "$s" ] && [ "$s" -gt 0 ] && note="${note:+$note; }$s skipped"
+    record "$name" "$p" "$f" "$note"
+}
+
+run_e2e e2e tests/e2e_run.sh "$B/corral"
+run_e2e e2e_wasi tests/e2e_wasi.sh "$B/corral"
+run_e2e e2e_conformance tests/e2e_conformance.sh "$B/corral"
+run_e2e e2e_net tests/e2e_net.sh "$B/corral"
+run_e2e e2e_tools_files tests/e2e_tools_files.sh "$B/corral" build/wasm/tools
 
 # ---- summary -------------------------------------------------------------------------------------
 echo

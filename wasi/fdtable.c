@@ -51,6 +51,19 @@ int wfd_get(wasi_ctx *w, uint32_t fd, uint64_t need, wfd **out)
     return WE_SUCCESS;
 }
 
+int wfd_lacks(const wfd *f, uint64_t need)
+{
+    uint64_t missing = need & ~f->base;
+    if (missing == 0)
+        return WE_SUCCESS;
+    /* A path operation refused because the tree is read-only is EPERM, as
+     * in Wasmtime (DirPerms without MUTATE: ErrorCode::NotPermitted); a
+     * right the fd was opened without, or the guest dropped, ENOTCAPABLE. */
+    if (f->readonly && (missing & RT_MUTATING))
+        return WE_PERM;
+    return WE_NOTCAPABLE;
+}
+
 void wfd_release(wfd *f)
 {
     if (f->owned && f->host >= 0)

@@ -101,8 +101,8 @@ static int dir_path(wcall *k, uint32_t fd, uint64_t need, int pi, wfd **d, char 
         return e;
     if ((*d)->kind != FK_DIR)
         return WE_NOTDIR;
-    if (((*d)->base & need) != need)
-        return WE_NOTCAPABLE;
+    if ((e = wfd_lacks(*d, need)))
+        return e;
     return wstr(k, A32(k, pi), A32(k, pi + 1), path);
 }
 
@@ -316,7 +316,8 @@ int wh_fd_fdstat_set_flags(wcall *k)
     if (e)
         return e;
     uint32_t fl = A32(k, 1);
-    if (fl & ~31u)
+    /* As Wasmtime: only APPEND and NONBLOCK can change after the open. */
+    if (fl & ~(uint32_t)(FDF_APPEND | FDF_NONBLOCK))
         return WE_INVAL;
     if (f->kind == FK_FILE) {
         int hf = fcntl(f->host, F_GETFL);
@@ -330,7 +331,8 @@ int wh_fd_fdstat_set_flags(wcall *k)
         if (fcntl(f->host, F_SETFL, hf) < 0)
             return wasi_errno(errno);
     }
-    f->fdflags = (uint16_t)fl;
+    /* the sync flags the fd was opened with stay, as on the host fd */
+    f->fdflags = (uint16_t)((f->fdflags & (FDF_DSYNC | FDF_RSYNC | FDF_SYNC)) | fl);
     return WE_SUCCESS;
 }
 
@@ -470,11 +472,13 @@ static void put_dirent(uint8_t *buf, uint32_t cap, uint32_t *used, uint64_t next
 int wh_fd_readdir(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), RT_FD_READDIR, &f);
+    int e = wfd_get(k->w, A32(k, 0), 0, &f);
     if (e)
         return e;
     if (f->kind != FK_DIR)
-        return WE_NOTDIR;
+        return WE_BADF; /* as Wasmtime: not a directory descriptor */
+    if ((e = wfd_lacks(f, RT_FD_READDIR)))
+        return e;
     uint8_t *buf = k->mem + A32(k, 1);
     uint32_t cap = A32(k, 2), used = 0;
     uint64_t cookie = A64(k, 3);
@@ -540,14 +544,22 @@ int wh_path_open(wcall *k)
         free(path);
         return WE_INVAL;
     }
+    /* A read-only tree refuses create, truncate and FD_WRITE with EPERM
+     * (Wasmtime: DirPerms without MUTATE, FilePerms without WRITE). */
+    if (d->readonly && ((of & (OF_CREAT | OF_TRUNC)) || (rb & RT_FD_WRITE))) {
+        free(path);
+        return WE_PERM;
+    }
     /* Like Wasmtime, a guest's own narrowing of inheriting rights does not
      * limit what it opens beneath; a readonly tree is the hard limit. */
-    if ((d->base & need) != need || (d->readonly && (rb & wr))) {
+    if ((e = wfd_lacks(d, need))) {
         free(path);
-        return WE_NOTCAPABLE;
+        return e;
     }
     if (d->readonly) {
-        rb &= ~RT_MUTATING;
+        /* Rights only a writable file uses are dropped (never a write
+         * open): what it opens is read-only as a whole. */
+        rb &= ~(RT_MUTATING | wr);
         ri &= ~RT_MUTATING;
     }
     bool rd = rb & (RT_FD_READ | RT_FD_READDIR), wrt = rb & wr;
@@ -642,6 +654,19 @@ static int parent_of(wcall *k, int fi, int pi, uint64_t need, wpp *p)
     return e;
 }
 
+/* The checks on a directory fd alone (no path): both fds of a rename or
+ * link are checked before either path is resolved, as in Wasmtime. */
+static int dir_ok(wcall *k, int fi, uint64_t need)
+{
+    wfd *d;
+    int e = wfd_get(k->w, A32(k, fi), 0, &d);
+    if (e)
+        return e;
+    if (d->kind != FK_DIR)
+        return WE_NOTDIR;
+    return wfd_lacks(d, need);
+}
+
 static void pp_done(wpp *p)
 {
     if (p->parent >= 0)
@@ -719,7 +744,11 @@ int wh_path_readlink(wcall *k)
 int wh_path_rename(wcall *k)
 {
     wpp a, b;
-    int e = parent_of(k, 0, 1, RT_PATH_RENAME_SOURCE, &a);
+    int e = dir_ok(k, 0, RT_PATH_RENAME_SOURCE);
+    if (e == WE_SUCCESS)
+        e = dir_ok(k, 3, RT_PATH_RENAME_TARGET);
+    if (e == WE_SUCCESS)
+        e = parent_of(k, 0, 1, RT_PATH_RENAME_SOURCE, &a);
     if (e)
         return e;
     if ((e = parent_of(k, 3, 4, RT_PATH_RENAME_TARGET, &b))) {
@@ -737,17 +766,24 @@ int wh_path_rename(wcall *k)
 
 int wh_path_link(wcall *k)
 {
-    if (A32(k, 1) & LOOKUP_SYMLINK_FOLLOW)
-        return WE_INVAL; /* as Wasmtime */
     wpp a, b;
-    int e = parent_of(k, 0, 2, RT_PATH_LINK_SOURCE, &a);
+    int e = dir_ok(k, 0, RT_PATH_LINK_SOURCE);
+    if (e == WE_SUCCESS)
+        e = dir_ok(k, 4, RT_PATH_LINK_TARGET);
+    if (e == WE_SUCCESS)
+        e = parent_of(k, 0, 2, RT_PATH_LINK_SOURCE, &a);
     if (e)
         return e;
     if ((e = parent_of(k, 4, 5, RT_PATH_LINK_TARGET, &b))) {
         pp_done(&a);
         return e;
     }
-    if (b.dot)
+    /* Following a symlink is not supported (EINVAL, as Wasmtime); checked
+     * once both paths resolved, so a path leaving its preopen is EPERM
+     * whatever the flags (Wasmtime checks the flag first). */
+    if (A32(k, 1) & LOOKUP_SYMLINK_FOLLOW)
+        e = WE_INVAL;
+    else if (b.dot)
         e = WE_EXIST;
     else if (a.dot)
         e = WE_PERM;

@@ -153,6 +153,10 @@ struct wasi_ctx {
 /* fdtable.c */
 uint32_t wfd_alloc(wasi_ctx *w, int *err);            /* lowest free slot */
 int wfd_get(wasi_ctx *w, uint32_t fd, uint64_t need, wfd **out); /* WE_* */
+/* For path operations on a directory fd: 0 when f holds every right in
+ * need; else WE_PERM if a missing one is a change its read-only tree
+ * forbids, WE_NOTCAPABLE otherwise.  (wfd_get: always WE_NOTCAPABLE.) */
+int wfd_lacks(const wfd *f, uint64_t need);
 void wfd_release(wfd *f);                              /* close + mark free */
 int wfd_renumber(wasi_ctx *w, uint32_t from, uint32_t to);
 uint8_t wasi_filetype_of_mode(unsigned mode);

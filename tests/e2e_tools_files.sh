@@ -1,0 +1,449 @@
+#!/bin/sh
+# e2e_tools_files.sh CORRAL TOOLSDIR - end-to-end tests of the file tools
+# (read, write, edit, glob, grep) run as guests under `corral run`, each in
+# a fresh temporary work dir.  Checks exact content and metadata, every
+# documented error, hostile paths that try to leave the sandbox, and that
+# a write or edit stopped midway never loses or half-writes the old file.
+#
+# Output: "ok N - desc" / "FAIL N - desc: why" / "ok N - desc # skip why",
+# last line "e2e_tools_files: N passed, N failed, N skipped".
+# Needs only POSIX sh and coreutils (no jq, no python).
+
+CORRAL=${1:-build/rel/corral}
+TOOLS=${2:-build/wasm/tools}
+n=0 pass=0 fail=0 skip=0
+TMPS=""
+ERRF=$(mktemp)
+trap 'rm -rf $TMPS "$ERRF"' EXIT
+
+ok()   { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+bad()  { n=$((n + 1)); fail=$((fail + 1)); echo "FAIL $n - $1: $2"; }
+skp()  { n=$((n + 1)); skip=$((skip + 1)); echo "ok $n - $1 # skip $2"; }
+newdir() { d=$(mktemp -d); TMPS="$TMPS $d"; echo "$d"; }
+
+# run TOOL DIR JSON [corral flags...]: sets OUT and RC
+run() {
+    _t=$1 _d=$2 _j=$3
+    shift 3
+    OUT=$(printf '%s' "$_j" | "$CORRAL" run "$@" --work-dir "$_d" \
+          "$TOOLS/$_t.wasm" 2>"$ERRF")
+    RC=$?
+}
+# check DESC EXPECTED_JSON EXPECTED_RC
+check() {
+    if [ "$OUT" = "$2" ] && [ "$RC" = "$3" ]; then ok "$1"
+    else bad "$1" "rc=$RC (want $3), got: $OUT"; fi
+}
+# has DESC SUBSTRING EXPECTED_RC: the output contains SUBSTRING
+has() {
+    case $OUT in
+    *"$2"*) if [ "$RC" = "$3" ]; then ok "$1"; else bad "$1" "rc=$RC (want $3): $OUT"; fi ;;
+    *) bad "$1" "rc=$RC, output lacks [$2]: $OUT" ;;
+    esac
+}
+# same_file DESC FILE EXPECTED_TEXT (exact bytes, via printf %s)
+same_file() {
+    if [ "$(cat "$2" 2>/dev/null; echo x)" = "$3x" ]; then ok "$1"
+    else bad "$1" "$2 holds [$(cat "$2" 2>&1)], want [$3]"; fi
+}
+
+for t in file-read file-write file-edit file-glob file-grep; do
+    if [ ! -f "$TOOLS/$t.wasm" ]; then
+        echo "missing $TOOLS/$t.wasm (make build/wasm/tools/$t.wasm)" >&2
+        exit 2
+    fi
+done
+
+# ---------------------------------------------------------------- read
+D=$(newdir)
+printf 'hello\nworld\r\nlast' > "$D/a.txt"
+: > "$D/empty.txt"
+mkdir "$D/sub"
+printf 'a\000b' > "$D/bin.dat"
+ln -s /etc "$D/etclink"
+ln -s /etc/passwd "$D/pwlink"
+printf 'caf\351 ok\n' > "$D/latin1.txt"
+
+run file-read "$D" '{"file_path":"/a.txt"}'
+check "read: numbered lines, CR dropped, metadata" \
+'{"content": "     1\thello\n     2\tworld\n     3\tlast\n", "is_error": false, "metadata": {"file_path": "/a.txt", "offset": 1, "total_lines": 3, "lines_returned": 3, "truncated": false, "long_lines_truncated": 0}}' 0
+
+run file-read "$D" '{"file_path":"a.txt","offset":2,"limit":1}'
+check "read: relative path, offset+limit, footer" \
+'{"content": "     2\tworld\n... 1 more line (showing lines 2-2 of 3; use offset=3 to continue)", "is_error": false, "metadata": {"file_path": "/a.txt", "offset": 2, "total_lines": 3, "lines_returned": 1, "truncated": true, "long_lines_truncated": 0}}' 0
+
+run file-read "$D" '{"file_path":"/empty.txt"}'
+check "read: empty file gets a note" \
+'{"content": "The file /empty.txt is empty (0 bytes).", "is_error": false, "metadata": {"file_path": "/empty.txt", "offset": 1, "total_lines": 0, "lines_returned": 0, "truncated": false, "long_lines_truncated": 0}}' 0
+
+run file-read "$D" '{"file_path":"/sub"}'
+check "read: directory is an error" \
+'{"content": "Cannot read /sub: it is a directory, not a file (use glob to list it)", "is_error": true, "metadata": {"file_path": "/sub"}}' 1
+
+run file-read "$D" '{"file_path":"/bin.dat"}'
+check "read: binary file is an error" \
+'{"content": "Cannot read /bin.dat: it is a binary file (3 bytes); read shows text files only", "is_error": true, "metadata": {"file_path": "/bin.dat"}}' 1
+
+run file-read "$D" '{"file_path":"/missing.txt"}'
+check "read: missing file" \
+'{"content": "File not found: /missing.txt", "is_error": true, "metadata": {"file_path": "/missing.txt"}}' 1
+
+run file-read "$D" '{"file_path":"/a.txt","offset":9}'
+check "read: offset past the end" \
+'{"content": "offset 9 is past the end of /a.txt, which has 3 lines", "is_error": true, "metadata": {"file_path": "/a.txt", "total_lines": 3}}' 1
+
+run file-read "$D" '{"file_path":"/latin1.txt"}'
+check "read: invalid UTF-8 becomes U+FFFD (valid JSON)" \
+"{\"content\": \"     1\\tcaf$(printf '\357\277\275') ok\\n\", \"is_error\": false, \"metadata\": {\"file_path\": \"/latin1.txt\", \"offset\": 1, \"total_lines\": 1, \"lines_returned\": 1, \"truncated\": false, \"long_lines_truncated\": 0}}" 0
+
+head -c 3000 /dev/zero | tr '\0' 'x' > "$D/long.txt"
+run file-read "$D" '{"file_path":"/long.txt"}'
+has "read: long line truncated with a marker" \
+'xxxx [... line truncated: 3000 bytes, showing the first 2000]\n", "is_error": false, "metadata": {"file_path": "/long.txt", "offset": 1, "total_lines": 1, "lines_returned": 1, "truncated": false, "long_lines_truncated": 1}}' 0
+
+seq 1 3000 > "$D/many.txt"
+run file-read "$D" '{"file_path":"/many.txt"}'
+has "read: default limit 2000 and a footer with the rest" \
+'  2000\t2000\n... 1000 more lines (showing lines 1-2000 of 3000; use offset=2001 to continue)", "is_error": false, "metadata": {"file_path": "/many.txt", "offset": 1, "total_lines": 3000, "lines_returned": 2000, "truncated": true, "long_lines_truncated": 0}}' 0
+
+run file-read "$D" '{"file_path":"/many.txt","offset":2999}'
+check "read: the last lines" \
+'{"content": "  2999\t2999\n  3000\t3000\n", "is_error": false, "metadata": {"file_path": "/many.txt", "offset": 2999, "total_lines": 3000, "lines_returned": 2, "truncated": false, "long_lines_truncated": 0}}' 0
+
+run file-read "$D" '{"file_path":5}'
+check "read: wrong type" \
+'{"content": "Invalid input: \"file_path\" must be a string, got number", "is_error": true, "metadata": {}}' 1
+run file-read "$D" '{}'
+check "read: missing required key" \
+'{"content": "Invalid input: missing required key \"file_path\" (a string)", "is_error": true, "metadata": {}}' 1
+run file-read "$D" '{"file_path":'
+check "read: bad JSON, with the offset" \
+'{"content": "Invalid input: bad JSON: unexpected end of input, a value was expected at offset 13", "is_error": true, "metadata": {}}' 1
+run file-read "$D" '{"file_path":"/a.txt","limit":0}'
+check "read: limit out of range" \
+'{"content": "Invalid input: \"limit\" must be between 1 and 1125899906842624, got 0", "is_error": true, "metadata": {}}' 1
+run file-read "$D" '{"file_path":"/a.txt","offset":1.5}'
+check "read: offset not an integer" \
+'{"content": "Invalid input: \"offset\" must be an integer, got 1.5", "is_error": true, "metadata": {}}' 1
+run file-read "$D" '{"file_path":""}'
+check "read: empty path" \
+'{"content": "Invalid input: \"file_path\" is empty; give a path such as /notes.txt", "is_error": true, "metadata": {}}' 1
+run file-read "$D" '{"file_path":"\u0041.txt"}'
+check "read: unicode escapes in the input" \
+'{"content": "File not found: /A.txt", "is_error": true, "metadata": {"file_path": "/A.txt"}}' 1
+
+# hostile paths
+run file-read "$D" '{"file_path":"/../../etc/passwd"}'
+check "read: /../../etc/passwd stays inside (clear error)" \
+'{"content": "Path /../../etc/passwd leaves the work dir: its \"..\" climbs above / (the work dir is the root of the sandbox)", "is_error": true, "metadata": {"file_path": "/../../etc/passwd"}}' 1
+run file-read "$D" '{"file_path":"/etclink/passwd"}'
+check "read: symlink to /etc is not followed" \
+'{"content": "Cannot read /etclink/passwd: /etclink is a symlink to /etc, which leaves the work dir; the sandbox does not follow it", "is_error": true, "metadata": {"file_path": "/etclink/passwd"}}' 1
+run file-read "$D" '{"file_path":"/pwlink"}'
+check "read: symlink to /etc/passwd is not followed" \
+'{"content": "Cannot read /pwlink: /pwlink is a symlink to /etc/passwd, which leaves the work dir; the sandbox does not follow it", "is_error": true, "metadata": {"file_path": "/pwlink"}}' 1
+run file-read "$D" '{"file_path":"/etc/passwd"}'
+check "read: /etc/passwd is the work dir's, not the host's" \
+'{"content": "File not found: /etc/passwd", "is_error": true, "metadata": {"file_path": "/etc/passwd"}}' 1
+run file-read "$D" '{"file_path":"/sub/../../a.txt"}'
+check "read: .. above / inside a longer path" \
+'{"content": "Path /sub/../../a.txt leaves the work dir: its \"..\" climbs above / (the work dir is the root of the sandbox)", "is_error": true, "metadata": {"file_path": "/sub/../../a.txt"}}' 1
+run file-read "$D" '{"file_path":"/sub/./../a.txt","limit":1}'
+has "read: harmless .. inside the work dir" '"file_path": "/a.txt"' 0
+
+# --------------------------------------------------------------- write
+D=$(newdir)
+run file-write "$D" '{"file_path":"a/b/c.txt","content":"x\ny\n"}'
+check "write: creates parent dirs, Created, metadata" \
+'{"content": "Created /a/b/c.txt (2 lines, 4 bytes).", "is_error": false, "metadata": {"file_path": "/a/b/c.txt", "bytes": 4, "lines": 2, "is_new": true}}' 0
+same_file "write: the bytes on disk" "$D/a/b/c.txt" 'x
+y
+'
+echo old > "$D/f"
+run file-write "$D" '{"file_path":"/f","content":"new"}'
+check "write: overwrite says Wrote and the old size" \
+'{"content": "Wrote /f (1 line, 3 bytes; it had 4 bytes before).", "is_error": false, "metadata": {"file_path": "/f", "bytes": 3, "lines": 1, "is_new": false}}' 0
+same_file "write: overwritten content" "$D/f" "new"
+run file-write "$D" '{"file_path":"/e","content":""}'
+check "write: empty content" \
+'{"content": "Created /e (0 lines, 0 bytes).", "is_error": false, "metadata": {"file_path": "/e", "bytes": 0, "lines": 0, "is_new": true}}' 0
+run file-write "$D" '{"file_path":"/u.txt","content":"caf\u00e9 \ud83d\ude00\t\"q\"\\\u0001"}'
+check "write: escapes and surrogate pairs" \
+'{"content": "Created /u.txt (1 line, 16 bytes).", "is_error": false, "metadata": {"file_path": "/u.txt", "bytes": 16, "lines": 1, "is_new": true}}' 0
+same_file "write: UTF-8 bytes on disk" "$D/u.txt" "$(printf 'caf\303\251 \360\237\230\200\t"q"\\\001')"
+ls -a "$D" | grep -q 'tmp-' && bad "write: no temp files left" "$(ls -a "$D")" || ok "write: no temp files left"
+mkdir "$D/dir"
+run file-write "$D" '{"file_path":"/dir","content":""}'
+check "write: a directory is an error" \
+'{"content": "Cannot write /dir: it is a directory", "is_error": true, "metadata": {"file_path": "/dir"}}' 1
+run file-write "$D" '{"file_path":"/f/x","content":""}'
+check "write: a file in the way of the parent dir" \
+'{"content": "Cannot write /f/x: cannot create directory /f: a file with that name is in the way", "is_error": true, "metadata": {"file_path": "/f/x"}}' 1
+run file-write "$D" '{"file_path":"/","content":""}'
+check "write: / is the work dir" \
+'{"content": "Cannot write /: it is the work dir itself, not a file", "is_error": true, "metadata": {"file_path": "/"}}' 1
+run file-write "$D" '{"file_path":"/f"}'
+check "write: missing content" \
+'{"content": "Invalid input: missing required key \"content\" (a string)", "is_error": true, "metadata": {}}' 1
+ln -s f "$D/rel"
+run file-write "$D" '{"file_path":"/rel","content":"via link"}'
+check "write: through a symlink that stays inside" \
+'{"content": "Wrote /rel (1 line, 8 bytes; it had 3 bytes before).", "is_error": false, "metadata": {"file_path": "/rel", "bytes": 8, "lines": 1, "is_new": false}}' 0
+same_file "write: the symlink's target got the text" "$D/f" "via link"
+[ -L "$D/rel" ] && ok "write: the symlink is still a symlink" || bad "write: the symlink is still a symlink" "replaced"
+
+# hostile writes
+H=$(newdir)
+echo "host data" > "$H/victim"
+ln -s "$H/victim" "$D/out"
+ln -s "$H" "$D/hostdir"
+ln -s ../../outside "$D/up"
+run file-write "$D" '{"file_path":"/out","content":"evil"}'
+check "write: symlink to a host file is refused" \
+"{\"content\": \"Cannot write /out: it is a symlink to the absolute host path $H/victim, which leaves the work dir; the sandbox does not follow it\", \"is_error\": true, \"metadata\": {\"file_path\": \"/out\"}}" 1
+same_file "write: the host file is untouched" "$H/victim" "host data
+"
+run file-write "$D" '{"file_path":"/hostdir/new","content":"evil"}'
+check "write: into a symlinked host dir is refused" \
+"{\"content\": \"Cannot write /hostdir/new: cannot create a temporary file in /hostdir: /hostdir is a symlink to $H, which leaves the work dir; the sandbox does not follow it\", \"is_error\": true, \"metadata\": {\"file_path\": \"/hostdir/new\"}}" 1
+run file-write "$D" '{"file_path":"/hostdir/x/y/z","content":"evil"}'
+has "write: mkdir -p through a symlinked host dir is refused" \
+"Cannot write /hostdir/x/y/z: cannot create directory /hostdir/x: /hostdir is a symlink to $H" 1
+run file-write "$D" '{"file_path":"/up","content":"evil"}'
+check "write: relative symlink climbing out is refused" \
+'{"content": "Cannot write /up: it is a symlink to ../../outside, which leaves the work dir; the sandbox does not follow it", "is_error": true, "metadata": {"file_path": "/up"}}' 1
+run file-write "$D" '{"file_path":"/../escape.txt","content":"evil"}'
+has "write: /../ path is refused" 'leaves the work dir' 1
+if [ "$(ls -A "$H")" = "victim" ] && [ ! -e "$(dirname "$D")/escape.txt" ] && [ ! -e "$(dirname "$D")/outside" ]; then
+    ok "write: nothing created outside the work dir"
+else bad "write: nothing created outside the work dir" "$(ls -A "$H")"; fi
+same_file "write: host file still untouched" "$H/victim" "host data
+"
+
+# ---------------------------------------------------------------- edit
+D=$(newdir)
+printf 'one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\ntwo\n' > "$D/f"
+run file-edit "$D" '{"file_path":"/f","old_string":"two","new_string":"2"}'
+check "edit: n>1 matches without replace_all (gives n and lines)" \
+'{"content": "old_string matches 2 times in /f (at lines 2, 9); set replace_all to true to replace all 2, or include more surrounding text in old_string to make it unique", "is_error": true, "metadata": {"file_path": "/f", "replacements": 0, "matches": 2}}' 1
+run file-edit "$D" '{"file_path":"/f","old_string":"five\n","new_string":"FIVE\nfive-b\n"}'
+check "edit: single replacement with a numbered snippet" \
+'{"content": "Edited /f: replaced 1 occurrence. Lines 2-9 of the file now:\n     2\ttwo\n     3\tthree\n     4\tfour\n     5\tFIVE\n     6\tfive-b\n     7\tsix\n     8\tseven\n     9\teight\n", "is_error": false, "metadata": {"file_path": "/f", "replacements": 1}}' 0
+run file-edit "$D" '{"file_path":"f","old_string":"two","new_string":"2","replace_all":true}'
+check "edit: replace_all" \
+'{"content": "Edited /f: replaced 2 occurrences. Lines 1-5 of the file now (around the first change):\n     1\tone\n     2\t2\n     3\tthree\n     4\tfour\n     5\tFIVE\n", "is_error": false, "metadata": {"file_path": "/f", "replacements": 2}}' 0
+same_file "edit: the file on disk" "$D/f" 'one
+2
+three
+four
+FIVE
+five-b
+six
+seven
+eight
+2
+'
+run file-edit "$D" '{"file_path":"/f","old_string":"six","new_string":"six"}'
+check "edit: old == new" \
+'{"content": "old_string and new_string are identical; there is nothing to change in /f", "is_error": true, "metadata": {"file_path": "/f", "replacements": 0}}' 1
+run file-edit "$D" '{"file_path":"/f","old_string":"","new_string":"x"}'
+check "edit: empty old_string" \
+'{"content": "old_string is empty; give the exact text to replace in /f (use write to create or overwrite a whole file)", "is_error": true, "metadata": {"file_path": "/f", "replacements": 0}}' 1
+run file-edit "$D" '{"file_path":"/f","old_string":"zzz","new_string":"x"}'
+check "edit: not found" \
+'{"content": "old_string was not found in /f (10 lines). It must match exactly, including whitespace and indentation.", "is_error": true, "metadata": {"file_path": "/f", "replacements": 0}}' 1
+printf 'a\r\nb\r\n' > "$D/crlf"
+run file-edit "$D" '{"file_path":"/crlf","old_string":"a\nb","new_string":"x"}'
+has "edit: not found, with a CRLF hint" 'The file has CRLF (\\r\\n) line endings' 1
+run file-edit "$D" '{"file_path":"/nope","old_string":"a","new_string":"b"}'
+check "edit: missing file" \
+'{"content": "File not found: /nope", "is_error": true, "metadata": {"file_path": "/nope", "replacements": 0}}' 1
+mkdir "$D/d"
+run file-edit "$D" '{"file_path":"/d","old_string":"a","new_string":"b"}'
+check "edit: a directory" \
+'{"content": "Cannot edit /d: it is a directory, not a file (use glob to list it)", "is_error": true, "metadata": {"file_path": "/d", "replacements": 0}}' 1
+printf 'x\000y' > "$D/bin"
+run file-edit "$D" '{"file_path":"/bin","old_string":"x","new_string":"z"}'
+check "edit: a binary file" \
+'{"content": "Cannot edit /bin: it is a binary file (3 bytes)", "is_error": true, "metadata": {"file_path": "/bin", "replacements": 0}}' 1
+printf 'only\n' > "$D/g"
+run file-edit "$D" '{"file_path":"/g","old_string":"only\n","new_string":""}'
+check "edit: deleting everything" \
+'{"content": "Edited /g: replaced 1 occurrence. The file is now empty.", "is_error": false, "metadata": {"file_path": "/g", "replacements": 1}}' 0
+run file-edit "$D" '{"file_path":"/f","old_string":"one","new_string":"1","replace_all":"yes"}'
+check "edit: replace_all of the wrong type" \
+'{"content": "Invalid input: \"replace_all\" must be a boolean, got string", "is_error": true, "metadata": {}}' 1
+H=$(newdir)
+echo "host data" > "$H/victim"
+ln -s "$H/victim" "$D/out"
+run file-edit "$D" '{"file_path":"/out","old_string":"host","new_string":"evil"}'
+check "edit: symlink to a host file is refused" \
+"{\"content\": \"Cannot edit /out: /out is a symlink to $H/victim, which leaves the work dir; the sandbox does not follow it\", \"is_error\": true, \"metadata\": {\"file_path\": \"/out\", \"replacements\": 0}}" 1
+same_file "edit: host file untouched" "$H/victim" "host data
+"
+
+# ---------------------------------------------------------------- glob
+D=$(newdir)
+mkdir -p "$D/src/sub" "$D/.git" "$D/docs"
+echo a > "$D/src/a.c"; echo b > "$D/src/sub/b.h"; echo g > "$D/.git/x.c"
+echo r > "$D/README.md"; echo d > "$D/docs/x.md"; echo h > "$D/.hidden.md"
+touch -d '2020-01-01' "$D/src/a.c"; touch -d '2021-01-01' "$D/src/sub/b.h"
+touch -d '2019-01-01' "$D/README.md"; touch -d '2022-01-01' "$D/docs/x.md"
+ln -s /etc "$D/etclink"
+run file-glob "$D" '{"pattern":"**/*.{c,h}"}'
+check "glob: ** and braces, newest first, hidden dirs skipped" \
+'{"content": "/src/sub/b.h\n/src/a.c", "is_error": false, "metadata": {"pattern": "**/*.{c,h}", "path": "/", "matches": 2, "returned": 2, "truncated": false}}' 0
+run file-glob "$D" '{"pattern":"**/*.md"}'
+check "glob: **/*.md" \
+'{"content": "/docs/x.md\n/README.md", "is_error": false, "metadata": {"pattern": "**/*.md", "path": "/", "matches": 2, "returned": 2, "truncated": false}}' 0
+run file-glob "$D" '{"pattern":".*.md"}'
+check "glob: an explicit leading dot matches hidden files" \
+'{"content": "/.hidden.md", "is_error": false, "metadata": {"pattern": ".*.md", "path": "/", "matches": 1, "returned": 1, "truncated": false}}' 0
+run file-glob "$D" '{"pattern":"*","path":"src"}'
+check "glob: path, * does not cross /" \
+'{"content": "/src/a.c", "is_error": false, "metadata": {"pattern": "*", "path": "/src", "matches": 1, "returned": 1, "truncated": false}}' 0
+run file-glob "$D" '{"pattern":"/src/**/?.[a-h]"}'
+check "glob: absolute pattern, ? and a class" \
+'{"content": "/src/sub/b.h\n/src/a.c", "is_error": false, "metadata": {"pattern": "/src/**/?.[a-h]", "path": "/", "matches": 2, "returned": 2, "truncated": false}}' 0
+run file-glob "$D" '{"pattern":"src/[!a].c"}'
+check "glob: negated class" \
+'{"content": "No files match src/[!a].c in /", "is_error": false, "metadata": {"pattern": "src/[!a].c", "path": "/", "matches": 0, "returned": 0, "truncated": false}}' 0
+run file-glob "$D" '{"pattern":"*","path":"/nope"}'
+check "glob: missing dir" \
+'{"content": "Directory not found: /nope", "is_error": true, "metadata": {"pattern": "*", "path": "/nope"}}' 1
+run file-glob "$D" '{"pattern":"*","path":"/README.md"}'
+check "glob: path is a file" \
+'{"content": "Cannot search /README.md: it is a file, not a directory (give its directory as path)", "is_error": true, "metadata": {"pattern": "*", "path": "/README.md"}}' 1
+run file-glob "$D" '{"pattern":"etclink/*"}'
+check "glob: symlink to /etc is not entered" \
+'{"content": "No files match etclink/* in /", "is_error": false, "metadata": {"pattern": "etclink/*", "path": "/", "matches": 0, "returned": 0, "truncated": false}}' 0
+run file-glob "$D" '{"pattern":"*","path":"/etclink"}'
+check "glob: path through a symlink to /etc" \
+'{"content": "Cannot search /etclink: /etclink is a symlink to /etc, which leaves the work dir; the sandbox does not follow it", "is_error": true, "metadata": {"pattern": "*", "path": "/etclink"}}' 1
+run file-glob "$D" '{"pattern":""}'
+check "glob: empty pattern" \
+'{"content": "Invalid input: \"pattern\" is empty; give a glob such as **/*.c", "is_error": true, "metadata": {}}' 1
+mkdir "$D/many"
+i=1; while [ $i -le 260 ]; do : > "$D/many/f$i.txt"; i=$((i + 1)); done
+touch -d '2030-01-01' "$D/many/f7.txt"
+run file-glob "$D" '{"pattern":"many/*.txt"}'
+has "glob: at most 250, newest first" '{"content": "/many/f7.txt\n' 0
+has "glob: note on how many were left out" \
+'(10 more files not shown: 260 files match, showing the newest 250)", "is_error": false, "metadata": {"pattern": "many/*.txt", "path": "/", "matches": 260, "returned": 250, "truncated": true}}' 0
+
+# ---------------------------------------------------------------- grep
+D=$(newdir)
+mkdir -p "$D/src" "$D/.hid"
+printf 'int main() {\n  return 0;\n}\n// TODO fix\nx\ny\nz\nw\nTODO two\n' > "$D/src/a.c"
+printf 'todo lower\nnothing\n' > "$D/b.txt"
+echo TODO > "$D/.hid/h.c"
+printf 'TODO\000bin' > "$D/bin.dat"
+run file-grep "$D" '{"pattern":"TODO"}'
+check "grep: files_with_matches (default), hidden and binary skipped" \
+'{"content": "/src/a.c\n(1 binary file skipped)", "is_error": false, "metadata": {"pattern": "TODO", "path": "/", "output_mode": "files_with_matches", "files_searched": 2, "files_matched": 1, "matches": 2, "returned": 1, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"todo","case_insensitive":true,"output_mode":"count"}'
+check "grep: count, case_insensitive" \
+'{"content": "/b.txt:1\n/src/a.c:2\n(3 matching lines in 2 files)\n(1 binary file skipped)", "is_error": false, "metadata": {"pattern": "todo", "path": "/", "output_mode": "count", "files_searched": 2, "files_matched": 2, "matches": 3, "returned": 2, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"TODO","output_mode":"content","context":1}'
+check "grep: content with context and -- separators" \
+'{"content": "/src/a.c-3-}\n/src/a.c:4:// TODO fix\n/src/a.c-5-x\n--\n/src/a.c-8-w\n/src/a.c:9:TODO two\n(1 binary file skipped)", "is_error": false, "metadata": {"pattern": "TODO", "path": "/", "output_mode": "content", "files_searched": 2, "files_matched": 1, "matches": 2, "returned": 5, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"TODO","output_mode":"content","line_numbers":false,"glob":"*.c"}'
+check "grep: glob filter, no line numbers" \
+'{"content": "/src/a.c:// TODO fix\n/src/a.c:TODO two", "is_error": false, "metadata": {"pattern": "TODO", "path": "/", "output_mode": "content", "files_searched": 1, "files_matched": 1, "matches": 2, "returned": 2, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"^[a-z]+$","output_mode":"content","path":"src/a.c","head_limit":2}'
+check "grep: single file, ERE anchors, head_limit" \
+'{"content": "/src/a.c:5:x\n/src/a.c:6:y\n(output cut at head_limit 2 lines: 4 matching lines in 1 file in all)", "is_error": false, "metadata": {"pattern": "^[a-z]+$", "path": "/src/a.c", "output_mode": "content", "files_searched": 1, "files_matched": 1, "matches": 4, "returned": 2, "truncated": true}}' 0
+run file-grep "$D" '{"pattern":"\\bfix\\b|^int","output_mode":"content"}'
+check "grep: word boundary and alternation" \
+'{"content": "/src/a.c:1:int main() {\n/src/a.c:4:// TODO fix\n(1 binary file skipped)", "is_error": false, "metadata": {"pattern": "\\bfix\\b|^int", "path": "/", "output_mode": "content", "files_searched": 2, "files_matched": 1, "matches": 2, "returned": 2, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"("}'
+check "grep: invalid regex" \
+'{"content": "Invalid regular expression (: Missing '"')'"'", "is_error": true, "metadata": {"pattern": "(", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"x","output_mode":"lines"}'
+check "grep: bad output_mode" \
+'{"content": "Invalid input: \"output_mode\" must be one of files_with_matches, content, count; got \"lines\"", "is_error": true, "metadata": {}}' 1
+run file-grep "$D" '{"pattern":"zzz","glob":"*.txt"}'
+check "grep: no matches" \
+'{"content": "No matches for zzz in / (files matching *.txt); 1 file searched", "is_error": false, "metadata": {"pattern": "zzz", "path": "/", "output_mode": "files_with_matches", "files_searched": 1, "files_matched": 0, "matches": 0, "returned": 0, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"x","path":"/nope"}'
+check "grep: missing path" \
+'{"content": "Path not found: /nope", "is_error": true, "metadata": {"pattern": "x", "path": "/nope", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"x","context":101}'
+check "grep: context out of range" \
+'{"content": "Invalid input: \"context\" must be between 0 and 100, got 101", "is_error": true, "metadata": {}}' 1
+ln -s /etc "$D/etclink"
+run file-grep "$D" '{"pattern":"root","path":"/etclink/passwd"}'
+check "grep: symlink to /etc is not followed" \
+'{"content": "Cannot search /etclink/passwd: /etclink is a symlink to /etc, which leaves the work dir; the sandbox does not follow it", "is_error": true, "metadata": {"pattern": "root", "path": "/etclink/passwd", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"root"}'
+has "grep: a recursive search does not leave through the symlink" '"files_matched": 0' 0
+
+# ------------------------------------------------------ nothing is lost
+D=$(newdir)
+BIG=$(newdir)/big.json
+{ printf '{"file_path":"/keep.txt","content":"'
+  head -c 3000000 /dev/zero | tr '\0' 'n'
+  printf '"}'; } > "$BIG"
+printf 'precious\n' > "$D/keep.txt"
+OUT=$("$CORRAL" run --max-memory 2M --work-dir "$D" "$TOOLS/file-write.wasm" < "$BIG" 2>"$ERRF"); RC=$?
+[ "$RC" != 0 ] && ok "lost: write over the memory cap fails (rc=$RC)" || bad "lost: write over the memory cap fails" "rc=0"
+same_file "lost: ... and the old file is intact" "$D/keep.txt" "precious
+"
+OUT=$("$CORRAL" run --timeout 1ms --work-dir "$D" "$TOOLS/file-write.wasm" < "$BIG" 2>"$ERRF"); RC=$?
+[ "$RC" != 0 ] && ok "lost: write stopped by a timeout fails (rc=$RC)" || bad "lost: write stopped by a timeout fails" "rc=0"
+same_file "lost: ... and the old file is intact" "$D/keep.txt" "precious
+"
+
+# Stop a write at 39 points through its run (fuel budgets) and check that
+# the file is always either all old or all new, never partial.
+FUEL=$("$CORRAL" run --stats --work-dir "$D" "$TOOLS/file-write.wasm" < "$BIG" 2>&1 >/dev/null |
+       sed -n 's/^fuel used: *\([0-9][0-9]*\).*/\1/p')
+NEWSIZE=3000000
+if [ -z "$FUEL" ]; then
+    skp "lost: write stopped at 39 fuel budgets" "corral --stats printed no fuel"
+else
+    bad_runs=""
+    k=1
+    while [ $k -le 39 ]; do
+        printf 'precious\n' > "$D/keep.txt"
+        "$CORRAL" run --fuel $((FUEL * k / 40)) --work-dir "$D" "$TOOLS/file-write.wasm" < "$BIG" >/dev/null 2>&1
+        sz=$(wc -c < "$D/keep.txt")
+        if [ "$sz" != 9 ] && [ "$sz" != $NEWSIZE ]; then bad_runs="$bad_runs $k:$sz"; fi
+        if [ "$sz" = 9 ] && [ "$(cat "$D/keep.txt")" != precious ]; then bad_runs="$bad_runs $k:changed"; fi
+        k=$((k + 1))
+    done
+    left=$(ls -A "$D" | grep -c "\.tmp-")
+    echo "# note: $left temp file(s) left by writes killed mid-run (the guest cannot clean up after a trap)"
+    [ -z "$bad_runs" ] && ok "lost: write stopped at 39 fuel budgets: always all old or all new" \
+        || bad "lost: write stopped at 39 fuel budgets" "partial files at$bad_runs"
+fi
+
+# The same for edit: a 2 MB file, every 'a' replaced.
+E=$(newdir)
+head -c 2000000 /dev/zero | tr '\0' 'a' > "$E/doc.txt"
+cp "$E/doc.txt" "$E/orig"
+EDIT='{"file_path":"/doc.txt","old_string":"a","new_string":"bb","replace_all":true}'
+OUT=$(printf '%s' "$EDIT" | "$CORRAL" run --max-memory 4M --work-dir "$E" "$TOOLS/file-edit.wasm" 2>"$ERRF"); RC=$?
+[ "$RC" != 0 ] && ok "lost: edit over the memory cap fails (rc=$RC)" || bad "lost: edit over the memory cap fails" "rc=0"
+cmp -s "$E/doc.txt" "$E/orig" && ok "lost: ... and the old file is intact" || bad "lost: ... and the old file is intact" "changed"
+FUEL=$(printf '%s' "$EDIT" | "$CORRAL" run --stats --work-dir "$E" "$TOOLS/file-edit.wasm" 2>&1 >/dev/null |
+       sed -n 's/^fuel used: *\([0-9][0-9]*\).*/\1/p')
+if [ -z "$FUEL" ]; then
+    skp "lost: edit stopped at 19 fuel budgets" "corral --stats printed no fuel"
+else
+    bad_runs=""
+    k=1
+    while [ $k -le 19 ]; do
+        cp "$E/orig" "$E/doc.txt"
+        printf '%s' "$EDIT" | "$CORRAL" run --fuel $((FUEL * k / 20)) --work-dir "$E" "$TOOLS/file-edit.wasm" >/dev/null 2>&1
+        sz=$(wc -c < "$E/doc.txt")
+        if [ "$sz" = 2000000 ]; then cmp -s "$E/doc.txt" "$E/orig" || bad_runs="$bad_runs $k:changed"
+        elif [ "$sz" != 4000000 ]; then bad_runs="$bad_runs $k:$sz"; fi
+        k=$((k + 1))
+    done
+    [ -z "$bad_runs" ] && ok "lost: edit stopped at 19 fuel budgets: always all old or all new" \
+        || bad "lost: edit stopped at 19 fuel budgets" "partial files at$bad_runs"
+fi
+
+echo "e2e_tools_files: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
