@@ -1,7 +1,7 @@
 # corral - one build: the corral binary, libcorral.a, bench and test programs.
 #
 #   make            build corral and libcorral.a
-#   make demo       install missing packages, build, run a guest in the sandbox
+#   make demo       install missing packages, build, call each agent tool once
 #   make test       install missing packages, build, run every test
 #   make spec       the official spec suite only
 #   make bench      benchmarks against every peer runtime found on PATH
@@ -40,6 +40,7 @@ BENCH_SRC := $(wildcard bench/*.c)
 
 VM_OBJ   := $(VM_SRC:%.c=$(B)/%.o) $(WASI_SRC:%.c=$(B)/%.o)
 NET_OBJ  := $(NET_SRC:%.c=$(B)/%.o)
+GEN_OBJ  := $(B)/gen/manifest.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 SPEC_OBJ := $(SPEC_SRC:%.c=$(B)/%.o)
 
@@ -76,8 +77,24 @@ $(LIB): $(VM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(CORRAL): $(CLI_OBJ) $(NET_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(NET_OBJ) $(LIB) -lcurl -ljansson $(LIBM)
+$(CORRAL): $(CLI_OBJ) $(NET_OBJ) $(GEN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(NET_OBJ) $(GEN_OBJ) $(LIB) -lcurl -ljansson $(LIBM)
+
+# tools/manifest.json is compiled into the binary, so `corral tools` and the
+# input validation of `corral tool` work wherever corral is copied.
+$(B)/gen/manifest.c: tools/manifest.json
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from tools/manifest.json by the Makefile; do not edit */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'extern const unsigned char cli_manifest_json[];'; \
+	  echo 'extern const size_t cli_manifest_len;'; \
+	  echo 'const unsigned char cli_manifest_json[] = {'; \
+	  od -An -v -tx1 tools/manifest.json | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00};'; \
+	  echo 'const size_t cli_manifest_len = sizeof cli_manifest_json - 1;'; } >$@.tmp && mv $@.tmp $@
+
+$(GEN_OBJ): $(B)/gen/manifest.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(SPEC_RUN): $(SPEC_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(SPEC_OBJ) $(LIB) -ljansson $(LIBM)
@@ -112,8 +129,8 @@ build/wasm/tools/%.wasm: $$(wildcard tools/%/*.c tools/%/*.h) $(TOOL_LIB_SRC) $(
 
 # ---- what users run -------------------------------------------------------
 demo: deps
-	@$(MAKE) --no-print-directory $(CORRAL) build/wasm/tests/hello.wasm
-	$(CORRAL) run --stats build/wasm/tests/hello.wasm corral
+	@$(MAKE) --no-print-directory $(CORRAL) $(TOOL_WASM)
+	sh tools/demo.sh $(CORRAL)
 
 spec: deps
 	@$(MAKE) --no-print-directory $(SPEC_RUN)

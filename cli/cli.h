@@ -8,6 +8,7 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "corral.h"
@@ -23,8 +24,15 @@ enum {
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_run(int argc, char **argv);
 int cli_disasm(int argc, char **argv);
+int cli_tool(int argc, char **argv);  /* corral tool NAME [JSON | -] (tool.c) */
+int cli_tools(int argc, char **argv); /* corral tools */
 /* The whole file at path (malloc'd), or NULL with errno set. */
 uint8_t *cli_read_file(const char *path, size_t *len);
+
+/* tools/manifest.json, embedded by the build (build/.../gen/manifest.c):
+ * cli_manifest_len bytes, then a NUL. */
+extern const unsigned char cli_manifest_json[];
+extern const size_t cli_manifest_len;
 
 /* ---- option values (opts.c) -------------------------------------------
  * Each returns 1 on success, 0 on a malformed or out-of-range value.  */

@@ -11,6 +11,8 @@ static const char USAGE[] =
     "\n"
     "Commands:\n"
     "  run     run a WebAssembly module in the sandbox (corral run --help)\n"
+    "  tool    run an agent tool: corral tool NAME JSON (corral tool --help)\n"
+    "  tools   print the agent tools as JSON tool definitions for an LLM\n"
     "  disasm  show the internal code corral lowers a module's functions to\n"
     "\n"
     "Options:\n"
@@ -34,6 +36,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "tool") == 0)
+        return cli_tool(argc - 1, argv + 1);
+    if (strcmp(cmd, "tools") == 0)
+        return cli_tools(argc - 1, argv + 1);
     if (strcmp(cmd, "disasm") == 0)
         return cli_disasm(argc - 1, argv + 1);
     fprintf(stderr, "corral: unknown command '%s'\nTry 'corral --help'.\n", cmd);

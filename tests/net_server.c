@@ -107,6 +107,8 @@ static void *serve_http(void *arg)
     int fd = (int)(intptr_t)arg;
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap + 1), *end = NULL;
+    if (buf != NULL)
+        buf[0] = '\0'; /* nothing received yet: strstr must not see old heap bytes */
     while (buf != NULL && (end = strstr(buf, "\r\n\r\n")) == NULL && len < cap) {
         ssize_t k = recv(fd, buf + len, cap - len, 0);
         if (k <= 0)
