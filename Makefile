@@ -111,11 +111,11 @@ $(B)/tests/test_net_%: tests/test_net_%.c tests/test_wasm.h $(LIB) $(NET_OBJ)
 # ---- guest programs (wasm32-wasi) -----------------------------------------
 build/wasm/bench/%.wasm: bench/%.c
 	@mkdir -p $(dir $@)
-	$(WASI_CC) -O2 -o $@ $<
+	$(WASI_CC) -O2 -Wl,--strip-debug -o $@ $<
 
 build/wasm/tests/%.wasm: tests/guest/%.c
 	@mkdir -p $(dir $@)
-	$(WASI_CC) -O2 -o $@ $<
+	$(WASI_CC) -O2 -Wl,--strip-debug -o $@ $<
 
 # The agent tools: tools/NAME/*.c plus the guest library tools/lib/*.c make
 # build/wasm/tools/NAME.wasm (NAME is the file name of the manifest).
@@ -125,7 +125,7 @@ TOOL_WASM    := $(TOOL_NAMES:%=build/wasm/tools/%.wasm)
 .SECONDEXPANSION:
 build/wasm/tools/%.wasm: $$(wildcard tools/%/*.c tools/%/*.h) $(TOOL_LIB_SRC) $(wildcard tools/lib/*.h)
 	@mkdir -p $(dir $@)
-	$(WASI_CC) -O2 -Wall -Wextra -Werror -Itools/lib -o $@ $(filter tools/$*/%.c,$^) $(TOOL_LIB_SRC)
+	$(WASI_CC) -O2 -Wall -Wextra -Werror -Itools/lib -Wl,--strip-debug -o $@ $(filter tools/$*/%.c,$^) $(TOOL_LIB_SRC)
 
 # ---- what users run -------------------------------------------------------
 demo: deps
