@@ -187,6 +187,8 @@ run_e2e e2e_bash tests/e2e_bash.sh "$B/corral" build/wasm/tools/bash.wasm
 # e2e_net.sh built the loopback test server into build/e2e-net.
 run_e2e e2e_webfetch tests/e2e_webfetch.sh "$B/corral" build/wasm/tools/web-fetch.wasm \
     build/e2e-net/net_server
+run_e2e e2e_bash_curl tests/e2e_bash_curl.sh "$B/corral" build/wasm/tools/bash.wasm \
+    build/e2e-net/net_server
 
 # ---- summary -------------------------------------------------------------------------------------
 echo

@@ -632,17 +632,34 @@ static void split_fields(Sh *sh, Ex *x, SV *out, int glob) {
 char **expand_words(Sh *sh, char **words, int n, int *outn, IO *io, int glob) {
     SV out = {0};
     for (int k = 0; k < n; k++) {
-        Ex x; memset(&x, 0, sizeof x);
-        x.sh = sh; x.io = io;
-        ex_seg(&x, words[k], 0, strlen(words[k]), 0);
-        if (x.error) {
-            buf_free(&x.b); buf_free(&x.m);
+        /* brace expansion first: one raw word may become several */
+        char **bw = &words[k], **bres = NULL;
+        int nb = 1;
+        int br = brace_expand(words[k], &bres, &nb);
+        if (br < 0) {
+            ERR(io, "bash: brace expansion: more than 200000 words\n");
+            sh->status = 1;
             free_strv(out.v, out.n);
             *outn = -1;
             return NULL;
         }
-        split_fields(sh, &x, &out, glob);
-        buf_free(&x.b); buf_free(&x.m);
+        if (br > 0) bw = bres;
+        else nb = 1;
+        for (int b = 0; b < nb; b++) {
+            Ex x; memset(&x, 0, sizeof x);
+            x.sh = sh; x.io = io;
+            ex_seg(&x, bw[b], 0, strlen(bw[b]), 0);
+            if (x.error) {
+                buf_free(&x.b); buf_free(&x.m);
+                free_strv(out.v, out.n);
+                if (br > 0) free_strv(bres, nb);
+                *outn = -1;
+                return NULL;
+            }
+            split_fields(sh, &x, &out, glob);
+            buf_free(&x.b); buf_free(&x.m);
+        }
+        if (br > 0) free_strv(bres, nb);
     }
     if (!out.v) { out.v = xmalloc(sizeof(char *)); out.v[0] = NULL; }
     *outn = out.n;

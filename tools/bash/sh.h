@@ -155,6 +155,7 @@ int pmatch(const char *pat, const char *s, int flags); /* 1 on match */
 #define PM_PERIOD 1   /* leading '.' must match explicitly */
 #define PM_CASE   2   /* case-insensitive */
 char *cmd_subst(Sh *sh, const char *script, IO *io);
+int brace_expand(const char *word, char ***res, int *nres); /* brace.c: 1 expanded, 0 as is, -1 too many */
 int glob_expand(Sh *sh, const char *pat, char ***res, int *nres);
 
 /* streams */
@@ -193,6 +194,8 @@ BuiltinFn util_find(const char *name);
 BuiltinFn util2_find(const char *name);
 int sh_run_argv(Sh *sh, int argc, char **argv, IO *io);  /* for xargs/find -exec */
 int bi_test(Sh *sh, int argc, char **argv, IO *io);
+int u_curl(Sh *sh, int argc, char **argv, IO *io);  /* curl.c */
+int u_wget(Sh *sh, int argc, char **argv, IO *io);
 
 /* helpers (prefixed: tools/lib has its own xmalloc family) */
 #define xstrdup sh_xstrdup

@@ -1,4 +1,4 @@
-/* Builtins: sha256sum, md5sum, base64, diff, tar, curl. */
+/* Builtins: sha256sum, md5sum, base64, diff, tar (curl and wget: curl.c). */
 #include "sh.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -508,16 +508,9 @@ static int u_tar(Sh *sh, int argc, char **argv, IO *io) {
     return st;
 }
 
-/* ---- curl -------------------------------------------------------------------------------- */
-static int u_curl(Sh *sh, int argc, char **argv, IO *io) {
-    (void)sh; (void)argc; (void)argv;
-    ERR(io, "curl: network is not available in this build\n");
-    return 7;
-}
-
 static const Builtin utils2[] = {
     { "sha256sum", u_sha256sum }, { "md5sum", u_md5sum }, { "base64", u_base64 }, { "diff", u_diff },
-    { "tar", u_tar }, { "curl", u_curl }, { "wget", u_curl },
+    { "tar", u_tar }, { "curl", u_curl }, { "wget", u_wget },
     { NULL, NULL }
 };
 
