@@ -122,6 +122,9 @@ build/wasm/tests/%.wasm: tests/guest/%.c
 TOOL_LIB_SRC := $(wildcard tools/lib/*.c)
 TOOL_NAMES   := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard tools/*/*.c)))))
 TOOL_WASM    := $(TOOL_NAMES:%=build/wasm/tools/%.wasm)
+# jsexec (Duktape with setjmp/longjmp through asyncify) has its own rules.
+include tools/boxedjs-execute/build.mk
+
 .SECONDEXPANSION:
 build/wasm/tools/%.wasm: $$(wildcard tools/%/*.c tools/%/*.h) $(TOOL_LIB_SRC) $(wildcard tools/lib/*.h)
 	@mkdir -p $(dir $@)
