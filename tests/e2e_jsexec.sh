@@ -1,0 +1,228 @@
+#!/bin/sh
+# e2e_jsexec.sh - end-to-end tests of the jsexec tool (boxedjs-execute.wasm)
+# run by `corral run`, in temporary work dirs.
+#
+#   sh tests/e2e_jsexec.sh CORRAL WASM
+#
+# Each case feeds one JSON input on stdin and checks the exit status and
+# strings that the one result object must (or must not) contain.  When node
+# is on PATH, the same module is also run under node:wasi (it must stay a
+# plain WebAssembly 2.0 module).  Prints `ok N - desc` or `FAIL N - desc:
+# why`; the last line is `e2e_jsexec: N passed, N failed, N skipped`.
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 CORRAL WASM" >&2
+    exit 2
+fi
+corral=$1
+wasm=$2
+case $corral in /*) ;; *) corral=$(pwd)/$corral ;; esac
+case $wasm in /*) ;; *) wasm=$(pwd)/$wasm ;; esac
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+
+pass=0
+fail=0
+skipped=0
+n=0
+
+if [ ! -x "$corral" ] || [ ! -f "$wasm" ]; then
+    echo "FAIL 1 - setup: $corral or $wasm is missing"
+    echo "e2e_jsexec: 0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e_jsexec.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+work=$tmp/work
+mkdir -p "$work"
+
+limit=""
+if command -v timeout >/dev/null 2>&1; then
+    limit="timeout 60"
+fi
+
+ok() {
+    pass=$((pass + 1))
+    echo "ok $n - $1"
+}
+bad() {
+    fail=$((fail + 1))
+    echo "FAIL $n - $1: $2"
+}
+
+# jcase DESC STATUS INPUT [+MUST ...] [-MUSTNOT ...] -- [CORRAL RUN FLAGS...]
+#   Runs `corral run FLAGS WASM` with INPUT on stdin.  STATUS is the
+#   expected exit status.  +TEXT: stdout contains TEXT; -TEXT: it does not.
+#   Default flags: --work-dir $work.
+jcase() {
+    desc=$1 want=$2 input=$3
+    shift 3
+    n=$((n + 1))
+    musts=$tmp/musts.$n
+    : >"$musts"
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        printf '%s\n' "$1" >>"$musts"
+        shift
+    done
+    [ $# -gt 0 ] && shift
+    if [ $# -eq 0 ]; then
+        set -- --work-dir "$work"
+    fi
+    printf '%s' "$input" >"$tmp/in.$n"
+    # shellcheck disable=SC2086 # $limit is empty or two words
+    $limit "$corral" run "$@" "$wasm" <"$tmp/in.$n" >"$tmp/out.$n" 2>"$tmp/err.$n"
+    rc=$?
+    why=""
+    [ "$rc" -eq "$want" ] || why="exit status $rc, expected $want"
+    while IFS= read -r m; do
+        case $m in
+        +*) grep -a -F -q -e "${m#+}" "$tmp/out.$n" ||
+                why="${why:+$why; }output lacks '${m#+}'" ;;
+        -*) ! grep -a -F -q -e "${m#-}" "$tmp/out.$n" ||
+                why="${why:+$why; }output has '${m#-}'" ;;
+        esac
+    done <"$musts"
+    if [ -z "$why" ]; then
+        ok "$desc"
+    else
+        bad "$desc" "$why; got '$(head -c 300 "$tmp/out.$n")' $(head -c 200 "$tmp/err.$n")"
+    fi
+}
+
+# ---- values, closures, JSON, regular expressions --------------------------
+jcase "last expression value" 0 '{"code": "1 + 2"}' \
+    '+{"content": "3", "is_error": false' '+"result_type": "number"'
+jcase "closures keep their state" 0 \
+    '{"code": "function counter() { var c = 0; return function () { return ++c; }; }\nvar a = counter(), b = counter(); a(); a(); [a(), b()]"}' \
+    '+"content": "[3,1]"'
+jcase "console.log then main(args)" 0 \
+    '{"code": "console.log(\"hello\", 42, {a: [1, 2]});\nfunction main(args) { return args.length + \":\" + args.join(\",\"); }", "args": ["x", "y"]}' \
+    '+"content": "hello 42 {\"a\":[1,2]}\n2:x,y"' '+"is_error": false'
+jcase "JSON parse and stringify round trip" 0 \
+    '{"code": "var o = JSON.parse(\"{\\\"k\\\": [1, 2.5, \\\"s\\\", null, true]}\"); o.k.push({n: o.k.length}); JSON.stringify(o)"}' \
+    '+"content": "{\"k\":[1,2.5,\"s\",null,true,{\"n\":5}]}"'
+jcase "object result is JSON-stringified" 0 '{"code": "({a: 1, b: \"two\"})"}' \
+    '+"content": "{\"a\":1,\"b\":\"two\"}"' '+"result": {"a":1,"b":"two"}'
+jcase "regular expressions" 0 \
+    '{"code": "var m = /(\\d+)-(\\w+)/.exec(\"id 12-ab\"); [m[1], m[2], \"a-b-c\".replace(/-/g, \"+\"), /^x/i.test(\"Xy\"), \"a1b22\".match(/\\d+/g)]"}' \
+    '+"content": "[\"12\",\"ab\",\"a+b+c\",true,[\"1\",\"22\"]]"'
+
+# ---- exceptions ---------------------------------------------------------
+jcase "thrown and caught" 0 \
+    '{"code": "var r = []; try { null.x; } catch (e) { r.push(e.name); } try { throw new RangeError(\"r\"); } catch (e) { r.push(e.message); } finally { r.push(\"fin\"); } try { JSON.parse(\"{bad\"); } catch (e) { r.push(e.name); } r.join(\" \")"}' \
+    '+"content": "TypeError r fin SyntaxError"'
+jcase "uncaught error: is_error with its stack" 1 \
+    '{"code": "console.log(\"before\");\nfunction inner() { throw new Error(\"boom\"); }\nfunction outer() { inner(); }\nouter();"}' \
+    '+"content": "before\nUncaught Error: boom\n    at inner ([code]:2)\n    at outer ([code]:3)' '+"is_error": true'
+jcase "uncaught non-Error value" 1 '{"code": "throw {code: 7}"}' \
+    '+"content": "Uncaught {\"code\":7}"' '+"is_error": true'
+jcase "syntax error is an error result" 1 '{"code": "var = ;"}' \
+    '+"content": "Uncaught SyntaxError' '+"is_error": true'
+jcase "deep JS recursion: catchable RangeError" 0 \
+    '{"code": "function f(n) { return 1 + f(n + 1); } try { f(0); } catch (e) { e.name + \": \" + e.message }"}' \
+    '+"content": "RangeError: callstack limit"'
+jcase "deep native recursion: catchable RangeError" 0 \
+    '{"code": "function f(n) { return [n].map(function (x) { return f(x + 1); }); } try { f(0); } catch (e) { e.name }"}' \
+    '+"content": "RangeError"'
+jcase "many throws in a loop" 0 \
+    '{"code": "var c = 0; for (var i = 0; i < 2000; i++) { try { if (i % 2) throw new Error(\"e\" + i); c += 1; } catch (e) { c += 2; } } c"}' \
+    '+"content": "3000"'
+
+# ---- fs ---------------------------------------------------------------------
+jcase "fs: write then read in the work dir" 0 \
+    '{"code": "fs.writeFileSync(\"notes.txt\", \"line1\\nline2\\n\"); fs.appendFileSync(\"/notes.txt\", \"line3\"); fs.readFileSync(\"/notes.txt\", \"utf8\").split(\"\\n\")"}' \
+    '+"content": "[\"line1\",\"line2\",\"line3\"]"'
+n=$((n + 1))
+if [ "$(cat "$work/notes.txt" 2>/dev/null)" = "line1
+line2
+line3" ]; then ok "fs: the file is on the host in the work dir"; else bad "fs: the file is on the host in the work dir" "work/notes.txt is '$(cat "$work/notes.txt" 2>&1)'"; fi
+jcase "fs: mkdirSync recursive, readdirSync, existsSync, statSync" 0 \
+    '{"code": "fs.mkdirSync(\"a/b/c\", {recursive: true}); fs.mkdirSync(\"a/b/c\", {recursive: true}); fs.writeFileSync(\"a/b/c/f.txt\", \"xyz\"); [fs.readdirSync(\"a/b\"), fs.existsSync(\"a/b/c/f.txt\"), fs.existsSync(\"nope\"), fs.statSync(\"a/b/c/f.txt\").size, fs.statSync(\"a\").isDirectory(), require(\"fs\") === fs]"}' \
+    '+"content": "[[\"c\"],true,false,3,true,true]"'
+jcase "fs: readFileSync without encoding gives a Buffer" 0 \
+    '{"code": "var b = fs.readFileSync(\"a/b/c/f.txt\"); [b.length, b[0], String(b)]"}' \
+    '+"content": "[3,120,\"xyz\"]"'
+jcase "fs: a missing file is an ENOENT error" 0 \
+    '{"code": "try { fs.readFileSync(\"/missing.txt\", \"utf8\"); } catch (e) { e.code + \" | \" + e.message }"}' \
+    "+\"content\": \"ENOENT | ENOENT: no such file or directory, open '/missing.txt'\""
+jcase "fs: /etc/passwd with nothing mapped is refused" 1 \
+    '{"code": "fs.readFileSync(\"/etc/passwd\", \"utf8\")"}' \
+    "+Uncaught Error: ENOTCAPABLE: not permitted" "+open '/etc/passwd'" '+"is_error": true' \
+    '-root:' -- --timeout 20
+jcase "fs: ../ cannot climb out of the work dir" 0 \
+    '{"code": "[fs.existsSync(\"../../../../etc/passwd\"), fs.readdirSync(\"/../..\").indexOf(\"etc\")]"}' \
+    '+"content": "[false,-1]"'
+
+# ---- process ------------------------------------------------------------------
+jcase "process.argv from args" 0 \
+    '{"code": "process.argv.slice(2).join(\"|\")", "args": ["one", "two words", 3]}' \
+    '+"content": "one|two words|3"'
+jcase "process.env is the guest environment" 0 \
+    '{"code": "[process.env.GREETING, process.env.HOME === undefined]"}' \
+    '+"content": "[\"hi there\",true]"' -- --work-dir "$work" --env "GREETING=hi there"
+jcase "process.exit(0) keeps the output" 0 \
+    '{"code": "console.log(\"a\"); process.exit(0); console.log(\"never\")"}' \
+    '+"content": "a"' '-never' '+"is_error": false'
+jcase "process.exit(3) is an error with exit_code 3" 1 \
+    '{"code": "console.log(\"partial\"); process.exit(3);"}' \
+    '+"content": "partial\nprocess.exit(3)"' '+"is_error": true' '+"exit_code": 3'
+jcase "console.error and warn are collected in order" 0 \
+    '{"code": "console.log(1); console.error(\"e\"); console.warn(\"w\"); console.info(\"i\")"}' \
+    '+"content": "1\ne\nw\ni"'
+
+# ---- input, output ---------------------------------------------------------------
+printf 'function main(args) { return "from file " + args[0]; }\n' >"$work/script.js"
+jcase "file_path input" 0 '{"file_path": "/script.js", "args": ["ok"]}' \
+    '+"content": "from file ok"'
+jcase "a missing file_path is an error" 1 '{"file_path": "/nope.js"}' '+"is_error": true' '+nope.js'
+jcase "code or file_path is required" 1 '{"args": []}' '+"is_error": true' '+code or file_path'
+jcase "output escaping: quotes, control bytes, unicode" 0 \
+    '{"code": "\"q\\\"b\\\\\\\\t\\u0001\\u00e9\\u4e2d\""}' \
+    '+"content": "q\"b\\\\t\u0001é中"'
+
+if command -v python3 >/dev/null 2>&1; then
+    n=$((n + 1))
+    printf '%s' '{"code": "console.log(String.fromCharCode(0, 7, 27, 0xd800) + \"\\u2028\"); \"end\""}' >"$tmp/esc.json"
+    $limit "$corral" run "$wasm" <"$tmp/esc.json" >"$tmp/esc.out" 2>&1
+    if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["content"].endswith("end") else 1)' "$tmp/esc.out" 2>/dev/null; then
+        ok "any bytes in the output still give valid JSON"
+    else
+        bad "any bytes in the output still give valid JSON" "$(head -c 300 "$tmp/esc.out")"
+    fi
+else
+    n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - # SKIP valid JSON check (no python3)"
+fi
+
+# ---- limits ---------------------------------------------------------------------
+n=$((n + 1))
+printf '%s' '{"code": "for (;;) {}"}' >"$tmp/loop.json"
+start=$(date +%s)
+$limit "$corral" run --timeout 1 "$wasm" <"$tmp/loop.json" >"$tmp/loop.out" 2>"$tmp/loop.err"
+rc=$?
+took=$(($(date +%s) - start))
+if [ $rc -eq 134 ] && [ $took -le 10 ]; then
+    ok "an infinite loop is stopped by --timeout 1 (134)"
+else
+    bad "an infinite loop is stopped by --timeout 1 (134)" "status $rc after ${took}s: $(head -c 200 "$tmp/loop.err")"
+fi
+
+# ---- the same module under node:wasi -----------------------------------------------
+n=$((n + 1))
+if command -v node >/dev/null 2>&1 && [ -f "$root/bench/node-wasi.mjs" ]; then
+    printf '%s' '{"code": "try { JSON.parse(\"{\"); } catch (e) { console.log(e.name); } [1, 2, 3].map(function (x) { return x * x; })"}' >"$tmp/node.json"
+    $limit node --no-warnings "$root/bench/node-wasi.mjs" "$wasm" <"$tmp/node.json" >"$tmp/node.out" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && grep -F -q '"content": "SyntaxError\n[1,4,9]"' "$tmp/node.out"; then
+        ok "node:wasi runs the module (plain WebAssembly 2.0), errors included"
+    else
+        bad "node:wasi runs the module (plain WebAssembly 2.0), errors included" "status $rc: $(head -c 300 "$tmp/node.out")"
+    fi
+else
+    skipped=$((skipped + 1))
+    echo "ok $n - # SKIP node:wasi run (no node)"
+fi
+
+echo "e2e_jsexec: $pass passed, $fail failed, $skipped skipped"
+[ $fail -eq 0 ]

@@ -1,0 +1,82 @@
+# build.mk - boxedjs-execute.wasm (jsexec): Duktape + asyncify setjmp/longjmp.
+#
+# Included from the top Makefile.  This explicit rule replaces the generic
+# tools/NAME rule for this one tool (an explicit rule wins over a pattern).
+#
+#   1. Compile Debian's Duktape (/usr/share/duktape/duktape.c, through
+#      duk_build.c, never copied here), main.c, sjlj.c, tools/lib/*.c with
+#      -Os (smaller and faster than -O2 once instrumented), and the
+#      wasm-assembly half of setjmp (sjlj_sp.s).
+#   2. Link WITHOUT -O: clang would otherwise run wasm-opt at link time,
+#      and its inlining breaks the asyncify boundary.
+#   3. wasm-opt --asyncify first (imports ignored: none of them can
+#      unwind; indirect calls NOT ignored: Duktape throws through function
+#      pointers; sjlj_run is the driver and is not instrumented), then
+#      optimise.  The result is a plain WebAssembly 2.0 module.
+#
+#   make build/wasm/tools/boxedjs-execute.wasm
+#   make jsexec-noerr   the same without error support (setjmp returns 0,
+#                       longjmp aborts): only to measure what asyncify costs
+
+# Leave the including Makefile's default goal alone.
+JSX_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+JSX_DIR   := tools/boxedjs-execute
+JSX_OBJ   := build/wasm/obj/boxedjs-execute
+JSX_DUK   := /usr/share/duktape
+JSX_CC    := clang --target=wasm32-wasi
+JSX_OPT   ?= -Os
+JSX_CFLAGS := $(JSX_OPT) -I$(JSX_DIR) -I$(JSX_DUK) -Itools/lib
+JSX_LIB_SRC := $(wildcard tools/lib/*.c)
+JSX_HDRS  := $(wildcard $(JSX_DIR)/*.h tools/lib/*.h)
+JSX_LDFLAGS := -Wl,-z,stack-size=1048576
+JSX_ASYNCIFY := --asyncify --pass-arg=asyncify-ignore-imports \
+                --pass-arg=asyncify-removelist@sjlj_run
+
+$(JSX_OBJ)/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h
+	@mkdir -p $(dir $@)
+	$(JSX_CC) $(JSX_CFLAGS) -w -c $< -o $@
+
+$(JSX_OBJ)/%.o: $(JSX_DIR)/%.c $(JSX_HDRS)
+	@mkdir -p $(dir $@)
+	$(JSX_CC) $(JSX_CFLAGS) -Wall -Wextra -Werror -c $< -o $@
+
+$(JSX_OBJ)/sjlj_sp.o: $(JSX_DIR)/sjlj_sp.s
+	@mkdir -p $(dir $@)
+	$(JSX_CC) -c $< -o $@
+
+$(JSX_OBJ)/lib/%.o: tools/lib/%.c $(wildcard tools/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(JSX_CC) $(JSX_CFLAGS) -Wall -Wextra -Werror -c $< -o $@
+
+JSX_OBJS := $(JSX_OBJ)/duktape.o $(JSX_OBJ)/main.o $(JSX_OBJ)/sjlj.o \
+            $(JSX_OBJ)/sjlj_sp.o $(JSX_LIB_SRC:tools/lib/%.c=$(JSX_OBJ)/lib/%.o)
+
+# Linked without -O (see 2.), with a 1 MiB shadow stack.
+$(JSX_OBJ)/linked.wasm: $(JSX_OBJS)
+	$(JSX_CC) $(JSX_LDFLAGS) -o $@ $(JSX_OBJS)
+
+build/wasm/tools/boxedjs-execute.wasm: $(JSX_OBJ)/linked.wasm
+	@mkdir -p $(dir $@)
+	wasm-opt $< $(JSX_ASYNCIFY) $(JSX_OPT) --strip-debug -o $@
+
+# ---- the comparison build without error support --------------------------
+$(JSX_OBJ)/noerr/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h
+	@mkdir -p $(dir $@)
+	$(JSX_CC) $(JSX_CFLAGS) -DSJLJ_NONE -w -c $< -o $@
+
+$(JSX_OBJ)/noerr/%.o: $(JSX_DIR)/%.c $(JSX_HDRS)
+	@mkdir -p $(dir $@)
+	$(JSX_CC) $(JSX_CFLAGS) -DSJLJ_NONE -Wall -Wextra -Werror -c $< -o $@
+
+$(JSX_OBJ)/noerr-linked.wasm: $(JSX_OBJ)/noerr/duktape.o $(JSX_OBJ)/noerr/main.o \
+                       $(JSX_OBJ)/noerr/sjlj.o $(JSX_LIB_SRC:tools/lib/%.c=$(JSX_OBJ)/lib/%.o)
+	$(JSX_CC) $(JSX_LDFLAGS) -o $@ $^
+
+$(JSX_OBJ)/noerr.wasm: $(JSX_OBJ)/noerr-linked.wasm
+	wasm-opt $< $(JSX_OPT) --strip-debug -o $@
+
+.PHONY: jsexec-noerr
+jsexec-noerr: $(JSX_OBJ)/noerr.wasm
+
+.DEFAULT_GOAL := $(JSX_SAVED_GOAL)

@@ -1,0 +1,46 @@
+/*
+ * duk_build.c - compiles Debian's Duktape with corral's settings.
+ *
+ * The engine itself is not in this repository: duktape.c and duk_config.h
+ * come from Debian's duktape-dev (/usr/share/duktape, on the include path
+ * at build time).  duk_config.h is included first, so that the options
+ * below can be changed before duktape.c sees them (its own include of
+ * duk_config.h is then a no-op thanks to the include guard).
+ *
+ * setjmp/longjmp: duk_config.h includes <setjmp.h>, which is ours (the
+ * asyncify one in this directory), and uses setjmp()/longjmp() by default.
+ */
+#include <sys/time.h>
+/* As duktape.c does before its includes: duk_config.h then also selects
+ * the internal providers (dates and so on). */
+#define DUK_COMPILING_DUKTAPE
+#include "duk_config.h"
+
+/* Every setjmp captures the whole stack (O(depth)), so keep native (C)
+ * recursion shallow: deep nesting becomes a catchable RangeError. */
+#undef DUK_USE_NATIVE_CALL_RECLIMIT
+#define DUK_USE_NATIVE_CALL_RECLIMIT 30
+/* C recursion inside the compiler, JSON and the regexp engine: bounded so
+ * that hostile input gets a RangeError, not a wasm stack overflow. */
+#undef DUK_USE_COMPILER_RECLIMIT
+#define DUK_USE_COMPILER_RECLIMIT 500
+#undef DUK_USE_JSON_DEC_RECLIMIT
+#define DUK_USE_JSON_DEC_RECLIMIT 500
+#undef DUK_USE_JSON_ENC_RECLIMIT
+#define DUK_USE_JSON_ENC_RECLIMIT 500
+#undef DUK_USE_REGEXP_COMPILER_RECLIMIT
+#define DUK_USE_REGEXP_COMPILER_RECLIMIT 1000
+#undef DUK_USE_REGEXP_EXECUTOR_RECLIMIT
+#define DUK_USE_REGEXP_EXECUTOR_RECLIMIT 1000
+/* Longer tracebacks in error stacks. */
+#undef DUK_USE_TRACEBACK_DEPTH
+#define DUK_USE_TRACEBACK_DEPTH 20
+
+/* wasm32-wasi falls into Duktape's generic platform, whose Date.now() has
+ * one-second resolution (time()); wasi-libc has gettimeofday(). */
+#undef DUK_USE_DATE_NOW_TIME
+#define DUK_USE_DATE_NOW_GETTIMEOFDAY
+#undef DUK_USE_DATE_GET_NOW
+#define DUK_USE_DATE_GET_NOW(ctx) duk_bi_date_get_now_gettimeofday()
+
+#include "duktape.c"

@@ -1,0 +1,659 @@
+/*
+ * boxedjs-execute (jsexec) - runs JavaScript with Duktape inside the sandbox.
+ *
+ * Input:  {"code": "..."} or {"file_path": "/x.js"}, and "args": [...].
+ * Result: the console output, then the value of main(args) if the code
+ *         defines a global function main, else the value of the last
+ *         expression (strings as they are, other values JSON-stringified).
+ *         An uncaught exception is an error result with its stack.
+ *
+ * The script gets console.log/info/warn/error/debug (all collected, in
+ * order, into the content), process.argv (["jsexec", SCRIPT, ...args]),
+ * process.env (the guest's environment), process.exit(code), a small fs
+ * (readFileSync, writeFileSync, appendFileSync, existsSync, readdirSync,
+ * mkdirSync, statSync, unlinkSync) over WASI, and require('fs').
+ *
+ * Duktape reports errors with setjmp/longjmp; here those are the asyncify
+ * ones of setjmp.h/sjlj.c, so everything that touches Duktape runs below
+ * sjlj_run().
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "duktape.h"
+#include "sjlj.h"
+#include "tool.h"
+
+extern char **environ;
+
+#define OUT_CAP (1u << 20)          /* console output kept, in bytes */
+#define RESULT_META_CAP (64u << 10) /* largest metadata.result, in bytes */
+
+static sbuf out = SBUF_INIT;     /* the console output */
+static size_t out_dropped;       /* bytes beyond OUT_CAP */
+
+struct job {
+    const char *code;
+    size_t code_len;
+    const char *name;            /* file name for stacks */
+    const char *args_json;       /* JSON array */
+};
+
+/* ---- output ------------------------------------------------------------ */
+
+static void out_put(const char *s, size_t n)
+{
+    if (out.len >= OUT_CAP) {
+        out_dropped += n;
+        return;
+    }
+    if (n > OUT_CAP - out.len) {
+        size_t keep = utf8_cut(s, n, OUT_CAP - out.len);
+        out_dropped += n - keep;
+        n = keep;
+    }
+    sb_put(&out, s, n);
+}
+
+/* Emits the result object: the console output, then `value` (may be
+ * NULL), and exits (0, or 1 when is_error). */
+static void finish(const char *value, size_t vlen, int is_error,
+                   int exit_code, const char *result_type,
+                   const char *result_json)
+{
+    sbuf c = SBUF_INIT, m = SBUF_INIT;
+    size_t olen = out.len;
+    if (olen > 0 && out.data[olen - 1] == '\n')
+        olen--; /* the last line's newline */
+    sb_put(&c, sb_cstr(&out), olen);
+    if (out_dropped)
+        sb_printf(&c, "%s[... console output truncated: %zu more bytes]",
+                  olen ? "\n" : "", out_dropped);
+    if (value && vlen) {
+        if (c.len)
+            sb_putc(&c, '\n');
+        sb_put(&c, value, vlen);
+    }
+    meta_begin(&m);
+    meta_int(&m, "exit_code", exit_code);
+    if (result_type)
+        meta_str(&m, "result_type", result_type);
+    if (result_json)
+        meta_raw(&m, "result", result_json);
+    meta_int(&m, "output_bytes", (long long)(out.len + out_dropped));
+    if (out_dropped)
+        meta_bool(&m, "output_truncated", 1);
+    if (getenv("JSEXEC_SJLJ_STATS")) {
+        /* Diagnostics of the asyncify setjmp/longjmp (--env JSEXEC_SJLJ_STATS=1). */
+        struct sjlj_stats st;
+        sbuf j = SBUF_INIT;
+        sjlj_get_stats(&st);
+        sb_printf(&j, "{\"captures\": %lu, \"jumps\": %lu, \"arena_peak\": %lu, "
+                      "\"arena_size\": %lu}",
+                  st.captures, st.jumps, st.arena_peak, st.arena_size);
+        meta_raw(&m, "sjlj", sb_cstr(&j));
+        sb_free(&j);
+    }
+    meta_end(&m);
+    fflush(stdout);
+    tool_result(sb_cstr(&c), c.len, is_error, sb_cstr(&m));
+    exit(is_error ? 1 : 0);
+}
+
+/* ---- natives ------------------------------------------------------------ */
+
+/* __write(text): appends text to the console output. */
+static duk_ret_t n_write(duk_context *ctx)
+{
+    duk_size_t n;
+    const char *s = duk_to_lstring(ctx, 0, &n);
+    out_put(s, n);
+    return 0;
+}
+
+/* __exit(code): ends the program now with the output so far. */
+static duk_ret_t n_exit(duk_context *ctx)
+{
+    int code = duk_is_undefined(ctx, 0) ? 0 : duk_to_int(ctx, 0);
+    char msg[64];
+    if (code == 0)
+        finish(NULL, 0, 0, 0, NULL, NULL);
+    snprintf(msg, sizeof msg, "process.exit(%d)", code);
+    finish(msg, strlen(msg), 1, code, NULL, NULL);
+    return 0;
+}
+
+static const char *errno_code(int e)
+{
+    switch (e) {
+    case ENOENT: return "ENOENT";
+    case EEXIST: return "EEXIST";
+    case ENOTDIR: return "ENOTDIR";
+    case EISDIR: return "EISDIR";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case ENOTEMPTY: return "ENOTEMPTY";
+    case ENOTCAPABLE: return "ENOTCAPABLE";
+    case ENOSPC: return "ENOSPC";
+    case EROFS: return "EROFS";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ELOOP: return "ELOOP";
+    case EBADF: return "EBADF";
+    case EINVAL: return "EINVAL";
+    default: return "EIO";
+    }
+}
+
+/* Throws a Node-style error: "ENOENT: no such file or directory, open
+ * '/x'" with .code, .errno, .syscall and .path. */
+static duk_ret_t throw_errno(duk_context *ctx, int e, const char *syscall,
+                             const char *path)
+{
+    const char *why;
+    if (e == ENOTCAPABLE || e == EPERM || e == EACCES)
+        why = "not permitted: outside the sandbox's mapped directories or "
+              "read-only";
+    else
+        why = tool_errno_msg(e);
+    duk_push_error_object(ctx, DUK_ERR_ERROR, "%s: %s, %s '%s'",
+                          errno_code(e), why, syscall, path);
+    duk_push_string(ctx, errno_code(e));
+    duk_put_prop_string(ctx, -2, "code");
+    duk_push_int(ctx, -e);
+    duk_put_prop_string(ctx, -2, "errno");
+    duk_push_string(ctx, syscall);
+    duk_put_prop_string(ctx, -2, "syscall");
+    duk_push_string(ctx, path);
+    duk_put_prop_string(ctx, -2, "path");
+    return duk_throw(ctx);
+}
+
+/* The guest path of argument idx, normalised against "/" (the sandbox
+ * keeps it inside the mapped directories). */
+static const char *path_arg(duk_context *ctx, duk_idx_t idx)
+{
+    duk_size_t n;
+    const char *p;
+    if (!duk_is_string(ctx, idx) && !duk_is_buffer_data(ctx, idx))
+        duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                  "The \"path\" argument must be of type string");
+    p = duk_to_lstring(ctx, idx, &n);
+    if (n == 0 || memchr(p, 0, n))
+        duk_error(ctx, DUK_ERR_TYPE_ERROR,
+                  "The \"path\" argument must be a non-empty string without "
+                  "NUL bytes");
+    char *r = tool_path_resolve("/", p, NULL);
+    duk_push_string(ctx, r);
+    free(r);
+    duk_replace(ctx, idx);
+    return duk_get_string(ctx, idx);
+}
+
+/* __read(path, asText) */
+static duk_ret_t n_read(duk_context *ctx)
+{
+    const char *path = path_arg(ctx, 0);
+    int as_text = duk_to_boolean(ctx, 1);
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0)
+        return throw_errno(ctx, errno, "open", path);
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return throw_errno(ctx, EISDIR, "read", path);
+    }
+    sbuf b = SBUF_INIT;
+    char chunk[16384];
+    for (;;) {
+        ssize_t r = read(fd, chunk, sizeof chunk);
+        if (r < 0) {
+            int e = errno;
+            if (e == EINTR)
+                continue;
+            close(fd);
+            sb_free(&b);
+            return throw_errno(ctx, e, "read", path);
+        }
+        if (r == 0)
+            break;
+        sb_put(&b, chunk, (size_t)r);
+    }
+    close(fd);
+    if (as_text) {
+        duk_push_lstring(ctx, sb_cstr(&b), b.len);
+    } else {
+        void *p = duk_push_fixed_buffer(ctx, b.len);
+        if (b.len)
+            memcpy(p, b.data, b.len);
+        duk_push_buffer_object(ctx, -1, 0, b.len, DUK_BUFOBJ_NODEJS_BUFFER);
+    }
+    sb_free(&b);
+    return 1;
+}
+
+/* __write_file(path, data, append) */
+static duk_ret_t n_write_file(duk_context *ctx)
+{
+    const char *path = path_arg(ctx, 0);
+    int append = duk_to_boolean(ctx, 2);
+    duk_size_t n;
+    const char *data;
+    if (duk_is_buffer_data(ctx, 1))
+        data = duk_get_buffer_data(ctx, 1, &n);
+    else
+        data = duk_to_lstring(ctx, 1, &n);
+    int fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC),
+                  0666);
+    if (fd < 0)
+        return throw_errno(ctx, errno, "open", path);
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = write(fd, data + off, n - off);
+        if (w < 0) {
+            int e = errno;
+            if (e == EINTR)
+                continue;
+            close(fd);
+            return throw_errno(ctx, e, "write", path);
+        }
+        off += (size_t)w;
+    }
+    if (close(fd) != 0)
+        return throw_errno(ctx, errno, "close", path);
+    return 0;
+}
+
+/* __exists(path) */
+static duk_ret_t n_exists(duk_context *ctx)
+{
+    struct stat st;
+    if (!duk_is_string(ctx, 0)) {
+        duk_push_false(ctx);
+        return 1;
+    }
+    const char *path = path_arg(ctx, 0);
+    duk_push_boolean(ctx, stat(path, &st) == 0);
+    return 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* __readdir(path): sorted names, without . and .. */
+static duk_ret_t n_readdir(duk_context *ctx)
+{
+    const char *path = path_arg(ctx, 0);
+    DIR *d = opendir(path);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    if (!d)
+        return throw_errno(ctx, errno, "scandir", path);
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            names = xrealloc(names, cap * sizeof *names);
+        }
+        names[n++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    duk_push_array(ctx);
+    for (size_t i = 0; i < n; i++) {
+        duk_push_string(ctx, names[i]);
+        duk_put_prop_index(ctx, -2, (duk_uarridx_t)i);
+        free(names[i]);
+    }
+    free(names);
+    return 1;
+}
+
+/* __mkdir(path, recursive) */
+static duk_ret_t n_mkdir(duk_context *ctx)
+{
+    const char *path = path_arg(ctx, 0);
+    if (duk_to_boolean(ctx, 1)) {
+        struct stat st;
+        sbuf err = SBUF_INIT;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            return 0;
+        if (tool_mkdirs(path, &err) != 0) {
+            int e = errno ? errno : EIO;
+            sb_free(&err);
+            return throw_errno(ctx, e, "mkdir", path);
+        }
+        sb_free(&err);
+        return 0;
+    }
+    if (mkdir(path, 0777) != 0)
+        return throw_errno(ctx, errno, "mkdir", path);
+    return 0;
+}
+
+/* __stat(path): {size, mtimeMs, type: "file" | "dir" | "other"} */
+static duk_ret_t n_stat(duk_context *ctx)
+{
+    const char *path = path_arg(ctx, 0);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return throw_errno(ctx, errno, "stat", path);
+    duk_push_object(ctx);
+    duk_push_number(ctx, (double)st.st_size);
+    duk_put_prop_string(ctx, -2, "size");
+    duk_push_number(ctx, (double)st.st_mtim.tv_sec * 1000.0 +
+                             (double)st.st_mtim.tv_nsec / 1e6);
+    duk_put_prop_string(ctx, -2, "mtimeMs");
+    duk_push_string(ctx, S_ISREG(st.st_mode)   ? "file"
+                         : S_ISDIR(st.st_mode) ? "dir"
+                                               : "other");
+    duk_put_prop_string(ctx, -2, "type");
+    return 1;
+}
+
+/* __unlink(path) */
+static duk_ret_t n_unlink(duk_context *ctx)
+{
+    const char *path = path_arg(ctx, 0);
+    if (unlink(path) != 0)
+        return throw_errno(ctx, errno, "unlink", path);
+    return 0;
+}
+
+static const duk_function_list_entry natives[] = {
+    {"write", n_write, 1},
+    {"exit", n_exit, 1},
+    {"read", n_read, 2},
+    {"writeFile", n_write_file, 3},
+    {"exists", n_exists, 1},
+    {"readdir", n_readdir, 1},
+    {"mkdir", n_mkdir, 2},
+    {"stat", n_stat, 1},
+    {"unlink", n_unlink, 1},
+    {NULL, NULL, 0},
+};
+
+/* ---- the JavaScript side of console, process and fs ------------------------ */
+
+/* Called with (N natives, argv, env, args); returns {show, json}. */
+static const char prelude[] =
+    "function (N, argv, env, args) {\n"
+    "'use strict';\n"
+    "var G = new Function('return this')();\n"
+    "function show(v, top) {\n"
+    "  if (typeof v === 'string') return top ? v : JSON.stringify(v);\n"
+    "  if (v === undefined) return 'undefined';\n"
+    "  if (typeof v === 'function') return '[Function' + (v.name ? ': ' + v.name : '') + ']';\n"
+    "  if (typeof v === 'symbol') return String(v);\n"
+    "  if (v instanceof Error) return typeof v.stack === 'string' ? clean(v.stack) : String(v);\n"
+    "  if (v !== null && typeof v === 'object') {\n"
+    "    try { var s = JSON.stringify(v); if (s !== undefined) return s; } catch (e) {}\n"
+    "    return String(v);\n"
+    "  }\n"
+    "  return String(v);\n"
+    "}\n"
+    "function clean(st) {\n"
+    "  return st.split('\\n').filter(function (l) {\n"
+    "    return !/\\) internal$/.test(l) && !/^ *at \\[anon\\] \\(\\) native/.test(l);\n"
+    "  }).map(function (l) { return l.replace(/^( *at .*\\))[a-z ]*$/, '$1'); }).join('\\n');\n"
+    "}\n"
+    "function json(v) {\n"
+    "  try { return JSON.stringify(v); } catch (e) { return undefined; }\n"
+    "}\n"
+    "function line() {\n"
+    "  var s = [];\n"
+    "  for (var i = 0; i < arguments.length; i++) s.push(show(arguments[i], true));\n"
+    "  N.write(s.join(' ') + '\\n');\n"
+    "}\n"
+    "var console = { log: line, info: line, debug: line, warn: line, error: line, trace: line,\n"
+    "  dir: function (v) { line(v); },\n"
+    "  table: function (v) { line(v); } };\n"
+    "function encOf(o) { return typeof o === 'string' ? o : (o && o.encoding) || null; }\n"
+    "function isDir(p) { try { return N.stat(p).type === 'dir'; } catch (e) { return false; } }\n"
+    "function mkStat(s) {\n"
+    "  return { size: s.size, mtimeMs: s.mtimeMs, mtime: new Date(s.mtimeMs),\n"
+    "    isFile: function () { return s.type === 'file'; },\n"
+    "    isDirectory: function () { return s.type === 'dir'; } };\n"
+    "}\n"
+    "var fs = {\n"
+    "  readFileSync: function readFileSync(p, o) { return N.read(p, encOf(o) !== null); },\n"
+    "  writeFileSync: function writeFileSync(p, d) { N.writeFile(p, d, false); },\n"
+    "  appendFileSync: function appendFileSync(p, d) { N.writeFile(p, d, true); },\n"
+    "  existsSync: function existsSync(p) { return N.exists(p); },\n"
+    "  readdirSync: function readdirSync(p) { return N.readdir(p === undefined ? '.' : p); },\n"
+    "  mkdirSync: function mkdirSync(p, o) { N.mkdir(p, !!(o && o.recursive)); },\n"
+    "  statSync: function statSync(p) { return mkStat(N.stat(p)); },\n"
+    "  unlinkSync: function unlinkSync(p) { N.unlink(p); }\n"
+    "};\n"
+    "var process = { argv: argv, env: env, platform: 'wasi', exitCode: undefined,\n"
+    "  exit: function (c) { N.exit(c === undefined ? (process.exitCode || 0) : c); },\n"
+    "  cwd: function () { return '/'; } };\n"
+    "function require(m) {\n"
+    "  if (m === 'fs' || m === 'node:fs') return fs;\n"
+    "  throw new Error(\"Cannot find module '\" + m + \"' (jsexec provides only 'fs')\");\n"
+    "}\n"
+    "var hide = { writable: true, configurable: true, enumerable: false };\n"
+    "['console', 'process', 'fs', 'require'].forEach(function (k) {\n"
+    "  hide.value = { console: console, process: process, fs: fs, require: require }[k];\n"
+    "  Object.defineProperty(G, k, hide);\n"
+    "});\n"
+    "hide.value = line; Object.defineProperty(G, 'print', hide);\n"
+    "return { show: show, json: json, args: args };\n"
+    "}";
+
+/* ---- running ------------------------------------------------------------- */
+
+static void fatal(void *udata, const char *msg)
+{
+    (void)udata;
+    tool_fail("jsexec: fatal Duktape error: %s", msg ? msg : "(no message)");
+}
+
+/* [... err] -> finishes with the uncaught error (never returns): an Error
+ * shows its stack, anything else its value. */
+static void uncaught(duk_context *ctx, duk_idx_t helpers)
+{
+    const char *text;
+    duk_size_t n;
+    sbuf s = SBUF_INIT;
+    duk_idx_t err = duk_get_top_index(ctx);
+
+    duk_get_prop_string(ctx, helpers, "show");
+    duk_dup(ctx, err);
+    duk_push_false(ctx);
+    if (duk_pcall(ctx, 2) != 0 || !duk_is_string(ctx, -1)) {
+        duk_pop(ctx);
+        duk_dup(ctx, err);
+    }
+    text = duk_safe_to_lstring(ctx, -1, &n);
+    sb_puts(&s, "Uncaught ");
+    sb_put(&s, text, n);
+    finish(sb_cstr(&s), s.len, 1, 1, NULL, NULL);
+}
+
+static int run(void *arg)
+{
+    struct job *job = arg;
+    duk_context *ctx = duk_create_heap(NULL, NULL, NULL, NULL, fatal);
+    duk_idx_t helpers;
+    char **e;
+
+    if (!ctx)
+        tool_fail("jsexec: cannot create the JavaScript heap (out of memory)");
+
+    /* helpers = prelude(N, argv, env, args) */
+    duk_push_string(ctx, "jsexec:prelude");
+    if (duk_pcompile_string_filename(ctx, DUK_COMPILE_FUNCTION, prelude) != 0)
+        tool_fail("jsexec: internal error in the prelude: %s",
+                  duk_safe_to_string(ctx, -1));
+    duk_push_object(ctx);
+    duk_put_function_list(ctx, -1, natives);
+    duk_push_string(ctx, job->args_json);
+    duk_json_decode(ctx, -1); /* args, as JS values */
+    /* argv = ["jsexec", name, ...String(args)] */
+    duk_idx_t args_idx = duk_get_top_index(ctx);
+    duk_push_array(ctx);
+    duk_push_string(ctx, "jsexec");
+    duk_put_prop_index(ctx, -2, 0);
+    duk_push_string(ctx, job->name);
+    duk_put_prop_index(ctx, -2, 1);
+    duk_size_t nargs = duk_get_length(ctx, args_idx);
+    for (duk_size_t k = 0; k < nargs; k++) {
+        duk_get_prop_index(ctx, args_idx, (duk_uarridx_t)k);
+        if (!duk_is_string(ctx, -1)) {
+            if (duk_is_object(ctx, -1))
+                duk_json_encode(ctx, -1);
+            else
+                duk_to_string(ctx, -1);
+        }
+        duk_put_prop_index(ctx, -2, (duk_uarridx_t)(k + 2));
+    }
+    duk_swap_top(ctx, -2); /* [prelude N argv args] */
+    duk_push_object(ctx);  /* env */
+    for (e = environ; e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        if (!eq)
+            continue;
+        duk_push_string(ctx, eq + 1);
+        duk_put_prop_lstring(ctx, -2, *e, (duk_size_t)(eq - *e));
+    }
+    duk_swap_top(ctx, -2); /* [prelude N argv env args] */
+    if (duk_pcall(ctx, 4) != 0)
+        tool_fail("jsexec: internal error in the prelude: %s",
+                  duk_safe_to_string(ctx, -1));
+    helpers = duk_get_top_index(ctx);
+
+    /* The program: compiled as eval code, so its value is the value of
+     * the last expression statement. */
+    duk_push_string(ctx, job->name);
+    if (duk_pcompile_lstring_filename(ctx, DUK_COMPILE_EVAL, job->code,
+                                      job->code_len) != 0)
+        uncaught(ctx, helpers);
+    if (duk_pcall(ctx, 0) != 0)
+        uncaught(ctx, helpers);
+
+    /* main(args), if the program defines it. */
+    duk_push_global_object(ctx);
+    duk_get_prop_string(ctx, -1, "main");
+    if (duk_is_function(ctx, -1)) {
+        duk_swap_top(ctx, -2);
+        duk_pop(ctx);             /* [... value main] */
+        duk_remove(ctx, -2);      /* [... main] */
+        duk_get_prop_string(ctx, helpers, "args");
+        if (duk_pcall(ctx, 1) != 0)
+            uncaught(ctx, helpers);
+    } else {
+        duk_pop_2(ctx);           /* [... value] */
+    }
+
+    /* The value: shown and, when it has one, its JSON. */
+    duk_idx_t value = duk_get_top_index(ctx);
+    const char *type;
+    switch (duk_get_type(ctx, value)) {
+    case DUK_TYPE_UNDEFINED: type = "undefined"; break;
+    case DUK_TYPE_NULL: type = "null"; break;
+    case DUK_TYPE_BOOLEAN: type = "boolean"; break;
+    case DUK_TYPE_NUMBER: type = "number"; break;
+    case DUK_TYPE_STRING: type = "string"; break;
+    default: type = duk_is_function(ctx, value) ? "function" : "object"; break;
+    }
+    if (duk_is_undefined(ctx, value)) {
+        duk_destroy_heap(ctx);
+        finish(NULL, 0, 0, 0, type, NULL);
+    }
+    duk_get_prop_string(ctx, helpers, "show");
+    duk_dup(ctx, value);
+    duk_push_true(ctx);
+    if (duk_pcall(ctx, 2) != 0)
+        duk_safe_to_string(ctx, -1);
+    duk_get_prop_string(ctx, helpers, "json");
+    duk_dup(ctx, value);
+    if (duk_pcall(ctx, 1) != 0 || !duk_is_string(ctx, -1)) {
+        duk_pop(ctx);
+        duk_push_undefined(ctx);
+    }
+    duk_size_t n;
+    const char *shown = duk_safe_to_lstring(ctx, -2, &n);
+    char *shown_copy = xstrndup(shown, n);
+    /* metadata.result: Duktape's JSON re-encoded by the guest library, so
+     * that any bytes (lone surrogates are CESU-8 inside Duktape) come out
+     * as valid UTF-8; left out when large (the content has it anyway). */
+    char *json = NULL;
+    duk_size_t jlen;
+    const char *jtext = duk_get_lstring(ctx, -1, &jlen);
+    if (jtext && jlen <= RESULT_META_CAP) {
+        char err[8];
+        jv *v = jv_parse(jtext, jlen, err, sizeof err);
+        if (v) {
+            sbuf d = SBUF_INIT;
+            jv_dump(&d, v);
+            jv_free(v);
+            json = sb_detach(&d, NULL);
+        }
+    }
+    duk_destroy_heap(ctx);
+    finish(shown_copy, n, 0, 0, type, json);
+    return 0;
+}
+
+int main(void)
+{
+    jv *in = tool_input();
+    struct job job = {0};
+    size_t len;
+    sbuf args = SBUF_INIT;
+    char *path = NULL;
+    char *file_data = NULL;
+
+    static const char *const known[] = {"code", "file_path", "args"};
+    for (size_t k = 0; k < jv_len(in); k++) {
+        const char *key = jv_key_at(in, k);
+        size_t j;
+        for (j = 0; j < sizeof known / sizeof *known; j++)
+            if (!strcmp(key, known[j]))
+                break;
+        if (j == sizeof known / sizeof *known)
+            tool_fail("Invalid input: unknown key \"%s\"; expected code or "
+                      "file_path, and args", key);
+    }
+    job.code = tool_str(in, "code", 0, &len);
+    job.code_len = len;
+    path = tool_path_arg(in, "file_path", 0);
+    if (job.code && path)
+        tool_fail("Invalid input: give either code or file_path, not both");
+    if (!job.code && !path)
+        tool_fail("Invalid input: missing code or file_path (one of them "
+                  "is required)");
+    if (path) {
+        sbuf err = SBUF_INIT;
+        if (tool_read_file(path, TOOL_MAX_FILE_BYTES, &file_data, &len,
+                           &err) != 0)
+            tool_fail("%s", sb_cstr(&err));
+        job.code = file_data;
+        job.code_len = len;
+        job.name = path;
+    } else {
+        job.name = "[code]";
+    }
+    jv *a = jv_get(in, "args");
+    if (a && jv_type(a) != JV_NULL && jv_type(a) != JV_ARR)
+        tool_fail("Invalid input: \"args\" must be an array, got %s",
+                  jv_type_name(jv_type(a)));
+    if (a && jv_type(a) == JV_ARR)
+        jv_dump(&args, a);
+    else
+        sb_puts(&args, "[]");
+    job.args_json = sb_cstr(&args);
+
+    return sjlj_run(run, &job);
+}
