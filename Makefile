@@ -120,7 +120,7 @@ build/wasm/tests/%.wasm: tests/guest/%.c
 # The agent tools: tools/NAME/*.c plus the guest library tools/lib/*.c make
 # build/wasm/tools/NAME.wasm (NAME is the file name of the manifest).
 TOOL_LIB_SRC := $(wildcard tools/lib/*.c)
-TOOL_NAMES   := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard tools/*/*.c)))))
+TOOL_NAMES   := $(sort $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcard tools/*/*.c))))))
 TOOL_WASM    := $(TOOL_NAMES:%=build/wasm/tools/%.wasm)
 # jsexec (Duktape with setjmp/longjmp through asyncify) has its own rules.
 include tools/boxedjs-execute/build.mk
