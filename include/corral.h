@@ -185,6 +185,8 @@ CORRAL_MUST_CHECK const char *corral_instantiate(corral_linker *l, const corral_
 /* ---- instances, exports, calls --------------------------------------- */
 
 corral_func *corral_instance_func(corral_instance *inst, const char *name);
+/* The same for a name of len bytes, which may hold NULs. */
+corral_func *corral_instance_func_len(corral_instance *inst, const char *name, size_t len);
 /* Types of a function: counts, and the types written to params/results
  * (arrays may be NULL). */
 void corral_func_type(const corral_func *f, uint32_t *nparams, corral_valtype *params,

@@ -206,17 +206,27 @@ const char *corral_call(corral_store *s, corral_func *f, const corral_val *args,
 
 /* ---- exports and memory --------------------------------------------------------------- */
 
-static const vm_export *find_export(corral_instance *inst, const char *name, uint8_t kind) {
+/* Names are compared with their lengths: an export name may hold NULs. */
+static const vm_export *find_export_len(corral_instance *inst, const char *name, size_t len,
+                                        uint8_t kind) {
     for (uint32_t i = 0; i < inst->mod->nexports; i++) {
         const vm_export *x = &inst->mod->exports[i];
-        if (x->kind == kind && !strcmp(x->name, name)) return x;
+        if (x->kind == kind && x->name_len == len && !memcmp(x->name, name, len)) return x;
     }
     return 0;
 }
 
-corral_func *corral_instance_func(corral_instance *inst, const char *name) {
-    const vm_export *x = find_export(inst, name, CORRAL_EXTERN_FUNC);
+static const vm_export *find_export(corral_instance *inst, const char *name, uint8_t kind) {
+    return find_export_len(inst, name, strlen(name), kind);
+}
+
+corral_func *corral_instance_func_len(corral_instance *inst, const char *name, size_t len) {
+    const vm_export *x = find_export_len(inst, name, len, CORRAL_EXTERN_FUNC);
     return x ? inst->funcs[x->index] : 0;
+}
+
+corral_func *corral_instance_func(corral_instance *inst, const char *name) {
+    return corral_instance_func_len(inst, name, strlen(name));
 }
 
 int corral_instance_global(corral_instance *inst, const char *name, corral_val *out) {
