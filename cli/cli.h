@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "corral.h"
+#include "policy.h"
 
 /* Exit statuses of the command (DESIGN.md section 4). */
 enum {
@@ -44,6 +45,41 @@ int cli_parse_u64(const char *s, uint64_t *out);
 int cli_parse_size(const char *s, uint64_t *out);
 /* A positive duration in milliseconds: N (seconds), Ns, Nms or Nm. */
 int cli_parse_duration(const char *s, uint64_t *ms);
+
+/* ---- the sandbox's flags (sandbox.c) -----------------------------------
+ * --work-dir --map-dir --env --allow-host --block-url --block-network
+ * --timeout --max-memory --max-stack --fuel --cache-dir, shared by
+ * `corral run` and `corral tool`.  Every function that can fail prints
+ * "corral: FLAG: WHAT ['VALUE']" and "Try 'corral CMD --help'." to stderr
+ * and returns CLI_EXIT_USAGE; -1 means go on. */
+
+typedef struct {
+    corral_run_options run; /* points into the arrays below */
+    corral_run_dir *dirs;
+    const char **env, **allow, **block_url, **block_net;
+    char **env_owned; /* "NAME=VALUE" built from the host environment */
+    size_t nenv_owned;
+    /* The limit flags as given (NULL: not given), to name them in messages. */
+    const char *timeout_arg, *memory_arg, *stack_arg, *fuel_arg;
+    net_policy policy; /* the validated network flags */
+} cli_sandbox;
+
+/* The usage error above, for any flag of command cmd ("run", "tool"). */
+int cli_usage_error(const char *cmd, const char *flag, const char *what, const char *value);
+/* Empty controls with room for argc entries of each kind (plus two).
+ * Returns -1, or an exit status; call cli_sandbox_free either way. */
+int cli_sandbox_init(cli_sandbox *sb, int argc, const char *cmd);
+void cli_sandbox_free(cli_sandbox *sb);
+/* argv[*i] is an option: if it is a sandbox flag or extra (the command's
+ * own value flag, or NULL), as --flag VALUE or --flag=VALUE, set *flag
+ * (a static string) and *value, advance *i past a separate value, and
+ * return -1; return 0 when it is neither, or an exit status when the value
+ * is missing. */
+int cli_sandbox_split(int argc, char **argv, int *i, const char *extra, const char **flag,
+                      const char **value, const char *cmd);
+/* Apply flag (as set by cli_sandbox_split) with value.  Returns -1 when
+ * done, 0 when flag is not a sandbox flag, or an exit status. */
+int cli_sandbox_flag(cli_sandbox *sb, const char *flag, const char *value, const char *cmd);
 
 /* ---- results of --invoke (values.c) ------------------------------------*/
 

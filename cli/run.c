@@ -8,11 +8,12 @@
  * module cannot be read, loaded or linked, 2 for a bad command line
  * (DESIGN.md section 4).
  *
- * The network flags are parsed and validated here with net/policy.c, so a
- * bad pattern stops the command before anything runs.  The policy then
- * goes to a net context (net/net.h) whose imports ("corral_net": HTTP and
- * TCP sockets, ABI in tools/lib/corral_net.h) corral_run links through its
- * link hook; each denial is printed to stderr.
+ * The sandbox's flags are parsed by sandbox.c, which validates the network
+ * flags with net/policy.c, so a bad pattern stops the command before
+ * anything runs.  The policy then goes to a net context (net/net.h) whose
+ * imports ("corral_net": HTTP and TCP sockets, ABI in
+ * tools/lib/corral_net.h) corral_run links through its link hook; each
+ * denial is printed to stderr.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -26,7 +27,6 @@
 
 #include "cli.h"
 #include "net.h"
-#include "policy.h"
 
 static const char RUN_USAGE[] =
     "usage: corral run [OPTIONS] MODULE.wasm [ARGS...]\n"
@@ -79,122 +79,32 @@ static const char RUN_USAGE[] =
     "loaded or linked; 2 for a bad command line.\n";
 
 typedef struct {
-    corral_run_options run;
-    corral_run_dir *dirs;
-    const char **env, **allow, **block_url, **block_net;
-    char **env_owned; /* "NAME=VALUE" built from the host environment */
-    size_t nenv_owned;
+    cli_sandbox sb; /* the sandbox's flags (sandbox.c) */
     int stats;
     const char *module;
-    net_policy policy; /* validated network flags */
 } run_opts;
 
 static void free_opts(run_opts *o)
 {
-    for (size_t i = 0; i < o->nenv_owned; i++)
-        free(o->env_owned[i]);
-    free(o->env_owned);
-    for (size_t i = 0; o->dirs != NULL && i < o->run.nmap_dirs; i++)
-        free((void *)o->dirs[i].host); /* one block with the guest name */
-    free(o->dirs);
-    free(o->env);
-    free(o->allow);
-    free(o->block_url);
-    free(o->block_net);
-    free((void *)o->run.argv);
-    net_policy_free(&o->policy);
+    free((void *)o->sb.run.argv);
+    cli_sandbox_free(&o->sb);
 }
 
 /* ---- the command line ----------------------------------------------------- */
 
 static int usage_error(const char *flag, const char *what, const char *value)
 {
-    if (value != NULL)
-        fprintf(stderr, "corral: %s: %s '%s'\n", flag, what, value);
-    else
-        fprintf(stderr, "corral: %s: %s\n", flag, what);
-    fprintf(stderr, "Try 'corral run --help'.\n");
-    return CLI_EXIT_USAGE;
+    return cli_usage_error("run", flag, what, value);
 }
-
-/* HOST::GUEST[:ro] */
-static int parse_map_dir(const char *val, corral_run_dir *d)
-{
-    const char *sep = strstr(val, "::");
-    if (sep == NULL || sep == val || sep[2] == '\0')
-        return usage_error("--map-dir", "expected HOST::GUEST[:ro], got", val);
-    size_t hlen = (size_t)(sep - val);
-    const char *guest = sep + 2;
-    size_t glen = strlen(guest);
-    int ro = 0;
-    if (glen > 3 && strcmp(guest + glen - 3, ":ro") == 0) {
-        ro = 1;
-        glen -= 3;
-    }
-    /* One block, "HOST\0GUEST\0", freed through host. */
-    char *buf = malloc(hlen + glen + 2);
-    if (buf == NULL)
-        return usage_error("--map-dir", "out of memory", NULL);
-    memcpy(buf, val, hlen);
-    buf[hlen] = '\0';
-    memcpy(buf + hlen + 1, guest, glen);
-    buf[hlen + 1 + glen] = '\0';
-    d->host = buf;
-    d->guest = buf + hlen + 1;
-    d->readonly = ro;
-    return -1;
-}
-
-/* NAME[=VALUE]; NAME alone copies the host's value (skipped if unset). */
-static int parse_env(run_opts *o, const char *val)
-{
-    const char *eq = strchr(val, '=');
-    if (val[0] == '\0' || eq == val)
-        return usage_error("--env", "expected NAME[=VALUE], got", val);
-    if (eq != NULL) {
-        o->env[o->run.nenv++] = val;
-        return -1;
-    }
-    const char *host = getenv(val);
-    if (host == NULL)
-        return -1;
-    size_t n = strlen(val), m = strlen(host);
-    char *s = malloc(n + m + 2);
-    if (s == NULL)
-        return usage_error("--env", "out of memory", NULL);
-    memcpy(s, val, n);
-    s[n] = '=';
-    memcpy(s + n + 1, host, m + 1);
-    o->env_owned[o->nenv_owned++] = s;
-    o->env[o->run.nenv++] = s;
-    return -1;
-}
-
-static const char *const VALUE_FLAGS[] = {
-    "--work-dir", "--map-dir", "--env", "--allow-host", "--block-url", "--block-network",
-    "--timeout", "--max-memory", "--max-stack", "--fuel", "--cache-dir", "--invoke",
-};
 
 /* Fill o from argv (argv[0] is "run").  Returns -1 to go on, or the exit
  * status to stop with (0 after --help). */
 static int parse_args(int argc, char **argv, run_opts *o)
 {
-    size_t cap = (size_t)argc + 1;
-    o->dirs = calloc(cap, sizeof *o->dirs);
-    o->env = calloc(cap, sizeof *o->env);
-    o->env_owned = calloc(cap, sizeof *o->env_owned);
-    o->allow = calloc(cap, sizeof *o->allow);
-    o->block_url = calloc(cap, sizeof *o->block_url);
-    o->block_net = calloc(cap, sizeof *o->block_net);
-    if (o->dirs == NULL || o->env == NULL || o->env_owned == NULL || o->allow == NULL ||
-        o->block_url == NULL || o->block_net == NULL)
-        return usage_error("run", "out of memory", NULL);
-    o->run.map_dirs = o->dirs;
-    o->run.env = o->env;
-    o->run.allow_hosts = o->allow;
-    o->run.block_urls = o->block_url;
-    o->run.block_networks = o->block_net;
-    char why[512];
+    corral_run_options *r = &o->sb.run;
+    int st = cli_sandbox_init(&o->sb, argc, "run");
+    if (st >= 0)
+        return st;
 
     int i = 1;
     for (; i < argc; i++) {
@@ -214,71 +124,19 @@ static int parse_args(int argc, char **argv, run_opts *o)
             continue;
         }
         /* Every other flag takes a value: --flag VALUE or --flag=VALUE. */
-        const char *eq = strchr(a, '='), *val, *flag = NULL;
-        size_t n = eq != NULL ? (size_t)(eq - a) : strlen(a);
-        for (size_t k = 0; k < sizeof VALUE_FLAGS / sizeof VALUE_FLAGS[0]; k++)
-            if (strlen(VALUE_FLAGS[k]) == n && strncmp(a, VALUE_FLAGS[k], n) == 0)
-                flag = VALUE_FLAGS[k];
-        if (flag == NULL)
+        const char *flag, *val;
+        st = cli_sandbox_split(argc, argv, &i, "--invoke", &flag, &val, "run");
+        if (st == 0)
             return usage_error(a, "unknown option", NULL);
-        if (eq != NULL)
-            val = eq + 1;
-        else if (i + 1 < argc)
-            val = argv[++i];
-        else
-            return usage_error(flag, "missing value", NULL);
-
-        int st = -1;
-        if (strcmp(flag, "--fuel") == 0) {
-            if (!cli_parse_u64(val, &o->run.fuel))
-                return usage_error(flag, "invalid count", val);
-            o->run.has_fuel = 1;
-        } else if (strcmp(flag, "--max-memory") == 0) {
-            if (!cli_parse_size(val, &o->run.max_memory))
-                return usage_error(flag, "invalid size", val);
-            if (o->run.max_memory == 0)
-                return usage_error(flag, "must be more than 0, got", val);
-        } else if (strcmp(flag, "--max-stack") == 0) {
-            if (!cli_parse_size(val, &o->run.max_stack))
-                return usage_error(flag, "invalid size", val);
-            if (o->run.max_stack == 0)
-                return usage_error(flag, "must be more than 0, got", val);
-        } else if (strcmp(flag, "--timeout") == 0) {
-            if (!cli_parse_duration(val, &o->run.timeout_ms))
-                return usage_error(flag, "invalid duration", val);
-        } else if (strcmp(flag, "--invoke") == 0) {
+        if (st < 0)
+            st = cli_sandbox_flag(&o->sb, flag, val, "run");
+        if (st == 0) { /* --invoke */
             if (val[0] == '\0')
                 return usage_error(flag, "empty export name", NULL);
-            o->run.invoke = val;
-        } else if (strcmp(flag, "--work-dir") == 0) {
-            if (val[0] == '\0')
-                return usage_error(flag, "empty directory", NULL);
-            o->run.work_dir = val;
-        } else if (strcmp(flag, "--cache-dir") == 0) {
-            if (val[0] == '\0')
-                return usage_error(flag, "empty directory", NULL);
-            o->run.cache_dir = val;
-        } else if (strcmp(flag, "--map-dir") == 0) {
-            st = parse_map_dir(val, &o->dirs[o->run.nmap_dirs]);
-            if (st < 0)
-                o->run.nmap_dirs++;
-        } else if (strcmp(flag, "--env") == 0) {
-            st = parse_env(o, val);
-        } else if (strcmp(flag, "--allow-host") == 0) {
-            if (!net_policy_add_allow(&o->policy, val, why, sizeof why))
-                return usage_error(flag, why, NULL);
-            o->allow[o->run.nallow_hosts++] = val;
-        } else if (strcmp(flag, "--block-url") == 0) {
-            if (!net_policy_add_block_url(&o->policy, val, why, sizeof why))
-                return usage_error(flag, why, NULL);
-            o->block_url[o->run.nblock_urls++] = val;
-        } else {
-            if (!net_policy_add_block(&o->policy, val, why, sizeof why))
-                return usage_error(flag, why, NULL);
-            o->block_net[o->run.nblock_networks++] = val;
-        }
-        if (st >= 0)
+            r->invoke = val;
+        } else if (st > 0) {
             return st;
+        }
     }
     if (i >= argc)
         return usage_error("run", "missing MODULE.wasm", NULL);
@@ -289,11 +147,11 @@ static int parse_args(int argc, char **argv, run_opts *o)
         return usage_error("run", "out of memory", NULL);
     for (int k = i; k < argc; k++)
         gargv[k - i] = argv[k];
-    o->run.argv = gargv;
-    o->run.argc = (size_t)(argc - i);
-    if (o->run.invoke != NULL) {
-        o->run.invoke_args = gargv + 1;
-        o->run.ninvoke_args = o->run.argc - 1;
+    r->argv = gargv;
+    r->argc = (size_t)(argc - i);
+    if (r->invoke != NULL) {
+        r->invoke_args = gargv + 1;
+        r->ninvoke_args = r->argc - 1;
     }
     return -1;
 }
@@ -373,15 +231,14 @@ int cli_run(int argc, char **argv)
 {
     run_opts o;
     memset(&o, 0, sizeof o);
-    net_policy_init(&o.policy);
     int status = parse_args(argc, argv, &o);
     if (status >= 0) {
         free_opts(&o);
         return status;
     }
-    o.run.inherit_stdin = 1;
-    o.run.capture_cap = 0; /* pass stdout and stderr through */
-    o.run.measure_fuel = o.stats;
+    o.sb.run.inherit_stdin = 1;
+    o.sb.run.capture_cap = 0; /* pass stdout and stderr through */
+    o.sb.run.measure_fuel = o.stats;
 
     size_t len = 0;
     uint8_t *bytes = cli_read_file(o.module, &len);
@@ -394,7 +251,7 @@ int cli_run(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     /* The guest's network: the policy of the flags, the run's deadline. */
-    net_config nc = {.policy = &o.policy, .run_timeout_ms = o.run.timeout_ms,
+    net_config nc = {.policy = &o.sb.policy, .run_timeout_ms = o.sb.run.timeout_ms,
                      .log = print_denial};
     net_ctx *net = net_new(&nc);
     if (net == NULL) {
@@ -403,11 +260,11 @@ int cli_run(int argc, char **argv)
         free_opts(&o);
         return CLI_EXIT_FAIL;
     }
-    o.run.link = net_link;
-    o.run.link_env = net;
+    o.sb.run.link = net_link;
+    o.sb.run.link_env = net;
 
     corral_run_result r;
-    status = corral_run(bytes, len, &o.run, &r);
+    status = corral_run(bytes, len, &o.sb.run, &r);
     net_free(net); /* closes what the guest left open */
     switch (r.outcome) {
     case CORRAL_RUN_EXITED:

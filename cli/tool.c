@@ -862,123 +862,27 @@ static int emit(json_t *r, int pretty)
 /* ---- the command line --------------------------------------------------------------------------- */
 
 typedef struct {
-    corral_run_options run;
-    corral_run_dir *dirs;
-    const char **env, **allow, **block_url, **block_net;
-    char **env_owned;
-    size_t nenv_owned;
+    cli_sandbox sb; /* the sandbox's flags (sandbox.c) */
     const char *tools_dir;
-    /* The limit flags as given (NULL: the default), to name them in messages. */
-    const char *timeout_arg, *memory_arg, *stack_arg, *fuel_arg;
-    int no_timeout;
+    int no_timeout; /* --timeout none */
     int block_net_given;
     int pretty, stats, help;
     const char *name, *input_arg;
-    net_policy policy;
 } tool_opts;
-
-static void free_opts(tool_opts *o)
-{
-    for (size_t i = 0; i < o->nenv_owned; i++)
-        free(o->env_owned[i]);
-    free(o->env_owned);
-    for (size_t i = 0; o->dirs != NULL && i < o->run.nmap_dirs; i++)
-        free((void *)o->dirs[i].host); /* one block with the guest name */
-    free(o->dirs);
-    free(o->env);
-    free(o->allow);
-    free(o->block_url);
-    free(o->block_net);
-    net_policy_free(&o->policy);
-}
 
 static int usage_error(const char *flag, const char *what, const char *value)
 {
-    if (value != NULL)
-        fprintf(stderr, "corral: %s: %s '%s'\n", flag, what, value);
-    else
-        fprintf(stderr, "corral: %s: %s\n", flag, what);
-    fprintf(stderr, "Try 'corral tool --help'.\n");
-    return CLI_EXIT_USAGE;
+    return cli_usage_error("tool", flag, what, value);
 }
-
-/* HOST::GUEST[:ro], as corral run reads it. */
-static int parse_map_dir(const char *val, corral_run_dir *d)
-{
-    const char *sep = strstr(val, "::");
-    if (sep == NULL || sep == val || sep[2] == '\0')
-        return usage_error("--map-dir", "expected HOST::GUEST[:ro], got", val);
-    size_t hlen = (size_t)(sep - val);
-    const char *guest = sep + 2;
-    size_t glen = strlen(guest);
-    int ro = 0;
-    if (glen > 3 && strcmp(guest + glen - 3, ":ro") == 0) {
-        ro = 1;
-        glen -= 3;
-    }
-    char *buf = malloc(hlen + glen + 2);
-    if (buf == NULL)
-        return usage_error("--map-dir", "out of memory", NULL);
-    memcpy(buf, val, hlen);
-    buf[hlen] = '\0';
-    memcpy(buf + hlen + 1, guest, glen);
-    buf[hlen + 1 + glen] = '\0';
-    d->host = buf;
-    d->guest = buf + hlen + 1;
-    d->readonly = ro;
-    return -1;
-}
-
-/* NAME[=VALUE]; NAME alone copies the host's value (skipped if unset). */
-static int parse_env(tool_opts *o, const char *val)
-{
-    const char *eq = strchr(val, '=');
-    if (val[0] == '\0' || eq == val)
-        return usage_error("--env", "expected NAME[=VALUE], got", val);
-    if (eq != NULL) {
-        o->env[o->run.nenv++] = val;
-        return -1;
-    }
-    const char *host = getenv(val);
-    if (host == NULL)
-        return -1;
-    size_t n = strlen(val), m = strlen(host);
-    char *s = malloc(n + m + 2);
-    if (s == NULL)
-        return usage_error("--env", "out of memory", NULL);
-    memcpy(s, val, n);
-    s[n] = '=';
-    memcpy(s + n + 1, host, m + 1);
-    o->env_owned[o->nenv_owned++] = s;
-    o->env[o->run.nenv++] = s;
-    return -1;
-}
-
-static const char *const VALUE_FLAGS[] = {
-    "--work-dir", "--map-dir", "--env",       "--allow-host", "--block-url", "--block-network",
-    "--timeout",  "--max-memory", "--max-stack", "--fuel",    "--cache-dir", "--tools-dir",
-};
 
 /* Fill o from argv (argv[0] is "tool").  Flags may come before or after
  * NAME and JSON; "--" ends them.  Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, tool_opts *o)
 {
-    size_t cap = (size_t)argc + 3;
-    o->dirs = calloc(cap, sizeof *o->dirs);
-    o->env = calloc(cap, sizeof *o->env);
-    o->env_owned = calloc(cap, sizeof *o->env_owned);
-    o->allow = calloc(cap, sizeof *o->allow);
-    o->block_url = calloc(cap, sizeof *o->block_url);
-    o->block_net = calloc(cap, sizeof *o->block_net);
-    if (o->dirs == NULL || o->env == NULL || o->env_owned == NULL || o->allow == NULL ||
-        o->block_url == NULL || o->block_net == NULL)
-        return usage_error("tool", "out of memory", NULL);
-    o->run.map_dirs = o->dirs;
-    o->run.env = o->env;
-    o->run.allow_hosts = o->allow;
-    o->run.block_urls = o->block_url;
-    o->run.block_networks = o->block_net;
-    char why[512];
+    corral_run_options *r = &o->sb.run;
+    int st = cli_sandbox_init(&o->sb, argc, "tool");
+    if (st >= 0)
+        return st;
     int npos = 0, options_done = 0;
 
     for (int i = 1; i < argc; i++) {
@@ -1010,101 +914,52 @@ static int parse_args(int argc, char **argv, tool_opts *o)
             o->pretty = 1;
             continue;
         }
-        const char *eq = strchr(a, '='), *val, *flag = NULL;
-        size_t n = eq != NULL ? (size_t)(eq - a) : strlen(a);
-        for (size_t k = 0; k < sizeof VALUE_FLAGS / sizeof VALUE_FLAGS[0]; k++)
-            if (strlen(VALUE_FLAGS[k]) == n && strncmp(a, VALUE_FLAGS[k], n) == 0)
-                flag = VALUE_FLAGS[k];
-        if (flag == NULL) {
+        const char *flag, *val;
+        st = cli_sandbox_split(argc, argv, &i, "--tools-dir", &flag, &val, "tool");
+        if (st == 0) {
             if (strcmp(a, "--invoke") == 0 || strncmp(a, "--invoke=", 9) == 0)
                 return usage_error(a, "not for tools: a tool runs its _start", NULL);
             return usage_error(a, "unknown option", NULL);
         }
-        if (eq != NULL)
-            val = eq + 1;
-        else if (i + 1 < argc)
-            val = argv[++i];
-        else
-            return usage_error(flag, "missing value", NULL);
+        if (st > 0)
+            return st;
 
-        int st = -1;
-        if (strcmp(flag, "--fuel") == 0) {
-            if (!cli_parse_u64(val, &o->run.fuel))
-                return usage_error(flag, "invalid count", val);
-            o->run.has_fuel = 1;
-            o->fuel_arg = val;
-        } else if (strcmp(flag, "--max-memory") == 0) {
-            if (!cli_parse_size(val, &o->run.max_memory))
-                return usage_error(flag, "invalid size", val);
-            if (o->run.max_memory == 0)
-                return usage_error(flag, "must be more than 0, got", val);
-            o->memory_arg = val;
-        } else if (strcmp(flag, "--max-stack") == 0) {
-            if (!cli_parse_size(val, &o->run.max_stack))
-                return usage_error(flag, "invalid size", val);
-            if (o->run.max_stack == 0)
-                return usage_error(flag, "must be more than 0, got", val);
-            o->stack_arg = val;
-        } else if (strcmp(flag, "--timeout") == 0) {
-            if (strcmp(val, "none") == 0) {
-                o->no_timeout = 1;
-                o->run.timeout_ms = 0;
-            } else if (!cli_parse_duration(val, &o->run.timeout_ms)) {
-                return usage_error(flag, "invalid duration", val);
-            } else {
-                o->no_timeout = 0;
-            }
-            o->timeout_arg = val;
-        } else if (strcmp(flag, "--work-dir") == 0) {
-            if (val[0] == '\0')
-                return usage_error(flag, "empty directory", NULL);
-            o->run.work_dir = val;
-        } else if (strcmp(flag, "--cache-dir") == 0) {
-            if (val[0] == '\0')
-                return usage_error(flag, "empty directory", NULL);
-            o->run.cache_dir = val;
-        } else if (strcmp(flag, "--tools-dir") == 0) {
+        /* What a tool call adds to the sandbox's flags. */
+        if (strcmp(flag, "--timeout") == 0 && strcmp(val, "none") == 0) {
+            o->no_timeout = 1;
+            r->timeout_ms = 0;
+            o->sb.timeout_arg = val;
+            continue;
+        }
+        if (strcmp(flag, "--block-network") == 0) {
+            o->block_net_given = 1;
+            if (strcmp(val, "none") == 0)
+                continue;
+        }
+        st = cli_sandbox_flag(&o->sb, flag, val, "tool");
+        if (st == 0) { /* --tools-dir */
             if (val[0] == '\0')
                 return usage_error(flag, "empty directory", NULL);
             o->tools_dir = val;
-        } else if (strcmp(flag, "--map-dir") == 0) {
-            st = parse_map_dir(val, &o->dirs[o->run.nmap_dirs]);
-            if (st < 0)
-                o->run.nmap_dirs++;
-        } else if (strcmp(flag, "--env") == 0) {
-            st = parse_env(o, val);
-        } else if (strcmp(flag, "--allow-host") == 0) {
-            if (!net_policy_add_allow(&o->policy, val, why, sizeof why))
-                return usage_error(flag, why, NULL);
-            o->allow[o->run.nallow_hosts++] = val;
-        } else if (strcmp(flag, "--block-url") == 0) {
-            if (!net_policy_add_block_url(&o->policy, val, why, sizeof why))
-                return usage_error(flag, why, NULL);
-            o->block_url[o->run.nblock_urls++] = val;
-        } else {
-            o->block_net_given = 1;
-            if (strcmp(val, "none") != 0) {
-                if (!net_policy_add_block(&o->policy, val, why, sizeof why))
-                    return usage_error(flag, why, NULL);
-                o->block_net[o->run.nblock_networks++] = val;
-            }
-        }
-        if (st >= 0)
+        } else if (st > 0) {
             return st;
+        } else if (strcmp(flag, "--timeout") == 0) {
+            o->no_timeout = 0;
+        }
     }
     /* The tool defaults for what was not given (DESIGN.md section 4). */
     if (!o->block_net_given) {
         static const char *const defaults[] = {"private", "link-local"};
         for (size_t k = 0; k < 2; k++) {
-            if (!net_policy_add_block(&o->policy, defaults[k], why, sizeof why))
-                return usage_error("--block-network", why, NULL);
-            o->block_net[o->run.nblock_networks++] = defaults[k];
+            st = cli_sandbox_flag(&o->sb, "--block-network", defaults[k], "tool");
+            if (st >= 0)
+                return st;
         }
     }
-    if (o->run.max_memory == 0)
-        o->run.max_memory = TOOL_MAX_MEMORY;
-    if (o->run.max_stack == 0)
-        o->run.max_stack = TOOL_MAX_STACK;
+    if (r->max_memory == 0)
+        r->max_memory = TOOL_MAX_MEMORY;
+    if (r->max_stack == 0)
+        r->max_stack = TOOL_MAX_STACK;
     return -1;
 }
 
@@ -1236,9 +1091,9 @@ static char *read_stdin(size_t *len, int *too_big)
 /* The wall-clock limit of this call and, in why, where it came from. */
 static uint64_t call_timeout(const tool_opts *o, json_t *tool, json_t *input, sbuf *why)
 {
-    if (o->timeout_arg != NULL) {
-        sb_printf(why, "--timeout %s", o->timeout_arg);
-        return o->no_timeout ? 0 : o->run.timeout_ms;
+    if (o->sb.timeout_arg != NULL) {
+        sb_printf(why, "--timeout %s", o->sb.timeout_arg);
+        return o->no_timeout ? 0 : o->sb.run.timeout_ms;
     }
     const char *key = tool_str(tool, "timeout_input");
     if (key != NULL) {
@@ -1315,13 +1170,13 @@ static json_t *stopped(const tool_opts *o, const corral_run_result *r, const cha
 {
     sbuf m = {0};
     const char *limit = NULL, *kind = "stopped";
-    const char *mem_flag = o->memory_arg != NULL ? o->memory_arg : "512M";
-    const char *stack_flag = o->stack_arg != NULL ? o->stack_arg : "1M";
+    const char *mem_flag = o->sb.memory_arg != NULL ? o->sb.memory_arg : "512M";
+    const char *stack_flag = o->sb.stack_arg != NULL ? o->sb.stack_arg : "1M";
     if (r->outcome == CORRAL_RUN_LOAD_ERROR) {
         if (r->error != NULL && strstr(r->error, "memory minimum exceeds the memory limit")) {
             limit = "memory";
             sb_printf(&m, "the tool could not start: it needs more memory than the limit of ");
-            sb_size(&m, o->run.max_memory);
+            sb_size(&m, o->sb.run.max_memory);
             sb_printf(&m, " (--max-memory %s)", mem_flag);
         } else {
             kind = "load_error";
@@ -1331,29 +1186,29 @@ static json_t *stopped(const tool_opts *o, const corral_run_result *r, const cha
     } else if (r->timed_out) {
         limit = "timeout";
         sb_printf(&m, "the tool was stopped: wall-clock limit of ");
-        sb_duration(&m, o->run.timeout_ms);
+        sb_duration(&m, o->sb.run.timeout_ms);
         sb_printf(&m, " reached (%s)", timeout_why);
     } else if (r->trap != NULL && strcmp(r->trap, "all fuel consumed by WebAssembly") == 0) {
         limit = "fuel";
         sb_printf(&m, "the tool was stopped: all fuel consumed (--fuel %s)",
-                  o->fuel_arg != NULL ? o->fuel_arg : "?");
+                  o->sb.fuel_arg != NULL ? o->sb.fuel_arg : "?");
     } else if (r->trap != NULL && strstr(r->trap, "call stack exhausted") != NULL) {
         limit = "stack";
         sb_printf(&m, "the tool was stopped: call stack exhausted (--max-stack %s)", stack_flag);
-    } else if (near_memory_cap(r, o->run.max_memory)) {
+    } else if (near_memory_cap(r, o->sb.run.max_memory)) {
         limit = "memory";
         sb_printf(&m, "the tool was stopped: memory limit of ");
-        sb_size(&m, o->run.max_memory);
+        sb_size(&m, o->sb.run.max_memory);
         sb_printf(&m, " reached (--max-memory %s); it then trapped: %s", mem_flag,
                   r->trap != NULL ? r->trap : "?");
     } else {
         limit = "trap";
         sb_printf(&m, "the tool was stopped: wasm trap: %s", r->trap != NULL ? r->trap : "?");
-        if (r->peak_memory_bytes >= o->run.max_memory / 2) {
+        if (r->peak_memory_bytes >= o->sb.run.max_memory / 2) {
             sb_printf(&m, " (it had used ");
             sb_size(&m, r->peak_memory_bytes);
             sb_printf(&m, " of its ");
-            sb_size(&m, o->run.max_memory);
+            sb_size(&m, o->sb.run.max_memory);
             sb_printf(&m, " memory limit, --max-memory %s: an allocation may have failed)",
                       mem_flag);
         }
@@ -1430,10 +1285,10 @@ static json_t *finished(const tool_opts *o, const corral_run_result *r)
     return res;
 
 bad:
-    if (near_memory_cap(r, o->run.max_memory)) {
+    if (near_memory_cap(r, o->sb.run.max_memory)) {
         sb_printf(&m, " (it had reached its memory limit of ");
-        sb_size(&m, o->run.max_memory);
-        sb_printf(&m, ", --max-memory %s)", o->memory_arg != NULL ? o->memory_arg : "512M");
+        sb_size(&m, o->sb.run.max_memory);
+        sb_printf(&m, ", --max-memory %s)", o->sb.memory_arg != NULL ? o->sb.memory_arg : "512M");
     }
     res = run_error("bad_output", NULL, sb_str(&m), r);
     free(m.p);
@@ -1507,13 +1362,13 @@ static json_t *run_tool(tool_opts *o, json_t *tool, json_t *input, int *status)
         res = error_result("not_installed", sb_str(&m));
         goto out;
     }
-    if (o->run.work_dir == NULL) {
+    if (o->sb.run.work_dir == NULL) {
         if (getcwd(cwd, sizeof cwd) == NULL) {
             fprintf(stderr, "corral: cannot get the current directory: %s\n", strerror(errno));
             *status = CLI_EXIT_USAGE;
             goto out;
         }
-        o->run.work_dir = cwd;
+        o->sb.run.work_dir = cwd;
     }
     stdin_text = json_dumps(input, JSON_COMPACT | TOOL_JSON_FLAGS);
     if (stdin_text == NULL) {
@@ -1521,18 +1376,18 @@ static json_t *run_tool(tool_opts *o, json_t *tool, json_t *input, int *status)
         goto out;
     }
     const char *argv0[1] = {tool_str(tool, "file")};
-    o->run.argv = argv0;
-    o->run.argc = 1;
-    o->run.stdin_data = (const uint8_t *)stdin_text;
-    o->run.stdin_len = strlen(stdin_text);
-    o->run.inherit_stdin = 0;
-    o->run.capture_cap = TOOL_CAPTURE_CAP;
-    o->run.measure_fuel = 1;
-    o->run.timeout_ms = call_timeout(o, tool, input, &why);
+    o->sb.run.argv = argv0;
+    o->sb.run.argc = 1;
+    o->sb.run.stdin_data = (const uint8_t *)stdin_text;
+    o->sb.run.stdin_len = strlen(stdin_text);
+    o->sb.run.inherit_stdin = 0;
+    o->sb.run.capture_cap = TOOL_CAPTURE_CAP;
+    o->sb.run.measure_fuel = 1;
+    o->sb.run.timeout_ms = call_timeout(o, tool, input, &why);
 
     /* The guest's network (net/): the policy of the flags and defaults. */
     denials dn = {json_array()};
-    net_config nc = {.policy = &o->policy, .run_timeout_ms = o->run.timeout_ms,
+    net_config nc = {.policy = &o->sb.policy, .run_timeout_ms = o->sb.run.timeout_ms,
                      .log = on_denial, .log_env = &dn};
     net_ctx *net = net_new(&nc);
     if (net == NULL || dn.list == NULL) {
@@ -1541,13 +1396,13 @@ static json_t *run_tool(tool_opts *o, json_t *tool, json_t *input, int *status)
         res = error_result("internal", "out of memory");
         goto out;
     }
-    o->run.link = net_link;
-    o->run.link_env = net;
+    o->sb.run.link = net_link;
+    o->sb.run.link_env = net;
 
     corral_run_result r;
-    corral_run(wasm, len, &o->run, &r);
+    corral_run(wasm, len, &o->sb.run, &r);
     net_free(net); /* closes what the guest left open */
-    o->run.argv = NULL;
+    o->sb.run.argv = NULL;
     if (o->stats)
         print_stats(&r);
     switch (r.outcome) {
@@ -1588,7 +1443,6 @@ int cli_tool(int argc, char **argv)
 {
     tool_opts o;
     memset(&o, 0, sizeof o);
-    net_policy_init(&o.policy);
     int status = parse_args(argc, argv, &o);
     json_t *m = NULL, *input = NULL, *res = NULL;
     char *text = NULL;
@@ -1674,6 +1528,6 @@ out:
     json_decref(input);
     json_decref(m);
     free(text);
-    free_opts(&o);
+    cli_sandbox_free(&o.sb);
     return status;
 }
