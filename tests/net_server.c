@@ -102,6 +102,40 @@ static char *param(const char *target, const char *name)
     return NULL;
 }
 
+/* /static/NAME: the file NAME under $NET_SERVER_DIR (no ".." in NAME), with
+ * a content type by its extension; text/html carries no charset, so that a
+ * page can declare its own. */
+static void serve_static(int fd, const char *name, size_t n)
+{
+    const char *dir = getenv("NET_SERVER_DIR");
+    char path[4096];
+    char want[256];
+    if (n < sizeof want)
+        memcpy(want, name, n), want[n] = '\0';
+    if (dir == NULL || n >= sizeof want || strstr(want, "..") != NULL || name[0] == '/' ||
+        snprintf(path, sizeof path, "%s/%.*s", dir, (int)n, name) >= (int)sizeof path) {
+        reply(fd, 404, "text/plain", "", "not found\n", 10);
+        return;
+    }
+    FILE *f = fopen(path, "rb");
+    char *body = NULL;
+    long size = -1;
+    if (f != NULL && fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
+        fseek(f, 0, SEEK_SET) == 0 && (body = malloc((size_t)size + 1)) != NULL &&
+        fread(body, 1, (size_t)size, f) == (size_t)size) {
+        const char *dot = strrchr(path, '.'), *type = "application/octet-stream";
+        if (dot && strcmp(dot, ".html") == 0) type = "text/html";
+        else if (dot && strcmp(dot, ".json") == 0) type = "application/json";
+        else if (dot && strcmp(dot, ".txt") == 0) type = "text/plain";
+        reply(fd, 200, type, "", body, (size_t)size);
+    } else {
+        reply(fd, 404, "text/plain", "", "not found\n", 10);
+    }
+    free(body);
+    if (f != NULL)
+        fclose(f);
+}
+
 static void *serve_http(void *arg)
 {
     int fd = (int)(intptr_t)arg;
@@ -185,6 +219,8 @@ static void *serve_http(void *arg)
             reply(fd, 200, "text/plain", "", out, o + bl);
             free(out);
         }
+    } else if (strncmp(target, "/static/", 8) == 0 && plen > 8) {
+        serve_static(fd, target + 8, plen - 8);
     } else {
         reply(fd, 404, "text/plain", "", "not found\n", 10);
     }
