@@ -216,8 +216,13 @@ static const vm_export *find_export_len(corral_instance *inst, const char *name,
     return 0;
 }
 
+/* By C string: a name that holds a NUL is known by what comes before it. */
 static const vm_export *find_export(corral_instance *inst, const char *name, uint8_t kind) {
-    return find_export_len(inst, name, strlen(name), kind);
+    for (uint32_t i = 0; i < inst->mod->nexports; i++) {
+        const vm_export *x = &inst->mod->exports[i];
+        if (x->kind == kind && !strcmp(x->name, name)) return x;
+    }
+    return 0;
 }
 
 corral_func *corral_instance_func_len(corral_instance *inst, const char *name, size_t len) {
@@ -226,7 +231,8 @@ corral_func *corral_instance_func_len(corral_instance *inst, const char *name, s
 }
 
 corral_func *corral_instance_func(corral_instance *inst, const char *name) {
-    return corral_instance_func_len(inst, name, strlen(name));
+    const vm_export *x = find_export(inst, name, CORRAL_EXTERN_FUNC);
+    return x ? inst->funcs[x->index] : 0;
 }
 
 int corral_instance_global(corral_instance *inst, const char *name, corral_val *out) {
