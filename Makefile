@@ -143,6 +143,8 @@ test: deps
 	@$(MAKE) --no-print-directory all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM) $(TOOL_WASM)
 ifneq ($(SANITIZE),1)
 	@$(MAKE) --no-print-directory DISPATCH=switch CC=clang build/switch/spec-runner
+	@# every host source also builds warning-free with clang
+	@$(MAKE) --no-print-directory CC=clang B=build/clang build/clang/corral
 endif
 	B=$(B) sh tests/run.sh
 
