@@ -27,26 +27,7 @@ guests=$root/build/wasm/tests
 wasi=$guests/conf_wasi.wasm
 libc=$guests/conf_libc.wasm
 
-pass=0
-fail=0
-skipped=0
-n=0
-
-ok() {
-    n=$((n + 1))
-    pass=$((pass + 1))
-    echo "ok $n - $1"
-}
-bad() {
-    n=$((n + 1))
-    fail=$((fail + 1))
-    echo "FAIL $n - $1: $2"
-}
-skip() {
-    n=$((n + 1))
-    skipped=$((skipped + 1))
-    echo "skip $n - $1: $2"
-}
+. "$here/tap.sh"
 
 if [ ! -x "$corral" ]; then
     bad "corral" "$corral is not executable"
@@ -163,5 +144,4 @@ else
     skip "conf_libc" "$libc not built (make build/wasm/tests/conf_libc.wasm)"
 fi
 
-echo "e2e_conformance: $pass passed, $fail failed, $skipped skipped"
-[ "$fail" -eq 0 ]
+summary e2e_conformance

@@ -23,14 +23,10 @@ fi
 corral=$1
 case $corral in /*) ;; *) corral=$(pwd)/$corral ;; esac
 
-pass=0
-fail=0
-skipped=0
-n=0
+. "$(cd "$(dirname "$0")" && pwd)/tap.sh"
 
 finish() {
-    echo "e2e_tool_cli: $pass passed, $fail failed, $skipped skipped"
-    [ $fail -eq 0 ]
+    summary e2e_tool_cli
     exit $?
 }
 
@@ -59,24 +55,6 @@ command -v jq >/dev/null 2>&1 && has_jq=1
 
 limit=""
 command -v timeout >/dev/null 2>&1 && limit="timeout 60"
-
-ok() {
-    n=$((n + 1))
-    pass=$((pass + 1))
-    echo "ok $n - $1"
-}
-
-bad() {
-    n=$((n + 1))
-    fail=$((fail + 1))
-    echo "FAIL $n - $1: $2"
-}
-
-skip() {
-    n=$((n + 1))
-    skipped=$((skipped + 1))
-    echo "ok $n - $1 # SKIP $2"
-}
 
 # ---- stand-in tools -------------------------------------------------------------------
 

@@ -29,29 +29,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 guests=$root/build/wasm/tests
 
-pass=0
-fail=0
-skipped=0
-n=0
-
-ok() {
-    n=$((n + 1))
-    pass=$((pass + 1))
-    echo "ok $n - $1"
-}
-nok() {
-    n=$((n + 1))
-    fail=$((fail + 1))
-    echo "FAIL $n - $1: $2"
-}
-skip() {
-    n=$((n + 1))
-    skipped=$((skipped + 1))
-    echo "skip $n - $1: $2"
-}
+. "$here/tap.sh"
 # expect DESC CONDITION-STATUS WHY: ok when the status is 0.
 expect() {
-    if [ "$2" -eq 0 ]; then ok "$1"; else nok "$1" "$3"; fi
+    if [ "$2" -eq 0 ]; then ok "$1"; else bad "$1" "$3"; fi
 }
 
 if [ ! -x "$corral" ]; then
@@ -100,7 +81,7 @@ have() {
 # guest_lines PREFIX FILE: one case per "ok NAME" / "FAIL NAME: why" line.
 guest_lines() {
     if ! grep -q -E '^(ok|FAIL) ' "$2"; then
-        nok "$1 (no check lines)" "stdout: $(head -c 300 "$2")"
+        bad "$1 (no check lines)" "stdout: $(head -c 300 "$2")"
         return
     fi
     while IFS= read -r line; do
@@ -108,7 +89,7 @@ guest_lines() {
         "ok "*) ok "$1 ${line#ok }" ;;
         "FAIL "*)
             rest=${line#FAIL }
-            nok "$1 ${rest%%:*}" "${rest#*: }"
+            bad "$1 ${rest%%:*}" "${rest#*: }"
             ;;
         esac
     done <"$2"
@@ -268,7 +249,7 @@ esc() {
         if grep -q "^ERR $want\$" "$C/out"; then
             ok "escape errno: $desc -> $want"
         else
-            nok "escape errno: $desc" "expected 'ERR $want', got '$(head -c 200 "$C/out" | tr '\n' '|')' (rc $rc)"
+            bad "escape errno: $desc" "expected 'ERR $want', got '$(head -c 200 "$C/out" | tr '\n' '|')' (rc $rc)"
         fi
     fi
 }
@@ -285,7 +266,7 @@ check_secret() {
     if [ -z "$why" ] && ! grep -q -E '^(ERR|NAME|STAT|READ|SYMLINKED|race)' "$C/out"; then
         why="the guest did not run: rc $rc, $(head -c 200 "$C/err")"
     fi
-    if [ -z "$why" ]; then ok "escape secret: $1"; else nok "escape secret: $1" "$why"; fi
+    if [ -z "$why" ]; then ok "escape secret: $1"; else bad "escape secret: $1" "$why"; fi
 }
 
 # posc DESC WANT-STDOUT-LINE OP PATH: a path that stays inside works.
@@ -299,7 +280,7 @@ posc() {
     if grep -q -x -F -e "$want" "$C/out"; then
         ok "inside: $desc"
     else
-        nok "inside: $desc" "expected '$want', got '$(head -c 200 "$C/out" | tr '\n' '|')' rc $rc $(head -c 200 "$C/err")"
+        bad "inside: $desc" "expected '$want', got '$(head -c 200 "$C/out" | tr '\n' '|')' rc $rc $(head -c 200 "$C/err")"
     fi
 }
 
@@ -428,7 +409,7 @@ timed() {
     grep -q 'Error: wasm trap: interrupt' "$err" || why="${why:+$why; }stderr '$(head -c 200 "$err")'"
     [ $over -lt 1000 ] || why="${why:+$why; }took ${ms} ms for a ${dl} ms deadline"
     [ $over -ge -50 ] || why="${why:+$why; }stopped ${over} ms early"
-    if [ -z "$why" ]; then ok "$desc (overshoot ${over} ms)"; else nok "$desc" "$why"; fi
+    if [ -z "$why" ]; then ok "$desc (overshoot ${over} ms)"; else bad "$desc" "$why"; fi
 }
 
 C=$(fresh)
@@ -460,7 +441,7 @@ EOF
             grep -q "fuel used: *$((K - 1))\$" "$err"
         expect "fuel: a budget of $((K - 1)) traps, all of it used" $? "rc $rc, $(tr '\n' '|' <"$err")"
     else
-        nok "fuel: tiny.wasm" "rc $rc, no 'fuel used' in '$(head -c 200 "$err")'"
+        bad "fuel: tiny.wasm" "rc $rc, no 'fuel used' in '$(head -c 200 "$err")'"
     fi
     run "$C" run --fuel 123457 --stats spin.wasm
     [ $rc -eq 134 ] && grep -q 'fuel used: *123457$' "$err" && grep -q 'all fuel consumed' "$err"
@@ -588,5 +569,4 @@ else
     skip "bad flags" "$guests/wasi_misc.wasm not built"
 fi
 
-echo "e2e_wasi: $pass passed, $fail failed, $skipped skipped"
-[ $fail -eq 0 ]
+summary e2e_wasi
