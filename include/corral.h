@@ -14,8 +14,10 @@
  * Errors are constant strings (spec wording where the spec has one); NULL
  * means success.  Compare them by content, print them as they are.
  *
- * Threads: one store is used by one thread at a time.  The only call that
- * may come from another thread is corral_store_interrupt().
+ * Threads: one store is used by one thread at a time.  The only calls that
+ * may come from another thread are corral_store_interrupt() and
+ * corral_store_fuel_sample().  A module is immutable: many stores on many
+ * threads may instantiate it at once.
  */
 #ifndef CORRAL_H
 #define CORRAL_H
@@ -132,6 +134,11 @@ void corral_store_free(corral_store *s); /* frees every instance in it */
 /* Fuel: only with an engine made with consume_fuel.  UINT64_MAX = unlimited. */
 CORRAL_MUST_CHECK const char *corral_store_set_fuel(corral_store *s, uint64_t fuel);
 uint64_t corral_store_fuel_used(const corral_store *s);
+/* The fuel used, from any thread while the guest runs (progress reports):
+ * the count as of the guest's last host call, or of its answer to the
+ * previous sample; each call also asks the guest to answer at its next
+ * loop back-edge or call. */
+uint64_t corral_store_fuel_sample(corral_store *s);
 /* Highest linear-memory size (bytes) reached by any instance of the store. */
 uint64_t corral_store_peak_memory(const corral_store *s);
 
@@ -283,6 +290,13 @@ typedef struct {
      * interrupts it).  A non-NULL return is a load error.  NULL: no hook. */
     const char *(*link)(corral_linker *l, corral_store *s, void *env);
     void *link_env;
+    /* A hook that is told of the run's store: called with it once it has
+     * its limits and fuel, before anything runs, and with NULL just before
+     * it is freed.  In between, another thread may pass it to
+     * corral_store_interrupt() (to cancel the run: the trap is
+     * "interrupt") or corral_store_fuel_sample().  NULL: no hook. */
+    void (*on_store)(corral_store *s, void *env);
+    void *on_store_env;
 } corral_run_options;
 
 typedef enum {
@@ -337,6 +351,12 @@ typedef struct {
  * EPIPE instead of SIGPIPE should ignore SIGPIPE itself. */
 int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
                corral_run_result *res);
+/* The same with a module already loaded by engine (load_ms is then 0), for
+ * running one module many times, from several threads at once.  With
+ * has_fuel or measure_fuel the engine must have been made with
+ * consume_fuel (else a load error says so). */
+int corral_run_module(corral_engine *engine, const corral_module *module,
+                      const corral_run_options *opt, corral_run_result *res);
 void corral_run_result_free(corral_run_result *res);
 
 #ifdef __cplusplus

@@ -720,6 +720,56 @@ static void test_interrupt_thread(void **state)
     }
 }
 
+/* Fuel samples from another thread: they grow while the guest spins, a
+ * sample request never stops it, and an interrupt after them still does. */
+typedef struct {
+    corral_store *s;
+    uint64_t samples[4];
+} sampler;
+
+static void *sample_then_interrupt(void *arg)
+{
+    sampler *sp = arg;
+    for (int i = 0; i < 4; i++) {
+        sleep_ms(20);
+        sp->samples[i] = corral_store_fuel_sample(sp->s);
+    }
+    corral_store_interrupt(sp->s);
+    return NULL;
+}
+
+static void test_fuel_sample_thread(void **state)
+{
+    (void)state;
+    const char *fns[2] = {"spin", "spin_calls"};
+    corral_module *mod = spin_module(fuel_engine);
+    for (int j = 0; j < 2; j++) {
+        ctx c;
+        ctx_open(&c, fuel_engine, mod, NULL);
+        tw_assert_ok(corral_store_set_fuel(c.s, UINT64_MAX - 1));
+        sampler sp = {c.s, {0}};
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, sample_then_interrupt, &sp), 0);
+        const char *err = call(&c, fns[j], NULL, 0, NULL);
+        pthread_join(t, NULL);
+        assert_non_null(err);
+        if (!strstr(err, "interrupt"))
+            fail_msg("%s: expected an interrupt trap, got \"%s\"", fns[j], err);
+        /* the first request may find nothing published yet; later ones see
+         * the guest's answers, which only grow, up to the final count */
+        for (int i = 2; i < 4; i++)
+            if (sp.samples[i] <= sp.samples[i - 1])
+                fail_msg("%s: sample %d (%llu) is not above sample %d (%llu)", fns[j], i,
+                         (unsigned long long)sp.samples[i], i - 1,
+                         (unsigned long long)sp.samples[i - 1]);
+        assert_true(sp.samples[3] <= corral_store_fuel_used(c.s));
+        assert_false(corral_store_interrupted(c.s) == 0);
+        corral_store_clear_interrupt(c.s);
+        ctx_close(&c);
+    }
+    corral_module_free(mod);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -737,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_stack_deep_ok),
         cmocka_unit_test(test_interrupt_preset),
         cmocka_unit_test(test_interrupt_thread),
+        cmocka_unit_test(test_fuel_sample_thread),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

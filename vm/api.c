@@ -106,6 +106,7 @@ corral_store *corral_store_new(corral_engine *e, const corral_limits *l) {
     s->fuel = UINT64_MAX;
     s->fuel_start = UINT64_MAX;
     atomic_init(&s->interrupt, 0);
+    atomic_init(&s->fuel_seen, UINT64_MAX);
     return s;
 }
 
@@ -121,15 +122,20 @@ const char *corral_store_set_fuel(corral_store *s, uint64_t fuel) {
     if (!s->engine || !s->engine->fuel) return "fuel is not enabled on this engine";
     s->fuel = fuel;
     s->fuel_start = fuel;
+    atomic_store(&s->fuel_seen, fuel);
     return 0;
 }
 
 uint64_t corral_store_fuel_used(const corral_store *s) { return s->fuel_start - s->fuel; }
 uint64_t corral_store_peak_memory(const corral_store *s) { return s->peak_memory; }
-void corral_store_interrupt(corral_store *s) { atomic_store(&s->interrupt, 1); }
+uint64_t corral_store_fuel_sample(corral_store *s) {
+    atomic_fetch_or(&s->interrupt, VM_INTERRUPT_SAMPLE);
+    return s->fuel_start - atomic_load_explicit(&s->fuel_seen, memory_order_relaxed);
+}
+void corral_store_interrupt(corral_store *s) { atomic_fetch_or(&s->interrupt, VM_INTERRUPT_STOP); }
 void corral_store_clear_interrupt(corral_store *s) { atomic_store(&s->interrupt, 0); }
 int corral_store_interrupted(const corral_store *s) {
-    return atomic_load(&((corral_store *)s)->interrupt) != 0;
+    return (atomic_load(&((corral_store *)s)->interrupt) & VM_INTERRUPT_STOP) != 0;
 }
 int32_t corral_store_exit_code(const corral_store *s) { return s->exit_code; }
 

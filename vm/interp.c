@@ -107,7 +107,8 @@ static inline void vm_st(uint8_t *p, uint64_t v, unsigned n) {
 #define JUMP(rel)                                                             \
     do {                                                                      \
         int32_t r_ = (rel);                                                   \
-        if (r_ <= 0 && INTERRUPTED()) TRAP(vm_trap_interrupt);                \
+        if (r_ <= 0 && INTERRUPTED() && take_interrupt(s, fuel))              \
+            TRAP(vm_trap_interrupt);                                          \
         ip += r_;                                                             \
     } while (0)
 
@@ -115,6 +116,20 @@ static inline void vm_st(uint8_t *p, uint64_t v, unsigned n) {
 #define LOAD_MEM() \
     do { mem = inst->mem ? inst->mem->data : 0; mem_size = inst->mem ? inst->mem->size : 0; } while (0)
 #define INTERRUPTED() atomic_load_explicit(&s->interrupt, memory_order_relaxed)
+
+/* The interrupt word is not 0: a sample request publishes the fuel left
+ * and clears itself; returns whether the guest must stop. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline, cold))
+#endif
+static bool take_interrupt(corral_store *s, uint64_t fuel) {
+    int v = atomic_load_explicit(&s->interrupt, memory_order_relaxed);
+    if (v & VM_INTERRUPT_SAMPLE) {
+        atomic_store_explicit(&s->fuel_seen, fuel, memory_order_relaxed);
+        atomic_fetch_and(&s->interrupt, ~VM_INTERRUPT_SAMPLE);
+    }
+    return (v & VM_INTERRUPT_STOP) != 0;
+}
 
 /* The defined function whose code holds ip, or NULL (ip in a copy). */
 static const vm_funcdef *func_of(const corral_instance *inst, const uint32_t *ip) {
@@ -462,7 +477,7 @@ next:
 
 do_call:
     /* callee, nfp (its frame: args in place) and ret (NULL from the host). */
-    if (INTERRUPTED()) TRAP(vm_trap_interrupt);
+    if (INTERRUPTED() && take_interrupt(s, fuel)) TRAP(vm_trap_interrupt);
     if (!callee->def) {
         const vm_functype *t = callee->type;
         uint64_t res[VM_MAX_HOST_VALUES];
@@ -470,6 +485,7 @@ do_call:
         vm_slot *saved_top = s->stack_top;
         s->stack_top = nfp + (t->nparams > t->nresults ? t->nparams : t->nresults);
         s->fuel = fuel;
+        atomic_store_explicit(&s->fuel_seen, fuel, memory_order_relaxed);
         s->fsp = fsp;
         err = callee->host(&cl, callee->env, nfp, res);
         fuel = s->fuel;
@@ -540,11 +556,13 @@ trap:
         fuel = fuel_after_trap(inst, ip, fuel, short_def, short_at, s->meter_buf, short_left);
     s->fsp = entry_fsp;
     s->fuel = fuel;
+    atomic_store_explicit(&s->fuel_seen, fuel, memory_order_relaxed);
     return err;
 done:
 done_host:
     s->fsp = fsp;
     s->fuel = fuel;
+    atomic_store_explicit(&s->fuel_seen, fuel, memory_order_relaxed);
     return 0;
 }
 

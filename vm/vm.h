@@ -224,7 +224,10 @@ struct corral_store {
     uint64_t fuel;       /* remaining */
     uint64_t fuel_start; /* as set, for fuel used */
     uint64_t peak_memory;
+    /* Bit VM_INTERRUPT_STOP: stop the guest; bit VM_INTERRUPT_SAMPLE:
+     * publish the fuel left in fuel_seen (corral_store_fuel_sample). */
     atomic_int interrupt;
+    atomic_uint_least64_t fuel_seen; /* fuel left, as last published */
     uint32_t *meter_buf;  /* a copy of the segment that runs out of fuel */
     size_t meter_cap;
     int32_t exit_code;
@@ -234,6 +237,8 @@ struct corral_store {
     vm_table *tables;
     vm_global *globals;
 };
+
+enum { VM_INTERRUPT_STOP = 1, VM_INTERRUPT_SAMPLE = 2 };
 
 struct corral_caller {
     corral_store *store;

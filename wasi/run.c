@@ -462,28 +462,15 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     const corral_run_options *o = opt != NULL ? opt : &defaults;
     double start = now_ms();
     memset(res, 0, sizeof *res);
-
-    corral_engine *engine = NULL;
-    corral_module *module = NULL;
-    corral_store *store = NULL;
-    corral_linker *linker = NULL;
-    wasi_ctx *wasi = NULL;
-    wasi_dir *dirs = NULL;
-    watchdog wd;
-    memset(&wd, 0, sizeof wd);
-    atomic_init(&wd.fired, 0);
-    const char *err;
-    corral_diag diag = {0, -1};
-    run_state rs = {o, res, NULL, NULL};
-
     corral_config cfg = {.consume_fuel = o->has_fuel || o->measure_fuel};
-    engine = corral_engine_new(&cfg);
+    corral_engine *engine = corral_engine_new(&cfg);
+    corral_module *module = NULL;
+    corral_diag diag = {0, -1};
     if (engine == NULL) {
         fail_with(res, CORRAL_RUN_LOAD_ERROR, NULL);
         goto out;
     }
-    err = corral_module_new(engine, wasm, len, &module, &diag);
-    res->load_ms = now_ms() - start;
+    const char *err = corral_module_new(engine, wasm, len, &module, &diag);
     if (err != NULL) {
         if (diag.func >= 0)
             fail_with(res, CORRAL_RUN_LOAD_ERROR,
@@ -494,6 +481,38 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
                       format("%s (at byte offset 0x%" PRIx64 ")", err, diag.offset));
         goto out;
     }
+    double load_ms = now_ms() - start;
+    corral_run_module(engine, module, o, res);
+    res->load_ms = load_ms;
+out:
+    if (module != NULL)
+        corral_module_free(module);
+    corral_engine_free(engine);
+    res->elapsed_ms = now_ms() - start;
+    if (res->outcome == CORRAL_RUN_LOAD_ERROR && res->load_ms == 0)
+        res->load_ms = res->elapsed_ms;
+    return res->exit_code;
+}
+
+int corral_run_module(corral_engine *engine, const corral_module *module,
+                      const corral_run_options *opt, corral_run_result *res)
+{
+    static const corral_run_options defaults;
+    const corral_run_options *o = opt != NULL ? opt : &defaults;
+    double start = now_ms();
+    memset(res, 0, sizeof *res);
+
+    corral_store *store = NULL;
+    corral_linker *linker = NULL;
+    wasi_ctx *wasi = NULL;
+    wasi_dir *dirs = NULL;
+    watchdog wd;
+    memset(&wd, 0, sizeof wd);
+    atomic_init(&wd.fired, 0);
+    const char *err;
+    run_state rs = {o, res, NULL, NULL};
+    int fuel = o->has_fuel || o->measure_fuel;
+
     corral_limits limits;
     corral_limits_default(&limits);
     if (o->max_memory != 0)
@@ -505,14 +524,15 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
         fail_with(res, CORRAL_RUN_LOAD_ERROR, NULL);
         goto out;
     }
-    if (cfg.consume_fuel) {
+    if (fuel) {
         err = corral_store_set_fuel(store, o->has_fuel ? o->fuel : UINT64_MAX);
         if (err != NULL) {
             fail_with(res, CORRAL_RUN_LOAD_ERROR, format("%s", err));
             goto out;
         }
     }
-
+    if (o->on_store != NULL)
+        o->on_store(store, o->on_store_env);
     /* The WASI context: work_dir is "/", then the mapped directories.
      * Each directory is checked first, for a message naming the option. */
     if (o->work_dir != NULL && !dir_ok(res, "--work-dir", o->work_dir, "", o->work_dir))
@@ -611,8 +631,10 @@ out:
                     &res->stderr_truncated);
     }
     if (store != NULL) {
-        res->fuel_used = cfg.consume_fuel ? corral_store_fuel_used(store) : 0;
+        res->fuel_used = fuel ? corral_store_fuel_used(store) : 0;
         res->peak_memory_bytes = corral_store_peak_memory(store);
+        if (o->on_store != NULL)
+            o->on_store(NULL, o->on_store_env);
     }
     if (linker != NULL)
         corral_linker_free(linker);
@@ -621,10 +643,6 @@ out:
     if (wasi != NULL)
         wasi_free(wasi); /* after the store: no host call can run now */
     free(dirs);
-    if (module != NULL)
-        corral_module_free(module);
-    if (engine != NULL)
-        corral_engine_free(engine);
     res->elapsed_ms = now_ms() - start;
     return res->exit_code;
 }
