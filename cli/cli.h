@@ -62,6 +62,10 @@ typedef struct {
     /* The limit flags as given (NULL: not given), to name them in messages. */
     const char *timeout_arg, *memory_arg, *stack_arg, *fuel_arg;
     net_policy policy; /* the validated network flags */
+    /* Tool calls (cli_sandbox_tool_flag): --timeout none was the last
+     * --timeout; a --block-network was given (it replaces the defaults). */
+    int no_timeout, block_net_given;
+    char *cwd; /* the current directory, when it is the default work dir */
 } cli_sandbox;
 
 /* The usage error above, for any flag of command cmd ("run", "tool"). */
@@ -80,6 +84,14 @@ int cli_sandbox_split(int argc, char **argv, int *i, const char *extra, const ch
 /* Apply flag (as set by cli_sandbox_split) with value.  Returns -1 when
  * done, 0 when flag is not a sandbox flag, or an exit status. */
 int cli_sandbox_flag(cli_sandbox *sb, const char *flag, const char *value, const char *cmd);
+/* The same with what a tool call adds: `--timeout none` and
+ * `--block-network none`. */
+int cli_sandbox_tool_flag(cli_sandbox *sb, const char *flag, const char *value, const char *cmd);
+/* After the flags: the defaults of a tool call (DESIGN.md section 4) for
+ * what was not given: the current directory as the work dir, private and
+ * link-local networks blocked, 512 MiB of memory, 1 MiB of stack.  -1, or
+ * an exit status after a message. */
+int cli_sandbox_tool_defaults(cli_sandbox *sb, const char *cmd);
 
 /* ---- results of --invoke (values.c) ------------------------------------*/
 

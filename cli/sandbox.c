@@ -12,9 +12,12 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -64,6 +67,7 @@ void cli_sandbox_free(cli_sandbox *sb)
     free(sb->block_url);
     free(sb->block_net);
     net_policy_free(&sb->policy);
+    free(sb->cwd);
 }
 
 static const char *const VALUE_FLAGS[] = {
@@ -200,6 +204,56 @@ int cli_sandbox_flag(cli_sandbox *sb, const char *flag, const char *val, const c
         sb->block_net[r->nblock_networks++] = val;
     } else {
         return 0; /* not a sandbox flag */
+    }
+    return -1;
+}
+
+int cli_sandbox_tool_flag(cli_sandbox *sb, const char *flag, const char *val, const char *cmd)
+{
+    if (strcmp(flag, "--timeout") == 0 && strcmp(val, "none") == 0) {
+        sb->no_timeout = 1;
+        sb->run.timeout_ms = 0;
+        sb->timeout_arg = val;
+        return -1;
+    }
+    if (strcmp(flag, "--block-network") == 0) {
+        sb->block_net_given = 1;
+        if (strcmp(val, "none") == 0)
+            return -1;
+    }
+    int st = cli_sandbox_flag(sb, flag, val, cmd);
+    if (st < 0 && strcmp(flag, "--timeout") == 0)
+        sb->no_timeout = 0;
+    return st;
+}
+
+/* Limits of a tool call (DESIGN.md section 4, `tool` column). */
+#define TOOL_DEFAULT_MEMORY (UINT64_C(512) << 20)
+#define TOOL_DEFAULT_STACK (UINT64_C(1) << 20)
+
+int cli_sandbox_tool_defaults(cli_sandbox *sb, const char *cmd)
+{
+    corral_run_options *r = &sb->run;
+    if (!sb->block_net_given) {
+        static const char *const defaults[] = {"private", "link-local"};
+        for (size_t k = 0; k < 2; k++) {
+            int st = cli_sandbox_flag(sb, "--block-network", defaults[k], cmd);
+            if (st >= 0)
+                return st;
+        }
+        sb->block_net_given = 1;
+    }
+    if (r->max_memory == 0)
+        r->max_memory = TOOL_DEFAULT_MEMORY;
+    if (r->max_stack == 0)
+        r->max_stack = TOOL_DEFAULT_STACK;
+    if (r->work_dir == NULL) {
+        char cwd[PATH_MAX];
+        if (getcwd(cwd, sizeof cwd) == NULL || (sb->cwd = strdup(cwd)) == NULL) {
+            fprintf(stderr, "corral: cannot get the current directory: %s\n", strerror(errno));
+            return CLI_EXIT_USAGE;
+        }
+        r->work_dir = sb->cwd;
     }
     return -1;
 }

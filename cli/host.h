@@ -1,0 +1,105 @@
+/*
+ * host.h - the tool host: what `corral tool` and `corral mcp` share.
+ *
+ *   manifest.c  tools/manifest.json (embedded): load, check, look up
+ *   validate.c  a tool's input against its input_schema, one message
+ *   host.c      the loaded modules, and one call in a sandbox of its own
+ *               giving one result
+ *
+ * A result is the JSON object `corral tool` prints: {"content": "...",
+ * "is_error": BOOL, "metadata": {...}} with metadata.sandbox added once
+ * the tool ran, or metadata.error naming what corral itself reported.
+ *
+ * Threads: a cli_host may serve calls from many threads at once.  Each
+ * call gets its own store, instance, WASI context, fd table, limits,
+ * network context and result; the host shares only the immutable modules
+ * (each decoded, validated and lowered once, the first time it is used)
+ * and the manifest, which nobody writes after loading.
+ */
+#ifndef CLI_HOST_H
+#define CLI_HOST_H
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "text.h"
+
+/* Limits and defaults of a tool call, each with its reason. */
+#define TOOL_CAPTURE_CAP ((size_t)16 << 20)  /* a tool result is read by an LLM, not streamed */
+#define TOOL_INPUT_MAX ((size_t)64 << 20)    /* an input is a tool call, not a data set */
+#define TOOL_TIMEOUT_MS UINT64_C(30000)      /* DESIGN.md section 4, `tool` column */
+#define TOOL_MAX_MEMORY (UINT64_C(512) << 20)
+#define TOOL_MAX_STACK (UINT64_C(1) << 20)
+#define TOOL_TIMEOUT_GRACE_MS UINT64_C(2000) /* lets a tool report its own timeout first */
+#define TOOL_STDERR_TAIL 4000                /* stderr kept in an error result */
+#define TOOL_STDOUT_HEAD 300                 /* bad output quoted in an error result */
+/* Dump reals with 15 significant digits: elapsed_ms 1.234, not 1.2340000000000002. */
+#define TOOL_JSON_FLAGS (JSON_REAL_PRECISION(15))
+
+/* ---- the manifest (manifest.c) ------------------------------------------- */
+
+/* The embedded manifest, parsed and checked; NULL after a message on
+ * stderr (an internal error: the build embeds a checked file). */
+json_t *cli_manifest_load(void);
+/* The tool of that name, or NULL. */
+json_t *cli_manifest_tool(json_t *m, const char *name);
+/* A string field of a tool ("name", "file", "permission", ...), or NULL. */
+const char *cli_tool_str(json_t *tool, const char *key);
+/* "read, write, edit, ..." */
+void cli_sb_tool_names(sbuf *b, json_t *m);
+/* Whether v is the JSON string s. */
+int cli_json_str_is(json_t *v, const char *s);
+
+/* ---- input validation (validate.c) ----------------------------------------- */
+
+/* text (len bytes) as a tool's input: NULL with *msg (malloc'd) saying why
+ * when it is not valid JSON or not an object. */
+json_t *cli_input_parse(json_t *tool, const char *text, size_t len, char **msg);
+/* Check input (an object) against tool's schema, normalising 5.0 to 5 for
+ * integers.  Returns NULL, or the message (malloc'd): "read: unknown key
+ * 'path' (did you mean 'file_path'?); expected keys: ...". */
+char *cli_input_check(json_t *tool, json_t *input);
+/* "got string \"abc\"", "got an array" */
+void cli_sb_got(sbuf *b, json_t *v);
+/* A property's type: "string", "integer or null" */
+void cli_sb_type(sbuf *b, json_t *schema);
+
+/* ---- the host and its calls (host.c) ------------------------------------- */
+
+typedef struct cli_host cli_host;
+
+/* A host for manifest m (borrowed), finding the modules in tools_dir
+ * (NULL: $CORRAL_TOOLS_DIR, else ../wasm/tools beside the binary).  NULL
+ * when out of memory. */
+cli_host *cli_host_new(json_t *m, const char *tools_dir);
+void cli_host_free(cli_host *h);
+/* The directory the modules are read from ("" if it cannot be found). */
+const char *cli_host_tools_dir(const cli_host *h);
+/* Load tool's module now (it is kept for the host's life); 0 with a
+ * message in why (malloc'd) when it cannot be read or loaded. */
+int cli_host_preload(cli_host *h, json_t *tool, char **why);
+
+/* What the front end hears of one call, all optional (NULL). */
+typedef struct {
+    /* Each network denial, after it was printed on stderr. */
+    void (*on_denial)(void *env, const char *msg);
+    /* The call's store, as corral_run_options.on_store: to cancel it or
+     * sample its fuel from another thread. */
+    void (*on_store)(corral_store *s, void *env);
+    void *env;
+    int stats;       /* print fuel, time and memory on stderr */
+    int echo_stderr; /* copy what the tool wrote on stderr to ours */
+} cli_call_hooks;
+
+/* Run tool with input (an object, consumed: the host checks it against
+ * the schema and maps host paths inside the sandbox's directories to
+ * guest paths first) in a sandbox with the settings of sb (read only; see
+ * cli_sandbox_tool_defaults).  Returns the result (never NULL).  When the
+ * sandbox's settings cannot be used (a directory that does not open),
+ * *bad_option is set and the result says why. */
+json_t *cli_host_call(cli_host *h, json_t *tool, json_t *input, const cli_sandbox *sb,
+                      const cli_call_hooks *hooks, int *bad_option);
+/* {"content": msg, "is_error": true, "metadata": {"error": kind}} */
+json_t *cli_error_result(const char *kind, const char *msg);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * text.c - the growing string (text.h) and the numbers of messages.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+void sb_vprintf(sbuf *b, const char *fmt, va_list ap)
+{
+    if (b->oom)
+        return;
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 128;
+        while (cap < b->len + (size_t)n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+const char *sb_str(const sbuf *b)
+{
+    return b->oom ? "out of memory" : b->p != NULL ? b->p : "";
+}
+
+void sb_clear(sbuf *b)
+{
+    b->len = 0;
+    if (b->p != NULL)
+        b->p[0] = '\0';
+}
+
+void sb_quote(sbuf *b, const uint8_t *s, size_t len, size_t max, int tail)
+{
+    size_t from = 0;
+    if (len > max) {
+        if (tail)
+            from = len - max;
+        else
+            len = max;
+        /* do not start or end inside a UTF-8 sequence */
+        if (tail)
+            while (from < len && (s[from] & 0xC0) == 0x80)
+                from++;
+        else
+            while (len > 0 && (s[len - 1] & 0xC0) == 0x80)
+                len--;
+    }
+    for (size_t i = from; i < len; i++) {
+        uint8_t c = s[i];
+        if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7F))
+            sb_printf(b, "%c", (char)c);
+        else
+            sb_printf(b, "\\x%02x", c);
+    }
+}
+
+void sb_duration(sbuf *b, uint64_t ms)
+{
+    if (ms % 1000 == 0)
+        sb_printf(b, "%" PRIu64 " s", ms / 1000);
+    else if (ms < 1000)
+        sb_printf(b, "%" PRIu64 " ms", ms);
+    else {
+        char frac[8];
+        snprintf(frac, sizeof frac, "%03u", (unsigned)(ms % 1000));
+        for (int i = 2; i > 0 && frac[i] == '0'; i--)
+            frac[i] = '\0';
+        sb_printf(b, "%" PRIu64 ".%s s", ms / 1000, frac);
+    }
+}
+
+void sb_size(sbuf *b, uint64_t n)
+{
+    static const char *const unit[] = {"GiB", "MiB", "KiB"};
+    for (int i = 0; i < 3; i++) {
+        unsigned shift = (unsigned)(30 - 10 * i);
+        if (n >= (UINT64_C(1) << shift) && n % (UINT64_C(1) << shift) == 0) {
+            sb_printf(b, "%" PRIu64 " %s", n >> shift, unit[i]);
+            return;
+        }
+    }
+    if (n >= (UINT64_C(1) << 20))
+        sb_printf(b, "%.1f MiB", (double)n / (1 << 20));
+    else
+        sb_printf(b, "%" PRIu64 " bytes", n);
+}
