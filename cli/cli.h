@@ -22,11 +22,14 @@ enum {
     CLI_EXIT_TRAP = 134 /* the guest trapped (also timeout, fuel, stack) */
 };
 
+#define CLI_VERSION "0.1.0"
+
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_run(int argc, char **argv);
 int cli_disasm(int argc, char **argv);
 int cli_tool(int argc, char **argv);  /* corral tool NAME [JSON | -] (tool.c) */
 int cli_tools(int argc, char **argv); /* corral tools */
+int cli_mcp(int argc, char **argv);   /* corral mcp: the MCP server (mcp.c) */
 /* The whole file at path (malloc'd), or NULL with errno set. */
 uint8_t *cli_read_file(const char *path, size_t *len);
 

@@ -13,6 +13,7 @@ static const char USAGE[] =
     "  run     run a WebAssembly module in the sandbox (corral run --help)\n"
     "  tool    run an agent tool: corral tool NAME JSON (corral tool --help)\n"
     "  tools   print the agent tools as JSON tool definitions for an LLM\n"
+    "  mcp     serve the agent tools to an MCP client over stdio (corral mcp --help)\n"
     "  disasm  show the internal code corral lowers a module's functions to\n"
     "\n"
     "Options:\n"
@@ -31,7 +32,7 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     if (strcmp(cmd, "--version") == 0) {
-        puts("corral 0.1.0");
+        puts("corral " CLI_VERSION);
         return CLI_EXIT_OK;
     }
     if (strcmp(cmd, "run") == 0)
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
         return cli_tool(argc - 1, argv + 1);
     if (strcmp(cmd, "tools") == 0)
         return cli_tools(argc - 1, argv + 1);
+    if (strcmp(cmd, "mcp") == 0)
+        return cli_mcp(argc - 1, argv + 1);
     if (strcmp(cmd, "disasm") == 0)
         return cli_disasm(argc - 1, argv + 1);
     fprintf(stderr, "corral: unknown command '%s'\nTry 'corral --help'.\n", cmd);
