@@ -371,7 +371,7 @@ static char *next_line(line_reader *r, size_t *len, int *too_long)
     int skipping = 0;
     *too_long = 0;
     for (;;) {
-        char *nl = memchr(r->buf + r->scan, '\n', r->len - r->scan);
+        char *nl = r->len > r->scan ? memchr(r->buf + r->scan, '\n', r->len - r->scan) : NULL;
         if (nl != NULL) {
             char *line = r->buf + r->start;
             *nl = '\0';

@@ -2,13 +2,19 @@
  * file-grep.wasm - the grep tool (DESIGN section 6).
  *
  * Input: pattern (required; a POSIX extended regular expression, with
- * musl's extensions \w \W \s \S \d \D \b \< \>), path (a file or a
- * directory, default "/"), glob (only search files whose name - or, when
- * the glob has a "/", whose path relative to path - matches), output_mode
+ * musl's extensions \w \W \s \S \d \D \b \< \>; ere.h checks it for
+ * the syntax of other engines), path (a file or a directory, default
+ * "/"), glob (only search files whose name - or, when the glob has a "/",
+ * whose path relative to path - matches), output_mode
  * ("files_with_matches" default, "content", "count"), case_insensitive
  * (false), line_numbers (true; content mode), context (lines before and
  * after each match, 0..100; content mode), head_limit (entries or lines
- * of output, default 250, 0 = no limit).
+ * of output, default 250, 0 = no limit), multiline (false: the pattern is
+ * matched against the whole file, "." matches newlines, ^ and $ match at
+ * each line).  The keys of ripgrep-style tools are taken too: "-i"
+ * (case_insensitive), "-n" (line_numbers), "-C" (context), "-A" and "-B"
+ * (lines after and before each match, each winning over -C and context
+ * for its side); when both spellings are given, the short one wins.
  *
  * A directory is searched recursively in path order; hidden names (".x")
  * and symlinked directories are skipped, and so are binary files (a NUL
@@ -16,14 +22,19 @@
  *
  * Output by mode:
  *   files_with_matches  one path a line
- *   count               "path:N" a line (N matching lines)
- *   content             "path:N:text" for matches, "path-N-text" for
- *                       context, "--" between groups that are not
- *                       adjacent; without line_numbers "path:text"
+ *   count               "path:N" a line (N matching lines; N matches
+ *                       in multiline mode)
+ *   content             "path:N:text" for matching lines (in multiline
+ *                       mode every line a match touches), "path-N-text"
+ *                       for context, "--" between groups that are not
+ *                       adjacent when there is context; without line
+ *                       numbers "path:text" and "path-text"
  * then, when head_limit cut the output, a note with the totals.
- * metadata {pattern, path, output_mode, files_searched, files_matched,
- * matches, returned, truncated}.
+ * metadata {pattern, path, output_mode, [multiline: true,] files_searched,
+ * files_matched, matches (matching lines; matches in multiline mode),
+ * returned, truncated}.
  */
+#include "ere.h"
 #include "glob.h"
 #include "tool.h"
 
@@ -109,6 +120,51 @@ static int by_path(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
+/* Line by line: hit[i] for each line that matches; returns their count. */
+static size_t search_lines(regex_t *re, tool_line *lines, size_t nl,
+                           unsigned char *hit)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nl; i++) {
+        char *p = (char *)lines[i].p;
+        size_t l = lines[i].len;
+        char save = p[l];
+        p[l] = 0;
+        int m = regexec(re, p, 0, NULL, 0) == 0;
+        p[l] = save;
+        hit[i] = (unsigned char)m;
+        n += (size_t)m;
+    }
+    return n;
+}
+
+/* Multiline: the whole file (NUL-terminated) at once, one match after
+ * another; hit[i] for each line a match touches (a line's newline belongs
+ * to it).  Returns the number of matches. */
+static size_t search_multi(regex_t *re, const char *data, size_t len,
+                           tool_line *lines, size_t nl, unsigned char *hit)
+{
+    size_t n = 0, pos = 0, k = 0;
+    memset(hit, 0, nl);
+    while (pos <= len && nl > 0) {
+        regmatch_t m;
+        int ef = pos > 0 && data[pos - 1] != '\n' ? REG_NOTBOL : 0;
+        if (regexec(re, data + pos, 1, &m, ef) != 0)
+            break;
+        size_t s = pos + (size_t)m.rm_so, e = pos + (size_t)m.rm_eo;
+        if (s >= len && (len == 0 || data[len - 1] == '\n'))
+            break; /* an empty match after the last line */
+        n++;
+        size_t last = e > s ? e - 1 : s;
+        while (k + 1 < nl && (size_t)(lines[k + 1].p - data) <= s)
+            k++;
+        for (size_t j = k; j < nl && (size_t)(lines[j].p - data) <= last; j++)
+            hit[j] = 1;
+        pos = e > s ? e : e + 1;
+    }
+    return n;
+}
+
 int main(void)
 {
     jv *in = tool_input();
@@ -139,9 +195,26 @@ int main(void)
     }
     static const char *const mode_names[] = {"files_with_matches", "content",
                                              "count"};
+    /* Each ripgrep-style key wins over its long spelling when given. */
     int icase = tool_bool(in, "case_insensitive", 0);
+    int short_i = tool_bool(in, "-i", -1);
+    if (short_i >= 0)
+        icase = short_i;
     int numbers = tool_bool(in, "line_numbers", 1);
+    int short_n = tool_bool(in, "-n", -1);
+    if (short_n >= 0)
+        numbers = short_n;
     long long context = tool_int(in, "context", 0, 0, 100);
+    long long short_c = tool_int(in, "-C", -1, 0, 100);
+    if (short_c >= 0)
+        context = short_c;
+    long long after = tool_int(in, "-A", -1, 0, 100);
+    long long before = tool_int(in, "-B", -1, 0, 100);
+    if (after < 0)
+        after = context;
+    if (before < 0)
+        before = context;
+    int multiline = tool_bool(in, "multiline", 0);
     long long head = tool_int(in, "head_limit", 250, 0, 1000000000LL);
 
     sbuf meta = SBUF_INIT;
@@ -149,15 +222,26 @@ int main(void)
     meta_str(&meta, "pattern", pattern);
     meta_str(&meta, "path", base);
     meta_str(&meta, "output_mode", mode_names[mode]);
+    if (multiline)
+        meta_bool(&meta, "multiline", 1);
     meta_end(&meta);
     const char *m0 = xstrdup(sb_cstr(&meta));
 
+    char *rx;
+    sbuf perr = SBUF_INIT;
+    if (ere_prepare(pattern, multiline, icase, &rx, &perr))
+        tool_fail_meta(m0, "Invalid regular expression %s: %s", pattern,
+                       sb_cstr(&perr));
     regex_t re;
-    int rc = regcomp(&re, pattern, REG_EXTENDED | (icase ? REG_ICASE : 0));
+    int rc = regcomp(&re, rx, REG_EXTENDED | (icase ? REG_ICASE : 0) |
+                                  (multiline ? REG_NEWLINE : 0));
     if (rc != 0) {
         char msg[256];
         regerror(rc, &re, msg, sizeof msg);
-        tool_fail_meta(m0, "Invalid regular expression %s: %s", pattern, msg);
+        sbuf hint = SBUF_INIT;
+        ere_hint(pattern, rc, &hint);
+        tool_fail_meta(m0, "Invalid regular expression %s: %s%s", pattern,
+                       msg, sb_cstr(&hint));
     }
     if (glob) {
         sbuf err = SBUF_INIT;
@@ -175,13 +259,11 @@ int main(void)
         tool_fail_meta(m0, "Cannot search %s: %s", base,
                        tool_path_errmsg(base, e));
     }
-    int single = 0;
     if (S_ISDIR(st.st_mode)) {
         walk(base, "", 0);
         qsort(files, nfiles, sizeof *files, by_path);
     } else if (S_ISREG(st.st_mode)) {
         add_file(base);
-        single = 1;
     } else
         tool_fail_meta(m0, "Cannot search %s: not a regular file or "
                        "directory", base);
@@ -191,7 +273,8 @@ int main(void)
            skipped_big = 0;
     unsigned long long total_matches = 0;
     int cut = 0;
-    int need_sep = 0; /* content mode: a "--" before the next group */
+    int with_context = before > 0 || after > 0;
+    int printed_any = 0; /* content mode: a group was shown before */
     for (size_t fi = 0; fi < nfiles; fi++) {
         const char *path = files[fi];
         char *data;
@@ -211,66 +294,11 @@ int main(void)
         searched++;
         tool_line *lines;
         size_t nl = tool_split_lines(data, len, &lines);
-        size_t file_matches = 0;
-        long long last_printed = 0; /* 1-based line last shown in content */
-        long long pending_after = 0;
-        for (size_t i = 0; i < nl; i++) {
-            char *p = (char *)lines[i].p;
-            size_t l = lines[i].len;
-            char save = p[l];
-            p[l] = 0;
-            int hitm = regexec(&re, p, 0, NULL, 0) == 0;
-            p[l] = save;
-            if (!hitm) {
-                if (mode == M_CONTENT && pending_after > 0 && !cut) {
-                    if (head && returned >= (size_t)head)
-                        cut = 1;
-                    else {
-                        sb_printf(&out, "%s-", path);
-                        if (numbers)
-                            sb_printf(&out, "%zu-", i + 1);
-                        tool_put_text(&out, p, l, TOOL_MAX_LINE_CHARS);
-                        sb_putc(&out, '\n');
-                        returned++;
-                        last_printed = (long long)i + 1;
-                    }
-                    pending_after--;
-                }
-                continue;
-            }
-            file_matches++;
-            total_matches++;
-            if (mode != M_CONTENT)
-                continue;
-            if (cut)
-                continue;
-            long long from = (long long)i + 1 - context;
-            if (from <= last_printed)
-                from = last_printed + 1;
-            if (from < 1)
-                from = 1;
-            if (need_sep && context > 0 &&
-                (last_printed == 0 || from > last_printed + 1)) {
-                sb_puts(&out, "--\n");
-            }
-            for (long long k = from; k <= (long long)i + 1 && !cut; k++) {
-                if (head && returned >= (size_t)head) {
-                    cut = 1;
-                    break;
-                }
-                int is_match = k == (long long)i + 1;
-                sb_printf(&out, "%s%c", path, is_match ? ':' : '-');
-                if (numbers)
-                    sb_printf(&out, "%lld%c", k, is_match ? ':' : '-');
-                tool_put_text(&out, lines[k - 1].p, lines[k - 1].len,
-                              TOOL_MAX_LINE_CHARS);
-                sb_putc(&out, '\n');
-                returned++;
-                last_printed = k;
-                need_sep = 1;
-            }
-            pending_after = context;
-        }
+        unsigned char *hit = xmalloc(nl ? nl : 1);
+        size_t file_matches =
+            multiline ? search_multi(&re, data, len, lines, nl, hit)
+                      : search_lines(&re, lines, nl, hit);
+        total_matches += file_matches;
         if (file_matches) {
             matched_files++;
             if (mode == M_FILES || mode == M_COUNT) {
@@ -285,13 +313,53 @@ int main(void)
                 }
             }
         }
-        if (mode == M_CONTENT && last_printed > 0 && context > 0)
-            need_sep = 1;
+        if (mode == M_CONTENT && file_matches && !cut) {
+            /* Each line within `before` lines before or `after` lines
+             * after a matching line is shown (depth counts the windows
+             * open at a line); groups that are not adjacent get "--". */
+            int *edge = xmalloc((nl + 1) * sizeof *edge);
+            memset(edge, 0, (nl + 1) * sizeof *edge);
+            for (size_t i = 0; i < nl; i++) {
+                if (!hit[i])
+                    continue;
+                size_t from = i >= (size_t)before ? i - (size_t)before : 0;
+                size_t to = i + (size_t)after + 1;
+                if (to > nl)
+                    to = nl;
+                edge[from]++;
+                edge[to]--;
+            }
+            int depth = 0;
+            long long prev = -2; /* the line shown last, in this file */
+            for (size_t i = 0; i < nl; i++) {
+                depth += edge[i];
+                if (depth <= 0)
+                    continue;
+                if (head && returned >= (size_t)head) {
+                    cut = 1;
+                    break;
+                }
+                if (with_context && printed_any && (long long)i != prev + 1)
+                    sb_puts(&out, "--\n");
+                char sep = hit[i] ? ':' : '-';
+                sb_printf(&out, "%s%c", path, sep);
+                if (numbers)
+                    sb_printf(&out, "%zu%c", i + 1, sep);
+                tool_put_text(&out, lines[i].p, lines[i].len,
+                              TOOL_MAX_LINE_CHARS);
+                sb_putc(&out, '\n');
+                returned++;
+                printed_any = 1;
+                prev = (long long)i;
+            }
+            free(edge);
+        }
+        free(hit);
         free(lines);
         free(data);
     }
-    (void)single;
 
+    const char *what = multiline ? "matches" : "matching lines";
     if (total_matches == 0) {
         sb_printf(&out, "No matches for %s in %s", pattern, base);
         if (glob)
@@ -301,15 +369,16 @@ int main(void)
     } else if (cut) {
         if (mode == M_CONTENT)
             sb_printf(&out, "(output cut at head_limit %lld lines: %llu "
-                            "matching lines in %zu file%s in all)", head,
-                      total_matches, matched_files,
-                      matched_files == 1 ? "" : "s");
+                            "%s in %zu file%s in all)", head, total_matches,
+                      total_matches == 1 && multiline ? "match" : what,
+                      matched_files, matched_files == 1 ? "" : "s");
         else
             sb_printf(&out, "(output cut at head_limit %lld: %zu files "
                             "match in all, %zu not shown)", head,
                       matched_files, matched_files - returned);
     } else if (mode == M_COUNT) {
-        sb_printf(&out, "(%llu matching lines in %zu file%s)", total_matches,
+        sb_printf(&out, "(%llu %s in %zu file%s)", total_matches,
+                  total_matches == 1 && multiline ? "match" : what,
                   matched_files, matched_files == 1 ? "" : "s");
     }
     if (skipped_binary || skipped_big || walk_stopped) {
@@ -332,6 +401,8 @@ int main(void)
     meta_str(&meta, "pattern", pattern);
     meta_str(&meta, "path", base);
     meta_str(&meta, "output_mode", mode_names[mode]);
+    if (multiline)
+        meta_bool(&meta, "multiline", 1);
     meta_int(&meta, "files_searched", (long long)searched);
     meta_int(&meta, "files_matched", (long long)matched_files);
     meta_int(&meta, "matches", (long long)total_matches);
