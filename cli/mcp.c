@@ -29,6 +29,9 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -620,6 +623,12 @@ int cli_mcp(int argc, char **argv)
     pthread_mutex_init(&s.out_mu, NULL);
     atomic_init(&s.log_level, MCP_LOG_OFF);
     signal(SIGPIPE, SIG_IGN); /* a client gone away is a write error, not a death */
+#ifdef __GLIBC__
+    /* A call's big blocks (linear memory, its stack, captured output) go
+     * back to the system when it ends: glibc would otherwise raise its
+     * mmap threshold to their size and keep them in each worker's arena. */
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
     long workers = a.max_concurrent ? a.max_concurrent
                    : c.max_concurrent ? c.max_concurrent
                                       : default_workers();
