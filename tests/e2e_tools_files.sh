@@ -358,7 +358,7 @@ check "grep: word boundary and alternation" \
 '{"content": "/src/a.c:1:int main() {\n/src/a.c:4:// TODO fix\n(1 binary file skipped)", "is_error": false, "metadata": {"pattern": "\\bfix\\b|^int", "path": "/", "output_mode": "content", "files_searched": 2, "files_matched": 1, "matches": 2, "returned": 2, "truncated": false}}' 0
 run file-grep "$D" '{"pattern":"("}'
 check "grep: invalid regex" \
-'{"content": "Invalid regular expression (: Missing '"')'"'", "is_error": true, "metadata": {"pattern": "(", "path": "/", "output_mode": "files_with_matches"}}' 1
+'{"content": "Invalid regular expression (: Missing '"')'"'; write \\( or \\) for a plain parenthesis", "is_error": true, "metadata": {"pattern": "(", "path": "/", "output_mode": "files_with_matches"}}' 1
 run file-grep "$D" '{"pattern":"x","output_mode":"lines"}'
 check "grep: bad output_mode" \
 '{"content": "Invalid input: \"output_mode\" must be one of files_with_matches, content, count; got \"lines\"", "is_error": true, "metadata": {}}' 1

@@ -1,6 +1,9 @@
 /* bash.wasm: the tool entry point.
  *
- * Input  {"command": "...", "timeout": seconds (optional, 1..600)}
+ * Input  {"command": "...", "timeout": seconds (optional, 1..600),
+ *         "description": "..." (optional: what the command does, in a few
+ *         words, as Claude Code's Bash tool takes it; not used, only
+ *         echoed in metadata)}
  * Output one JSON result (tools/lib tool_result):
  *   content = the command's stdout;
  *             then, if stderr is non-empty: a newline if the content does
@@ -12,7 +15,7 @@
  *             is cut and followed by "[stdout truncated: N bytes, showing
  *             the first M]" (or stderr).
  *   metadata = {exit_code, stdout_bytes, stderr_bytes, stdout_total_bytes,
- *               stderr_total_bytes, truncated, timeout}
+ *               stderr_total_bytes, truncated, timeout, [description]}
  *              stdout_bytes is the number of content bytes (from the start)
  *              that are stdout, so stdout is content[0 .. stdout_bytes).
  *   is_error = exit code != 0.
@@ -31,6 +34,8 @@ int main(void) {
     size_t clen;
     const char *cmd = tool_str(in, "command", 1, &clen);
     long long timeout = tool_int(in, "timeout", 30, 1, 600);
+    size_t dlen;
+    const char *desc = tool_str(in, "description", 0, &dlen);
     if (strlen(cmd) != clen) tool_fail("command: contains a NUL byte");
 
     Buf out = {0}, err = {0};
@@ -69,6 +74,7 @@ int main(void) {
     meta_int(&m, "stderr_total_bytes", (long long)err.total);
     meta_bool(&m, "truncated", out.truncated || err.truncated);
     meta_int(&m, "timeout", timeout);
+    if (desc) meta_strn(&m, "description", desc, dlen);
     meta_end(&m);
     tool_result(sb_cstr(&c), c.len, code != 0, sb_cstr(&m));
     return code != 0 ? 1 : 0;

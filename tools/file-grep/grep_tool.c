@@ -228,13 +228,14 @@ int main(void)
     const char *m0 = xstrdup(sb_cstr(&meta));
 
     char *rx;
+    int newline;
     sbuf perr = SBUF_INIT;
-    if (ere_prepare(pattern, multiline, icase, &rx, &perr))
+    if (ere_prepare(pattern, multiline, icase, &rx, &newline, &perr))
         tool_fail_meta(m0, "Invalid regular expression %s: %s", pattern,
                        sb_cstr(&perr));
     regex_t re;
     int rc = regcomp(&re, rx, REG_EXTENDED | (icase ? REG_ICASE : 0) |
-                                  (multiline ? REG_NEWLINE : 0));
+                                  (newline ? REG_NEWLINE : 0));
     if (rc != 0) {
         char msg[256];
         regerror(rc, &re, msg, sizeof msg);
