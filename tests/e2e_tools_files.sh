@@ -3,7 +3,9 @@
 # (read, write, edit, glob, grep) run as guests under `corral run`, each in
 # a fresh temporary work dir.  Checks exact content and metadata, every
 # documented error, hostile paths that try to leave the sandbox, and that
-# a write or edit stopped midway never loses or half-writes the old file.
+# a write or edit stopped midway never loses or half-writes the old file;
+# grep's ripgrep-style keys (-i -n -A -B -C, multiline) and its errors for
+# PCRE-only syntax, and a few of them through `corral tool` (the schema).
 #
 # Output: "ok N - desc" / "FAIL N - desc: why" / "ok N - desc # skip why",
 # last line "e2e_tools_files: N passed, N failed, N skipped".
@@ -377,6 +379,184 @@ check "grep: symlink to /etc is not followed" \
 '{"content": "Cannot search /etclink/passwd: /etclink is a symlink to /etc, which leaves the work dir; the sandbox does not follow it", "is_error": true, "metadata": {"pattern": "root", "path": "/etclink/passwd", "output_mode": "files_with_matches"}}' 1
 run file-grep "$D" '{"pattern":"root"}'
 has "grep: a recursive search does not leave through the symlink" '"files_matched": 0' 0
+
+# ------------------------------------------- grep: ripgrep-style keys
+# -i -n -A -B -C (the short key wins over its long spelling, -A/-B over
+# -C/context for their side), multiline in each output mode, and the
+# errors that name PCRE-only syntax with its POSIX ERE spelling.
+D=$(newdir)
+mkdir "$D/m"
+printf 'one\ntwo\nMATCH a\nfour\nfive\nsix\nMATCH b\neight\nnine\nten\neleven\nMATCH c\n' > "$D/ctx.txt"
+printf 'int f(int a,\n      int b)\n{\n    return a + b;\n}\nvoid g(void) { }\n' > "$D/m/a.c"
+printf 'x\ny\n' > "$D/m/b.txt"
+run file-grep "$D" '{"pattern":"match","path":"/ctx.txt","output_mode":"content","-A":1,"-i":true,"case_insensitive":false}'
+check "grep: -i wins over case_insensitive, with -A 1 and -- between groups" \
+'{"content": "/ctx.txt:3:MATCH a\n/ctx.txt-4-four\n--\n/ctx.txt:7:MATCH b\n/ctx.txt-8-eight\n--\n/ctx.txt:12:MATCH c", "is_error": false, "metadata": {"pattern": "match", "path": "/ctx.txt", "output_mode": "content", "files_searched": 1, "files_matched": 1, "matches": 3, "returned": 5, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"match","path":"/ctx.txt","output_mode":"count","case_insensitive":true,"-i":false}'
+check "grep: -i false wins over case_insensitive true" \
+'{"content": "No matches for match in /ctx.txt; 1 file searched", "is_error": false, "metadata": {"pattern": "match", "path": "/ctx.txt", "output_mode": "count", "files_searched": 1, "files_matched": 0, "matches": 0, "returned": 0, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"MATCH","path":"/ctx.txt","output_mode":"content","-B":2}'
+check "grep: -B 2: lines before each match only" \
+'{"content": "/ctx.txt-1-one\n/ctx.txt-2-two\n/ctx.txt:3:MATCH a\n--\n/ctx.txt-5-five\n/ctx.txt-6-six\n/ctx.txt:7:MATCH b\n--\n/ctx.txt-10-ten\n/ctx.txt-11-eleven\n/ctx.txt:12:MATCH c", "is_error": false, "metadata": {"pattern": "MATCH", "path": "/ctx.txt", "output_mode": "content", "files_searched": 1, "files_matched": 1, "matches": 3, "returned": 9, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"MATCH","path":"/ctx.txt","output_mode":"content","-C":1,"context":5}'
+check "grep: -C 1 is context 1 (and wins over context)" \
+'{"content": "/ctx.txt-2-two\n/ctx.txt:3:MATCH a\n/ctx.txt-4-four\n--\n/ctx.txt-6-six\n/ctx.txt:7:MATCH b\n/ctx.txt-8-eight\n--\n/ctx.txt-11-eleven\n/ctx.txt:12:MATCH c", "is_error": false, "metadata": {"pattern": "MATCH", "path": "/ctx.txt", "output_mode": "content", "files_searched": 1, "files_matched": 1, "matches": 3, "returned": 8, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"MATCH","path":"/ctx.txt","output_mode":"content","-A":1,"-B":3}'
+check "grep: -A 1 with -B 3: overlapping groups merge, no separator" \
+'{"content": "/ctx.txt-1-one\n/ctx.txt-2-two\n/ctx.txt:3:MATCH a\n/ctx.txt-4-four\n/ctx.txt-5-five\n/ctx.txt-6-six\n/ctx.txt:7:MATCH b\n/ctx.txt-8-eight\n/ctx.txt-9-nine\n/ctx.txt-10-ten\n/ctx.txt-11-eleven\n/ctx.txt:12:MATCH c", "is_error": false, "metadata": {"pattern": "MATCH", "path": "/ctx.txt", "output_mode": "content", "files_searched": 1, "files_matched": 1, "matches": 3, "returned": 12, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"MATCH","path":"/ctx.txt","output_mode":"content","-A":0,"-C":2}'
+check "grep: -A 0 wins over -C 2 for the lines after" \
+'{"content": "/ctx.txt-1-one\n/ctx.txt-2-two\n/ctx.txt:3:MATCH a\n--\n/ctx.txt-5-five\n/ctx.txt-6-six\n/ctx.txt:7:MATCH b\n--\n/ctx.txt-10-ten\n/ctx.txt-11-eleven\n/ctx.txt:12:MATCH c", "is_error": false, "metadata": {"pattern": "MATCH", "path": "/ctx.txt", "output_mode": "content", "files_searched": 1, "files_matched": 1, "matches": 3, "returned": 9, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"MATCH","path":"/ctx.txt","output_mode":"content","context":1,"-B":0,"-n":false}'
+check "grep: -B 0 wins over context 1, -n false drops the numbers" \
+'{"content": "/ctx.txt:MATCH a\n/ctx.txt-four\n--\n/ctx.txt:MATCH b\n/ctx.txt-eight\n--\n/ctx.txt:MATCH c", "is_error": false, "metadata": {"pattern": "MATCH", "path": "/ctx.txt", "output_mode": "content", "files_searched": 1, "files_matched": 1, "matches": 3, "returned": 5, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"MATCH c","path":"/ctx.txt","output_mode":"content","line_numbers":true,"-n":false}'
+check "grep: -n false wins over line_numbers true" \
+'{"content": "/ctx.txt:MATCH c", "is_error": false, "metadata": {"pattern": "MATCH c", "path": "/ctx.txt", "output_mode": "content", "files_searched": 1, "files_matched": 1, "matches": 1, "returned": 1, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"MATCH c|^void","output_mode":"content","-B":1}'
+check "grep: -- between the groups of two files" \
+'{"content": "/ctx.txt-11-eleven\n/ctx.txt:12:MATCH c\n--\n/m/a.c-5-}\n/m/a.c:6:void g(void) { }", "is_error": false, "metadata": {"pattern": "MATCH c|^void", "path": "/", "output_mode": "content", "files_searched": 3, "files_matched": 2, "matches": 2, "returned": 4, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"x","-A":101}'
+check "grep: -A out of range" \
+'{"content": "Invalid input: \"-A\" must be between 0 and 100, got 101", "is_error": true, "metadata": {}}' 1
+run file-grep "$D" '{"pattern":"x","-i":"yes"}'
+check "grep: -i of the wrong type" \
+'{"content": "Invalid input: \"-i\" must be a boolean, got string", "is_error": true, "metadata": {}}' 1
+run file-grep "$D" '{"pattern":"f\\([^)]*\\)","multiline":true,"output_mode":"content"}'
+check "grep: multiline content: a negated bracket spans lines" \
+'{"content": "/m/a.c:1:int f(int a,\n/m/a.c:2:      int b)", "is_error": false, "metadata": {"pattern": "f\\([^)]*\\)", "path": "/", "output_mode": "content", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 1, "returned": 2, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"^int f\\([^)]*\\)$","multiline":true,"output_mode":"content"}'
+check "grep: multiline content with ^ and $ at line ends" \
+'{"content": "/m/a.c:1:int f(int a,\n/m/a.c:2:      int b)", "is_error": false, "metadata": {"pattern": "^int f\\([^)]*\\)$", "path": "/", "output_mode": "content", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 1, "returned": 2, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"b\\).\\{","multiline":true,"output_mode":"content","-n":false}'
+check "grep: multiline: . matches the newline, -n false" \
+'{"content": "/m/a.c:      int b)\n/m/a.c:{", "is_error": false, "metadata": {"pattern": "b\\).\\{", "path": "/", "output_mode": "content", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 1, "returned": 2, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"^\\{\\n +return","multiline":true,"output_mode":"content","-A":1}'
+check "grep: multiline: a newline escape and ^ mid-file, with -A 1 context" \
+'{"content": "/m/a.c:3:{\n/m/a.c:4:    return a + b;\n/m/a.c-5-}", "is_error": false, "metadata": {"pattern": "^\\{\\n +return", "path": "/", "output_mode": "content", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 1, "returned": 3, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"^}$","multiline":true,"output_mode":"content"}'
+check "grep: multiline: ^}$ is one line, not the file" \
+'{"content": "/m/a.c:5:}", "is_error": false, "metadata": {"pattern": "^}$", "path": "/", "output_mode": "content", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 1, "returned": 1, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"^int f\\(int a,\\W+int b","multiline":true,"output_mode":"content"}'
+check "grep: multiline: the non-word escape matches the newline (with ^: the REG_NEWLINE form)" \
+'{"content": "/m/a.c:1:int f(int a,\n/m/a.c:2:      int b)", "is_error": false, "metadata": {"pattern": "^int f\\(int a,\\W+int b", "path": "/", "output_mode": "content", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 1, "returned": 2, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"int","multiline":true,"output_mode":"count"}'
+check "grep: multiline count counts matches (3, two on one line)" \
+'{"content": "/m/a.c:3\n(3 matches in 1 file)", "is_error": false, "metadata": {"pattern": "int", "path": "/", "output_mode": "count", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 3, "returned": 1, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"int","output_mode":"count"}'
+check "grep: line by line, count counts lines (2)" \
+'{"content": "/m/a.c:2\n(2 matching lines in 1 file)", "is_error": false, "metadata": {"pattern": "int", "path": "/", "output_mode": "count", "files_searched": 3, "files_matched": 1, "matches": 2, "returned": 1, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"\\)\\n\\{","multiline":true}'
+check "grep: multiline files_with_matches" \
+'{"content": "/m/a.c", "is_error": false, "metadata": {"pattern": "\\)\\n\\{", "path": "/", "output_mode": "files_with_matches", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 1, "returned": 1, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"int","multiline":true,"output_mode":"content","head_limit":1}'
+check "grep: multiline head_limit note counts matches" \
+'{"content": "/m/a.c:1:int f(int a,\n(output cut at head_limit 1 lines: 3 matches in 1 file in all)", "is_error": false, "metadata": {"pattern": "int", "path": "/", "output_mode": "content", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 3, "returned": 1, "truncated": true}}' 0
+run file-grep "$D" '{"pattern":"foo\\nbar"}'
+check "grep: a newline escape line by line is refused, with the multiline hint" \
+'{"content": "Invalid regular expression foo\\nbar: \"\\n\" at offset 3 matches a newline, but this search goes line by line and a line never holds one; set multiline to true to match across lines", "is_error": true, "metadata": {"pattern": "foo\\nbar", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"\\d+(?:px|em)"}'
+check "grep: (?: names its offset and the ERE pattern" \
+'{"content": "Invalid regular expression \\d+(?:px|em): \"(?:\" at offset 3 is a non-capturing group, which POSIX ERE does not have; use a plain group (...). In POSIX ERE: \\d+(px|em)", "is_error": true, "metadata": {"pattern": "\\d+(?:px|em)", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"(?i)alpha"}'
+check "grep: (?i) says to use case_insensitive" \
+'{"content": "Invalid regular expression (?i)alpha: \"(?i)\" at offset 0 is an inline flag group, which POSIX ERE does not have; use the case_insensitive (or -i) input. In POSIX ERE: alpha with case_insensitive true", "is_error": true, "metadata": {"pattern": "(?i)alpha", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"(?i:al)pha"}'
+check "grep: (?i: scoped flags" \
+'{"content": "Invalid regular expression (?i:al)pha: \"(?i:\" at offset 0 is a group with inline flags, which POSIX ERE does not have; use a plain group (...), and use the case_insensitive (or -i) input (for the whole pattern). In POSIX ERE: (al)pha with case_insensitive true", "is_error": true, "metadata": {"pattern": "(?i:al)pha", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"(?s)a.b"}'
+check "grep: (?s) says to use multiline" \
+'{"content": "Invalid regular expression (?s)a.b: \"(?s)\" at offset 0 is an inline flag group, which POSIX ERE does not have; use the multiline input (then . matches newlines too). In POSIX ERE: a.b with multiline true", "is_error": true, "metadata": {"pattern": "(?s)a.b", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"foo(?=bar)"}'
+check "grep: (?= lookahead" \
+'{"content": "Invalid regular expression foo(?=bar): \"(?=\" at offset 3 is a lookahead: lookaround is not supported by POSIX ERE (no (?=, (?!, (?<= or (?<!); match the text that follows as part of the pattern (foo(?=bar) as foobar)", "is_error": true, "metadata": {"pattern": "foo(?=bar)", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"foo(?!bar)"}'
+check "grep: (?! negative lookahead" \
+'{"content": "Invalid regular expression foo(?!bar): \"(?!\" at offset 3 is a negative lookahead: lookaround is not supported by POSIX ERE (no (?=, (?!, (?<= or (?<!); a bracket such as [^x] excludes one character, or search for the positive case and compare", "is_error": true, "metadata": {"pattern": "foo(?!bar)", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"(?<=x)y"}'
+check "grep: (?<= lookbehind" \
+'{"content": "Invalid regular expression (?<=x)y: \"(?<=\" at offset 0 is a lookbehind: lookaround is not supported by POSIX ERE (no (?=, (?!, (?<= or (?<!); match the text before as part of the pattern ((?<=foo)bar as foobar)", "is_error": true, "metadata": {"pattern": "(?<=x)y", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"(?<!x)y"}'
+check "grep: (?<! negative lookbehind" \
+'{"content": "Invalid regular expression (?<!x)y: \"(?<!\" at offset 0 is a negative lookbehind: lookaround is not supported by POSIX ERE (no (?=, (?!, (?<= or (?<!); a bracket such as [^x] excludes one character, or search for the positive case and compare", "is_error": true, "metadata": {"pattern": "(?<!x)y", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"[\\d]+"}'
+check "grep: a digit escape inside brackets" \
+'{"content": "Invalid regular expression [\\d]+: \"\\d\" at offset 1 inside brackets: POSIX brackets take no escapes (there \\d means a backslash or a d); write 0-9 inside the brackets, as in [0-9]. In POSIX ERE: [0-9]+", "is_error": true, "metadata": {"pattern": "[\\d]+", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"[\\w.-]+@"}'
+check "grep: a word escape inside brackets" \
+'{"content": "Invalid regular expression [\\w.-]+@: \"\\w\" at offset 1 inside brackets: POSIX brackets take no escapes (there \\w means a backslash or a w); write [:alnum:]_ inside the brackets, as in [[:alnum:]_]. In POSIX ERE: [[:alnum:]_.-]+@", "is_error": true, "metadata": {"pattern": "[\\w.-]+@", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"[\\s,]x"}'
+check "grep: a space escape inside brackets" \
+'{"content": "Invalid regular expression [\\s,]x: \"\\s\" at offset 1 inside brackets: POSIX brackets take no escapes (there \\s means a backslash or an s); write [:space:] inside the brackets, as in [[:space:]]. In POSIX ERE: [[:space:],]x", "is_error": true, "metadata": {"pattern": "[\\s,]x", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"[\\D]"}'
+check "grep: a non-digit escape inside brackets has no fix" \
+'{"content": "Invalid regular expression [\\D]: \"\\D\" at offset 1 inside brackets: POSIX brackets take no escapes, and a bracket cannot hold a negated class; use [^0-9] on its own, or \\D outside brackets", "is_error": true, "metadata": {"pattern": "[\\D]", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"[^\\n]+","multiline":true}'
+check "grep: a newline escape inside brackets: the fix as a JSON string" \
+'{"content": "Invalid regular expression [^\\n]+: \"\\n\" at offset 2 inside brackets: POSIX brackets take no escapes (there \\n means a backslash or an n); put the character itself there (in the JSON input, \"\\n\" rather than \"\\\\n\"). In POSIX ERE (as a JSON string): \"[^\\n]+\"", "is_error": true, "metadata": {"pattern": "[^\\n]+", "path": "/", "output_mode": "files_with_matches", "multiline": true}}' 1
+run file-grep "$D" '{"pattern":"[\\]]"}'
+check "grep: an escaped ] inside brackets" \
+'{"content": "Invalid regular expression [\\]]: \"\\]\" at offset 1 inside brackets: POSIX brackets take no escapes, so the backslash is a plain character and this ] ends the brackets; put ] first instead, as in []abc] or [^]abc]", "is_error": true, "metadata": {"pattern": "[\\]]", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"[+\\-*/]"}'
+check "grep: an escaped - inside brackets makes a range" \
+'{"content": "Invalid regular expression [+\\-*/]: \"\\-\" at offset 2 inside brackets: POSIX brackets take no escapes, so the backslash is a plain character and this - makes a range that starts at \\; put - last instead, as in [a-z_-]", "is_error": true, "metadata": {"pattern": "[+\\-*/]", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"(?P<word>\\w+)(?<n>[0-9]+)","multiline":true}'
+check "grep: named groups (?P< and (?<name>" \
+'{"content": "Invalid regular expression (?P<word>\\w+)(?<n>[0-9]+): \"(?P<word>\" at offset 0 is a named group, which POSIX ERE does not have; use a plain group (...); \"(?<n>\" at offset 13 is a named group, which POSIX ERE does not have; use a plain group (...). In POSIX ERE: (\\w+)([0-9]+)", "is_error": true, "metadata": {"pattern": "(?P<word>\\w+)(?<n>[0-9]+)", "path": "/", "output_mode": "files_with_matches", "multiline": true}}' 1
+run file-grep "$D" '{"pattern":"<b>.*?</b>","multiline":true}'
+check "grep: lazy quantifier across lines is refused" \
+'{"content": "Invalid regular expression <b>.*?</b>: \"*?\" at offset 4 is a lazy quantifier, which POSIX ERE does not have: its quantifiers are greedy, so across lines .* runs on to the last place where the rest matches; use a negated bracket instead, as in <[^>]*> for <.*?>", "is_error": true, "metadata": {"pattern": "<b>.*?</b>", "path": "/", "output_mode": "files_with_matches", "multiline": true}}' 1
+run file-grep "$D" '{"pattern":"MATCH .+?$","output_mode":"count","path":"/ctx.txt"}'
+check "grep: lazy quantifier line by line is accepted (the same lines)" \
+'{"content": "/ctx.txt:3\n(3 matching lines in 1 file)", "is_error": false, "metadata": {"pattern": "MATCH .+?$", "path": "/ctx.txt", "output_mode": "count", "files_searched": 1, "files_matched": 1, "matches": 3, "returned": 1, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"a*+b"}'
+check "grep: possessive quantifier" \
+'{"content": "Invalid regular expression a*+b: \"*+\" at offset 1 is a possessive quantifier, which POSIX ERE does not have; use * (there is no possessive or atomic matching). In POSIX ERE: a*b", "is_error": true, "metadata": {"pattern": "a*+b", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"(a)\\1"}'
+check "grep: backreference" \
+'{"content": "Invalid regular expression (a)\\1: \"\\1\" at offset 3 is a backreference, which POSIX ERE does not have (it would match a plain 1); write the repeated text out", "is_error": true, "metadata": {"pattern": "(a)\\1", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"\\Aabc\\z"}'
+check "grep: the start and end of text escapes" \
+'{"content": "Invalid regular expression \\Aabc\\z: \"\\A\" at offset 0 (start of text) is not POSIX ERE; use ^ (the start of a line); \"\\z\" at offset 5 (end of text) is not POSIX ERE; use $ (the end of a line). In POSIX ERE: ^abc$", "is_error": true, "metadata": {"pattern": "\\Aabc\\z", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"a{,3}"}'
+check "grep: {,n}" \
+'{"content": "Invalid regular expression a{,3}: \"{,3}\" at offset 1 is not a POSIX ERE interval; write {0,3}. In POSIX ERE: a{0,3}", "is_error": true, "metadata": {"pattern": "a{,3}", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"x{foo}"}'
+check "grep: a { that starts no interval" \
+'{"content": "Invalid regular expression x{foo}: \"{\" at offset 1 does not start an interval ({n}, {n,} or {n,m}); POSIX ERE needs \\{ for a plain {. In POSIX ERE: x\\{foo}", "is_error": true, "metadata": {"pattern": "x{foo}", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"(?:a|b)(?i)c(?=d)(?!e)(?<=f)x"}'
+check "grep: five problems: four shown and a count" \
+'{"content": "Invalid regular expression (?:a|b)(?i)c(?=d)(?!e)(?<=f)x: \"(?:\" at offset 0 is a non-capturing group, which POSIX ERE does not have; use a plain group (...); \"(?i)\" at offset 7 is an inline flag group, which POSIX ERE does not have; use the case_insensitive (or -i) input; \"(?=\" at offset 12 is a lookahead: lookaround is not supported by POSIX ERE (no (?=, (?!, (?<= or (?<!); match the text that follows as part of the pattern (foo(?=bar) as foobar); \"(?!\" at offset 17 is a negative lookahead: lookaround is not supported by POSIX ERE (no (?=, (?!, (?<= or (?<!); a bracket such as [^x] excludes one character, or search for the positive case and compare; and 1 more", "is_error": true, "metadata": {"pattern": "(?:a|b)(?i)c(?=d)(?!e)(?<=f)x", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"[[:word:]]"}'
+check "grep: regcomp error with a hint: unknown class" \
+'{"content": "Invalid regular expression [[:word:]]: Unknown character class name; the POSIX classes are [:alnum:] [:alpha:] [:blank:] [:cntrl:] [:digit:] [:graph:] [:lower:] [:print:] [:punct:] [:space:] [:upper:] [:xdigit:] (for word characters, [[:alnum:]_] or \\w)", "is_error": true, "metadata": {"pattern": "[[:word:]]", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"*abc"}'
+check "grep: regcomp error with a hint: nothing to repeat" \
+'{"content": "Invalid regular expression *abc: Repetition not preceded by valid expression; a * + ? or {n} must follow something to repeat: write \\* \\+ \\? or \\{ for the character itself", "is_error": true, "metadata": {"pattern": "*abc", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"a,\\W+int","multiline":true,"output_mode":"content"}'
+check "grep: multiline: the non-word escape matches the newline without anchors too" \
+'{"content": "/m/a.c:1:int f(int a,\n/m/a.c:2:      int b)", "is_error": false, "metadata": {"pattern": "a,\\W+int", "path": "/", "output_mode": "content", "multiline": true, "files_searched": 3, "files_matched": 1, "matches": 1, "returned": 2, "truncated": false}}' 0
+run file-grep "$D" '{"pattern":"(?i)alpha","-i":true}'
+check "grep: (?i) with -i already true: no extra input to set" \
+'{"content": "Invalid regular expression (?i)alpha: \"(?i)\" at offset 0 is an inline flag group, which POSIX ERE does not have; use the case_insensitive (or -i) input. In POSIX ERE: alpha", "is_error": true, "metadata": {"pattern": "(?i)alpha", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"\\p{Lu}x"}'
+check "grep: a Unicode property escape becomes a POSIX class" \
+'{"content": "Invalid regular expression \\p{Lu}x: \"\\p{Lu}\" at offset 0 (a Unicode property) is not POSIX ERE; use a POSIX class such as [[:alpha:]], [[:upper:]], [[:lower:]], [[:digit:]], [[:punct:]] or [[:space:]]. In POSIX ERE: [[:upper:]]x", "is_error": true, "metadata": {"pattern": "\\p{Lu}x", "path": "/", "output_mode": "files_with_matches"}}' 1
+run file-grep "$D" '{"pattern":"\\Qa.b\\E"}'
+check "grep: quoted text escapes become escaped text" \
+'{"content": "Invalid regular expression \\Qa.b\\E: \"\\Qa.b\\E\" at offset 0 (quoted text) is not POSIX ERE; put a backslash before each special character instead. In POSIX ERE: a\\.b", "is_error": true, "metadata": {"pattern": "\\Qa.b\\E", "path": "/", "output_mode": "files_with_matches"}}' 1
+
+# through corral tool: the manifest's schema takes the new keys
+OUT=$("$CORRAL" tool --tools-dir "$TOOLS" --work-dir "$D" grep \
+      '{"pattern":"match","path":"/ctx.txt","output_mode":"content","-i":true,"-n":false,"-B":1,"-A":0,"-C":3,"multiline":true,"head_limit":2}' 2>"$ERRF"); RC=$?
+has "grep via corral tool: -i -n -A -B -C multiline pass the schema" \
+'{"content":"/ctx.txt-two\n/ctx.txt:MATCH a\n(output cut at head_limit 2 lines: 3 matches in 1 file in all)","is_error":false,"metadata":{"pattern":"match","path":"/ctx.txt","output_mode":"content","multiline":true,"files_searched":1,"files_matched":1,"matches":3,"returned":2,"truncated":true,"sandbox":{' 0
+OUT=$("$CORRAL" tool --tools-dir "$TOOLS" --work-dir "$D" grep '{"pattern":"x","-A":101,"-B":-1,"multiline":"yes"}' 2>"$ERRF"); RC=$?
+has "grep via corral tool: the schema bounds -A and -B and types multiline" \
+"grep: '-A' must be at most 100, got integer 101; '-B' must be at least 0, got integer -1; 'multiline' must be a boolean, got string" 1
+OUT=$("$CORRAL" tool --tools-dir "$TOOLS" --work-dir "$D" grep "{\"pattern\":\"match\",\"path\":\"$D/ctx.txt\",\"-i\":true}" 2>"$ERRF"); RC=$?
+has "grep via corral tool: a host path inside the work dir (path_inputs)" \
+'{"content":"/ctx.txt","is_error":false,"metadata":{"pattern":"match","path":"/ctx.txt",' 0
 
 # ------------------------------------------------------ nothing is lost
 D=$(newdir)
