@@ -4,6 +4,8 @@
 #   corral run --work-dir TMP BASHWASM   with {"command": SCRIPT} on stdin
 # and its stdout (the first metadata.stdout_bytes bytes of content) and
 # metadata.exit_code are compared with the table.  CASE=substr runs a subset.
+# Then the tool's other inputs, whole results compared: description (echoed
+# in metadata, through corral run and through corral tool's schema).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 CORRAL=${1:-build/rel/corral}
@@ -15,4 +17,82 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ${CC:-cc} -O1 -o "$tmp/driver" "$here/e2e_bash_driver.c" || exit 1
-"$tmp/driver" "$here/bash_cases.txt" corral "$CORRAL" "$WASM"
+"$tmp/driver" "$here/bash_cases.txt" corral "$CORRAL" "$WASM" > "$tmp/table.log"
+grep -v '^e2e_bash: ' "$tmp/table.log"
+summary=$(grep '^e2e_bash: ' "$tmp/table.log" | tail -n 1)
+pass=$(printf '%s\n' "$summary" | sed -n 's/^e2e_bash: \([0-9]*\) passed.*/\1/p')
+fail=$(printf '%s\n' "$summary" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+skip=$(printf '%s\n' "$summary" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+if [ -z "$pass" ] || [ -z "$fail" ]; then
+    echo "FAIL 0 - the table driver printed no summary"
+    pass=${pass:-0} fail=$((${fail:-0} + 1))
+fi
+skip=${skip:-0}
+n=$((pass + fail + skip))
+
+ok()  { n=$((n + 1)); pass=$((pass + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
+bad() { n=$((n + 1)); fail=$((fail + 1)); printf 'FAIL %d - %s: %s\n' "$n" "$1" "$2"; }
+
+# [ -z "${CASE:-}" ]: a CASE subset runs the table only.
+if [ -z "${CASE:-}" ]; then
+    work=$tmp/work
+    mkdir -p "$work"
+    # run JSON: OUT and RC of the tool under corral run
+    run() {
+        OUT=$(printf '%s' "$1" | "$CORRAL" run --work-dir "$work" "$WASM" 2>/dev/null)
+        RC=$?
+    }
+    # check DESC EXPECTED RC: the whole result
+    check() {
+        if [ "$OUT" = "$2" ] && [ "$RC" = "$3" ]; then ok "$1"
+        else bad "$1" "rc=$RC (want $3), got: $OUT"; fi
+    }
+
+    run '{"command":"echo hi","description":"Print a greeting"}'
+    check "description: echoed in metadata" \
+'{"content": "hi\n", "is_error": false, "metadata": {"exit_code": 0, "stdout_bytes": 3, "stderr_bytes": 0, "stdout_total_bytes": 3, "stderr_total_bytes": 0, "truncated": false, "timeout": 30, "description": "Print a greeting"}}' 0
+
+    run '{"command":"echo hi"}'
+    check "description: absent, no key" \
+'{"content": "hi\n", "is_error": false, "metadata": {"exit_code": 0, "stdout_bytes": 3, "stderr_bytes": 0, "stdout_total_bytes": 3, "stderr_total_bytes": 0, "truncated": false, "timeout": 30}}' 0
+
+    run '{"description":"Fail on purpose","command":"echo oops >&2; exit 3","timeout":5}'
+    check "description: kept on a failing command, with the timeout" \
+'{"content": "[stderr]\noops\n[exit code: 3]", "is_error": true, "metadata": {"exit_code": 3, "stdout_bytes": 0, "stderr_bytes": 5, "stdout_total_bytes": 0, "stderr_total_bytes": 5, "truncated": false, "timeout": 5, "description": "Fail on purpose"}}' 1
+
+    run '{"command":"true","description":"Quote \"it\", caf\u00e9 \\ tab\t"}'
+    check "description: escapes and UTF-8 survive" \
+"{\"content\": \"(no output)\", \"is_error\": false, \"metadata\": {\"exit_code\": 0, \"stdout_bytes\": 0, \"stderr_bytes\": 0, \"stdout_total_bytes\": 0, \"stderr_total_bytes\": 0, \"truncated\": false, \"timeout\": 30, \"description\": \"Quote \\\"it\\\", caf$(printf '\303\251') \\\\ tab\\t\"}}" 0
+
+    run '{"command":"echo $description","description":"not a variable"}'
+    check "description: does not reach the command" \
+'{"content": "\n", "is_error": false, "metadata": {"exit_code": 0, "stdout_bytes": 1, "stderr_bytes": 0, "stdout_total_bytes": 1, "stderr_total_bytes": 0, "truncated": false, "timeout": 30, "description": "not a variable"}}' 0
+
+    run '{"command":"echo hi","description":7}'
+    check "description: of the wrong type" \
+'{"content": "Invalid input: \"description\" must be a string, got number", "is_error": true, "metadata": {}}' 1
+
+    # Through corral tool: the manifest's input_schema takes description.
+    TOOLS=$(dirname "$WASM")
+    OUT=$("$CORRAL" tool --tools-dir "$TOOLS" --work-dir "$work" bash \
+          '{"command":"echo via tool","description":"Echo through the host"}' 2>/dev/null)
+    RC=$?
+    case $OUT in
+    '{"content":"via tool\n","is_error":false,"metadata":{"exit_code":0,"stdout_bytes":9,"stderr_bytes":0,"stdout_total_bytes":9,"stderr_total_bytes":0,"truncated":false,"timeout":30,"description":"Echo through the host","sandbox":{"fuel_used":'*)
+        if [ "$RC" = 0 ]; then ok "description: accepted by corral tool's schema"
+        else bad "description: accepted by corral tool's schema" "rc=$RC: $OUT"; fi ;;
+    *) bad "description: accepted by corral tool's schema" "rc=$RC: $OUT" ;;
+    esac
+    OUT=$("$CORRAL" tool --tools-dir "$TOOLS" --work-dir "$work" bash \
+          '{"command":"true","description":["a"]}' 2>/dev/null)
+    RC=$?
+    case $OUT in
+    *"bash: 'description' must be a string, got an array"*'"error":"invalid_input"'*)
+        if [ "$RC" = 1 ]; then ok "description: corral tool's schema wants a string"
+        else bad "description: corral tool's schema wants a string" "rc=$RC: $OUT"; fi ;;
+    *) bad "description: corral tool's schema wants a string" "rc=$RC: $OUT" ;;
+    esac
+fi
+
+echo "e2e_bash: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
