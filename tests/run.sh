@@ -190,6 +190,7 @@ run_e2e e2e_webfetch tests/e2e_webfetch.sh "$B/corral" build/wasm/tools/web-fetc
     build/e2e-net/net_server
 run_e2e e2e_bash_curl tests/e2e_bash_curl.sh "$B/corral" build/wasm/tools/bash.wasm \
     build/e2e-net/net_server
+run_e2e e2e_mcp tests/e2e_mcp.sh "$B/corral" build/wasm/tools
 
 # ---- summary -------------------------------------------------------------------------------------
 echo
