@@ -27,9 +27,13 @@ function start(cfg, extra = []) {
 // ---- wrong files ---------------------------------------------------------------------
 // rejects(desc, contents, ...words): exit 2, stderr names every word.
 async function rejects(desc, contents, ...words) {
+    return rejectsWith(['--work-dir', work], desc, contents, ...words);
+}
+// The same with FLAGS on the command line instead of --work-dir WORK.
+async function rejectsWith(flags, desc, contents, ...words) {
     await check(`config ${desc}: exit 2 naming ${words.map((w) => `'${w}'`).join(', ') || 'the problem'}`, async () => {
         const f = typeof contents === 'symbol' ? path.join(dir, 'no-such-file.json') : configFile(contents);
-        const s = new Raw(['mcp', '--tools-dir', env.tools, '--work-dir', work, '--config', f]);
+        const s = new Raw(['mcp', '--tools-dir', env.tools, ...flags, '--config', f], { cwd: work });
         // stdin stays open: the server must not wait for it to give up.  An
         // initialize is sent: a server that answers it took the file.
         const t = setTimeout(() => s.kill(), T);
@@ -50,7 +54,9 @@ await rejects('fuel a string', { fuel: 'lots' }, 'fuel');
 await rejects('fuel negative', { fuel: -5 }, 'fuel');
 await rejects('fuel a fraction', { fuel: 1.5 }, 'fuel');
 await rejects('work_dir a number', { work_dir: 7 }, 'work_dir');
-await rejects('work_dir missing', { work_dir: path.join(dir, 'nowhere') }, 'work_dir');
+await rejectsWith([], 'work_dir missing', { work_dir: path.join(dir, 'nowhere') }, 'work_dir');
+await rejects('work_dir missing, with --work-dir on the command line', { work_dir: path.join(dir, 'nowhere') }, 'work_dir');
+await rejects('map_dirs naming a directory that does not exist', { map_dirs: [`${path.join(dir, 'nowhere')}::/data`] }, 'map_dirs');
 await rejects('map_dirs a string', { map_dirs: `${data}::/data` }, 'map_dirs');
 await rejects('map_dirs without ::', { map_dirs: [data] }, 'map_dirs');
 await rejects('env an array', { env: ['A=1'] }, 'env');

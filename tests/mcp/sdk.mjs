@@ -114,9 +114,10 @@ await check('annotations follow the permission', () => {
             expect(typeof a[k] === 'boolean', `${t.name}: ${k} is ${show(a[k])}`);
         for (const [k, v] of Object.entries(want[t.name] || {}))
             expect(a[k] === v, `${t.name}: ${k} is ${show(a[k])}, want ${v}`);
-        if (t.name !== 'web-fetch') expect(a.openWorldHint === false, `${t.name}: openWorldHint ${a.openWorldHint}`);
     }
 });
+
+note('annotations: ' + tools.map((t) => `${t.name} ${Object.entries(t.annotations || {}).filter(([, v]) => v === true).map(([k]) => k.replace('Hint', '')).join('+') || '-'}`).join(', '));
 
 // ---- calls ------------------------------------------------------------------------
 const call = (name, args) => withTimeout(client.callTool(args === undefined ? { name } : { name, arguments: args }), T, `tools/call ${name}`);
