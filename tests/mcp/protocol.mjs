@@ -125,6 +125,19 @@ await check('an empty line is not a message (nothing answered)', async () => {
     expect(s.msgs.slice(from).length === 1 && s.msgs[from] === p, show(s.msgs.slice(from)));
 });
 
+await check('a line ending in CR LF is served', async () => {
+    await s.sendLine('{"jsonrpc": "2.0", "id": "crlf", "method": "ping"}\r');
+    const r = await s.response('crlf');
+    expect(deepEqual(r.result, {}), show(r));
+});
+await check('500 pipelined pings: each answered once', async () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `pipe-${i}`);
+    await s.sendLine(ids.map((id) => JSON.stringify({ jsonrpc: '2.0', id, method: 'ping' })).join('\n'));
+    for (const id of ids) await s.response(id);
+    const counts = ids.map((id) => s.responses(id).length);
+    expect(counts.every((c) => c === 1), `answers per id: ${show(counts.filter((c) => c !== 1))}`);
+});
+
 // ---- notifications ------------------------------------------------------------------------
 await check('notifications are never answered (ping, unknown method, unknown notification, bad params)', async () => {
     const from = s.msgs.length;
@@ -295,6 +308,13 @@ await check('cancel a queued call: neither it nor the running one it waited for 
     expect(c1.responses('q-run').length === 0 && c1.responses('q-wait').length === 0, show([c1.responses('q-run'), c1.responses('q-wait')]));
     expect(!fs.existsSync(path.join(work, 'queued.txt')), 'the cancelled queued write ran');
 });
+await check('a cancel naming the id with another type ("41" for 41) does not cancel it', async () => {
+    await c1.send({ jsonrpc: '2.0', id: 41, method: 'tools/call', params: { name: 'bash', arguments: { command: 'sleep 2; echo done' }, _meta: { progressToken: 't-41' } } });
+    await running(c1, 't-41');
+    await c1.notify('notifications/cancelled', { requestId: '41' });
+    const r = await c1.response(41);
+    expect(r.result?.isError === false && resultText(r.result) === 'done\n', show(r));
+});
 await check('a cancel after the response changes nothing', async () => {
     const r = await c1.call('read', { file_path: '/a.txt' }, { id: 'done-1' });
     await c1.notify('notifications/cancelled', { requestId: 'done-1' });
@@ -406,6 +426,19 @@ await check('EOF with no request at all: exit 0, nothing on stdout', async () =>
     const e = server();
     const r = await e.close(30000);
     expect(r.code === 0 && e.msgs.length === 0 && e.bad.length === 0, `exit ${show(r)}, stdout ${show(e.msgs)} ${show(e.bad)}`);
+});
+
+await check('no progress notification came after the response of its call', () => {
+    for (const x of servers) {
+        for (const [i, m] of x.msgs.entries()) {
+            if (m.method !== 'notifications/progress') continue;
+            const tok = m.params?.progressToken;
+            // the tokens of this file are the call's id, "t-" + its id, or tok-1 / 77
+            const resp = x.msgs.findIndex((r) => !('method' in r) && 'result' in r && r.id !== undefined &&
+                (tok === `t-${r.id}` || tok === r.id || (tok === 'tok-1' && r.id === 'prog-1')));
+            expect(resp < 0 || resp > i, `progress ${show(m.params)} after the response ${show(x.msgs[resp]?.id)}`);
+        }
+    }
 });
 
 // ---- the main session ends ---------------------------------------------------------------------
