@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mcp.h"
@@ -118,6 +119,17 @@ static const char *path_value(loader *L, const char *p)
     return ownf(L, "%s/%s", L->dir, p);
 }
 
+/* A directory that must exist now (a work dir, a mapped host dir). */
+static int dir_exists(loader *L, const char *key, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return bad(L, key, NULL, "%s: %s", path, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return bad(L, key, NULL, "%s: %s", path, strerror(ENOTDIR));
+    return -1;
+}
+
 /* ---- one sandbox setting ------------------------------------------------------ */
 
 static const struct {
@@ -162,6 +174,9 @@ static int map_dir(loader *L, const char *key, json_t *v, flag_list *fl)
         char *h = strndup(s, (size_t)(sep - s));
         if (h == NULL || own(L, h) == NULL)
             return bad(L, key, NULL, "out of memory");
+        int st = dir_exists(L, key, path_value(L, h));
+        if (st >= 0)
+            return st;
         return push(L, fl, "--map-dir", ownf(L, "%s::%s", path_value(L, h), sep + 2));
     }
     if (!json_is_object(v))
@@ -182,6 +197,9 @@ static int map_dir(loader *L, const char *key, json_t *v, flag_list *fl)
     if (r != NULL && !json_is_boolean(r))
         return bad(L, key, r, "\"readonly\" must be a boolean");
     ro = json_is_true(r);
+    int st = dir_exists(L, key, path_value(L, host));
+    if (st >= 0)
+        return st;
     return push(L, fl, "--map-dir", ownf(L, "%s::%s%s", path_value(L, host), guest, ro ? ":ro" : ""));
 }
 
@@ -214,7 +232,11 @@ static int setting(loader *L, const char *prefix, const char *k, json_t *v, flag
     if (strcmp(k, "work_dir") == 0 || strcmp(k, "cache_dir") == 0) {
         if (!json_is_string(v) || json_string_length(v) == 0)
             return bad(L, key, v, "expected a directory (a non-empty string)");
-        return push(L, fl, flag, path_value(L, json_string_value(v)));
+        const char *dir = path_value(L, json_string_value(v));
+        int st = strcmp(k, "work_dir") == 0 ? dir_exists(L, key, dir) : -1;
+        if (st >= 0)
+            return st;
+        return push(L, fl, flag, dir);
     }
     if (strcmp(k, "env") == 0) {
         if (!json_is_object(v))
