@@ -26,6 +26,7 @@ if [ ! -x "$corral" ]; then
     exit 1
 fi
 mcp_dir=$root/tests/mcp
+# shellcheck source=tests/mcp/setup.sh
 . "$mcp_dir/setup.sh"
 if ! mcp_need_node; then
     echo "mcp.sh: $mcp_why" >&2

@@ -43,8 +43,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 npm_dir=$(abs "${MCP_NPM_DIR:-$root/build/npm}")
 
+# shellcheck source=tests/tap.sh
 . "$here/tap.sh"
 mcp_dir=$here/mcp
+# shellcheck source=tests/mcp/setup.sh
 . "$mcp_dir/setup.sh"
 
 finish() {

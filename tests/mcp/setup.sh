@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # setup.sh - sourced by tests/e2e_mcp.sh and bench/mcp.sh (with mcp_dir set
 # to tests/mcp): node, and the npm packages of the MCP tests in an npm
 # prefix outside the source tree.
@@ -36,7 +37,7 @@ mcp_need_npm() {
     mcp_pkg=$mcp_dir/package.json
     mcp_missing=$(node -e '
         const fs = require("fs"), path = require("path");
-        const want = require(process.argv[1]).dependencies;
+        const want = require(path.resolve(process.argv[1])).dependencies;
         for (const [name, v] of Object.entries(want)) {
             let have = null;
             try { have = JSON.parse(fs.readFileSync(path.join(process.argv[2], "node_modules", name, "package.json"))).version; } catch (e) {}
@@ -44,12 +45,12 @@ mcp_need_npm() {
         }' "$mcp_pkg" "$mcp_prefix" 2>&1)
     [ -z "$mcp_missing" ] && return 0
     if ! command -v npm >/dev/null 2>&1; then
-        mcp_why="npm is not installed (need: $(echo $mcp_missing))"
+        mcp_why="npm is not installed (need: $(echo "$mcp_missing" | tr '\n' ' '))"
         return 1
     fi
     mkdir -p "$mcp_prefix" || return 1
     cp "$mcp_pkg" "$mcp_prefix/package.json"
-    echo "# npm install --prefix $mcp_prefix: $(echo $mcp_missing)" >&2
+    echo "# npm install --prefix $mcp_prefix: $(echo "$mcp_missing" | tr '\n' ' ')" >&2
     if ! npm install --prefix "$mcp_prefix" --no-audit --no-fund \
         >"$mcp_prefix/npm.log" 2>&1; then
         mcp_why="npm install failed: $(tail -n 3 "$mcp_prefix/npm.log" | tr '\n' ' ')"
