@@ -340,7 +340,7 @@ await check('a host path outside the work dir stays a guest path (no escape)', a
 await check('the client closes the server', async () => {
     await withTimeout(client.close(), T, 'client.close');
 });
-if (stderr.trim()) note(`server stderr (last 400 bytes): ${stderr.slice(-400)}`);
+if (stderr.trim()) note(`server stderr (last 400 bytes): ${stderr.trim().slice(-400)}`);
 net?.stop();
 done();
 process.exit(0);
