@@ -4,7 +4,7 @@
 #   make demo       install missing packages, build, call each agent tool once
 #   make test       install missing packages, build, run every test
 #   make spec       the official spec suite only
-#   make bench      benchmarks against every peer runtime found on PATH
+#   make bench      benchmarks against every peer runtime found on PATH, and corral mcp
 #   SANITIZE=1      build everything with AddressSanitizer + UBSan
 #   DISPATCH=switch build the interpreter with the switch fallback
 
@@ -149,8 +149,9 @@ endif
 	B=$(B) sh tests/run.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory $(CORRAL) $(BENCH_WASM)
+	@$(MAKE) --no-print-directory $(CORRAL) $(BENCH_WASM) $(TOOL_WASM)
 	sh bench/run.sh $(CORRAL)
+	sh bench/mcp.sh $(CORRAL)
 
 # vm/ must stay free of the OS: no I/O, no threads, no system headers.
 check-vm-os:

@@ -460,6 +460,24 @@ int cli_host_preload(cli_host *h, json_t *tool, char **why)
     return 0;
 }
 
+int cli_host_uses_network(cli_host *h, json_t *tool)
+{
+    double ms;
+    json_t *res;
+    const corral_module *m = module_of(h, tool, &ms, &res);
+    json_decref(res);
+    if (m == NULL)
+        return 1; /* cannot tell: assume it may */
+    for (uint32_t i = 0; i < corral_module_import_count(m); i++) {
+        const char *mod, *name;
+        corral_extern_kind kind;
+        corral_module_import(m, i, &mod, &name, &kind);
+        if (strcmp(mod, "corral_net") == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* ---- host paths ---------------------------------------------------------------- */
 
 /* If path is host_dir or lies under it, the guest path it is in a

@@ -78,6 +78,9 @@ const char *cli_host_tools_dir(const cli_host *h);
 /* Load tool's module now (it is kept for the host's life); 0 with a
  * message in why (malloc'd) when it cannot be read or loaded. */
 int cli_host_preload(cli_host *h, json_t *tool, char **why);
+/* Whether tool's module imports the network (corral_net); 1 when it
+ * cannot be loaded. */
+int cli_host_uses_network(cli_host *h, json_t *tool);
 
 /* What the front end hears of one call, all optional (NULL). */
 typedef struct {

@@ -147,16 +147,18 @@ json_t *mcp_tool_result(json_t *res)
 /* ---- the tools offered ------------------------------------------------------------ */
 
 /* The hints of MCP's ToolAnnotations, from the manifest's permission (and,
- * for a tool that may reach hosts, from its sandbox). */
-static json_t *annotations(const mcp_tool *t)
+ * for a program that can reach the network, from its sandbox). */
+static json_t *annotations(mcp_server *s, const mcp_tool *t)
 {
     const char *perm = cli_tool_str(t->tool, "permission");
     int ro = strcmp(perm, "read-only") == 0, write = strcmp(perm, "write") == 0;
     int exec = strcmp(perm, "execute") == 0, net = strcmp(perm, "network") == 0;
-    int open_world = net || (exec && t->sb.run.nallow_hosts > 0);
+    int open_world =
+        net || (exec && t->sb.run.nallow_hosts > 0 && cli_host_uses_network(s->host, t->tool));
+    /* Idempotent only when read-only: an edit whose new text holds the
+     * old one changes the file again at each call. */
     json_t *a = json_pack("{s:b, s:b, s:b, s:b}", "readOnlyHint", ro, "destructiveHint",
-                          write || exec, "idempotentHint", ro || write, "openWorldHint",
-                          open_world);
+                          write || exec, "idempotentHint", ro, "openWorldHint", open_world);
     const char *title = cli_tool_str(t->tool, "title");
     if (title != NULL)
         json_object_set_new(a, "title", json_string(title));
@@ -180,7 +182,7 @@ static json_t *tools_list(mcp_server *s)
         if (json_object_get(t->tool, "output_schema") != NULL)
             json_object_set_new(d, "outputSchema",
                                 json_deep_copy(json_object_get(t->tool, "output_schema")));
-        json_object_set_new(d, "annotations", annotations(t));
+        json_object_set_new(d, "annotations", annotations(s, t));
         json_array_append_new(list, d);
     }
     return json_pack("{s:o}", "tools", list);
@@ -608,8 +610,7 @@ int cli_mcp(int argc, char **argv)
     }
     st = CLI_EXIT_FAIL;
     s.host = cli_host_new(s.manifest, a.tools_dir != NULL ? a.tools_dir : c.tools_dir);
-    s.tools_list = tools_list(&s);
-    if (s.host == NULL || s.tools_list == NULL) {
+    if (s.host == NULL) {
         fprintf(stderr, "corral: mcp: out of memory\n");
         goto out;
     }
@@ -619,6 +620,10 @@ int cli_mcp(int argc, char **argv)
         if (s.tools[i].offered && !cli_host_preload(s.host, s.tools[i].tool, &why))
             fprintf(stderr, "corral: mcp: warning: %s\n", why != NULL ? why : "out of memory");
         free(why);
+    }
+    if ((s.tools_list = tools_list(&s)) == NULL) {
+        fprintf(stderr, "corral: mcp: out of memory\n");
+        goto out;
     }
     pthread_mutex_init(&s.out_mu, NULL);
     atomic_init(&s.log_level, MCP_LOG_OFF);

@@ -15,10 +15,11 @@
  *                            next loop back-edge or call, and a blocking
  *                            WASI or network wait gives up within a few
  *                            milliseconds); neither is ever answered.
- *   progress                 every MCP_PROGRESS_MS, each running call
- *                            that gave a progressToken gets
- *                            notifications/progress: the milliseconds
- *                            elapsed, and the fuel used in the message.
+ *   progress                 each running call that gave a progressToken
+ *                            gets notifications/progress every
+ *                            MCP_PROGRESS_MS from its start: the
+ *                            milliseconds elapsed, and the fuel used in
+ *                            the message.
  *   end of input             the queue is dropped, running calls are
  *                            interrupted, and every thread is joined.
  */
@@ -155,6 +156,8 @@ static void *worker_main(void *arg)
         c->next = p->running;
         p->running = c;
         clock_gettime(CLOCK_MONOTONIC, &c->started);
+        if (c->token != NULL)
+            pthread_cond_signal(&p->tick);
         pthread_mutex_unlock(&p->mu);
 
         run_call(c);
@@ -175,22 +178,37 @@ static void *worker_main(void *arg)
 static json_t *progress_note(json_t *token, uint64_t ms, uint64_t fuel)
 {
     char msg[96];
-    snprintf(msg, sizeof msg, "%" PRIu64 ".%" PRIu64 " s elapsed, %" PRIu64 " fuel used",
-             ms / 1000, ms % 1000 / 100, fuel);
+    snprintf(msg, sizeof msg, "%.1f s elapsed, %" PRIu64 " fuel used", (double)ms / 1000, fuel);
     return json_pack("{s:s, s:s, s:{s:O, s:I, s:s}}", "jsonrpc", "2.0", "method",
                      "notifications/progress", "params", "progressToken", token, "progress",
                      (json_int_t)ms, "message", msg);
 }
 
+/* Whether a running call wants progress (under the pool's lock). */
+static int wants_progress(const mcp_pool *p)
+{
+    for (const mcp_call *c = p->running; c != NULL; c = c->next)
+        if (c->token != NULL && !c->cancelled)
+            return 1;
+    return 0;
+}
+
+/* Asleep while no running call wants progress (a worker wakes it); else
+ * it looks every MCP_PROGRESS_MS / 5, and each such call gets a note once
+ * MCP_PROGRESS_MS have passed since its start or its last note. */
 static void *ticker_main(void *arg)
 {
     mcp_server *s = arg;
     mcp_pool *p = &s->pool;
     pthread_mutex_lock(&p->mu);
     while (!p->stopping) {
+        if (!wants_progress(p)) {
+            pthread_cond_wait(&p->tick, &p->mu);
+            continue;
+        }
         struct timespec at;
         clock_gettime(CLOCK_REALTIME, &at);
-        at.tv_nsec += (long)MCP_PROGRESS_MS * 1000000L;
+        at.tv_nsec += (long)MCP_PROGRESS_MS / 5 * 1000000L;
         at.tv_sec += at.tv_nsec / 1000000000L;
         at.tv_nsec %= 1000000000L;
         int rc = 0;
@@ -205,7 +223,7 @@ static void *ticker_main(void *arg)
             if (c->token == NULL || c->cancelled)
                 continue;
             uint64_t ms = ms_since(&c->started);
-            if (ms < MCP_PROGRESS_MS || ms <= c->last_progress)
+            if (ms < c->last_progress + MCP_PROGRESS_MS)
                 continue;
             uint64_t fuel = c->store != NULL ? corral_store_fuel_sample(c->store) : 0;
             c->last_progress = ms;
