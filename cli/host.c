@@ -45,6 +45,7 @@ struct cli_host {
     json_t *manifest;
     char *tools_dir; /* NULL when it cannot be found */
     corral_engine *engine; /* fuel on: every tool call measures its fuel */
+    corral_timer *timer;   /* the deadlines of all its calls, on one thread */
     host_module *mods;
     size_t nmods;
 };
@@ -361,10 +362,12 @@ cli_host *cli_host_new(json_t *m, const char *tools_dir)
     h->manifest = m;
     h->tools_dir = find_tools_dir(tools_dir);
     h->engine = corral_engine_new(&cfg);
+    h->timer = corral_timer_new();
     h->nmods = json_array_size(tools);
     h->mods = calloc(h->nmods, sizeof *h->mods);
-    if (h->engine == NULL || h->mods == NULL) {
+    if (h->engine == NULL || h->timer == NULL || h->mods == NULL) {
         corral_engine_free(h->engine);
+        corral_timer_free(h->timer);
         free(h->mods);
         free(h->tools_dir);
         free(h);
@@ -387,6 +390,7 @@ void cli_host_free(cli_host *h)
     }
     free(h->mods);
     corral_engine_free(h->engine);
+    corral_timer_free(h->timer);
     free(h->tools_dir);
     free(h);
 }
@@ -611,6 +615,7 @@ json_t *cli_host_call(cli_host *h, json_t *tool, json_t *input, const cli_sandbo
     run.timeout_ms = call_timeout(sb, tool, input, &why);
     run.on_store = hk->on_store;
     run.on_store_env = hk->env;
+    run.timer = h->timer;
 
     /* The guest's network (net/): the policy of the flags and defaults. */
     denials dn = {json_array(), hk};

@@ -42,6 +42,7 @@ typedef struct corral_linker corral_linker;
 typedef struct corral_instance corral_instance;
 typedef struct corral_func corral_func;
 typedef struct corral_caller corral_caller;
+typedef struct corral_timer corral_timer;
 
 /* Value types use their binary encodings. */
 typedef enum {
@@ -297,6 +298,9 @@ typedef struct {
      * "interrupt") or corral_store_fuel_sample().  NULL: no hook. */
     void (*on_store)(corral_store *s, void *env);
     void *on_store_env;
+    /* The thread that enforces timeout_ms: a timer of the caller's, shared
+     * by many runs (a server's), or NULL to start one for this run. */
+    corral_timer *timer;
 } corral_run_options;
 
 typedef enum {
@@ -358,6 +362,13 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
 int corral_run_module(corral_engine *engine, const corral_module *module,
                       const corral_run_options *opt, corral_run_result *res);
 void corral_run_result_free(corral_run_result *res);
+
+/* One thread that enforces the timeouts of many runs at once, so that a
+ * run does not start a thread of its own (corral_run_options.timer).  Free
+ * it after the last run that uses it has returned.  NULL when a thread
+ * cannot be started. */
+corral_timer *corral_timer_new(void);
+void corral_timer_free(corral_timer *t);
 
 #ifdef __cplusplus
 }

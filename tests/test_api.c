@@ -3,9 +3,14 @@
  * it: listing imports and exports, host functions linked by name and
  * signature, link errors, calls with bad arguments, globals, bounds-checked
  * memory access, exit from a host function, start functions, and linking
- * one instance's exports into another.  Everything created is freed; run
+ * one instance's exports into another, and corral_run_module: one module
+ * run on several threads under a shared timer, cancelled through on_store.
+ * Everything created is freed; run
  * the SANITIZE=1 build to see leaks.
  */
+#include <pthread.h>
+#include <time.h>
+
 #include "test_wasm.h"
 
 static corral_engine *engine;
@@ -794,6 +799,136 @@ static void test_stores_are_separate(void **state)
     corral_module_free(pa);
 }
 
+/* ---- corral_run_module: one module, many runs, a shared timer ------------------- */
+
+/* A WASI command whose _start spins forever. */
+static corral_module *spinner(void)
+{
+    tw_mod m = {0};
+    tw_export(&m, "_start", CORRAL_EXTERN_FUNC, tw_func(&m, ":", "", "03 40 | 0c 00 | 0b"));
+    return tw_load(engine, &m, "api_spinner");
+}
+
+typedef struct {
+    const corral_module *mod;
+    corral_run_options opt;
+    corral_run_result res;
+    double seconds;
+} run_job;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *run_job_main(void *arg)
+{
+    run_job *j = arg;
+    double t0 = now_s();
+    corral_run_module(engine, j->mod, &j->opt, &j->res);
+    j->seconds = now_s() - t0;
+    return NULL;
+}
+
+/* Four runs of one module on four threads share one timer: each stops at
+ * its own deadline, with the timeout trap. */
+static void test_run_module_shared_timer(void **state)
+{
+    (void)state;
+    corral_module *mod = spinner();
+    corral_timer *timer = corral_timer_new();
+    assert_non_null(timer);
+    run_job jobs[4];
+    pthread_t th[4];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < 4; i++) {
+        jobs[i].mod = mod;
+        jobs[i].opt.timeout_ms = (uint64_t)(50 + 100 * i);
+        jobs[i].opt.timer = timer;
+        jobs[i].opt.capture_cap = 1024;
+        assert_int_equal(pthread_create(&th[i], NULL, run_job_main, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(jobs[i].res.outcome, CORRAL_RUN_TRAPPED);
+        assert_true(jobs[i].res.timed_out);
+        assert_non_null(strstr(jobs[i].res.trap, "timeout"));
+        /* not before its own deadline, and not at a later one's */
+        assert_true(jobs[i].seconds >= (double)jobs[i].opt.timeout_ms / 1000 - 0.005);
+        assert_true(jobs[i].seconds < (double)jobs[i].opt.timeout_ms / 1000 + 2.0);
+        corral_run_result_free(&jobs[i].res);
+    }
+    corral_timer_free(timer);
+    corral_module_free(mod);
+}
+
+/* on_store hands out the run's store; interrupting it from another thread
+ * ends the run with "interrupt" (not a timeout), and the hook hears of the
+ * store's end before it is freed. */
+typedef struct {
+    pthread_mutex_t mu;
+    corral_store *store;
+    int seen, ended;
+} store_watch;
+
+static void watch_store(corral_store *s, void *env)
+{
+    store_watch *w = env;
+    pthread_mutex_lock(&w->mu);
+    w->store = s;
+    if (s != NULL)
+        w->seen++;
+    else
+        w->ended++;
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void test_run_module_cancel(void **state)
+{
+    (void)state;
+    corral_module *mod = spinner();
+    store_watch w = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+    run_job j;
+    memset(&j, 0, sizeof j);
+    j.mod = mod;
+    j.opt.on_store = watch_store;
+    j.opt.on_store_env = &w;
+    j.opt.timeout_ms = 20000; /* a safety net: the cancel comes first */
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, run_job_main, &j), 0);
+    for (int tries = 0;; tries++) {
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&w.mu);
+        int done = w.store != NULL;
+        if (done)
+            corral_store_interrupt(w.store);
+        pthread_mutex_unlock(&w.mu);
+        if (done)
+            break;
+        assert_true(tries < 2000);
+    }
+    pthread_join(th, NULL);
+    assert_int_equal(j.res.outcome, CORRAL_RUN_TRAPPED);
+    assert_false(j.res.timed_out);
+    assert_string_equal(j.res.trap, "interrupt");
+    assert_true(j.seconds < 10.0);
+    assert_int_equal(w.seen, 1);
+    assert_int_equal(w.ended, 1);
+    assert_null(w.store);
+    corral_run_result_free(&j.res);
+    /* fuel asked of a module loaded without it is a load error */
+    j.opt = (corral_run_options){.has_fuel = 1, .fuel = 10};
+    corral_run_module(engine, mod, &j.opt, &j.res);
+    assert_int_equal(j.res.outcome, CORRAL_RUN_LOAD_ERROR);
+    assert_non_null(strstr(j.res.error, "fuel"));
+    corral_run_result_free(&j.res);
+    corral_module_free(mod);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -807,6 +942,8 @@ int main(void)
         cmocka_unit_test(test_instantiation_traps),
         cmocka_unit_test(test_instance_linking),
         cmocka_unit_test(test_stores_are_separate),
+        cmocka_unit_test(test_run_module_shared_timer),
+        cmocka_unit_test(test_run_module_cancel),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,12 +7,13 @@
  * or the --invoke export; collect the outcome, the captured output and the
  * statistics.  `corral run` is this function with pass-through stdio.
  *
- * The timeout is a watchdog thread that waits on a condition variable
- * until the deadline and then calls corral_store_interrupt(), the one
- * store call that may come from another thread; the WASI layer's blocking
- * calls wait in slices and give up on the same flag.  The watchdog is told
- * to quit and joined before the store is freed, so the store it interrupts
- * is always alive, and no thread outlives the call.
+ * The timeout is an entry on a corral_timer (timer.c): the caller's, or
+ * one started for this run.  At the deadline its thread calls
+ * corral_store_interrupt(), the one store call that may come from another
+ * thread; the WASI layer's blocking calls wait in slices and give up on
+ * the same flag.  The entry is removed (and a timer of the run's own
+ * joined) before the store is freed, so the store it interrupts is always
+ * alive, and no thread outlives the call.
  *
  * The network options are accepted and kept for the network layer (net/
  * is not part of libcorral): a caller that has one passes its imports
@@ -36,82 +37,6 @@
 
 #include "corral.h"
 #include "wasi.h"
-
-/* ---- the watchdog ------------------------------------------------------- */
-
-typedef struct {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int running, done;        /* done: guarded by mu */
-    atomic_int fired;         /* the deadline passed and the store was interrupted */
-    struct timespec deadline; /* CLOCK_MONOTONIC */
-    corral_store *store;
-} watchdog;
-
-static void *watchdog_main(void *arg)
-{
-    watchdog *wd = arg;
-    pthread_mutex_lock(&wd->mu);
-    while (!wd->done) {
-        int rc = pthread_cond_timedwait(&wd->cv, &wd->mu, &wd->deadline);
-        if (rc == ETIMEDOUT && !wd->done) {
-            atomic_store(&wd->fired, 1);
-            corral_store_interrupt(wd->store);
-            break;
-        }
-    }
-    pthread_mutex_unlock(&wd->mu);
-    return NULL;
-}
-
-static int watchdog_start(watchdog *wd, corral_store *s, uint64_t ms)
-{
-    pthread_condattr_t attr;
-    wd->store = s;
-    wd->done = 0;
-    if (ms > UINT64_C(1) << 40) /* about 35 years: keeps tv_sec in range */
-        ms = UINT64_C(1) << 40;
-    clock_gettime(CLOCK_MONOTONIC, &wd->deadline);
-    wd->deadline.tv_sec += (time_t)(ms / 1000);
-    wd->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (wd->deadline.tv_nsec >= 1000000000L) {
-        wd->deadline.tv_nsec -= 1000000000L;
-        wd->deadline.tv_sec++;
-    }
-    if (pthread_condattr_init(&attr) != 0)
-        return 0;
-    int ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
-             pthread_cond_init(&wd->cv, &attr) == 0;
-    pthread_condattr_destroy(&attr);
-    if (!ok)
-        return 0;
-    if (pthread_mutex_init(&wd->mu, NULL) != 0) {
-        pthread_cond_destroy(&wd->cv);
-        return 0;
-    }
-    if (pthread_create(&wd->thread, NULL, watchdog_main, wd) != 0) {
-        pthread_mutex_destroy(&wd->mu);
-        pthread_cond_destroy(&wd->cv);
-        return 0;
-    }
-    wd->running = 1;
-    return 1;
-}
-
-static void watchdog_stop(watchdog *wd)
-{
-    if (!wd->running)
-        return;
-    pthread_mutex_lock(&wd->mu);
-    wd->done = 1;
-    pthread_cond_signal(&wd->cv);
-    pthread_mutex_unlock(&wd->mu);
-    pthread_join(wd->thread, NULL);
-    pthread_mutex_destroy(&wd->mu);
-    pthread_cond_destroy(&wd->cv);
-    wd->running = 0;
-}
 
 /* ---- results -------------------------------------------------------------- */
 
@@ -506,9 +431,10 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     corral_linker *linker = NULL;
     wasi_ctx *wasi = NULL;
     wasi_dir *dirs = NULL;
-    watchdog wd;
-    memset(&wd, 0, sizeof wd);
-    atomic_init(&wd.fired, 0);
+    corral_timer *own_timer = NULL, *timer = NULL;
+    wasi_timer_entry deadline;
+    memset(&deadline, 0, sizeof deadline);
+    atomic_init(&deadline.fired, 0);
     const char *err;
     run_state rs = {o, res, NULL, NULL};
     int fuel = o->has_fuel || o->measure_fuel;
@@ -597,9 +523,13 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     }
 
     /* The clock starts before instantiation: a start function counts. */
-    if (o->timeout_ms > 0 && !watchdog_start(&wd, store, o->timeout_ms)) {
-        fail_with(res, CORRAL_RUN_LOAD_ERROR, format("cannot start the timeout thread"));
-        goto out;
+    if (o->timeout_ms > 0) {
+        timer = o->timer != NULL ? o->timer : (own_timer = corral_timer_new());
+        if (timer == NULL) {
+            fail_with(res, CORRAL_RUN_LOAD_ERROR, format("cannot start the timeout thread"));
+            goto out;
+        }
+        wasi_timer_add(timer, &deadline, store, o->timeout_ms);
     }
     err = corral_instantiate(linker, module, &rs.inst);
     if (err != NULL && is_link_error(err)) {
@@ -608,14 +538,15 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     }
     if (err == NULL && run_entry(&rs, &err) < 0)
         goto out;
-    watchdog_stop(&wd);
+    if (timer != NULL)
+        wasi_timer_remove(timer, &deadline);
     if (err == NULL) {
         res->outcome = CORRAL_RUN_EXITED;
         res->exit_code = 0;
     } else if (strcmp(err, corral_exit_trap) == 0) {
         res->outcome = CORRAL_RUN_EXITED;
         res->exit_code = corral_store_exit_code(store);
-    } else if (atomic_load(&wd.fired) && strcmp(err, "interrupt") == 0) {
+    } else if (atomic_load(&deadline.fired) && strcmp(err, "interrupt") == 0) {
         res->timed_out = 1;
         trapped(res, timeout_trap(o->timeout_ms));
     } else {
@@ -623,7 +554,9 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     }
 
 out:
-    watchdog_stop(&wd);
+    if (timer != NULL)
+        wasi_timer_remove(timer, &deadline);
+    corral_timer_free(own_timer);
     if (wasi != NULL && o->capture_cap > 0) {
         take_output(wasi, 1, &res->stdout_data, &res->stdout_len, &res->stdout_dropped,
                     &res->stdout_truncated);

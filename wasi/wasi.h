@@ -13,9 +13,11 @@
 #ifndef WASI_H
 #define WASI_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "corral.h"
 
@@ -72,5 +74,20 @@ const char *wasi_link(wasi_ctx *w, corral_linker *l);
 /* Captured output (capture_cap > 0): the bytes kept, and how many more the
  * guest wrote past the cap (0 if none). */
 const uint8_t *wasi_output(const wasi_ctx *w, int fd, size_t *len, uint64_t *dropped);
+
+/* ---- deadlines (timer.c) ---------------------------------------------------
+ * A run's --timeout: an entry on a corral_timer, whose thread interrupts
+ * the store at the deadline and sets fired. */
+typedef struct wasi_timer_entry {
+    struct timespec deadline; /* CLOCK_MONOTONIC */
+    corral_store *store;
+    atomic_int fired;
+    struct wasi_timer_entry *next;
+} wasi_timer_entry;
+
+/* Start e's clock: ms from now. */
+void wasi_timer_add(corral_timer *t, wasi_timer_entry *e, corral_store *s, uint64_t ms);
+/* After it returns, the timer no longer touches e or its store. */
+void wasi_timer_remove(corral_timer *t, wasi_timer_entry *e);
 
 #endif
