@@ -308,6 +308,24 @@ await check('cancel a queued call: neither it nor the running one it waited for 
     expect(c1.responses('q-run').length === 0 && c1.responses('q-wait').length === 0, show([c1.responses('q-run'), c1.responses('q-wait')]));
     expect(!fs.existsSync(path.join(work, 'queued.txt')), 'the cancelled queued write ran');
 });
+await check('the queue is bounded: with the one worker busy, call 1,025 gets -32000 (server busy); the 1,024 queued all complete', async () => {
+    const cq = server(['--max-concurrent', '1', '--timeout', 'none']);
+    await cq.initialize();
+    await cq.send({ jsonrpc: '2.0', id: 'qb-run', method: 'tools/call', params: { name: 'bash', arguments: { command: 'sleep 100', timeout: 600 }, _meta: { progressToken: 't-qb' } } });
+    await running(cq, 't-qb');
+    const n = 1025;
+    for (let i = 0; i < n; i++)
+        await cq.send({ jsonrpc: '2.0', id: `qb-${i}`, method: 'tools/call', params: { name: 'read', arguments: { file_path: '/a.txt' } } });
+    const last = await cq.response(`qb-${n - 1}`);
+    expect(isErr(last, -32000) && /busy/.test(last.error.message), show(last));
+    await cq.notify('notifications/cancelled', { requestId: 'qb-run' });
+    for (let i = 0; i < n - 1; i++) {
+        const r = await cq.response(`qb-${i}`);
+        expect(r.result?.isError === false, `qb-${i}: ${show(r)}`);
+    }
+    expect(cq.responses('qb-run').length === 0, show(cq.responses('qb-run')));
+    cq.kill();
+});
 await check('a cancel naming the id with another type ("41" for 41) does not cancel it', async () => {
     await c1.send({ jsonrpc: '2.0', id: 41, method: 'tools/call', params: { name: 'bash', arguments: { command: 'sleep 2; echo done' }, _meta: { progressToken: 't-41' } } });
     await running(c1, 't-41');
