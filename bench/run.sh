@@ -13,7 +13,9 @@
 #   BENCH_RUNS=5          runs per program and runtime; the median is shown
 #   BENCH_ONLY="fib sort" only these programs (default: every bench/*.c)
 #   BENCH_PEERS="node"    only these peers (default: wasm3 iwasm wasmtime node;
-#                         "none" for corral alone); a peer not on PATH is skipped
+#                         "none" for corral alone); a peer is looked for on PATH,
+#                         then in BENCH_PEER_DIR, and skipped if in neither
+#   BENCH_PEER_DIR=DIR    prebuilt peers (default ../shared/peers beside the repo)
 #   BENCH_SCALE=N         pass N as argv[1] (each program repeats its work N times)
 #   BENCH_TIMEOUT=300     seconds before a run is killed and counted as FAIL
 #   BENCH_WASM_DIR=DIR    where the .wasm files are (default build/wasm/bench)
@@ -61,12 +63,22 @@ if [ ! -x "$corral" ]; then
     corral_failed=1
 fi
 
+peer_dir=${BENCH_PEER_DIR:-$root/../shared/peers}
+# The program of peer $1, into PEER (empty when it is not found).
+find_peer() {
+    PEER=$(command -v "$1" 2>/dev/null)
+    if [ -z "$PEER" ] && [ -x "$peer_dir/$1" ]; then PEER=$(cd "$peer_dir" && pwd)/$1; fi
+}
 peers=
 for p in ${BENCH_PEERS:-wasm3 iwasm wasmtime node}; do
     case $p in
     none) ;;
     wasm3|iwasm|wasmtime|node)
-        if command -v "$p" >/dev/null 2>&1; then peers="$peers $p"; fi ;;
+        find_peer "$p"
+        if [ -n "$PEER" ]; then
+            peers="$peers $p"
+            eval "peer_$p=\$PEER"
+        fi ;;
     *) echo "run.sh: unknown peer '$p' (known: wasm3 iwasm wasmtime node)" >&2 ;;
     esac
 done
@@ -91,10 +103,10 @@ trap 'rm -rf "$tmp"' EXIT
 command_for() {
     case $1 in
     corral)   CMD=("$corral" run "$2") ;;
-    wasm3)    CMD=(wasm3 "$2") ;;
-    iwasm)    CMD=(iwasm "$2") ;;
-    wasmtime) CMD=(wasmtime run "$2") ;;
-    node)     CMD=(node --no-warnings "$root/bench/node-wasi.mjs" "$2") ;;
+    wasm3)    CMD=("$peer_wasm3" "$2") ;;
+    iwasm)    CMD=("$peer_iwasm" "$2") ;;
+    wasmtime) CMD=("$peer_wasmtime" run "$2") ;;
+    node)     CMD=("$peer_node" --no-warnings "$root/bench/node-wasi.mjs" "$2") ;;
     esac
     if [ -n "$scale" ]; then CMD+=("$scale"); fi
 }
