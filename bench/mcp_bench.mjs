@@ -180,7 +180,7 @@ if (!init.result) {
 srv.child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
 const memStart = srv.memory();
 
-// Load every module once (the first call of each tool).
+// The first call of each tool (the server loaded the modules at start-up).
 const firstCall = {};
 const warm = {
     read: { file_path: '/README.md', limit: 1 },
@@ -264,13 +264,13 @@ console.log('');
 console.log(`throughput, ${PAR} parallel callers over one server (--max-concurrent ${PAR}, ${os.cpus().length} CPUs):`);
 for (const [k, v] of Object.entries(tput)) console.log(`  ${k.padEnd(7)} ${pad(f(v.rate, 0), 8)} calls/s  (${v.total} calls${k === 'mixed' ? ': read, grep, bash in turn' : ''})`);
 console.log('');
-console.log('first call of each tool over mcp (loads its module), ms:');
+console.log('first call of each tool over mcp (the modules were loaded at start-up), ms:');
 console.log('  ' + Object.entries(firstCall).map(([k, v]) => `${k} ${f(v, 1)}`).join(', '));
 console.log('');
 console.log('server memory (MiB, /proc/PID/status):');
-console.log(`  after initialize          VmRSS ${f(memStart.rss, 1)}`);
-console.log(`  after loading the 8 tools VmRSS ${f(memLoaded.rss, 1)}  VmHWM ${f(memLoaded.hwm, 1)}`);
-console.log(`  after the benchmark       VmRSS ${f(memEnd.rss, 1)}  VmHWM ${f(memEnd.hwm, 1)}`);
+console.log(`  after initialize (modules loaded) VmRSS ${f(memStart.rss, 1)}`);
+console.log(`  after one call of each tool      VmRSS ${f(memLoaded.rss, 1)}  VmHWM ${f(memLoaded.hwm, 1)}`);
+console.log(`  after the benchmark              VmRSS ${f(memEnd.rss, 1)}  VmHWM ${f(memEnd.hwm, 1)}`);
 const modules = fs.readdirSync(toolsDir).filter((n) => n.endsWith('.wasm')).reduce((a, n) => a + fs.statSync(path.join(toolsDir, n)).size, 0);
 console.log(`  (the ${Object.keys(warm).length} tool modules are ${f(modules / 1048576, 1)} MiB on disk)`);
 console.log('calls: read-3 = read of a 3-line file, read = 200 lines, grep = TODO in *.c (50 files), bash = ls | wc -l');
