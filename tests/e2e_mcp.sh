@@ -130,6 +130,15 @@ cmdline "corral mcp with an invalid --allow-host exits 2" 2 mcp --tools-dir "$to
 cmdline "corral mcp with a --work-dir that does not exist exits 2" 2 mcp --tools-dir "$tools" --work-dir "$tmp/nowhere"
 cmdline "corral mcp --max-concurrent 0 exits 2" 2 mcp --tools-dir "$tools" --max-concurrent 0
 cmdline "corral mcp at once EOF exits 0" 0 mcp --tools-dir "$tools" --work-dir "$tmp"
+# In / without --work-dir it would hand the tools the whole file system.
+_cwd=$(pwd)
+cd / && cmdline "corral mcp in / without --work-dir exits 2" 2 mcp --tools-dir "$tools"
+cd "$_cwd" || exit 1
+if grep -q -- '--work-dir' "$tmp/cl.err"; then
+    ok "corral mcp in / says to name --work-dir"
+else
+    bad "corral mcp in / says to name --work-dir" "$(head -c 300 "$tmp/cl.err")"
+fi
 if [ -s "$tmp/cl.out" ]; then
     bad "corral mcp prints nothing on stdout without a request" "$(head -c 200 "$tmp/cl.out")"
 else
