@@ -16,32 +16,23 @@
  *      polling the store's interrupt flag every NET_SLICE_MS;
  *   5. on a 3xx with a Location, starts the next hop itself (libcurl never
  *      follows), so that every hop is checked like the first one.
+ * libcurl itself is loaded by the first request that passes step 1's
+ * checks (curl_dl.h): a run that makes none never maps it.
  * libcurl is told: http and https only, no proxy (not even from the
  * environment), no signals.  Nothing is shared between requests: each hop
  * has its own handles, so no connection or DNS cache carries a check over.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <curl/curl.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "curl_dl.h"
 #include "net.h"
-
-/* libcurl's global initialisation, once per process: the one piece of
- * global state net/ has (DESIGN.md section 2 allows no other).  libcurl
- * requires it before any other call and it is not thread-safe itself, so a
- * pthread_once guards it; it is never undone (curl_global_cleanup at exit
- * would race with other users of libcurl in an embedding process). */
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_FAILED_INIT;
-
-static void curl_init(void) { curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 /* ---- one transfer ----------------------------------------------------------- */
 
@@ -211,8 +202,8 @@ static bool credential_header(const char *name, size_t n)
 
 /* The guest's "Name: value" lines as a curl_slist, forbidden ones dropped.
  * NET_OK or NET_EBADMSG / NET_ENOMEM; *out may be NULL (no headers). */
-static int build_headers(net_ctx *n, const char *h, size_t len, bool drop_credentials,
-                         struct curl_slist **out)
+static int build_headers(const net_curl_api *cu, net_ctx *n, const char *h, size_t len,
+                         bool drop_credentials, struct curl_slist **out)
 {
     struct curl_slist *list = NULL;
     size_t i = 0;
@@ -232,7 +223,7 @@ static int build_headers(net_ctx *n, const char *h, size_t len, bool drop_creden
         const char *colon = memchr(h + s, ':', e - s);
         if (colon == NULL || !is_token(h + s, (size_t)(colon - (h + s)))) {
             free(line);
-            curl_slist_free_all(list);
+            cu->slist_free_all(list);
             return net_fail(n, NET_EBADMSG, "bad request header line '%.*s'",
                             (int)(e - s > 100 ? 100 : e - s), h + s);
         }
@@ -245,7 +236,7 @@ static int build_headers(net_ctx *n, const char *h, size_t len, bool drop_creden
         for (const char *q = v; q < ve; q++) {
             if (*q == '\r' || *q == '\0') {
                 free(line);
-                curl_slist_free_all(list);
+                cu->slist_free_all(list);
                 return net_fail(n, NET_EBADMSG, "bad character in request header '%.*s'",
                                 (int)nlen, h + s);
             }
@@ -264,19 +255,19 @@ static int build_headers(net_ctx *n, const char *h, size_t len, bool drop_creden
             k += (size_t)(ve - v);
         }
         line[k] = '\0';
-        struct curl_slist *l2 = curl_slist_append(list, line);
+        struct curl_slist *l2 = cu->slist_append(list, line);
         if (l2 == NULL) {
             free(line);
-            curl_slist_free_all(list);
+            cu->slist_free_all(list);
             return net_fail(n, NET_ENOMEM, "out of memory");
         }
         list = l2;
     }
     free(line);
     /* No "Expect: 100-continue" round trip for larger bodies. */
-    struct curl_slist *l2 = curl_slist_append(list, "Expect:");
+    struct curl_slist *l2 = cu->slist_append(list, "Expect:");
     if (l2 == NULL) {
-        curl_slist_free_all(list);
+        cu->slist_free_all(list);
         return net_fail(n, NET_ENOMEM, "out of memory");
     }
     *out = l2;
@@ -285,9 +276,10 @@ static int build_headers(net_ctx *n, const char *h, size_t len, bool drop_creden
 
 /* ---- errors --------------------------------------------------------------------------- */
 
-static int curl_error(net_ctx *n, CURLcode rc, const char *detail, const char *url)
+static int curl_error(const net_curl_api *cu, net_ctx *n, CURLcode rc, const char *detail,
+                      const char *url)
 {
-    const char *what = detail[0] ? detail : curl_easy_strerror(rc);
+    const char *what = detail[0] ? detail : cu->easy_strerror(rc);
     int code;
     switch (rc) {
     case CURLE_OPERATION_TIMEDOUT: code = NET_ETIMEOUT; break;
@@ -327,8 +319,9 @@ typedef struct {
 
 /* Run one transfer of url (already checked).  Returns NET_OK with the
  * transfer state in x and the status / redirect target, or an error. */
-static int perform(net_ctx *n, const char *url, const hop_req *h, uint64_t deadline,
-                   bool rundeadline, xfer *x, long *status, char **location, char **ctype)
+static int perform(const net_curl_api *cu, net_ctx *n, const char *url, const hop_req *h,
+                   uint64_t deadline, bool rundeadline, xfer *x, long *status, char **location,
+                   char **ctype)
 {
     uint64_t now = net_now_ms();
     if (now >= deadline)
@@ -336,8 +329,8 @@ static int perform(net_ctx *n, const char *url, const hop_req *h, uint64_t deadl
                         rundeadline ? "the run's time limit was reached"
                                     : "the request's time limit was reached");
     uint64_t left = deadline - now;
-    CURL *e = curl_easy_init();
-    CURLM *m = curl_multi_init();
+    CURL *e = cu->easy_init();
+    CURLM *m = cu->multi_init();
     char errbuf[CURL_ERROR_SIZE] = "";
     int res = NET_OK;
     if (e == NULL || m == NULL) {
@@ -347,7 +340,7 @@ static int perform(net_ctx *n, const char *url, const hop_req *h, uint64_t deadl
     CURLcode rc = CURLE_OK;
 #define SET(opt, val) \
     if (rc == CURLE_OK) \
-    rc = curl_easy_setopt(e, opt, val)
+    rc = cu->easy_setopt(e, opt, val)
     SET(CURLOPT_URL, url);
     SET(CURLOPT_ERRORBUFFER, errbuf);
     SET(CURLOPT_NOSIGNAL, 1L);
@@ -386,10 +379,10 @@ static int perform(net_ctx *n, const char *url, const hop_req *h, uint64_t deadl
     }
 #undef SET
     if (rc != CURLE_OK) {
-        res = curl_error(n, rc, errbuf, url);
+        res = curl_error(cu, n, rc, errbuf, url);
         goto out;
     }
-    if (curl_multi_add_handle(m, e) != CURLM_OK) {
+    if (cu->multi_add_handle(m, e) != CURLM_OK) {
         res = net_fail(n, NET_ENOMEM, "cannot start a transfer");
         goto out;
     }
@@ -399,7 +392,7 @@ static int perform(net_ctx *n, const char *url, const hop_req *h, uint64_t deadl
     int running = 1;
     bool cancelled = false;
     while (running) {
-        if (curl_multi_perform(m, &running) != CURLM_OK)
+        if (cu->multi_perform(m, &running) != CURLM_OK)
             break;
         if (!running)
             break;
@@ -407,16 +400,16 @@ static int perform(net_ctx *n, const char *url, const hop_req *h, uint64_t deadl
             cancelled = true;
             break;
         }
-        if (curl_multi_poll(m, NULL, 0, NET_SLICE_MS, NULL) != CURLM_OK)
+        if (cu->multi_poll(m, NULL, 0, NET_SLICE_MS, NULL) != CURLM_OK)
             break;
     }
     rc = CURLE_FAILED_INIT;
     int left_msgs;
     CURLMsg *msg;
-    while ((msg = curl_multi_info_read(m, &left_msgs)) != NULL)
+    while ((msg = cu->multi_info_read(m, &left_msgs)) != NULL)
         if (msg->msg == CURLMSG_DONE && msg->easy_handle == e)
             rc = msg->data.result;
-    curl_multi_remove_handle(m, e);
+    cu->multi_remove_handle(m, e);
 
     if (cancelled) {
         res = net_fail(n, NET_ECANCELED, "%s: the run was interrupted", url);
@@ -435,17 +428,17 @@ static int perform(net_ctx *n, const char *url, const hop_req *h, uint64_t deadl
         res = net_fail(n, NET_ETIMEOUT, "%s: %s (%s)", url,
                        rundeadline ? "the run's time limit was reached"
                                    : "the request's time limit was reached",
-                       errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                       errbuf[0] ? errbuf : cu->easy_strerror(rc));
     } else if (rc != CURLE_OK && x->denied) {
         res = NET_EDENIED; /* the caller words it: it knows the URL */
     } else if (rc != CURLE_OK) {
-        res = curl_error(n, rc, errbuf, url);
+        res = curl_error(cu, n, rc, errbuf, url);
     }
     if (res == NET_OK) {
         char *loc = NULL, *ct = NULL;
-        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
-        curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &loc);
-        curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct);
+        cu->easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
+        cu->easy_getinfo(e, CURLINFO_REDIRECT_URL, &loc);
+        cu->easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct);
         *location = loc != NULL ? strdup(loc) : NULL;
         *ctype = strdup(ct != NULL ? ct : "");
         if ((loc != NULL && *location == NULL) || *ctype == NULL) {
@@ -457,9 +450,9 @@ static int perform(net_ctx *n, const char *url, const hop_req *h, uint64_t deadl
     }
 out:
     if (m != NULL)
-        curl_multi_cleanup(m);
+        cu->multi_cleanup(m);
     if (e != NULL)
-        curl_easy_cleanup(e);
+        cu->easy_cleanup(e);
     return res;
 }
 
@@ -497,10 +490,6 @@ static int deny(net_ctx *n, const net_url *u, const char *from, const char *to,
 int net_http_request(net_ctx *n, const net_request *req, net_response **out)
 {
     *out = NULL;
-    pthread_once(&curl_once, curl_init);
-    if (curl_init_rc != CURLE_OK)
-        return net_fail(n, NET_EIO, "libcurl failed to initialise: %s",
-                        curl_easy_strerror(curl_init_rc));
     if (req->method_len > 32 || !is_token(req->method, req->method_len))
         return net_fail(n, NET_EBADMSG, "bad HTTP method '%.*s'",
                         (int)(req->method_len > 32 ? 32 : req->method_len), req->method);
@@ -526,6 +515,7 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
 
     char *url = malloc(req->url_len + 1), *prev = NULL, *canon = NULL;
     char origin[600] = "";
+    const net_curl_api *cu = NULL;
     xfer x;
     memset(&x, 0, sizeof x);
     int res = NET_OK;
@@ -554,6 +544,12 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
             res = deny(n, &u, prev, url, err);
             break;
         }
+        /* libcurl is loaded by the first request that gets this far (a
+         * refused one never needs it); without it nothing can connect. */
+        if (cu == NULL && (cu = net_curl(err, sizeof err)) == NULL) {
+            res = net_fail(n, NET_ECONNECT, "%s: %s", url, err);
+            break;
+        }
         /* 2. the URL libcurl sees: the policy's reading of it */
         size_t need = net_url_format(&u, NULL, 0, true) + 1;
         free(canon);
@@ -567,11 +563,11 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
         net_url_format(&u, this_origin, sizeof this_origin, false);
         if (hop == 0)
             memcpy(origin, this_origin, sizeof origin);
-        curl_slist_free_all(h.headers);
+        cu->slist_free_all(h.headers);
         h.headers = NULL;
         /* Credentials stay with the first origin. */
-        res = build_headers(n, req->headers, req->headers_len, strcmp(origin, this_origin) != 0,
-                            &h.headers);
+        res = build_headers(cu, n, req->headers, req->headers_len,
+                            strcmp(origin, this_origin) != 0, &h.headers);
         if (res != NET_OK)
             break;
 
@@ -584,7 +580,7 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
         x.truncate_ok = (req->flags & NET_HTTP_TRUNCATE) != 0;
         long status = 0;
         char *location = NULL, *ctype = NULL;
-        res = perform(n, canon, &h, deadline, rundeadline, &x, &status, &location, &ctype);
+        res = perform(cu, n, canon, &h, deadline, rundeadline, &x, &status, &location, &ctype);
         if (res == NET_EDENIED) {
             res = deny(n, &u, prev, url, x.deny_why);
             break;
@@ -640,7 +636,8 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
         *out = r;
         break;
     }
-    curl_slist_free_all(h.headers);
+    if (h.headers != NULL)
+        cu->slist_free_all(h.headers);
     free(x.body);
     free(x.hdr);
     free(canon);

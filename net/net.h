@@ -14,7 +14,8 @@
  * gives up as soon as the store is interrupted, so a guest blocked in a
  * request is stopped by a timeout like any other.
  *
- * Prefix: net_.  Depends on: vm (include/corral.h), libcurl, the OS.
+ * Prefix: net_.  Depends on: vm (include/corral.h), libcurl (loaded on
+ * first use: curl_dl.h), the OS.
  */
 #ifndef NET_NET_H
 #define NET_NET_H
