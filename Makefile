@@ -78,7 +78,7 @@ $(LIB): $(VM_OBJ)
 	ar rcs $@ $^
 
 $(CORRAL): $(CLI_OBJ) $(NET_OBJ) $(GEN_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(NET_OBJ) $(GEN_OBJ) $(LIB) -lcurl -ljansson $(LIBM)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(NET_OBJ) $(GEN_OBJ) $(LIB) -ljansson $(LIBM)
 
 # tools/manifest.json is compiled into the binary, so `corral tools` and the
 # input validation of `corral tool` work wherever corral is copied.
@@ -103,10 +103,11 @@ $(B)/tests/%: tests/%.c tests/test_wasm.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -o $@ $< $(LIB) -lcmocka $(LIBM)
 
-# Tests of net/ link its objects (and so libcurl) too.
+# Tests of net/ link its objects too.  Nothing links libcurl: net/curl_dl.c
+# loads it on the first HTTP request (dlopen is in glibc's libc since 2.34).
 $(B)/tests/test_net_%: tests/test_net_%.c tests/test_wasm.h $(LIB) $(NET_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -pthread -o $@ $< $(NET_OBJ) $(LIB) -lcurl -lcmocka $(LIBM)
+	$(CC) $(CFLAGS) -pthread -o $@ $< $(NET_OBJ) $(LIB) -lcmocka $(LIBM)
 
 # ---- guest programs (wasm32-wasi) -----------------------------------------
 build/wasm/bench/%.wasm: bench/%.c
