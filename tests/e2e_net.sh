@@ -208,5 +208,71 @@ check "listen refused" 1 "error=58:" "" -- "$sock" listen
 check "UDP refused" 1 "error=58:" "" -- --allow-host '*://*:*' "$sock" udp 127.0.0.1 53
 check "pointer outside memory: EFAULT, no trap" 1 "error=21:" "" -- "$sock" fault
 
+# ---- libcurl is loaded on first use (net/curl_dl.h) -------------------------
+# The dynamic loader's log of one corral process (LD_DEBUG=libs, written to
+# $dir/ld.PID) names every library it loads, dlopen'ed ones included.
+# curl_loaded DESC WANT STATUS CMD...: WANT is yes or no.
+curl_loaded() {
+    desc=$1 want=$2 st_want=$3
+    shift 3
+    n=$((n + 1))
+    rm -f "$dir"/ld.*
+    # shellcheck disable=SC2086 # $limit is empty or two words
+    LD_DEBUG=libs LD_DEBUG_OUTPUT=$dir/ld $limit "$@" >"$dir/out" 2>"$dir/err" </dev/null
+    st=$?
+    got=no
+    if cat "$dir"/ld.* 2>/dev/null | grep -q 'libcurl'; then got=yes; fi
+    why=""
+    if [ "$st" != "$st_want" ]; then
+        why="exit status $st, expected $st_want"
+    elif ! ls "$dir"/ld.* >/dev/null 2>&1; then
+        why="no LD_DEBUG log was written"
+    elif [ "$got" != "$want" ]; then
+        why="libcurl loaded: $got, expected $want"
+    fi
+    if [ -z "$why" ]; then
+        echo "ok $n - $desc"
+        pass=$((pass + 1))
+    else
+        echo "FAIL $n - $desc: $why"
+        sed 's/^/    stdout: /' "$dir/out" | head -n 5
+        sed 's/^/    stderr: /' "$dir/err" | head -n 5
+        fail=$((fail + 1))
+    fi
+}
+hello=$guests/hello.wasm
+if [ -f "$hello" ]; then
+    curl_loaded "corral run without network use loads no libcurl" no 0 "$corral" run "$hello"
+else
+    n=$((n + 1)) skipped=$((skipped + 1))
+    echo "ok $n - # SKIP corral run without network: $hello not built"
+fi
+curl_loaded "a denied request loads no libcurl" no 1 "$corral" run "$fetch" "$H/ok"
+curl_loaded "a TCP socket loads no libcurl" no 0 \
+    "$corral" run --allow-host "tcp://127.0.0.1:$EP" "$sock" echo 127.0.0.1 "$EP" ping
+tools=$root/build/wasm/tools
+if [ -f "$tools/file-read.wasm" ]; then
+    echo "one line" >"$dir/read-me.txt"
+    curl_loaded "corral tool read loads no libcurl" no 0 \
+        "$corral" tool --tools-dir "$tools" --work-dir "$dir" read '{"file_path": "/read-me.txt"}'
+else
+    n=$((n + 1)) skipped=$((skipped + 1))
+    echo "ok $n - # SKIP corral tool read: $tools/file-read.wasm not built"
+fi
+curl_loaded "an HTTP request loads libcurl" yes 0 \
+    "$corral" run --allow-host "$H" "$fetch" "$H/ok"
+n=$((n + 1))
+# shellcheck disable=SC2086 # $limit is empty or two words
+CORRAL_LIBCURL=libcurl-corral-missing.so.4 $limit "$corral" run --allow-host "$H" "$fetch" "$H/ok" \
+    >"$dir/out" 2>"$dir/err" </dev/null
+st=$?
+if [ $st -eq 1 ] && grep -q "^error=14: $H/ok: libcurl-corral-missing.so.4 could not be loaded: ." "$dir/out"; then
+    echo "ok $n - a missing libcurl: the request fails with ECONNECT, naming the library"
+    pass=$((pass + 1))
+else
+    echo "FAIL $n - a missing libcurl: exit status $st, stdout: $(head -c 300 "$dir/out")"
+    fail=$((fail + 1))
+fi
+
 cleanup
 summary
