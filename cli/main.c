@@ -15,6 +15,7 @@ static const char USAGE[] =
     "  tools   print the agent tools as JSON tool definitions for an LLM\n"
     "  mcp     serve the agent tools to an MCP client over stdio (corral mcp --help)\n"
     "  disasm  show the internal code corral lowers a module's functions to\n"
+    "  snapshot  pre-initialise a module (wizer.initialize; corral snapshot --help)\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
@@ -45,6 +46,8 @@ int main(int argc, char **argv)
         return cli_mcp(argc - 1, argv + 1);
     if (strcmp(cmd, "disasm") == 0)
         return cli_disasm(argc - 1, argv + 1);
+    if (strcmp(cmd, "snapshot") == 0)
+        return cli_snapshot(argc - 1, argv + 1);
     fprintf(stderr, "corral: unknown command '%s'\nTry 'corral --help'.\n", cmd);
     return CLI_EXIT_USAGE;
 }

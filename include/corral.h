@@ -370,6 +370,48 @@ void corral_run_result_free(corral_run_result *res);
 corral_timer *corral_timer_new(void);
 void corral_timer_free(corral_timer *t);
 
+/* ---- pre-initialised modules (corral snapshot) ------------------------ */
+
+/* The engine half (vm/snapshot.c): inst's module rewritten with the state
+ * inst holds now: memory (data segments for its non-zero bytes, minimum =
+ * its size), globals (inits = their values), tables (elem segments for
+ * their contents, minimum = their size); the start function dropped; the
+ * exports named in drop_exports removed.  Passive segments keep their
+ * indices (a dropped one is empty).  *out is malloc'd.  Refused, with a
+ * message in why (why_cap bytes) that is also returned: imported memory,
+ * tables or mutable globals, and a table entry or global that holds an
+ * externref or a function that is neither the module's nor its import. */
+CORRAL_MUST_CHECK const char *corral_snapshot_module(corral_instance *inst,
+                                                     const char *const *drop_exports,
+                                                     size_t ndrop, uint8_t **out,
+                                                     size_t *out_len, char *why,
+                                                     size_t why_cap);
+
+/* The sandbox of the initialiser (zero: the defaults). */
+typedef struct {
+    uint64_t fuel;       /* instruction budget (0: 10^10) */
+    uint64_t timeout_ms; /* wall-clock limit (0: 10 s) */
+    uint64_t max_memory; /* linear memory cap (0: 4 GiB) */
+    uint64_t max_stack;  /* wasm stack cap (0: 1 MiB) */
+} corral_snapshot_options;
+
+typedef struct {
+    uint8_t *wasm; /* the pre-initialised module (malloc'd), or NULL */
+    size_t len;
+    char *error;   /* why there is none (malloc'd), or NULL */
+    uint64_t fuel_used;
+    uint64_t peak_memory_bytes;
+} corral_snapshot_result;
+
+/* Load wasm, run its start function, its _initialize export if it has one
+ * and its wizer.initialize export under opt's limits, with no files, no
+ * network and no clock (wasi/snapshot.c lists the WASI calls that answer),
+ * and write the result with corral_snapshot_module, dropping both exports.
+ * Returns 0 with res->wasm, or 1 with res->error. */
+int corral_snapshot(const uint8_t *wasm, size_t len, const corral_snapshot_options *opt,
+                    corral_snapshot_result *res);
+void corral_snapshot_result_free(corral_snapshot_result *res);
+
 #ifdef __cplusplus
 }
 #endif

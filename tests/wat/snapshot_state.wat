@@ -1,0 +1,96 @@
+;; snapshot_state.wat - a module whose initialiser (wizer.initialize) leaves
+;; state in memory (two pages, one grown), globals of every number type and
+;; a funcref, a table (set and grown) and a dropped passive data segment;
+;; its start function counts how often it ran.  _start prints all of it,
+;; running the initialiser first when it has not run (the module as built),
+;; so the module and its snapshot must print the same.  tests/e2e_snapshot.sh.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env_sizes (param i32 i32) (result i32)))
+  (memory (export "memory") 1 4)
+  (table $t 4 8 funcref)
+  (elem (table $t) (i32.const 0) func $ch_a)
+  (elem $later func $ch_c)
+  (elem declare func $ch_b)
+  (data $msg "state:")
+  (data $keep " kept\n")
+  (global $started (mut i32) (i32.const 0))
+  (global $inited (mut i32) (i32.const 0))
+  (global $sum (mut i32) (i32.const 0))
+  (global $big (mut i64) (i64.const 0))
+  (global $f32 (mut f32) (f32.const 0))
+  (global $f64 (mut f64) (f64.const 0))
+  (global $fn (mut funcref) (ref.null func))
+  (global $const i32 (i32.const 7))
+  (func $ch_a (result i32) (i32.const 65))
+  (func $ch_b (result i32) (i32.const 66))
+  (func $ch_c (result i32) (i32.const 67))
+  (func $start (global.set $started (i32.add (global.get $started) (i32.const 1))))
+  (start $start)
+
+  ;; 64 KiB of work: memory[4096 + i] = i * 7 mod 251 + 1, summed.
+  (func $init (export "wizer.initialize")
+    (local $i i32)
+    (drop (call $env_sizes (i32.const 0) (i32.const 4)))
+    (memory.init $msg (i32.const 100) (i32.const 0) (i32.const 6))
+    (data.drop $msg)
+    (loop $l
+      (i32.store8 offset=4096 (local.get $i)
+        (i32.add (i32.rem_u (i32.mul (local.get $i) (i32.const 7)) (i32.const 251)) (i32.const 1)))
+      (global.set $sum (i32.add (global.get $sum) (i32.load8_u offset=4096 (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 40000))))
+    (drop (memory.grow (i32.const 1)))
+    (i32.store (i32.const 65540) (i32.const 0x0a216968)) ;; "hi!\n" on page 2
+    (global.set $big (i64.const 0x123456789abcdef0))
+    (global.set $f32 (f32.const 2.5))
+    (global.set $f64 (f64.const -1.25e10))
+    (global.set $fn (ref.func $ch_b))
+    (table.set $t (i32.const 1) (ref.func $ch_b))
+    (drop (table.grow $t (ref.func $ch_a) (i32.const 2)))
+    (table.init $t $later (i32.const 5) (i32.const 0) (i32.const 1))
+    (global.set $inited (i32.const 1)))
+
+  ;; write(buf, len)
+  (func $print (param $p i32) (param $n i32)
+    (i32.store (i32.const 16) (local.get $p))
+    (i32.store (i32.const 20) (local.get $n))
+    (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24))))
+  ;; the low 28 bits of v as 7 hex digits at p
+  (func $hex (param $p i32) (param $v i64)
+    (local $k i32) (local $d i32)
+    (loop $l
+      (local.set $d (i32.wrap_i64 (i64.and (i64.shr_u (local.get $v)
+        (i64.extend_i32_u (i32.mul (i32.sub (i32.const 6) (local.get $k)) (i32.const 4)))) (i64.const 15))))
+      (i32.store8 (i32.add (local.get $p) (local.get $k))
+        (i32.add (local.get $d) (select (i32.const 48) (i32.const 87) (i32.lt_u (local.get $d) (i32.const 10)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $k) (i32.const 7)))))
+
+  (func (export "_start")
+    (if (i32.eqz (global.get $inited)) (then (call $init)))
+    (call $print (i32.const 100) (i32.const 6))                ;; "state:"
+    ;; " started=N tables=ABAAC_ size=S"
+    (i32.store8 (i32.const 200) (i32.const 32))
+    (i32.store8 (i32.const 201) (i32.add (i32.const 48) (global.get $started)))
+    (i32.store8 (i32.const 202) (call_indirect (result i32) (i32.const 0)))
+    (i32.store8 (i32.const 203) (call_indirect (result i32) (i32.const 1)))
+    (i32.store8 (i32.const 204) (call_indirect (result i32) (i32.const 4)))
+    (i32.store8 (i32.const 205) (call_indirect (result i32) (i32.const 5)))
+    (i32.store8 (i32.const 206) (i32.add (i32.const 48) (table.size $t)))
+    (i32.store8 (i32.const 207) (i32.add (i32.const 48) (memory.size)))
+    (i32.store8 (i32.const 208) (i32.add (i32.const 48) (global.get $const)))
+    (i32.store8 (i32.const 209) (if (result i32) (ref.is_null (table.get $t (i32.const 2)))
+      (then (i32.const 110)) (else (i32.const 121))))
+    (i32.store8 (i32.const 210) (i32.const 32))
+    (call $print (i32.const 200) (i32.const 11))
+    (call $hex (i32.const 300) (i64.extend_i32_u (global.get $sum)))
+    (call $hex (i32.const 307) (global.get $big))
+    (call $hex (i32.const 314) (i64.reinterpret_f64 (f64.mul (global.get $f64) (f64.convert_i32_s (i32.trunc_f32_s (global.get $f32))))))
+    (i32.store8 (i32.const 321) (call_indirect (result i32) (i32.const 5)))
+    (global.set $fn (global.get $fn))
+    (i32.store8 (i32.const 322) (i32.const 32))
+    (call $print (i32.const 300) (i32.const 23))
+    (call $print (i32.const 65540) (i32.const 4))               ;; "hi!\n" from page 2
+    (memory.init $keep (i32.const 400) (i32.const 0) (i32.const 6))
+    (call $print (i32.const 400) (i32.const 6))))
