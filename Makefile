@@ -77,6 +77,12 @@ $(LIB): $(VM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The module cache's key names the engine's sources, so that a change to
+# any of them gives new entries (vm/cache.c, VM_SOURCE_HASH).
+VM_SOURCE_HASH := $(shell cat vm/*.c vm/*.h vm/*.def include/corral.h 2>/dev/null | sha256sum | cut -c1-32)
+$(B)/vm/cache.o: CFLAGS += -DVM_SOURCE_HASH='"$(VM_SOURCE_HASH)"'
+$(B)/vm/cache.o: $(VM_SRC) $(wildcard vm/*.h vm/*.def) include/corral.h
+
 # jansson is linked statically: one shared library fewer to load at every
 # start (libjansson-dev ships the archive).
 $(CORRAL): $(CLI_OBJ) $(NET_OBJ) $(GEN_OBJ) $(LIB)

@@ -39,6 +39,7 @@ typedef struct {
     json_t *tool;
     pthread_mutex_t mu;
     corral_module *mod; /* NULL until loaded */
+    int cache;          /* how it was loaded: -1 no cache, 0 a miss, 1 a hit */
 } host_module;
 
 struct cli_host {
@@ -46,6 +47,7 @@ struct cli_host {
     char *tools_dir; /* NULL when it cannot be found */
     corral_engine *engine; /* fuel on: every tool call measures its fuel */
     corral_timer *timer;   /* the deadlines of all its calls, on one thread */
+    char *cache_dir;       /* --cache-dir, or NULL */
     host_module *mods;
     size_t nmods;
 };
@@ -392,7 +394,24 @@ void cli_host_free(cli_host *h)
     corral_engine_free(h->engine);
     corral_timer_free(h->timer);
     free(h->tools_dir);
+    free(h->cache_dir);
     free(h);
+}
+
+int cli_host_set_cache_dir(cli_host *h, const char *dir)
+{
+    free(h->cache_dir);
+    h->cache_dir = dir != NULL ? strdup(dir) : NULL;
+    return dir == NULL || h->cache_dir != NULL;
+}
+
+/* The module cache's warnings: on stderr, a line at a time. */
+static void cache_warning(const char *msg, void *env)
+{
+    (void)env;
+    flockfile(stderr);
+    fprintf(stderr, "corral: warning: %s\n", msg);
+    funlockfile(stderr);
 }
 
 const char *cli_host_tools_dir(const cli_host *h)
@@ -402,7 +421,8 @@ const char *cli_host_tools_dir(const cli_host *h)
 
 /* tool's module, loading it if this is its first use (*load_ms: the time
  * that took, else 0).  NULL with the error result in *res. */
-static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms, json_t **res)
+static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms, json_t **res,
+                                      int *cache)
 {
     host_module *hm = NULL;
     for (size_t i = 0; i < h->nmods; i++)
@@ -410,6 +430,7 @@ static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms
             hm = &h->mods[i];
     *load_ms = 0;
     *res = NULL;
+    *cache = h->cache_dir != NULL ? 1 : -1; /* loaded before: as good as a hit */
     if (hm == NULL) {
         *res = cli_error_result("internal", "the tool is not in the host's manifest");
         return NULL;
@@ -434,7 +455,10 @@ static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms
         *res = cli_error_result("not_installed", sb_str(&m));
     } else {
         corral_diag diag = {0, -1};
-        const char *err = corral_module_new(h->engine, wasm, len, &hm->mod, &diag);
+        corral_cache_info ci = {0, cache_warning, NULL};
+        const char *err =
+            corral_module_new_cached(h->engine, h->cache_dir, wasm, len, &hm->mod, &diag, &ci);
+        *cache = h->cache_dir != NULL ? ci.hit : -1;
         if (err != NULL) {
             sb_printf(&m, "the tool could not start: %s: %s (at byte offset 0x%" PRIx64 ")",
                       sb_str(&path), err, diag.offset);
@@ -455,8 +479,9 @@ int cli_host_preload(cli_host *h, json_t *tool, char **why)
 {
     double ms;
     json_t *res;
+    int cache;
     *why = NULL;
-    if (module_of(h, tool, &ms, &res) != NULL)
+    if (module_of(h, tool, &ms, &res, &cache) != NULL)
         return 1;
     const char *msg = json_string_value(json_object_get(res, "content"));
     *why = strdup(msg != NULL ? msg : "cannot load the tool");
@@ -468,7 +493,8 @@ int cli_host_uses_network(cli_host *h, json_t *tool)
 {
     double ms;
     json_t *res;
-    const corral_module *m = module_of(h, tool, &ms, &res);
+    int cache;
+    const corral_module *m = module_of(h, tool, &ms, &res, &cache);
     json_decref(res);
     if (m == NULL)
         return 1; /* cannot tell: assume it may */
@@ -573,6 +599,9 @@ static void print_stats(const corral_run_result *r, double load_ms)
     fprintf(stderr, "wall time:   %.3f ms (load %.3f ms, run %.3f ms)\n", r->elapsed_ms + load_ms,
             load_ms, r->elapsed_ms);
     fprintf(stderr, "peak memory: %" PRIu64 " bytes linear\n", r->peak_memory_bytes);
+    fprintf(stderr, "start:       %.3f ms to the first guest instruction\n",
+            r->start_ms + load_ms);
+    fprintf(stderr, "cache:       %s\n", r->cache < 0 ? "off" : r->cache ? "hit" : "miss");
 }
 
 json_t *cli_host_call(cli_host *h, json_t *tool, json_t *input, const cli_sandbox *sb,
@@ -593,7 +622,8 @@ json_t *cli_host_call(cli_host *h, json_t *tool, json_t *input, const cli_sandbo
     }
     map_host_paths(tool, input, &sb->run);
     double load_ms;
-    const corral_module *mod = module_of(h, tool, &load_ms, &res);
+    int cache;
+    const corral_module *mod = module_of(h, tool, &load_ms, &res, &cache);
     if (mod == NULL)
         goto out;
     stdin_text = json_dumps(input, JSON_COMPACT | TOOL_JSON_FLAGS);
@@ -633,6 +663,7 @@ json_t *cli_host_call(cli_host *h, json_t *tool, json_t *input, const cli_sandbo
 
     corral_run_result r;
     corral_run_module(h->engine, mod, &run, &r);
+    r.cache = cache;
     net_free(net); /* closes what the guest left open */
     if (hk->stats)
         print_stats(&r, load_ms);

@@ -73,6 +73,9 @@ typedef struct cli_host cli_host;
  * when out of memory. */
 cli_host *cli_host_new(json_t *m, const char *tools_dir);
 void cli_host_free(cli_host *h);
+/* Load the modules through the module cache in dir (--cache-dir; NULL:
+ * none), from the next load on.  0 when out of memory. */
+int cli_host_set_cache_dir(cli_host *h, const char *dir);
 /* The directory the modules are read from ("" if it cannot be found). */
 const char *cli_host_tools_dir(const cli_host *h);
 /* Load tool's module now (it is kept for the host's life); 0 with a

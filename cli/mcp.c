@@ -71,7 +71,7 @@ static const char MCP_USAGE[] =
     "  --max-memory SIZE       linear memory cap per call (default: 512M)\n"
     "  --max-stack SIZE        wasm stack cap per call (default: 1M)\n"
     "  --fuel N                instruction budget per call (default: unlimited)\n"
-    "  --cache-dir DIR         a cache of lowered modules\n"
+    "  --cache-dir DIR         keep the lowered tool modules in DIR (0700)\n"
     "  --tools-dir DIR         where the tool modules are\n"
     "  --config FILE           the same settings as JSON, plus \"tools\" (those\n"
     "                          offered) and per-tool \"overrides\" (README.md)\n"
@@ -610,7 +610,9 @@ int cli_mcp(int argc, char **argv)
     }
     st = CLI_EXIT_FAIL;
     s.host = cli_host_new(s.manifest, a.tools_dir != NULL ? a.tools_dir : c.tools_dir);
-    if (s.host == NULL) {
+    /* One engine for all the tools, so one cache: the first tool's. */
+    if (s.host == NULL ||
+        !cli_host_set_cache_dir(s.host, s.ntools > 0 ? s.tools[0].sb.run.cache_dir : NULL)) {
         fprintf(stderr, "corral: mcp: out of memory\n");
         goto out;
     }

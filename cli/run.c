@@ -60,8 +60,8 @@ static const char RUN_USAGE[] =
     "  --max-memory SIZE       linear memory cap: bytes, or K/M/G (default: 4G)\n"
     "  --max-stack SIZE        wasm stack cap: bytes, or K/M/G (default: 1M)\n"
     "  --fuel N                instruction budget (default: unlimited)\n"
-    "  --cache-dir DIR         reserved for a cache of lowered modules (accepted,\n"
-    "                          not used yet)\n"
+    "  --cache-dir DIR         keep the lowered module in DIR (made 0700 if\n"
+    "                          missing) and load it from there next time\n"
     "\n"
     "Other:\n"
     "  --invoke NAME           call export NAME with ARGS (i32/i64: decimal or 0x\n"
@@ -209,6 +209,9 @@ static void print_stats(const corral_run_result *r)
     fprintf(stderr, "fuel used:   %" PRIu64 "\n", r->fuel_used);
     fprintf(stderr, "wall time:   %.3f ms (load %.3f ms, run %.3f ms)\n", r->elapsed_ms,
             r->load_ms, r->elapsed_ms - r->load_ms);
+    fprintf(stderr, "start:       %.3f ms to the first guest instruction\n", r->start_ms);
+    fprintf(stderr, "cache:       %s\n",
+            r->cache < 0 ? "off" : r->cache ? "hit" : "miss");
     fputs("peak memory: ", stderr);
     print_bytes(stderr, r->peak_memory_bytes);
     fputs(" linear", stderr);

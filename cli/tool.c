@@ -52,7 +52,7 @@ static const char TOOL_USAGE[] =
     "  --max-memory SIZE       linear memory cap (default: 512M)\n"
     "  --max-stack SIZE        wasm stack cap (default: 1M)\n"
     "  --fuel N                instruction budget (default: unlimited, measured)\n"
-    "  --cache-dir DIR         reserved for a cache of lowered modules\n"
+    "  --cache-dir DIR         keep the lowered tool modules in DIR (0700)\n"
     "  --tools-dir DIR         where the tool modules are (default: $CORRAL_TOOLS_DIR,\n"
     "                          else ../wasm/tools beside the corral binary)\n"
     "  --pretty                indent the printed JSON\n"
@@ -390,7 +390,7 @@ int cli_tool(int argc, char **argv)
         goto out;
     }
     host = cli_host_new(m, o.tools_dir);
-    if (host == NULL) {
+    if (host == NULL || !cli_host_set_cache_dir(host, o.sb.run.cache_dir)) {
         fprintf(stderr, "corral: out of memory\n");
         goto out;
     }

@@ -118,6 +118,50 @@ const char *corral_module_func_name(const corral_module *m, uint32_t func);
  * (NUL-terminated) and returns the length the whole text needs. */
 size_t corral_module_disasm(const corral_module *m, uint32_t func, char *buf, size_t cap);
 
+/* ---- the module cache (vm/cache.c, wasi/cache.c) --------------------- */
+
+/* SHA-256 (FIPS 180-4) of len bytes. */
+void corral_sha256(const void *data, size_t len, uint8_t out[32]);
+
+/* The cache key of a module: SHA-256 over its bytes, the engine's build
+ * (version, cache format, handler table, struct sizes, source hash) and
+ * every setting of e that changes the lowered code (fuel, dispatch). */
+void corral_module_cache_key(const corral_engine *e, const uint8_t *bytes, size_t len,
+                             uint8_t key[32]);
+/* m as a cache entry (malloc'd, *len bytes): header (magic, format, key),
+ * payload, SHA-256 of all before it.  key: corral_module_cache_key of m's
+ * bytes under the engine that loaded m. */
+CORRAL_MUST_CHECK const char *corral_module_serialize(const corral_module *m,
+                                                      const uint8_t key[32], uint8_t **entry,
+                                                      size_t *len);
+/* The module of an entry, for the module bytes it was made from (the
+ * entry refers to them, it does not hold them) and their key under e.
+ * Any mismatch (length, checksum, magic, format, key, a count or index
+ * out of range, code that does not verify) is an error and no module. */
+CORRAL_MUST_CHECK const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes,
+                                                        size_t len, const uint8_t key[32],
+                                                        const uint8_t *entry, size_t entry_len,
+                                                        corral_module **out);
+
+/* What corral_module_new_cached tells: hit (1) or miss (0), and each
+ * warning (an unusable cache dir or entry; the load goes on without it). */
+typedef struct {
+    int hit;
+    void (*warn)(const char *msg, void *env); /* NULL: no warnings */
+    void *warn_env;
+} corral_cache_info;
+
+/* corral_module_new through the cache directory dir (NULL: no cache):
+ * a valid entry is loaded, else the module is decoded and its entry
+ * written (atomically).  dir is created 0700 if missing (its parent must
+ * exist); a dir or entry writable by group or others, or owned by another
+ * user, or an entry that is not a regular file, is refused with a
+ * warning. */
+CORRAL_MUST_CHECK const char *corral_module_new_cached(corral_engine *e, const char *dir,
+                                                       const uint8_t *bytes, size_t len,
+                                                       corral_module **out, corral_diag *diag,
+                                                       corral_cache_info *info);
+
 /* ---- stores, limits, fuel -------------------------------------------- */
 
 typedef struct {
@@ -266,8 +310,11 @@ typedef struct {
     int has_fuel;
     uint64_t fuel;
     int measure_fuel;
-    /* --cache-dir: reserved for a cache of lowered modules; not used yet. */
+    /* --cache-dir: the module cache's directory (corral_module_new_cached),
+     * or NULL.  Its warnings go to on_warning, or to stderr when NULL. */
     const char *cache_dir;
+    void (*on_warning)(const char *msg, void *env);
+    void *on_warning_env;
     /* --invoke: call this export instead of _start (after _initialize if
      * the module has one), with invoke_args parsed by its parameter types
      * (i32/i64: decimal or 0x hex; f32/f64: decimal); its results go to
@@ -341,7 +388,11 @@ typedef struct {
     int stderr_truncated;
     /* Statistics.  fuel_used needs has_fuel or measure_fuel. */
     uint64_t fuel_used;
-    double load_ms;    /* read, validate and lower */
+    double load_ms;    /* read, validate and lower (or load from the cache) */
+    /* From the start of the call to the first guest instruction of the
+     * entry point (load, instantiate, link: up to the call of _start). */
+    double start_ms;
+    int cache; /* -1: no --cache-dir; 0: a miss (entry written); 1: a hit */
     double elapsed_ms; /* the whole call */
     uint64_t peak_memory_bytes;
 } corral_run_result;

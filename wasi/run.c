@@ -264,6 +264,7 @@ typedef struct {
     corral_run_result *res;
     corral_store *store;
     corral_instance *inst;
+    double start; /* when corral_run_module began, for res->start_ms */
 } run_state;
 
 /* --invoke: call the export with the parsed arguments.  Returns the call's
@@ -319,6 +320,7 @@ static int run_entry(run_state *rs, const char **err)
 {
     const corral_run_options *o = rs->opt;
     *err = NULL;
+    rs->res->start_ms = now_ms() - rs->start; /* the guest's entry is next */
     corral_func *f = corral_instance_func(rs->inst, "_initialize");
     if (f != NULL && o->invoke != NULL && strcmp(o->invoke, "_initialize") != 0) {
         *err = corral_call(rs->store, f, NULL, 0, NULL, 0);
@@ -380,6 +382,13 @@ static void take_output(const wasi_ctx *w, int fd, uint8_t **data, size_t *len,
     *truncated = *dropped > 0;
 }
 
+/* The default for corral_run_options.on_warning: one line on stderr. */
+static void warn_stderr(const char *msg, void *env)
+{
+    (void)env;
+    fprintf(stderr, "corral: warning: %s\n", msg);
+}
+
 int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
                corral_run_result *res)
 {
@@ -395,7 +404,10 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
         fail_with(res, CORRAL_RUN_LOAD_ERROR, NULL);
         goto out;
     }
-    const char *err = corral_module_new(engine, wasm, len, &module, &diag);
+    corral_cache_info cache = {0, o->on_warning != NULL ? o->on_warning : warn_stderr,
+                               o->on_warning_env};
+    const char *err = corral_module_new_cached(engine, o->cache_dir, wasm, len, &module, &diag,
+                                               &cache);
     if (err != NULL) {
         if (diag.func >= 0)
             fail_with(res, CORRAL_RUN_LOAD_ERROR,
@@ -409,6 +421,9 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     double load_ms = now_ms() - start;
     corral_run_module(engine, module, o, res);
     res->load_ms = load_ms;
+    res->cache = o->cache_dir != NULL ? cache.hit : -1;
+    if (res->start_ms > 0)
+        res->start_ms += load_ms;
 out:
     if (module != NULL)
         corral_module_free(module);
@@ -436,7 +451,8 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     memset(&deadline, 0, sizeof deadline);
     atomic_init(&deadline.fired, 0);
     const char *err;
-    run_state rs = {o, res, NULL, NULL};
+    run_state rs = {o, res, NULL, NULL, start};
+    res->cache = -1;
     int fuel = o->has_fuel || o->measure_fuel;
 
     corral_limits limits;

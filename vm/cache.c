@@ -1,0 +1,886 @@
+/*
+ * cache.c - a loaded module as a cache entry and back, and the entry's
+ * key (corral.h, "the module cache").  Pure computation: wasi/cache.c
+ * reads and writes the files.
+ *
+ * An entry is
+ *
+ *     magic "corralMC"   8 bytes
+ *     format             u32 (CACHE_FORMAT)
+ *     reserved           u32, 0
+ *     key                32 bytes (corral_module_cache_key)
+ *     payload length     u64
+ *     payload            what the decoder and the lowering produced
+ *     checksum           SHA-256 of everything before it
+ *
+ * all numbers little-endian.  The payload refers to the module's bytes
+ * (function bodies, data segments) by offset instead of holding them: the
+ * key is a hash of those bytes, and the caller has them.  Code is stored
+ * unthreaded (opcode numbers) and threaded again at load, since handler
+ * offsets are specific to one binary.
+ *
+ * Loading trusts nothing: the checksum and key are checked before the
+ * payload is read, then every count is bounded by the bytes left (so no
+ * allocation exceeds the entry's size), every index is checked against
+ * what it indexes, and the code of each function is verified (verify_code)
+ * so that it cannot address a slot, an index or a jump target outside its
+ * function.  What the code does with the types of its slots is the
+ * lowering's: an entry is code, which is why its directory must be as
+ * trusted as the binary (README, "--cache-dir").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "code.h"
+#include "sha256.h"
+#include "vm.h"
+
+#define CACHE_FORMAT 1u
+#define VM_ENGINE_VERSION "0.1.0" /* corral's version (cli.h's CLI_VERSION) */
+/* A hash of the engine's sources (the Makefile passes it); without it the
+ * compile time stands in, so that another build never shares entries. */
+#ifndef VM_SOURCE_HASH
+#define VM_SOURCE_HASH "no source hash, built " __DATE__ " " __TIME__
+#endif
+
+static const uint8_t magic[8] = {'c', 'o', 'r', 'r', 'a', 'l', 'M', 'C'};
+enum { HEADER = 8 + 4 + 4 + 32 + 8, CHECKSUM = 32 };
+
+static const char e_trunc[] = "cache entry: truncated";
+static const char e_bad[] = "cache entry: malformed payload";
+static const char e_index[] = "cache entry: index out of range";
+static const char e_code[] = "cache entry: code does not verify";
+
+/* ---- the key ------------------------------------------------------------------ */
+
+void corral_module_cache_key(const corral_engine *e, const uint8_t *bytes, size_t len,
+                             uint8_t key[32]) {
+    vm_sha256 s;
+    vm_sha256_init(&s);
+    static const char tag[] = "corral module cache key\n" VM_ENGINE_VERSION "\n" VM_SOURCE_HASH "\n";
+    vm_sha256_update(&s, tag, sizeof tag);
+    uint32_t build[] = {
+        CACHE_FORMAT, VM_NOPS,
+        (uint32_t)sizeof(corral_module), (uint32_t)sizeof(vm_funcdef),
+        (uint32_t)sizeof(corral_func), (uint32_t)sizeof(vm_frame), (uint32_t)sizeof(void *),
+#ifdef VM_DISPATCH_SWITCH
+        1,
+#else
+        0,
+#endif
+        e && e->fuel ? 1u : 0u,
+    };
+    vm_sha256_update(&s, build, sizeof build);
+    const int32_t *handlers = vm_handler_offsets();
+    if (handlers) vm_sha256_update(&s, handlers, VM_NOPS * sizeof *handlers);
+    uint64_t n = len;
+    vm_sha256_update(&s, &n, sizeof n);
+    vm_sha256_update(&s, bytes, len);
+    vm_sha256_final(&s, key);
+}
+
+/* ---- writing -------------------------------------------------------------------- */
+
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+    bool oom;
+} wbuf;
+
+static void put(wbuf *w, const void *d, size_t n) {
+    if (w->oom) return;
+    if (w->cap - w->n < n) {
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap - w->n < n) cap *= 2;
+        uint8_t *p = realloc(w->p, cap);
+        if (!p) { w->oom = true; return; }
+        w->p = p;
+        w->cap = cap;
+    }
+    if (n) memcpy(w->p + w->n, d, n);
+    w->n += n;
+}
+
+static void put_u8(wbuf *w, uint8_t v) { put(w, &v, 1); }
+
+static void put_u32(wbuf *w, uint32_t v) {
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    put(w, b, 4);
+}
+
+static void put_u64(wbuf *w, uint64_t v) {
+    put_u32(w, (uint32_t)v);
+    put_u32(w, (uint32_t)(v >> 32));
+}
+
+static void put_str(wbuf *w, const char *s, uint32_t len) {
+    put_u32(w, len);
+    put(w, s, len);
+}
+
+static void put_limits(wbuf *w, const vm_limits *l) {
+    put_u64(w, l->min);
+    put_u64(w, l->max);
+}
+
+static void put_ce(wbuf *w, const vm_constexpr *ce) {
+    put_u8(w, ce->kind);
+    put_u8(w, ce->type);
+    put_u64(w, ce->value);
+}
+
+/* The opcode number of a threaded unit: the handler table, sorted. */
+typedef struct {
+    int32_t off;
+    uint32_t op;
+} handler;
+
+static int cmp_handler(const void *a, const void *b) {
+    int32_t x = ((const handler *)a)->off, y = ((const handler *)b)->off;
+    return x < y ? -1 : x > y;
+}
+
+static uint32_t unthread(const handler *h, uint32_t unit) {
+    if (!h) return unit;
+    uint32_t lo = 0, hi = VM_NOPS;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (h[mid].off < (int32_t)unit) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < VM_NOPS && h[lo].off == (int32_t)unit ? h[lo].op : VM_NOPS;
+}
+
+/* f's code with opcode numbers in place of handler offsets. */
+static bool put_code(wbuf *w, const vm_funcdef *f, const handler *h) {
+    put_u32(w, f->code_len);
+    uint32_t tmp[5];
+    for (uint32_t at = 0; at < f->code_len && !w->oom;) {
+        uint32_t op = unthread(h, f->code[at]);
+        if (op >= VM_NOPS) return false;
+        tmp[0] = op;
+        if (op == VM_OP_BR_TABLE_ && at + 2 < f->code_len) tmp[2] = f->code[at + 2];
+        uint32_t n = op == VM_OP_BR_TABLE_ ? 3 + f->code[at + 2] + 1 : vm_instr_len(tmp);
+        if (n > f->code_len - at) return false;
+        put_u32(w, op);
+        for (uint32_t k = 1; k < n; k++) put_u32(w, f->code[at + k]);
+        at += n;
+    }
+    return true;
+}
+
+const char *corral_module_serialize(const corral_module *m, const uint8_t key[32],
+                                    uint8_t **entry, size_t *len) {
+    *entry = 0;
+    *len = 0;
+    handler *h = 0;
+    const int32_t *offsets = vm_handler_offsets();
+    if (offsets) {
+        if (!(h = malloc(VM_NOPS * sizeof *h))) return vm_err_nomem;
+        for (uint32_t i = 0; i < VM_NOPS; i++) h[i] = (handler){offsets[i], i};
+        qsort(h, VM_NOPS, sizeof *h, cmp_handler);
+    }
+    wbuf w = {0};
+    put(&w, magic, sizeof magic);
+    put_u32(&w, CACHE_FORMAT);
+    put_u32(&w, 0);
+    put(&w, key, 32);
+    put_u64(&w, 0); /* the payload's length, filled in below */
+
+    put_u64(&w, m->len);
+    put_u8(&w, m->fuel);
+    put_u8(&w, m->data_idx_used);
+    put_u64(&w, (uint64_t)m->start);
+    put_u64(&w, (uint64_t)m->data_count);
+    put_u32(&w, m->ntypes);
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const vm_functype *t = &m->types[i];
+        put_u32(&w, t->nparams);
+        put_u32(&w, t->nresults);
+        put(&w, t->types, (size_t)t->nparams + t->nresults);
+    }
+    put_u32(&w, m->nimports);
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const vm_import *im = &m->imports[i];
+        put_str(&w, im->module, (uint32_t)strlen(im->module));
+        put_str(&w, im->name, (uint32_t)strlen(im->name));
+        put_u8(&w, im->kind);
+        switch (im->kind) {
+        case CORRAL_EXTERN_FUNC: put_u32(&w, im->u.type); break;
+        case CORRAL_EXTERN_TABLE: put_u8(&w, im->u.table.elemtype); put_limits(&w, &im->u.table.lim); break;
+        case CORRAL_EXTERN_MEMORY: put_limits(&w, &im->u.mem); break;
+        default: put_u8(&w, im->u.global.type); put_u8(&w, im->u.global.mut); break;
+        }
+    }
+    uint32_t ndef = m->nfuncs - m->nfunc_imports;
+    put_u32(&w, ndef);
+    for (uint32_t i = 0; i < ndef; i++) put_u32(&w, m->funcs[i].type);
+    put_u32(&w, m->ntables - m->ntable_imports);
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
+        put_u8(&w, m->tables[i].elemtype);
+        put_limits(&w, &m->tables[i].lim);
+    }
+    put_u32(&w, m->nmems - m->nmem_imports);
+    for (uint32_t i = m->nmem_imports; i < m->nmems; i++) put_limits(&w, &m->mems[i]);
+    put_u32(&w, m->nglobals - m->nglobal_imports);
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
+        put_u8(&w, m->globals[i].type);
+        put_u8(&w, m->globals[i].mut);
+        put_ce(&w, &m->global_inits[i - m->nglobal_imports]);
+    }
+    put_u32(&w, m->nexports);
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        put_str(&w, m->exports[i].name, m->exports[i].name_len);
+        put_u8(&w, m->exports[i].kind);
+        put_u32(&w, m->exports[i].index);
+    }
+    put_u32(&w, m->nelems);
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const vm_elem *s = &m->elems[i];
+        put_u8(&w, s->mode);
+        put_u8(&w, s->type);
+        put_u32(&w, s->table);
+        put_ce(&w, &s->offset);
+        put_u32(&w, s->count);
+        for (uint32_t k = 0; k < s->count; k++) put_ce(&w, &s->items[k]);
+    }
+    put_u32(&w, m->ndatas);
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const vm_data *d = &m->datas[i];
+        put_u8(&w, d->mode);
+        put_u32(&w, d->mem);
+        put_ce(&w, &d->offset);
+        put_u32(&w, d->len ? (uint32_t)(d->bytes - m->bytes) : 0);
+        put_u32(&w, d->len);
+    }
+    bool code_ok = true;
+    for (uint32_t i = 0; i < ndef && code_ok; i++) {
+        const vm_funcdef *f = &m->funcs[i];
+        uint32_t nparams = m->types[f->type].nparams;
+        put_u32(&w, f->nlocals);
+        put(&w, f->local_types, (size_t)nparams + f->nlocals);
+        put_u32(&w, (uint32_t)(f->body - m->bytes));
+        put_u32(&w, f->body_len);
+        put_u32(&w, f->nslots);
+        code_ok = put_code(&w, f, h);
+        put_u32(&w, f->nmeter);
+        for (uint32_t k = 0; k < 3 * f->nmeter; k++) put_u32(&w, f->meter[k]);
+    }
+    for (uint32_t i = 0; i < m->nfuncs; i++) put_u8(&w, m->func_declared[i]);
+    put_u8(&w, m->func_names != 0);
+    for (uint32_t i = 0; m->func_names && i < m->nfuncs; i++) {
+        const char *s = m->func_names[i];
+        put_u32(&w, s ? (uint32_t)strlen(s) + 1 : 0);
+        if (s) put(&w, s, strlen(s));
+    }
+    free(h);
+    if (!code_ok) {
+        free(w.p);
+        return "cannot serialise the module: its code has an unknown opcode unit";
+    }
+    uint8_t sum[32];
+    if (!w.oom) {
+        uint64_t plen = w.n - HEADER;
+        for (int i = 0; i < 8; i++) w.p[HEADER - 8 + i] = (uint8_t)(plen >> (8 * i));
+        corral_sha256(w.p, w.n, sum);
+        put(&w, sum, sizeof sum);
+    }
+    if (w.oom) {
+        free(w.p);
+        return vm_err_nomem;
+    }
+    *entry = w.p;
+    *len = w.n;
+    return 0;
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+typedef struct {
+    const uint8_t *p, *end;
+    const char *err; /* the first error; reads after it give 0 */
+} rbuf;
+
+static bool need(rbuf *r, size_t n) {
+    if (r->err) return false;
+    if ((size_t)(r->end - r->p) < n) { r->err = e_trunc; return false; }
+    return true;
+}
+
+static uint8_t get_u8(rbuf *r) { return need(r, 1) ? *r->p++ : 0; }
+
+static uint32_t get_u32(rbuf *r) {
+    if (!need(r, 4)) return 0;
+    uint32_t v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+                 (uint32_t)r->p[3] << 24;
+    r->p += 4;
+    return v;
+}
+
+static uint64_t get_u64(rbuf *r) {
+    uint64_t lo = get_u32(r);
+    return lo | (uint64_t)get_u32(r) << 32;
+}
+
+/* A count of things of at least min_size bytes each, at most max: what
+ * the rest of the entry could hold, so what it makes us allocate is
+ * bounded by the entry's length. */
+static uint32_t get_count(rbuf *r, size_t min_size, uint32_t max) {
+    uint32_t n = get_u32(r);
+    if (r->err) return 0;
+    if (n > max || (uint64_t)n * min_size > (uint64_t)(r->end - r->p)) {
+        r->err = e_trunc;
+        return 0;
+    }
+    return n;
+}
+
+static void fail(rbuf *r, const char *e) {
+    if (!r->err) r->err = e;
+}
+
+static void *alloc_n(rbuf *r, size_t n, size_t size) {
+    if (r->err) return 0;
+    void *p = calloc(n ? n : 1, size);
+    if (!p) r->err = vm_err_nomem;
+    return p;
+}
+
+/* A string of len bytes, NUL-terminated; NULs inside are kept (exports). */
+static char *get_str(rbuf *r, uint32_t *len) {
+    uint32_t n = get_count(r, 1, 0xFFFFFFFEu);
+    char *s = alloc_n(r, (size_t)n + 1, 1);
+    if (!s || !need(r, n)) { free(s); return 0; }
+    memcpy(s, r->p, n);
+    r->p += n;
+    if (len) *len = n;
+    return s;
+}
+
+static bool is_valtype(uint8_t t) {
+    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_FUNCREF ||
+           t == VM_EXTERNREF;
+}
+
+static bool is_reftype(uint8_t t) { return t == VM_FUNCREF || t == VM_EXTERNREF; }
+
+static void get_limits(rbuf *r, vm_limits *l, uint64_t bound) {
+    l->min = get_u64(r);
+    l->max = get_u64(r);
+    if (l->min > bound || (l->max != UINT64_MAX && (l->max > bound || l->max < l->min)))
+        fail(r, e_bad);
+}
+
+/* A constant expression of the given type (0: any reference type), under
+ * the rules of decode.c's rd_constexpr. */
+static void get_ce(rbuf *r, const corral_module *m, vm_constexpr *ce, uint8_t want) {
+    ce->kind = get_u8(r);
+    ce->type = get_u8(r);
+    ce->value = get_u64(r);
+    if (r->err) return;
+    bool ok;
+    switch (ce->kind) {
+    case VM_CE_CONST:
+        ok = ce->type == VM_I32 || ce->type == VM_I64 || ce->type == VM_F32 || ce->type == VM_F64;
+        if (ok && (ce->type == VM_I32 || ce->type == VM_F32)) ok = ce->value <= 0xFFFFFFFFu;
+        break;
+    case VM_CE_REF_NULL: ok = is_reftype(ce->type) && ce->value == 0; break;
+    case VM_CE_REF_FUNC: ok = ce->type == VM_FUNCREF && ce->value < m->nfuncs; break;
+    case VM_CE_GLOBAL:
+        ok = ce->value < m->nglobal_imports && !m->globals[ce->value].mut &&
+             m->globals[ce->value].type == ce->type;
+        break;
+    default: ok = false;
+    }
+    if (!ok || (want ? ce->type != want : !is_reftype(ce->type))) fail(r, e_bad);
+}
+
+/* A segment's offset: an i32 expression when it is active, else unused
+ * (read, and zeroed). */
+static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool active) {
+    if (active) {
+        get_ce(r, m, ce, VM_I32);
+        return;
+    }
+    get_u8(r);
+    get_u8(r);
+    get_u64(r);
+    *ce = (vm_constexpr){0};
+}
+
+/* ---- verifying code ------------------------------------------------------------------ */
+
+/* Whether op never falls through to the next instruction. */
+static bool is_terminal(uint32_t op) {
+    return op == VM_OP_RET || op == VM_OP_TRAP || op == VM_OP_BR || op == VM_OP_BR_F ||
+           op == VM_OP_BR_TABLE_ || op == VM_OP_FUEL_OUT;
+}
+
+/* Ops that read or write linear memory: loads, stores, the MEMORY_ ops. */
+static const uint8_t mem_op[VM_NOPS] = {
+    [VM_OP_MEMORY_SIZE_] = 1, [VM_OP_MEMORY_GROW_] = 1, [VM_OP_MEMORY_FILL_] = 1,
+    [VM_OP_MEMORY_COPY_] = 1, [VM_OP_MEMORY_INIT_] = 1,
+#define OP_UN(c, N, t, I, O, e)
+#define OP_UNT(c, N, t, I, O, f)
+#define OP_BIN(c, N, t, I, O, e)
+#define OP_BINC(c, N, t, I, e)
+#define OP_BINT(c, N, t, I, f)
+#define OP_LOAD(c, N, t, O, M, conv, al) [VM_OP_##N] = 1,
+#define OP_STORE(c, N, t, I, M, al) [VM_OP_##N] = 1,
+#include "opcodes.def"
+};
+
+/* The fuel forms of branches: their targets (and fall-through) are FUEL
+ * instructions, whose segment they charge. */
+static bool is_fuel_branch(uint32_t op) {
+    switch (op) {
+    case VM_OP_BR_F: case VM_OP_BR_NZ_F: case VM_OP_BR_Z_F: return true;
+#define OP_UN(c, N, t, I, O, e)
+#define OP_UNT(c, N, t, I, O, f)
+#define OP_BIN(c, N, t, I, O, e)
+#define OP_BINC(c, N, t, I, e) case VM_OP_##N##_BR_F: case VM_OP_##N##_IMM_BR_F:
+#define OP_BINT(c, N, t, I, f)
+#define OP_LOAD(c, N, t, O, M, conv, al)
+#define OP_STORE(c, N, t, I, M, al)
+#include "opcodes.def"
+        return true;
+    default: return false;
+    }
+}
+
+/* Whether op leaves straight-line code: a fuel-short copy (interp.c)
+ * must stop before it. */
+static bool transfers(uint32_t op) {
+    const char *l = vm_instr_layout(op);
+    return op == VM_OP_BR_TABLE_ || op == VM_OP_CALL_ || op == VM_OP_CALL_INDIRECT_ ||
+           op == VM_OP_RET || (l && strchr(l, 'r'));
+}
+
+typedef struct {
+    const corral_module *m;
+    const vm_funcdef *f;
+    const uint32_t *code;
+    uint32_t len;
+    uint8_t *start; /* code_len flags: an instruction starts here (2: a FUEL) */
+} vctx;
+
+static bool is_start(const vctx *v, uint64_t at) { return at < v->len && v->start[at]; }
+static bool is_fuel_at(const vctx *v, uint64_t at) { return at < v->len && v->start[at] == 2; }
+/* A segment end: an instruction boundary, or the end of the code. */
+static bool is_bound(const vctx *v, uint64_t at) { return at == v->len || is_start(v, at); }
+
+/* The metered segment [at, at + end) that costs cost lies inside the code,
+ * and a fuel-short run of it (interp.c: a copy up to the first metered
+ * instruction charged more than the fuel left, which is less than cost)
+ * meets no instruction that leaves straight-line code: none comes before
+ * the first metered instruction charged the whole cost. */
+static bool segment_ok(const vctx *v, uint64_t at, uint32_t end, uint32_t cost) {
+    if (!v->m->fuel) return end == 0 && cost == 0;
+    if (at + end > v->len || !is_bound(v, at + end)) return false;
+    const uint32_t *mt = v->f->meter;
+    uint32_t lo = 0, hi = v->f->nmeter;
+    while (lo < hi) { /* the first meter entry at or after at */
+        uint32_t mid = (lo + hi) / 2;
+        if (mt[3 * mid] < at) lo = mid + 1; else hi = mid;
+    }
+    uint64_t q = at + end;
+    for (; lo < v->f->nmeter && mt[3 * lo] < at + end; lo++)
+        if (mt[3 * lo + 1] >= cost) { q = mt[3 * lo]; break; }
+    for (uint64_t p = at; p < q; p += vm_instr_len(v->code + p))
+        if (transfers(v->code[p])) return false;
+    return true;
+}
+
+/* Calls: the callee's arguments and results fit in the frame from base. */
+static bool call_frame_ok(const vctx *v, uint32_t base, const vm_functype *t) {
+    uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+    return base <= v->f->nslots && n <= v->f->nslots - base;
+}
+
+static bool operands_ok(const vctx *v, uint32_t at) {
+    const corral_module *m = v->m;
+    const uint32_t *ip = v->code + at;
+    uint32_t op = ip[0], nslots = v->f->nslots;
+    if (mem_op[op] && m->nmems == 0) return false;
+    if (is_fuel_branch(op) && !m->fuel) return false;
+    if ((op == VM_OP_FUEL || op == VM_OP_FUEL_OUT) && !m->fuel) return false;
+    if (op == VM_OP_BR_TABLE_) {
+        if (ip[1] >= nslots) return false;
+        for (uint32_t k = 0; k <= ip[2]; k++)
+            if (!is_start(v, (uint64_t)at + (uint64_t)(int64_t)(int32_t)ip[3 + k])) return false;
+        return true;
+    }
+    const char *l = vm_instr_layout(op);
+    /* a call's base may be the frame's end (no arguments, no results):
+     * call_frame_ok checks it */
+    uint32_t base_k = op == VM_OP_CALL_ ? 1 : op == VM_OP_CALL_INDIRECT_ ? 2 : UINT32_MAX;
+    for (uint32_t k = 0; l[k]; k++) {
+        uint32_t x = ip[1 + k];
+        if ((l[k] == 'd' || l[k] == 's') && k != base_k && x >= nslots) return false;
+        if (l[k] == 'r') {
+            int64_t t = (int64_t)at + (int32_t)x;
+            if (t < 0 || !is_start(v, (uint64_t)t)) return false;
+            if (is_fuel_branch(op) && !is_fuel_at(v, (uint64_t)t)) return false;
+        }
+    }
+    /* Fuel branches fall through into a FUEL too (the unconditional one
+     * does not fall through). */
+    if (is_fuel_branch(op) && op != VM_OP_BR_F && !is_fuel_at(v, at + vm_instr_len(ip)))
+        return false;
+    switch (op) {
+    case VM_OP_CALL_:
+        return ip[1] < m->nfuncs && call_frame_ok(v, ip[2], &m->types[m->func_types[ip[1]]]) &&
+               segment_ok(v, at + 5, ip[4], ip[3]);
+    case VM_OP_CALL_INDIRECT_:
+        return ip[1] < m->ntypes && ip[2] < m->ntables && call_frame_ok(v, ip[3], &m->types[ip[1]]) &&
+               segment_ok(v, at + 7, ip[6], ip[5]);
+    case VM_OP_FUEL: return segment_ok(v, at + 3, ip[2], ip[1]);
+    case VM_OP_GLOBAL_GET_: return ip[2] < m->nglobals;
+    case VM_OP_GLOBAL_SET_: return ip[2] < m->nglobals && m->globals[ip[2]].mut;
+    case VM_OP_MEMORY_INIT_: case VM_OP_DATA_DROP_: return ip[1] < m->ndatas;
+    case VM_OP_ELEM_DROP_: return ip[1] < m->nelems;
+    case VM_OP_TABLE_GET_: return ip[2] < m->ntables;
+    case VM_OP_TABLE_SET_: case VM_OP_TABLE_FILL_: return ip[1] < m->ntables;
+    case VM_OP_TABLE_SIZE_: case VM_OP_TABLE_GROW_: return ip[2] < m->ntables;
+    case VM_OP_TABLE_COPY_: return ip[1] < m->ntables && ip[2] < m->ntables;
+    case VM_OP_TABLE_INIT_: return ip[1] < m->ntables && ip[2] < m->nelems;
+    case VM_OP_REF_FUNC_: return ip[2] < m->nfuncs;
+    default: return true;
+    }
+}
+
+/* The code of f (unthreaded): every instruction whole and known, the last
+ * one not falling off the end, every slot inside the frame, every jump to
+ * an instruction, every index in range, every fuel segment sound. */
+static bool verify_code(const corral_module *m, const vm_funcdef *f) {
+    const vm_functype *t = &m->types[f->type];
+    if (f->nslots > VM_MAX_FUNC_SLOTS || f->nslots < t->nparams + f->nlocals ||
+        f->nslots < t->nresults || f->code_len == 0)
+        return false;
+    vctx v = {m, f, f->code, f->code_len, calloc(f->code_len, 1)};
+    if (!v.start) return false;
+    bool ok = true;
+    uint32_t last = 0;
+    for (uint32_t at = 0; at < f->code_len && ok;) {
+        uint32_t op = f->code[at], n;
+        if (op >= VM_NOPS) { ok = false; break; }
+        if (op == VM_OP_BR_TABLE_) {
+            if (f->code_len - at < 3 || f->code[at + 2] > VM_MAX_BR_TABLE) { ok = false; break; }
+            n = 3 + f->code[at + 2] + 1;
+        } else {
+            n = vm_instr_len(f->code + at);
+        }
+        if (n > f->code_len - at) { ok = false; break; }
+        v.start[at] = op == VM_OP_FUEL ? 2 : 1;
+        last = at;
+        at += n;
+    }
+    if (ok) ok = is_terminal(f->code[last]);
+    /* the meter: sorted, at instructions */
+    for (uint32_t i = 0; ok && i < f->nmeter; i++)
+        ok = is_start(&v, f->meter[3 * i]) && (i == 0 || f->meter[3 * i] > f->meter[3 * i - 3]);
+    for (uint32_t at = 0; ok && at < f->code_len; at += vm_instr_len(f->code + at))
+        ok = operands_ok(&v, at);
+    free(v.start);
+    return ok;
+}
+
+/* ---- the module ------------------------------------------------------------------------ */
+
+static void get_types(rbuf *r, corral_module *m) {
+    uint32_t n = get_count(r, 8, VM_MAX_TYPES);
+    if (!(m->types = alloc_n(r, n, sizeof *m->types))) return;
+    m->ntypes = n;
+    for (uint32_t i = 0; i < n && !r->err; i++) {
+        vm_functype *t = &m->types[i];
+        uint32_t np = get_u32(r), nr = get_u32(r);
+        if (np > VM_MAX_PARAMS || nr > VM_MAX_PARAMS) { fail(r, e_bad); return; }
+        if (!need(r, (size_t)np + nr) || !(t->types = alloc_n(r, (size_t)np + nr + 1, 1))) return;
+        memcpy(t->types, r->p, (size_t)np + nr);
+        r->p += (size_t)np + nr;
+        t->nparams = np;
+        t->nresults = nr;
+        for (uint32_t k = 0; k < np + nr; k++)
+            if (!is_valtype(t->types[k])) fail(r, e_bad);
+    }
+}
+
+static void get_imports(rbuf *r, corral_module *m) {
+    uint32_t n = get_count(r, 11, VM_MAX_IMPORTS);
+    if (!(m->imports = alloc_n(r, n, sizeof *m->imports))) return;
+    m->nimports = n;
+    for (uint32_t i = 0; i < n && !r->err; i++) {
+        vm_import *im = &m->imports[i];
+        uint32_t l1, l2;
+        im->module = get_str(r, &l1);
+        im->name = get_str(r, &l2);
+        if (r->err) return;
+        if (strlen(im->module) != l1 || strlen(im->name) != l2) fail(r, e_bad);
+        im->kind = get_u8(r);
+        switch (im->kind) {
+        case CORRAL_EXTERN_FUNC:
+            im->u.type = get_u32(r);
+            if (im->u.type >= m->ntypes) fail(r, e_index);
+            m->nfunc_imports++;
+            break;
+        case CORRAL_EXTERN_TABLE:
+            im->u.table.elemtype = get_u8(r);
+            if (!is_reftype(im->u.table.elemtype)) fail(r, e_bad);
+            get_limits(r, &im->u.table.lim, 0xFFFFFFFFu);
+            m->ntable_imports++;
+            break;
+        case CORRAL_EXTERN_MEMORY:
+            get_limits(r, &im->u.mem, VM_MAX_PAGES);
+            m->nmem_imports++;
+            break;
+        case CORRAL_EXTERN_GLOBAL:
+            im->u.global.type = get_u8(r);
+            uint8_t mut = get_u8(r);
+            if (!is_valtype(im->u.global.type) || mut > 1) fail(r, e_bad);
+            im->u.global.mut = mut;
+            m->nglobal_imports++;
+            break;
+        default: fail(r, e_bad);
+        }
+    }
+}
+
+/* The index spaces, imports first (decode.c's alloc_spaces), and the
+ * definitions of tables, memories and globals. */
+static void get_spaces(rbuf *r, corral_module *m) {
+    uint32_t ndef = get_count(r, 4 + 4 + 4 + 4 + 4 + 4, VM_MAX_FUNCS);
+    if (r->err) return;
+    if (ndef > VM_MAX_FUNCS - m->nfunc_imports) { fail(r, e_bad); return; }
+    m->nfuncs = m->nfunc_imports + ndef;
+    m->func_types = alloc_n(r, m->nfuncs, sizeof *m->func_types);
+    m->funcs = alloc_n(r, ndef, sizeof *m->funcs);
+    m->func_declared = alloc_n(r, m->nfuncs, sizeof *m->func_declared);
+    if (r->err) return;
+    uint32_t f = 0;
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == CORRAL_EXTERN_FUNC) m->func_types[f++] = m->imports[i].u.type;
+    for (uint32_t i = 0; i < ndef; i++) {
+        m->funcs[i].type = m->func_types[m->nfunc_imports + i] = get_u32(r);
+        if (m->funcs[i].type >= m->ntypes) fail(r, e_index);
+    }
+
+    uint32_t nt = get_count(r, 17, VM_MAX_TABLES), nm, ng;
+    if (r->err) return;
+    m->ntables = m->ntable_imports + nt;
+    if (!(m->tables = alloc_n(r, m->ntables, sizeof *m->tables))) return;
+    nm = 0;
+    ng = 0;
+    uint32_t t = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const vm_import *im = &m->imports[i];
+        if (im->kind == CORRAL_EXTERN_TABLE) m->tables[t++] = im->u.table;
+    }
+    for (uint32_t i = 0; i < nt && !r->err; i++) {
+        vm_tabletype *tt = &m->tables[m->ntable_imports + i];
+        tt->elemtype = get_u8(r);
+        if (!is_reftype(tt->elemtype)) fail(r, e_bad);
+        get_limits(r, &tt->lim, 0xFFFFFFFFu);
+    }
+    nm = get_count(r, 16, 1);
+    if (r->err) return;
+    m->nmems = m->nmem_imports + nm;
+    if (m->nmems > 1) { fail(r, e_bad); return; }
+    if (!(m->mems = alloc_n(r, m->nmems, sizeof *m->mems))) return;
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == CORRAL_EXTERN_MEMORY) m->mems[0] = m->imports[i].u.mem;
+    if (nm) get_limits(r, &m->mems[m->nmem_imports], VM_MAX_PAGES);
+    ng = get_count(r, 12, VM_MAX_GLOBALS);
+    if (r->err) return;
+    if (ng > VM_MAX_GLOBALS - m->nglobal_imports) { fail(r, e_bad); return; }
+    m->nglobals = m->nglobal_imports + ng;
+    m->globals = alloc_n(r, m->nglobals, sizeof *m->globals);
+    m->global_inits = alloc_n(r, ng, sizeof *m->global_inits);
+    if (r->err) return;
+    uint32_t g = 0;
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == CORRAL_EXTERN_GLOBAL) m->globals[g++] = m->imports[i].u.global;
+    for (uint32_t i = 0; i < ng && !r->err; i++) {
+        vm_globaltype *gt = &m->globals[m->nglobal_imports + i];
+        gt->type = get_u8(r);
+        uint8_t mut = get_u8(r);
+        if (!is_valtype(gt->type) || mut > 1) { fail(r, e_bad); return; }
+        gt->mut = mut;
+        get_ce(r, m, &m->global_inits[i], gt->type);
+    }
+}
+
+static void get_exports(rbuf *r, corral_module *m) {
+    uint32_t n = get_count(r, 9, VM_MAX_EXPORTS);
+    if (!(m->exports = alloc_n(r, n, sizeof *m->exports))) return;
+    m->nexports = n;
+    for (uint32_t i = 0; i < n && !r->err; i++) {
+        vm_export *x = &m->exports[i];
+        x->name = get_str(r, &x->name_len);
+        x->kind = get_u8(r);
+        x->index = get_u32(r);
+        if (r->err) return;
+        uint32_t bound = x->kind == CORRAL_EXTERN_FUNC     ? m->nfuncs
+                         : x->kind == CORRAL_EXTERN_TABLE  ? m->ntables
+                         : x->kind == CORRAL_EXTERN_MEMORY ? m->nmems
+                         : x->kind == CORRAL_EXTERN_GLOBAL ? m->nglobals
+                                                           : 0;
+        if (x->index >= bound) fail(r, e_index);
+    }
+}
+
+static void get_segments(rbuf *r, corral_module *m) {
+    uint32_t n = get_count(r, 20, VM_MAX_SEGMENTS);
+    if (!(m->elems = alloc_n(r, n, sizeof *m->elems))) return;
+    m->nelems = n;
+    for (uint32_t i = 0; i < n && !r->err; i++) {
+        vm_elem *s = &m->elems[i];
+        s->mode = get_u8(r);
+        s->type = get_u8(r);
+        s->table = get_u32(r);
+        if (s->mode > VM_SEG_DECLARATIVE || !is_reftype(s->type)) { fail(r, e_bad); return; }
+        if (s->mode == VM_SEG_ACTIVE &&
+            (s->table >= m->ntables || m->tables[s->table].elemtype != s->type)) {
+            fail(r, e_index);
+            return;
+        }
+        get_offset(r, m, &s->offset, s->mode == VM_SEG_ACTIVE);
+        uint32_t count = get_count(r, 10, VM_MAX_TABLE_ELEMS);
+        if (!(s->items = alloc_n(r, count, sizeof *s->items))) return;
+        s->count = count;
+        for (uint32_t k = 0; k < count && !r->err; k++) get_ce(r, m, &s->items[k], s->type);
+    }
+    n = get_count(r, 19, VM_MAX_SEGMENTS);
+    if (!(m->datas = alloc_n(r, n, sizeof *m->datas))) return;
+    m->ndatas = n;
+    for (uint32_t i = 0; i < n && !r->err; i++) {
+        vm_data *d = &m->datas[i];
+        d->mode = get_u8(r);
+        d->mem = get_u32(r);
+        if (d->mode != VM_SEG_ACTIVE && d->mode != VM_SEG_PASSIVE) { fail(r, e_bad); return; }
+        if (d->mode == VM_SEG_ACTIVE && d->mem >= m->nmems) { fail(r, e_index); return; }
+        get_offset(r, m, &d->offset, d->mode == VM_SEG_ACTIVE);
+        uint32_t off = get_u32(r), len = get_u32(r);
+        if (off > m->len || len > m->len - off) { fail(r, e_index); return; }
+        d->bytes = m->bytes + off;
+        d->len = len;
+    }
+}
+
+static void get_funcs(rbuf *r, corral_module *m) {
+    uint32_t ndef = m->nfuncs - m->nfunc_imports;
+    for (uint32_t i = 0; i < ndef && !r->err; i++) {
+        vm_funcdef *f = &m->funcs[i];
+        const vm_functype *t = &m->types[f->type];
+        uint32_t nl = get_u32(r);
+        if (nl > VM_MAX_LOCALS || t->nparams + nl > VM_MAX_LOCALS) { fail(r, e_bad); return; }
+        size_t nt = (size_t)t->nparams + nl;
+        if (!need(r, nt) || !(f->local_types = alloc_n(r, nt + 1, 1))) return;
+        memcpy(f->local_types, r->p, nt);
+        r->p += nt;
+        f->nlocals = nl;
+        if (memcmp(f->local_types, t->types, t->nparams) != 0) fail(r, e_bad);
+        for (size_t k = 0; k < nt; k++)
+            if (!is_valtype(f->local_types[k])) fail(r, e_bad);
+        uint32_t off = get_u32(r), blen = get_u32(r);
+        if (off > m->len || blen > m->len - off) { fail(r, e_index); return; }
+        f->body = m->bytes + off;
+        f->body_len = blen;
+        f->body_offset = off;
+        f->nslots = get_u32(r);
+        uint32_t clen = get_count(r, 4, 0xFFFFFFFFu / 4);
+        if (!(f->code = alloc_n(r, clen, sizeof *f->code)) || !need(r, (size_t)clen * 4)) return;
+        f->code_len = clen;
+        for (uint32_t k = 0; k < clen; k++) f->code[k] = get_u32(r);
+        uint32_t nm = get_count(r, 12, 0xFFFFFFFFu / 12);
+        if (!(f->meter = alloc_n(r, (size_t)nm * 3, sizeof *f->meter))) return;
+        f->nmeter = nm;
+        for (uint32_t k = 0; k < 3 * nm; k++) f->meter[k] = get_u32(r);
+        if (!m->fuel && nm) fail(r, e_bad);
+    }
+    if (!need(r, m->nfuncs)) return;
+    for (uint32_t i = 0; i < m->nfuncs; i++) {
+        uint8_t b = get_u8(r);
+        if (b > 1) fail(r, e_bad);
+        m->func_declared[i] = b;
+    }
+    uint8_t has_names = get_u8(r);
+    if (has_names > 1) fail(r, e_bad);
+    if (!has_names || r->err || !m->nfuncs) return;
+    if (!(m->func_names = alloc_n(r, m->nfuncs, sizeof *m->func_names))) return;
+    for (uint32_t i = 0; i < m->nfuncs && !r->err; i++) {
+        uint32_t n = get_count(r, 1, 0xFFFFFFFFu);
+        if (n == 0 || r->err) continue;
+        n--;
+        if (!need(r, n) || !(m->func_names[i] = alloc_n(r, (size_t)n + 1, 1))) return;
+        memcpy(m->func_names[i], r->p, n);
+        r->p += n;
+        if (strlen(m->func_names[i]) != n) fail(r, e_bad);
+    }
+}
+
+/* The payload into m (whose bytes and fuel are set). */
+static const char *get_module(rbuf *r, corral_module *m) {
+    if (get_u64(r) != m->len) fail(r, "cache entry: made for another module");
+    uint8_t fuel = get_u8(r), idx_used = get_u8(r);
+    if (!r->err && fuel != m->fuel) fail(r, "cache entry: made with other fuel settings");
+    if (idx_used > 1) fail(r, e_bad);
+    m->data_idx_used = idx_used;
+    m->start = (int64_t)get_u64(r);
+    m->data_count = (int64_t)get_u64(r);
+    get_types(r, m);
+    get_imports(r, m);
+    get_spaces(r, m);
+    get_exports(r, m);
+    get_segments(r, m);
+    get_funcs(r, m);
+    if (r->err) return r->err;
+    if (r->p != r->end) return e_bad;
+    if (m->start < -1 || m->start >= (int64_t)m->nfuncs) return e_index;
+    if (m->start >= 0) {
+        const vm_functype *t = &m->types[m->func_types[m->start]];
+        if (t->nparams || t->nresults) return e_bad;
+    }
+    if (m->data_count < -1 || m->data_count > VM_MAX_SEGMENTS ||
+        (m->data_count >= 0 && (uint32_t)m->data_count != m->ndatas))
+        return e_bad;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
+        if (!verify_code(m, &m->funcs[i])) return e_code;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
+        vm_thread(m->funcs[i].code, m->funcs[i].code_len);
+    return 0;
+}
+
+const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, size_t len,
+                                      const uint8_t key[32], const uint8_t *entry,
+                                      size_t entry_len, corral_module **out) {
+    *out = 0;
+    if (entry_len < HEADER + CHECKSUM) return e_trunc;
+    if (memcmp(entry, magic, sizeof magic) != 0) return "cache entry: not a corral cache entry";
+    rbuf h = {entry + 8, entry + HEADER, 0};
+    uint32_t format = get_u32(&h), reserved = get_u32(&h);
+    if (format != CACHE_FORMAT || reserved != 0) return "cache entry: another format version";
+    if (memcmp(entry + 16, key, 32) != 0) return "cache entry: another key";
+    h.p = entry + 48;
+    uint64_t plen = get_u64(&h);
+    if (plen != entry_len - HEADER - CHECKSUM) return e_trunc;
+    uint8_t sum[32];
+    corral_sha256(entry, entry_len - CHECKSUM, sum);
+    if (memcmp(sum, entry + entry_len - CHECKSUM, 32) != 0) return "cache entry: checksum mismatch";
+    if (len > VM_MAX_MODULE_BYTES) return "module too large (see vm/limits.h)";
+
+    corral_module *m = calloc(1, sizeof *m);
+    if (!m) return vm_err_nomem;
+    m->bytes = malloc(len ? len : 1);
+    if (!m->bytes) { free(m); return vm_err_nomem; }
+    if (len) memcpy(m->bytes, bytes, len);
+    m->len = len;
+    m->fuel = e && e->fuel;
+    rbuf r = {entry + HEADER, entry + entry_len - CHECKSUM, 0};
+    const char *err = get_module(&r, m);
+    if (err) {
+        vm_module_free(m);
+        return err;
+    }
+    *out = m;
+    return 0;
+}

@@ -1,0 +1,258 @@
+/*
+ * cache.c - the module cache's files: corral_module_new_cached (corral.h).
+ *
+ * An entry is the file DIR/KEY, KEY the 64 hex digits of the module's
+ * cache key (corral_module_cache_key); vm/cache.c makes and checks its
+ * contents.  A valid entry is loaded instead of decoding, validating and
+ * lowering the module; anything else is a miss: the module is loaded from
+ * its bytes and its entry written.
+ *
+ * The cache holds code, so it is trusted like the binary:
+ *   - DIR is created with mode 0700 when it does not exist (its parent
+ *     must); a DIR that is not a directory, or is writable by group or
+ *     others, or is owned by another user than the effective one, is
+ *     refused: a warning, and the load goes on without the cache.
+ *   - An entry is opened with O_NOFOLLOW | O_NONBLOCK and checked on its
+ *     descriptor: a symbolic link, a directory or other non-regular file,
+ *     or a file writable by group or others or owned by another user is
+ *     refused (a warning; the entry is rebuilt in its place).
+ *   - Entries are written atomically: a temporary file in DIR (O_EXCL, a
+ *     name unique to this process and call), written, fsync'd, renamed
+ *     over the entry's name; on any failure the temporary is unlinked.
+ *     Two writers of one entry each rename a whole file, so the entry is
+ *     always whole, whoever wins.
+ * A cache that cannot be used (full disk, read-only directory, EACCES) is
+ * a warning and an uncached load, never a failed one.  Warnings go to the
+ * caller's callback (never to stdout: corral mcp's stdout is the protocol).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "corral.h"
+
+/* An entry is read only up to this size relative to its module: lowered
+ * code takes a few times the bytes of the binary. */
+#define ENTRY_MAX(len) ((uint64_t)(len) * 64 + (UINT64_C(1) << 20))
+
+static void warn(corral_cache_info *info, const char *fmt, ...)
+{
+    if (info->warn == NULL)
+        return;
+    char msg[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    info->warn(msg, info->warn_env);
+}
+
+/* Why st may not be trusted, or NULL. */
+static const char *untrusted(const struct stat *st)
+{
+    if (st->st_uid != geteuid())
+        return "is owned by another user";
+    if (st->st_mode & (S_IWGRP | S_IWOTH))
+        return "is writable by group or others";
+    return NULL;
+}
+
+/* The cache directory, created 0700 if missing, as an open descriptor;
+ * -1 after a warning when it cannot be used. */
+static int open_dir(const char *dir, corral_cache_info *info)
+{
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        warn(info, "--cache-dir %s: cannot create the directory: %s; running without the cache",
+             dir, strerror(errno));
+        return -1;
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        warn(info, "--cache-dir %s: cannot open the directory: %s; running without the cache",
+             dir, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    const char *why = NULL;
+    if (fstat(fd, &st) != 0)
+        why = strerror(errno);
+    else
+        why = untrusted(&st);
+    if (why != NULL) {
+        warn(info, "--cache-dir %s: refused: the directory %s (mode %04o, owner %ld); running "
+                   "without the cache (it must be the user's own, like mode 0700)",
+             dir, why, (unsigned)(st.st_mode & 07777), (long)st.st_uid);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The entry's bytes (malloc'd) in *data, or 0: a miss, with a warning
+ * when the entry is there but refused or unreadable. */
+static int read_entry(int dfd, const char *dir, const char *name, size_t len, uint8_t **data,
+                      size_t *n, corral_cache_info *info)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ELOOP)
+            warn(info, "--cache-dir %s: refused the entry %s: it is a symbolic link; rebuilding it",
+                 dir, name);
+        else if (errno != ENOENT)
+            warn(info, "--cache-dir %s: cannot open the entry %s: %s; rebuilding it", dir, name,
+                 strerror(errno));
+        return 0;
+    }
+    struct stat st;
+    const char *why = NULL;
+    if (fstat(fd, &st) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file";
+    else if (st.st_uid != geteuid())
+        why = "it is owned by another user";
+    else if (st.st_mode & (S_IWGRP | S_IWOTH))
+        why = "it is writable by group or others";
+    else if ((uint64_t)st.st_size > ENTRY_MAX(len))
+        why = "it is far larger than an entry of this module can be";
+    if (why != NULL) {
+        warn(info, "--cache-dir %s: refused the entry %s: %s; rebuilding it", dir, name, why);
+        close(fd);
+        return 0;
+    }
+    size_t size = (size_t)st.st_size, got = 0;
+    uint8_t *buf = malloc(size ? size : 1);
+    while (buf != NULL && got < size) {
+        ssize_t r = read(fd, buf + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (buf == NULL || got != size) {
+        warn(info, "--cache-dir %s: cannot read the entry %s: %s; rebuilding it", dir, name,
+             buf == NULL ? "out of memory" : "short read");
+        free(buf);
+        return 0;
+    }
+    *data = buf;
+    *n = size;
+    return 1;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return 0;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 1;
+}
+
+/* Write the entry: temporary file, fsync, rename.  A warning on failure. */
+static void write_entry(int dfd, const char *dir, const char *name, const uint8_t *data,
+                        size_t n, corral_cache_info *info)
+{
+    static atomic_uint counter;
+    char tmp[160];
+    int fd = -1;
+    for (int tries = 0; fd < 0 && tries < 16; tries++) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        snprintf(tmp, sizeof tmp, ".tmp-%.16s-%ld-%u-%lx", name, (long)getpid(),
+                 atomic_fetch_add(&counter, 1), (unsigned long)ts.tv_nsec);
+        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        warn(info, "--cache-dir %s: cannot write an entry: %s; running without the cache", dir,
+             strerror(errno));
+        return;
+    }
+    int ok = write_all(fd, data, n) && fsync(fd) == 0;
+    int saved = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
+    if (ok && renameat(dfd, tmp, dfd, name) != 0) {
+        ok = 0;
+        saved = errno;
+    }
+    if (!ok) {
+        unlinkat(dfd, tmp, 0);
+        warn(info, "--cache-dir %s: cannot write the entry %s: %s; running without the cache",
+             dir, name, strerror(saved));
+    }
+}
+
+const char *corral_module_new_cached(corral_engine *e, const char *dir, const uint8_t *bytes,
+                                     size_t len, corral_module **out, corral_diag *diag,
+                                     corral_cache_info *info)
+{
+    corral_cache_info none = {0, NULL, NULL};
+    if (info == NULL)
+        info = &none;
+    info->hit = 0;
+    *out = NULL;
+    if (dir == NULL)
+        return corral_module_new(e, bytes, len, out, diag);
+    uint8_t key[32];
+    char name[65];
+    corral_module_cache_key(e, bytes, len, key);
+    for (int i = 0; i < 32; i++)
+        snprintf(name + 2 * i, 3, "%02x", key[i]);
+    int dfd = open_dir(dir, info);
+    if (dfd >= 0) {
+        uint8_t *data = NULL;
+        size_t n = 0;
+        if (read_entry(dfd, dir, name, len, &data, &n, info)) {
+            const char *why = corral_module_deserialize(e, bytes, len, key, data, n, out);
+            free(data);
+            if (why == NULL) {
+                close(dfd);
+                info->hit = 1;
+                if (diag != NULL) {
+                    diag->offset = 0;
+                    diag->func = -1;
+                }
+                return NULL;
+            }
+            warn(info, "--cache-dir %s: ignored the entry %s: %s; rebuilding it", dir, name, why);
+        }
+    }
+    const char *err = corral_module_new(e, bytes, len, out, diag);
+    if (err == NULL && dfd >= 0) {
+        uint8_t *data = NULL;
+        size_t n = 0;
+        const char *why = corral_module_serialize(*out, key, &data, &n);
+        if (why != NULL)
+            warn(info, "--cache-dir %s: cannot make the entry %s: %s", dir, name, why);
+        else
+            write_entry(dfd, dir, name, data, n, info);
+        free(data);
+    }
+    if (dfd >= 0)
+        close(dfd);
+    return err;
+}
