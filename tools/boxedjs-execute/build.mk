@@ -12,7 +12,12 @@
 #   3. wasm-opt --asyncify first (imports ignored: none of them can
 #      unwind; indirect calls NOT ignored: Duktape throws through function
 #      pointers; sjlj_run is the driver and is not instrumented), then
-#      optimise.  The result is a plain WebAssembly 2.0 module.
+#      optimise.  The result is a plain WebAssembly 2.0 module
+#      (build/wasm/obj/boxedjs-execute/plain.wasm).
+#   4. Pre-initialise it with the corral just built: `corral snapshot` runs
+#      its wizer.initialize (the Duktape heap and the prelude, main.c) and
+#      writes the module the manifest names, which starts with the heap
+#      made.  The plain module still works: a call then makes the heap.
 #
 #   make build/wasm/tools/boxedjs-execute.wasm
 #   make jsexec-noerr   the same without error support (setjmp returns 0,
@@ -33,7 +38,7 @@ JSX_LDFLAGS := -Wl,-z,stack-size=1048576
 JSX_ASYNCIFY := --asyncify --pass-arg=asyncify-ignore-imports \
                 --pass-arg=asyncify-removelist@sjlj_run
 
-$(JSX_OBJ)/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h
+$(JSX_OBJ)/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h $(JSX_DIR)/duk_jsexec.h
 	@mkdir -p $(dir $@)
 	$(JSX_CC) $(JSX_CFLAGS) -w -c $< -o $@
 
@@ -56,12 +61,15 @@ JSX_OBJS := $(JSX_OBJ)/duktape.o $(JSX_OBJ)/main.o $(JSX_OBJ)/sjlj.o \
 $(JSX_OBJ)/linked.wasm: $(JSX_OBJS)
 	$(JSX_CC) $(JSX_LDFLAGS) -o $@ $(JSX_OBJS)
 
-build/wasm/tools/boxedjs-execute.wasm: $(JSX_OBJ)/linked.wasm
-	@mkdir -p $(dir $@)
+$(JSX_OBJ)/plain.wasm: $(JSX_OBJ)/linked.wasm
 	wasm-opt $< $(JSX_ASYNCIFY) $(JSX_OPT) --strip-debug -o $@
 
+build/wasm/tools/boxedjs-execute.wasm: $(JSX_OBJ)/plain.wasm $(CORRAL)
+	@mkdir -p $(dir $@)
+	$(CORRAL) snapshot $< $@
+
 # ---- the comparison build without error support --------------------------
-$(JSX_OBJ)/noerr/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h
+$(JSX_OBJ)/noerr/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h $(JSX_DIR)/duk_jsexec.h
 	@mkdir -p $(dir $@)
 	$(JSX_CC) $(JSX_CFLAGS) -DSJLJ_NONE -w -c $< -o $@
 

@@ -7,6 +7,10 @@
  * below can be changed before duktape.c sees them (its own include of
  * duk_config.h is then a no-op thanks to the include guard).
  *
+ * Pre-initialisation (duk_jsexec.h): Duktape's clock can be switched off
+ * while the heap is made by the initialiser, and Math.random reseeded for
+ * each call.
+ *
  * setjmp/longjmp: duk_config.h includes <setjmp.h>, which is ours (the
  * asyncify one in this directory), and uses setjmp()/longjmp() by default.
  */
@@ -41,6 +45,33 @@
 #undef DUK_USE_DATE_NOW_TIME
 #define DUK_USE_DATE_NOW_GETTIMEOFDAY
 #undef DUK_USE_DATE_GET_NOW
-#define DUK_USE_DATE_GET_NOW(ctx) duk_bi_date_get_now_gettimeofday()
+#define DUK_USE_DATE_GET_NOW(ctx) jsx_date_now()
+#include "duk_jsexec.h"
+static double jsx_date_now(void);
 
 #include "duktape.c"
+
+/* ---- pre-initialisation (duk_jsexec.h) ------------------------------------ */
+
+int jsx_no_clock;
+
+static double jsx_date_now(void)
+{
+    return jsx_no_clock ? 0.0 : duk_bi_date_get_now_gettimeofday();
+}
+
+void jsx_reseed(duk_context *ctx, uint64_t seed)
+{
+    duk_hthread *thr = (duk_hthread *)ctx;
+#if !defined(DUK_USE_GET_RANDOM_DOUBLE)
+#if defined(DUK_USE_PREFER_SIZE) || !defined(DUK_USE_64BIT_OPS)
+    thr->heap->rnd_state = (duk_uint32_t)(seed ^ (seed >> 32));
+#else
+    thr->heap->rnd_state[0] = (duk_uint64_t)seed;
+#endif
+    duk_util_tinyrandom_prepare_seed(thr);
+#else
+    (void)thr;
+    (void)seed;
+#endif
+}

@@ -15,7 +15,14 @@
  *
  * Duktape reports errors with setjmp/longjmp; here those are the asyncify
  * ones of setjmp.h/sjlj.c, so everything that touches Duktape runs below
- * sjlj_run().
+ * sjlj_run(). *
+ * Pre-initialisation: the export wizer.initialize creates the Duktape heap
+ * and runs the prelude (console, process, fs, require); build.mk runs it
+ * with `corral snapshot`, so the installed module starts with the heap
+ * made and a call goes straight to its input and the user's code.  What
+ * belongs to the call is set per call: process.argv, process.env, the
+ * args of main, and Math.random's seed.  Run without the snapshot, the
+ * call makes the heap itself.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,10 +30,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "duktape.h"
+#include "duk_jsexec.h"
 #include "sjlj.h"
 #include "tool.h"
 
@@ -385,9 +395,10 @@ static const duk_function_list_entry natives[] = {
 
 /* ---- the JavaScript side of console, process and fs ------------------------ */
 
-/* Called with (N natives, argv, env, args); returns {show, json}. */
+/* Called with the natives N; returns {show, json, args, call}, where
+ * call(argv, env, args) gives process and main the values of one call. */
 static const char prelude[] =
-    "function (N, argv, env, args) {\n"
+    "function (N) {\n"
     "'use strict';\n"
     "var G = new Function('return this')();\n"
     "function show(v, top) {\n"
@@ -435,7 +446,7 @@ static const char prelude[] =
     "  statSync: function statSync(p) { return mkStat(N.stat(p)); },\n"
     "  unlinkSync: function unlinkSync(p) { N.unlink(p); }\n"
     "};\n"
-    "var process = { argv: argv, env: env, platform: 'wasi', exitCode: undefined,\n"
+    "var process = { argv: [], env: {}, platform: 'wasi', exitCode: undefined,\n"
     "  exit: function (c) { N.exit(c === undefined ? (process.exitCode || 0) : c); },\n"
     "  cwd: function () { return '/'; } };\n"
     "function require(m) {\n"
@@ -448,7 +459,9 @@ static const char prelude[] =
     "  Object.defineProperty(G, k, hide);\n"
     "});\n"
     "hide.value = line; Object.defineProperty(G, 'print', hide);\n"
-    "return { show: show, json: json, args: args };\n"
+    "var H = { show: show, json: json, args: [] };\n"
+    "H.call = function (a, e, x) { process.argv = a; process.env = e; H.args = x; };\n"
+    "return H;\n"
     "}";
 
 /* ---- running ------------------------------------------------------------- */
@@ -481,23 +494,59 @@ static void uncaught(duk_context *ctx, duk_idx_t helpers)
     finish(sb_cstr(&s), s.len, 1, 1, NULL, NULL);
 }
 
-static int run(void *arg)
-{
-    struct job *job = arg;
-    duk_context *ctx = duk_create_heap(NULL, NULL, NULL, NULL, fatal);
-    duk_idx_t helpers;
-    char **e;
+/* The heap, with the prelude's helpers at index 0 of its value stack:
+ * made by the initialiser (wizer.initialize) when the module was
+ * pre-initialised by `corral snapshot`, else by the call itself. */
+static duk_context *heap;
+#define HELPERS 0
 
+static int make_heap(void *arg)
+{
+    (void)arg;
+    duk_context *ctx = duk_create_heap(NULL, NULL, NULL, NULL, fatal);
     if (!ctx)
         tool_fail("jsexec: cannot create the JavaScript heap (out of memory)");
-
-    /* helpers = prelude(N, argv, env, args) */
+    /* helpers = prelude(N) */
     duk_push_string(ctx, "jsexec:prelude");
     if (duk_pcompile_string_filename(ctx, DUK_COMPILE_FUNCTION, prelude) != 0)
         tool_fail("jsexec: internal error in the prelude: %s",
                   duk_safe_to_string(ctx, -1));
     duk_push_object(ctx);
     duk_put_function_list(ctx, -1, natives);
+    if (duk_pcall(ctx, 1) != 0)
+        tool_fail("jsexec: internal error in the prelude: %s",
+                  duk_safe_to_string(ctx, -1));
+    heap = ctx;
+    return 0;
+}
+
+/* The initialiser: everything that does not depend on the call.  The
+ * clock is not read (Duktape seeds Math.random from it: each call reseeds
+ * from random_get instead), and nothing else of the outside is. */
+__attribute__((export_name("wizer.initialize"))) void jsexec_initialize(void)
+{
+    jsx_no_clock = 1;
+    sjlj_run(make_heap, NULL);
+    jsx_no_clock = 0;
+    sjlj_reset();
+}
+
+static int run(void *arg)
+{
+    struct job *job = arg;
+    duk_idx_t helpers = HELPERS;
+    char **e;
+
+    if (!heap)
+        make_heap(NULL);
+    duk_context *ctx = heap;
+    uint64_t seed = 0;
+    if (getentropy(&seed, sizeof seed) != 0)
+        tool_fail("jsexec: no random bytes for Math.random: %s", strerror(errno));
+    jsx_reseed(ctx, seed);
+
+    /* helpers.call(argv, env, args) */
+    duk_get_prop_string(ctx, helpers, "call");
     duk_push_string(ctx, job->args_json);
     duk_json_decode(ctx, -1); /* args, as JS values */
     /* argv = ["jsexec", name, ...String(args)] */
@@ -518,7 +567,7 @@ static int run(void *arg)
         }
         duk_put_prop_index(ctx, -2, (duk_uarridx_t)(k + 2));
     }
-    duk_swap_top(ctx, -2); /* [prelude N argv args] */
+    duk_swap_top(ctx, -2); /* [call argv args] */
     duk_push_object(ctx);  /* env */
     for (e = environ; e && *e; e++) {
         const char *eq = strchr(*e, '=');
@@ -527,11 +576,11 @@ static int run(void *arg)
         duk_push_string(ctx, eq + 1);
         duk_put_prop_lstring(ctx, -2, *e, (duk_size_t)(eq - *e));
     }
-    duk_swap_top(ctx, -2); /* [prelude N argv env args] */
-    if (duk_pcall(ctx, 4) != 0)
+    duk_swap_top(ctx, -2); /* [call argv env args] */
+    if (duk_pcall(ctx, 3) != 0)
         tool_fail("jsexec: internal error in the prelude: %s",
                   duk_safe_to_string(ctx, -1));
-    helpers = duk_get_top_index(ctx);
+    duk_pop(ctx);
 
     /* The program: compiled as eval code, so its value is the value of
      * the last expression statement. */
@@ -567,10 +616,10 @@ static int run(void *arg)
     case DUK_TYPE_STRING: type = "string"; break;
     default: type = duk_is_function(ctx, value) ? "function" : "object"; break;
     }
-    if (duk_is_undefined(ctx, value)) {
-        duk_destroy_heap(ctx);
+    /* The heap is not destroyed: finish() ends the program, and freeing
+     * every object first was 1.4 million instructions of a 1+1 call. */
+    if (duk_is_undefined(ctx, value))
         finish(NULL, 0, 0, 0, type, NULL);
-    }
     duk_get_prop_string(ctx, helpers, "show");
     duk_dup(ctx, value);
     duk_push_true(ctx);
@@ -601,7 +650,6 @@ static int run(void *arg)
             json = sb_detach(&d, NULL);
         }
     }
-    duk_destroy_heap(ctx);
     finish(shown_copy, n, 0, 0, type, json);
     return 0;
 }

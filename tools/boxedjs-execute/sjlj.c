@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sjlj.h"
 
@@ -59,6 +60,10 @@ int sjlj_run(int (*fn)(void *), void *arg)
 void sjlj_get_stats(struct sjlj_stats *st)
 {
     st->captures = st->jumps = st->arena_peak = st->arena_size = 0;
+}
+
+void sjlj_reset(void)
+{
 }
 #else
 
@@ -203,5 +208,18 @@ void sjlj_get_stats(struct sjlj_stats *st)
     st->jumps = n_jumps;
     st->arena_peak = arena_peak ? arena_peak - (uintptr_t)arena : 0;
     st->arena_size = sizeof arena;
+}
+
+void sjlj_reset(void)
+{
+    if (running)
+        die("sjlj_reset called inside sjlj_run");
+    if (arena_peak)
+        memset(arena, 0, arena_peak - (uintptr_t)arena);
+    memset(records, 0, sizeof records);
+    nrecords = 0;
+    n_captures = n_jumps = 0;
+    arena_peak = 0;
+    memset(&scratch, 0, sizeof scratch);
 }
 #endif

@@ -22,4 +22,9 @@ struct sjlj_stats {
 };
 void sjlj_get_stats(struct sjlj_stats *st);
 
+/* After sjlj_run has returned (no jmp_buf is live then): forget every
+ * capture, zero the arena bytes they used and the statistics.  An
+ * initialiser calls it so that its snapshot carries none of them. */
+void sjlj_reset(void);
+
 #endif

@@ -1,0 +1,21 @@
+/*
+ * duk_jsexec.h - what duk_build.c adds to Duktape for jsexec's
+ * pre-initialisation (main.c: wizer.initialize).
+ */
+#ifndef JSEXEC_DUK_JSEXEC_H
+#define JSEXEC_DUK_JSEXEC_H
+
+#include <stdint.h>
+
+#include "duktape.h"
+
+/* While set, Duktape's clock reads 0 instead of the time: the initialiser
+ * must not read a clock (corral snapshot refuses it), and the only reading
+ * during heap creation is the seed of Math.random. */
+extern int jsx_no_clock;
+
+/* Seed Math.random's generator of ctx's heap with seed (as Duktape seeds
+ * it from the clock when it makes the heap). */
+void jsx_reseed(duk_context *ctx, uint64_t seed);
+
+#endif
