@@ -1,0 +1,348 @@
+/*
+ * test_cache.c - the module cache's pure parts: SHA-256 against the FIPS
+ * 180-4 examples, the key, and entries (corral_module_serialize /
+ * corral_module_deserialize): a round trip gives the same lowered code and
+ * the same results, and a truncated, flipped, foreign or re-checksummed
+ * corrupt entry is refused or, if it still loads, runs without harm.
+ * The files (wasi/cache.c) are tested end to end by tests/e2e_cache.sh.
+ */
+#include "test_wasm.h"
+
+static void hex_of(const uint8_t *d, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+static void assert_sha(const void *data, size_t len, const char *want)
+{
+    uint8_t h[32];
+    char got[65];
+    corral_sha256(data, len, h);
+    hex_of(h, 32, got);
+    assert_string_equal(got, want);
+}
+
+/* FIPS 180-4 / the NIST examples (SHA256.pdf, SHA2_Additional). */
+static void test_sha256_vectors(void **state)
+{
+    (void)state;
+    assert_sha("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_sha("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    assert_sha(two, strlen(two), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    const char *four = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+    assert_sha(four, strlen(four),
+               "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+    char *a = malloc(1000000);
+    assert_non_null(a);
+    memset(a, 'a', 1000000);
+    assert_sha(a, 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    free(a);
+    /* lengths around the padding boundary: 55, 56, 63, 64 bytes of 'a' */
+    static const char *const pad[][2] = {
+        {"55", "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+        {"56", "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+        {"63", "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
+        {"64", "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+    };
+    char buf[64];
+    memset(buf, 'a', sizeof buf);
+    for (size_t i = 0; i < sizeof pad / sizeof pad[0]; i++)
+        assert_sha(buf, (size_t)atoi(pad[i][0]), pad[i][1]);
+}
+
+/* ---- a module with some of everything ----------------------------------------- */
+
+static uint8_t *sample(size_t *len, int variant)
+{
+    tw_mod m = {0};
+    tw_import_func(&m, "env", "print", "i:");
+    tw_memory(&m, 1, 4);
+    tw_table(&m, 4, 8);
+    tw_global(&m, 'i', 1, "41 07");
+    uint32_t add = tw_func(&m, "ii:i", "", "20 00 | 20 01 | 6a");
+    /* a loop summing 1..n, a load/store and a call_indirect */
+    uint32_t sum = tw_func(&m, "i:i", "ii",
+                           "03 40 | 20 01 | 41 01 | 6a | 22 01 | 20 02 | 6a | 21 02 | 20 01 | "
+                           "20 00 | 48 | 0d 00 | 0b | 20 02");
+    uint32_t mem = tw_func(&m, "i:i", "",
+                           "41 10 | 20 00 | 36 02 00 | 41 10 | 28 02 00 | 23 00 | 6a | 24 00 | "
+                           "23 00");
+    uint32_t ind = tw_func(&m, "ii:i", "", "20 00 | 20 01 | 41 00 | 11 01 00");
+    uint32_t fns[2] = {add, sum};
+    tw_elem(&m, 0, fns, 2);
+    tw_data(&m, 32, variant ? "other data" : "some data", variant ? 10 : 9);
+    tw_export(&m, "add", CORRAL_EXTERN_FUNC, add);
+    tw_export(&m, "sum", CORRAL_EXTERN_FUNC, sum);
+    tw_export(&m, "mem", CORRAL_EXTERN_FUNC, mem);
+    tw_export(&m, "ind", CORRAL_EXTERN_FUNC, ind);
+    tw_export(&m, "memory", CORRAL_EXTERN_MEMORY, 0);
+    return tw_finish(&m, len);
+}
+
+static const char *h_print(corral_caller *c, void *env, const uint64_t *args, uint64_t *results)
+{
+    (void)c;
+    (void)env;
+    (void)args;
+    (void)results;
+    return NULL;
+}
+
+/* What the module computes: add(2,3), sum(10), mem(5), ind(4,5), and the
+ * data segment's bytes.  -1 for a call that fails. */
+static void results_of(corral_engine *e, const corral_module *m, int64_t out[5], int fuel)
+{
+    corral_store *s = corral_store_new(e, NULL);
+    assert_non_null(s);
+    if (fuel)
+        tw_assert_ok(corral_store_set_fuel(s, 1000000));
+    corral_linker *l = corral_linker_new(s);
+    tw_assert_ok(corral_linker_define_func(l, "env", "print", "i:", h_print, NULL));
+    corral_instance *inst = NULL;
+    const char *err = corral_instantiate(l, m, &inst);
+    for (int i = 0; i < 5; i++)
+        out[i] = -1;
+    if (err == NULL) {
+        static const char *const names[4] = {"add", "sum", "mem", "ind"};
+        static const int32_t args[4][2] = {{2, 3}, {10, 0}, {5, 0}, {4, 5}};
+        for (int i = 0; i < 4; i++) {
+            corral_func *f = corral_instance_func(inst, names[i]);
+            uint32_t np = 0;
+            if (f == NULL)
+                continue;
+            corral_func_type(f, &np, NULL, NULL, NULL);
+            corral_val a[2] = {tw_i32(args[i][0]), tw_i32(args[i][1])}, r[4];
+            if (np <= 2 && corral_call(s, f, a, np, r, 4) == NULL)
+                out[i] = r[0].of.i32;
+        }
+        uint8_t d[9];
+        if (corral_memory_read(inst, 32, d, 9) == NULL)
+            out[4] = d[0] | d[1] << 8 | d[8] << 16;
+    }
+    corral_linker_free(l);
+    corral_store_free(s);
+}
+
+static char *all_disasm(const corral_module *m)
+{
+    tw_buf b = {0};
+    for (uint32_t f = 0; f < corral_module_func_count(m); f++) {
+        size_t need = corral_module_disasm(m, f, NULL, 0) + 1;
+        char *t = malloc(need);
+        assert_non_null(t);
+        corral_module_disasm(m, f, t, need);
+        tw_put(&b, t, strlen(t));
+        free(t);
+    }
+    tw_u8(&b, 0);
+    return (char *)b.p;
+}
+
+static void round_trip(int fuel)
+{
+    corral_config cfg = {fuel};
+    corral_engine *e = corral_engine_new(&cfg);
+    size_t len;
+    uint8_t *wasm = sample(&len, 0);
+    corral_module *m = NULL, *back = NULL;
+    tw_assert_ok(corral_module_new(e, wasm, len, &m, NULL));
+    uint8_t key[32];
+    corral_module_cache_key(e, wasm, len, key);
+    uint8_t *entry;
+    size_t n;
+    tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
+    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, &back));
+    char *a = all_disasm(m), *b = all_disasm(back);
+    assert_string_equal(a, b);
+    int64_t ra[5], rb[5];
+    results_of(e, m, ra, fuel);
+    results_of(e, back, rb, fuel);
+    assert_int_equal(ra[0], 5);
+    assert_int_equal(ra[1], 55);
+    assert_int_equal(ra[2], 5 + 7);
+    assert_int_equal(ra[3], 9);
+    assert_memory_equal(ra, rb, sizeof ra);
+    assert_int_equal(corral_module_export_count(back), 5);
+    assert_int_equal(corral_module_import_count(back), 1);
+    /* the entry of the loaded-back module is the same entry */
+    uint8_t *again;
+    size_t n2;
+    tw_assert_ok(corral_module_serialize(back, key, &again, &n2));
+    assert_int_equal(n, n2);
+    assert_memory_equal(entry, again, n);
+    free(again);
+    free(a);
+    free(b);
+    free(entry);
+    corral_module_free(m);
+    corral_module_free(back);
+    free(wasm);
+    corral_engine_free(e);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    round_trip(0);
+    round_trip(1);
+}
+
+/* The key changes with the bytes and with fuel, and only with them. */
+static void test_key(void **state)
+{
+    (void)state;
+    corral_config on = {1}, off = {0};
+    corral_engine *ef = corral_engine_new(&on), *e = corral_engine_new(&off);
+    size_t l1, l2;
+    uint8_t *w1 = sample(&l1, 0), *w2 = sample(&l2, 1);
+    uint8_t k1[32], k1b[32], k2[32], kf[32];
+    corral_module_cache_key(e, w1, l1, k1);
+    corral_module_cache_key(e, w1, l1, k1b);
+    corral_module_cache_key(e, w2, l2, k2);
+    corral_module_cache_key(ef, w1, l1, kf);
+    assert_memory_equal(k1, k1b, 32);
+    assert_memory_not_equal(k1, k2, 32);
+    assert_memory_not_equal(k1, kf, 32);
+    /* an entry made under fuel does not load without it */
+    corral_module *m = NULL, *back = NULL;
+    tw_assert_ok(corral_module_new(ef, w1, l1, &m, NULL));
+    uint8_t *entry;
+    size_t n;
+    tw_assert_ok(corral_module_serialize(m, kf, &entry, &n));
+    tw_assert_msg(corral_module_deserialize(e, w1, l1, k1, entry, n, &back),
+                  "cache entry: another key");
+    assert_null(back);
+    /* nor for other module bytes */
+    tw_assert_msg(corral_module_deserialize(ef, w2, l2, kf, entry, n, &back),
+                  "cache entry: made for another module");
+    assert_null(back);
+    free(entry);
+    corral_module_free(m);
+    free(w1);
+    free(w2);
+    corral_engine_free(e);
+    corral_engine_free(ef);
+}
+
+/* ---- corrupt entries --------------------------------------------------------------- */
+
+static void fix_checksum(uint8_t *entry, size_t n)
+{
+    corral_sha256(entry, n - 32, entry + n - 32);
+}
+
+typedef struct {
+    corral_engine *e;
+    const uint8_t *wasm;
+    size_t len;
+    uint8_t key[32];
+    unsigned long tried, loaded;
+} target;
+
+/* Whatever loads is run (under fuel when the engine has it). */
+static void try_entry(target *t, const uint8_t *entry, size_t n)
+{
+    corral_module *m = NULL;
+    t->tried++;
+    const char *err = corral_module_deserialize(t->e, t->wasm, t->len, t->key, entry, n, &m);
+    if (err != NULL) {
+        assert_null(m);
+        assert_true(strncmp(err, "cache entry: ", 13) == 0 || strcmp(err, "out of memory") == 0);
+        return;
+    }
+    t->loaded++;
+    int64_t r[5];
+    results_of(t->e, m, r, 1);
+    corral_module_free(m);
+}
+
+static void test_corrupt_entries(void **state)
+{
+    (void)state;
+    corral_config cfg = {1};
+    target t = {corral_engine_new(&cfg), NULL, 0, {0}, 0, 0};
+    size_t len;
+    uint8_t *wasm = sample(&len, 0);
+    t.wasm = wasm;
+    t.len = len;
+    corral_module *m = NULL;
+    tw_assert_ok(corral_module_new(t.e, wasm, len, &m, NULL));
+    corral_module_cache_key(t.e, wasm, len, t.key);
+    uint8_t *entry;
+    size_t n;
+    tw_assert_ok(corral_module_serialize(m, t.key, &entry, &n));
+    corral_module_free(m);
+    uint8_t *copy = malloc(n);
+    assert_non_null(copy);
+
+    /* every truncation: refused */
+    for (size_t k = 0; k < n; k++) {
+        memcpy(copy, entry, k);
+        try_entry(&t, copy, k);
+    }
+    assert_int_equal(t.loaded, 0);
+    /* every byte flipped: refused (the checksum, or the header) */
+    for (size_t k = 0; k < n; k++) {
+        memcpy(copy, entry, n);
+        copy[k] ^= 0x5a;
+        try_entry(&t, copy, n);
+    }
+    assert_int_equal(t.loaded, 0);
+    /* a header from another format version, checksum made right */
+    memcpy(copy, entry, n);
+    copy[8] = 2;
+    fix_checksum(copy, n);
+    corral_module *x = NULL;
+    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, &x),
+                  "cache entry: another format version");
+    memcpy(copy, entry, n);
+    copy[0] = 'C';
+    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, &x),
+                  "cache entry: not a corral cache entry");
+    /* the payload's own checks: each byte flipped, then truncations, with
+     * the checksum made right, so the parser and the code verifier see
+     * them; what still loads must run without harm */
+    unsigned long before = t.loaded;
+    for (size_t k = 56; k + 32 < n; k++) {
+        static const uint8_t masks[] = {0x01, 0x80, 0xff, 0x10};
+        for (size_t j = 0; j < sizeof masks; j++) {
+            memcpy(copy, entry, n);
+            copy[k] ^= masks[j];
+            fix_checksum(copy, n);
+            try_entry(&t, copy, n);
+        }
+    }
+    for (size_t k = 56; k + 32 < n; k++) {
+        memcpy(copy, entry, k);
+        memcpy(copy + k, entry + n - 32, 32);
+        uint64_t plen = k - 56;
+        for (int i = 0; i < 8; i++)
+            copy[48 + i] = (uint8_t)(plen >> (8 * i));
+        fix_checksum(copy, k + 32);
+        try_entry(&t, copy, k + 32);
+    }
+    print_message("  %lu corrupt entries, %lu loaded (all from payload edits, %lu)\n", t.tried,
+                  t.loaded, t.loaded - before);
+    /* the untouched entry still loads */
+    memcpy(copy, entry, n);
+    before = t.loaded;
+    try_entry(&t, copy, n);
+    assert_int_equal(t.loaded, before + 1);
+    free(copy);
+    free(entry);
+    free(wasm);
+    corral_engine_free(t.e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sha256_vectors),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_key),
+        cmocka_unit_test(test_corrupt_entries),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
