@@ -6,8 +6,8 @@
 #      found (wasm3, iwasm, wasmtime, node; found as bench/run.sh finds
 #      them): median wall time of a whole process, and peak RSS;
 #   2. each agent tool through `corral tool`: median end-to-end wall time
-#      and peak RSS, and the time to the first guest instruction (the
-#      module's load: `corral run --stats` of the tool's module, "load X ms"),
+#      and peak RSS, and the time to the first guest instruction (`corral
+#      run --stats` of the tool's module: its "start" line, or "load X ms"),
 #      each without a cache and, when this corral's --cache-dir writes
 #      entries, with a cold (empty) and a warm cache.
 # All from one run, so the rows compare.  Wall times are measured with
@@ -175,10 +175,13 @@ for rt in corral $peers; do
     fi
 done
 # Without hyperfine, one round runs every runtime once, so that the load of
-# a shared machine falls on all of them alike (3 rounds of warm-up first).
+# a shared machine falls on all of them alike (3 rounds of warm-up first);
+# each round starts at the next runtime, so none always follows node.
 if [ -z "$hyperfine" ]; then
+    read -r -a order <<<"$hrts"
     for ((i = 0; i < runs + 3; i++)); do
-        for rt in $hrts; do
+        for ((k = 0; k < ${#order[@]}; k++)); do
+            rt=${order[(i + k) % ${#order[@]}]}
             command_for "$rt" "$hello"
             now; t0=$T
             "${CMD[@]}" >/dev/null 2>&1 </dev/null
@@ -257,8 +260,9 @@ mkdir -p "$tmp/probe-cache"
 if [ -n "$(find "$tmp/probe-cache" -type f 2>/dev/null | head -n 1)" ]; then cache=1; fi
 [ $cache -eq 1 ] || notes="${notes}corral run --cache-dir wrote no cache entry: the cold and warm columns are empty"$'\n'
 
-# load ms of `corral run --stats` of module $1 with input $2 (extra flags after),
-# the median of $truns runs, into L.  PREP as for wall.
+# The time to the first guest instruction of `corral run --stats` of module
+# $1 with input $2 (extra flags after), the median of $truns runs, into L.
+# PREP as for wall.
 load_ms() {
     local mod=$1 input=$2 prep=$3 i v=
     shift 3
@@ -267,9 +271,13 @@ load_ms() {
         [ -z "$prep" ] || eval "$prep"
         printf '%s' "$input" | "$corral" run --stats --work-dir "$work" "$@" "$mod" \
             >/dev/null 2>"$tmp/stats"
-        v="$v $(sed -n 's/^wall time: .*(load \([0-9.]*\) ms.*/\1/p' "$tmp/stats")"
+        # "start: X ms to the first guest instruction" where --stats says it,
+        # else its "load X ms"
+        f=$(sed -n 's/^start: *\([0-9.]*\) ms to the first guest instruction.*/\1/p' "$tmp/stats")
+        [ -n "$f" ] || f=$(sed -n 's/^wall time: .*(load \([0-9.]*\) ms.*/\1/p' "$tmp/stats")
+        v="$v $f"
     done
-    L=$(printf '%s\n' $v | median)
+    L=$(printf '%s\n' $v | median | awk '$1 != "-" { printf "%.2f", $1; next } { print }')
 }
 
 echo "startup: each tool, $truns runs each" >&2
@@ -319,9 +327,9 @@ done
 
 echo
 echo "corral tool NAME JSON: median end-to-end wall time over $truns runs (no cache; warm cache),"
-echo "time to the first guest instruction (the module's load in 'corral run --stats': no cache,"
+echo "time to the first guest instruction ('corral run --stats' of the module: no cache,"
 echo "cold cache, warm cache), peak RSS (median of $rruns)."
-hdr=$(printf '%-9s %9s %9s | %9s %9s %9s | %9s' tool "wall ms" "warm ms" "load ms" "cold ms" "warm ms" "RSS KiB")
+hdr=$(printf '%-9s %9s %9s | %9s %9s %9s | %9s' tool "wall ms" "warm ms" "start ms" "cold ms" "warm ms" "RSS KiB")
 echo "$hdr"
 echo "$hdr" | tr -c '\n' '-'
 printf '%s' "$rows"
