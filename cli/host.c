@@ -455,10 +455,10 @@ static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms
         *res = cli_error_result("not_installed", sb_str(&m));
     } else {
         corral_diag diag = {0, -1};
-        corral_cache_info ci = {0, cache_warning, NULL};
+        corral_cache_info ci = {-1, cache_warning, NULL};
         const char *err =
             corral_module_new_cached(h->engine, h->cache_dir, wasm, len, &hm->mod, &diag, &ci);
-        *cache = h->cache_dir != NULL ? ci.hit : -1;
+        *cache = ci.hit;
         if (err != NULL) {
             sb_printf(&m, "the tool could not start: %s: %s (at byte offset 0x%" PRIx64 ")",
                       sb_str(&path), err, diag.offset);

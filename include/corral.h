@@ -143,8 +143,10 @@ CORRAL_MUST_CHECK const char *corral_module_deserialize(corral_engine *e, const 
                                                         const uint8_t *entry, size_t entry_len,
                                                         corral_module **out);
 
-/* What corral_module_new_cached tells: hit (1) or miss (0), and each
- * warning (an unusable cache dir or entry; the load goes on without it). */
+/* What corral_module_new_cached tells: a hit (1), a miss (0, the entry
+ * then written) or no cache (-1: none given, or the directory unusable),
+ * and each warning (an unusable cache dir or entry; the load goes on
+ * without it). */
 typedef struct {
     int hit;
     void (*warn)(const char *msg, void *env); /* NULL: no warnings */

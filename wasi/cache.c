@@ -213,7 +213,7 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
     corral_cache_info none = {0, NULL, NULL};
     if (info == NULL)
         info = &none;
-    info->hit = 0;
+    info->hit = -1;
     *out = NULL;
     if (dir == NULL)
         return corral_module_new(e, bytes, len, out, diag);
@@ -224,6 +224,7 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
         snprintf(name + 2 * i, 3, "%02x", key[i]);
     int dfd = open_dir(dir, info);
     if (dfd >= 0) {
+        info->hit = 0;
         uint8_t *data = NULL;
         size_t n = 0;
         if (read_entry(dfd, dir, name, len, &data, &n, info)) {

@@ -404,7 +404,7 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
         fail_with(res, CORRAL_RUN_LOAD_ERROR, NULL);
         goto out;
     }
-    corral_cache_info cache = {0, o->on_warning != NULL ? o->on_warning : warn_stderr,
+    corral_cache_info cache = {-1, o->on_warning != NULL ? o->on_warning : warn_stderr,
                                o->on_warning_env};
     const char *err = corral_module_new_cached(engine, o->cache_dir, wasm, len, &module, &diag,
                                                &cache);
@@ -421,7 +421,7 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     double load_ms = now_ms() - start;
     corral_run_module(engine, module, o, res);
     res->load_ms = load_ms;
-    res->cache = o->cache_dir != NULL ? cache.hit : -1;
+    res->cache = cache.hit;
     if (res->start_ms > 0)
         res->start_ms += load_ms;
 out:
