@@ -21,6 +21,12 @@
  * which writes every input (and its origin, to fuzz-crash.txt) before
  * trying it, so the file left behind is the culprit.
  *
+ * The third test does the same for the module cache's loader: each spec
+ * module that loads, serialised (corral_module_serialize), must load back
+ * and run; cut at every length or with a byte flipped, it must be
+ * refused; with a payload byte changed and its checksum made right,
+ * whatever still loads is run like a loaded module.
+ *
  * Environment: SPEC_BUILD_DIR, FUZZ_MUTATIONS, FUZZ_BUILTIN (mutations of
  * each built-in seed, default 5000), FUZZ_SEED, FUZZ_CALLS=0 (do not call
  * exports), FUZZ_CRASH_DIR, FUZZ_REPLAY, FUZZ_SAVE_EACH.
@@ -159,6 +165,8 @@ static void link_spectest(corral_linker *l)
     }
 }
 
+static void exercise(fuzz *fz, const corral_module *m, const char *what);
+
 /* Load, instantiate and exercise one input; errors are fine. */
 static void try_input(fuzz *fz, const uint8_t *bytes, size_t len, const char *what)
 {
@@ -186,7 +194,15 @@ static void try_input(fuzz *fz, const uint8_t *bytes, size_t len, const char *wh
         return;
     }
     fz->loaded++;
+    exercise(fz, m, what);
+    corral_module_free(m);
+    alarm(0);
+}
 
+/* Instantiate a loaded module and call its exports, under fuel. */
+static void exercise(fuzz *fz, const corral_module *m, const char *what)
+{
+    const char *err;
     /* exercise the introspection calls too */
     for (uint32_t i = 0, n = corral_module_import_count(m); i < n; i++) {
         const char *mn, *nm;
@@ -241,8 +257,6 @@ static void try_input(fuzz *fz, const uint8_t *bytes, size_t len, const char *wh
     }
     corral_linker_free(l);
     corral_store_free(s);
-    corral_module_free(m);
-    alarm(0);
 }
 
 /* ---- mutations ----------------------------------------------------------------------- */
@@ -580,11 +594,119 @@ static void test_spec_corpus(void **state)
         fail_msg("only %lu of %zu spec modules load", originals_loaded, pl.n);
 }
 
+/* ---- cache entries (vm/cache.c) ------------------------------------------------ */
+
+/* One entry for the loader: refused, or (only when want_ok or after a
+ * payload edit) loaded and exercised. */
+static void try_entry(fuzz *fz, const uint8_t *wasm, size_t len, const uint8_t key[32],
+                      const uint8_t *entry, size_t n, int must_load, int may_load,
+                      const char *what)
+{
+    cur_bytes = entry;
+    cur_len = n;
+    snprintf(cur_what, sizeof cur_what, "%s", what);
+    alarm(HANG_SECONDS);
+    fz->tried++;
+    corral_module *m = NULL;
+    const char *err = corral_module_deserialize(fz->engine, wasm, len, key, entry, n, &m);
+    if (err == NULL) {
+        if (!must_load && !may_load)
+            fail_msg("%s: a corrupt entry loaded", what);
+        fz->loaded++;
+        exercise(fz, m, what);
+        corral_module_free(m);
+    } else if (must_load) {
+        fail_msg("%s: the entry does not load: %s", what, err);
+    } else if (m != NULL) {
+        fail_msg("%s: error \"%s\" but a module was returned", what, err);
+    }
+    alarm(0);
+}
+
+/* Every spec module that loads, as a cache entry: it loads back and runs;
+ * truncated (every length of an entry up to 2 KiB, else 64 lengths) or
+ * with a byte flipped it is refused; with payload bytes changed and the
+ * checksum made right, what still loads (past the parser's and the code
+ * verifier's checks) is run. */
+static void test_cache_corpus(void **state)
+{
+    (void)state;
+    if (getenv("FUZZ_REPLAY"))
+        skip();
+    const char *dir = getenv("SPEC_BUILD_DIR");
+    if (!dir || !*dir)
+        dir = "build/spec";
+    pathlist pl = {0};
+    collect(&pl, dir);
+    if (pl.n == 0) {
+        print_message("  no .wasm files under %s; skipping the cache corpus\n", dir);
+        free(pl.paths);
+        skip();
+    }
+    qsort(pl.paths, pl.n, sizeof *pl.paths, cmp_str);
+    unsigned long muts = env_ulong("FUZZ_MUTATIONS", 20);
+    uint64_t seed = env_ulong("FUZZ_SEED", 0x636f7272);
+    fz.tried = fz.loaded = fz.instantiated = fz.calls = 0;
+    double t0 = now_s();
+    unsigned long entries = 0;
+    for (size_t i = 0; i < pl.n; i++) {
+        tw_buf b = {0};
+        corral_module *m = NULL;
+        uint8_t *entry = NULL;
+        size_t n = 0;
+        uint8_t key[32];
+        if (read_file(pl.paths[i], &b) &&
+            corral_module_new(fz.engine, b.p, b.n, &m, NULL) == NULL) {
+            corral_module_cache_key(fz.engine, b.p, b.n, key);
+            if (corral_module_serialize(m, key, &entry, &n) != NULL)
+                fail_msg("%s: cannot serialise", pl.paths[i]);
+            corral_module_free(m);
+            entries++;
+            char what[700];
+            snprintf(what, sizeof what, "%s as an entry", pl.paths[i]);
+            try_entry(&fz, b.p, b.n, key, entry, n, 1, 0, what);
+            uint64_t st = seed ^ hash_str(pl.paths[i] + strlen(dir) + 1);
+            uint8_t *c = malloc(n);
+            size_t cuts = n <= 2048 ? n : 64;
+            for (size_t k = 0; k < cuts; k++) {
+                size_t at = n <= 2048 ? k : rng_below(&st, n);
+                snprintf(what, sizeof what, "%s entry cut at %zu", pl.paths[i], at);
+                memcpy(c, entry, at);
+                try_entry(&fz, b.p, b.n, key, c, at, 0, 0, what);
+            }
+            for (unsigned long k = 0; k < muts; k++) {
+                size_t at = rng_below(&st, n);
+                memcpy(c, entry, n);
+                c[at] ^= (uint8_t)(1u + rng_below(&st, 255));
+                snprintf(what, sizeof what, "%s entry byte %zu flipped", pl.paths[i], at);
+                try_entry(&fz, b.p, b.n, key, c, n, 0, 0, what);
+                /* the same inside the payload, the checksum made right */
+                if (n > 56 + 32) {
+                    memcpy(c, entry, n);
+                    at = 56 + rng_below(&st, n - 56 - 32);
+                    c[at] ^= (uint8_t)(1u + rng_below(&st, 255));
+                    corral_sha256(c, n - 32, c + n - 32);
+                    snprintf(what, sizeof what, "%s payload byte %zu changed", pl.paths[i], at);
+                    try_entry(&fz, b.p, b.n, key, c, n, 0, 1, what);
+                }
+            }
+            free(c);
+            free(entry);
+        }
+        tw_buf_free(&b);
+        free(pl.paths[i]);
+    }
+    free(pl.paths);
+    print_message("  %lu entries\n", entries);
+    report("cache corpus", &fz, now_s() - t0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtin_seeds),
         cmocka_unit_test(test_spec_corpus),
+        cmocka_unit_test(test_cache_corpus),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

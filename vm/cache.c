@@ -497,6 +497,15 @@ static bool call_frame_ok(const vctx *v, uint32_t base, const vm_functype *t) {
     return base <= v->f->nslots && n <= v->f->nslots - base;
 }
 
+/* A jump from at by rel lands on an instruction; with fuel, a backward
+ * one (a loop's back-edge) lands on a FUEL that charges at least 1, so
+ * that no loop runs without using fuel. */
+static bool target_ok(const vctx *v, uint32_t at, int32_t rel) {
+    int64_t t = (int64_t)at + rel;
+    if (t < 0 || !is_start(v, (uint64_t)t)) return false;
+    return !v->m->fuel || rel > 0 || (is_fuel_at(v, (uint64_t)t) && v->code[t + 1] >= 1);
+}
+
 static bool operands_ok(const vctx *v, uint32_t at) {
     const corral_module *m = v->m;
     const uint32_t *ip = v->code + at;
@@ -507,7 +516,7 @@ static bool operands_ok(const vctx *v, uint32_t at) {
     if (op == VM_OP_BR_TABLE_) {
         if (ip[1] >= nslots) return false;
         for (uint32_t k = 0; k <= ip[2]; k++)
-            if (!is_start(v, (uint64_t)at + (uint64_t)(int64_t)(int32_t)ip[3 + k])) return false;
+            if (!target_ok(v, at, (int32_t)ip[3 + k])) return false;
         return true;
     }
     const char *l = vm_instr_layout(op);
@@ -518,9 +527,9 @@ static bool operands_ok(const vctx *v, uint32_t at) {
         uint32_t x = ip[1 + k];
         if ((l[k] == 'd' || l[k] == 's') && k != base_k && x >= nslots) return false;
         if (l[k] == 'r') {
-            int64_t t = (int64_t)at + (int32_t)x;
-            if (t < 0 || !is_start(v, (uint64_t)t)) return false;
-            if (is_fuel_branch(op) && !is_fuel_at(v, (uint64_t)t)) return false;
+            if (!target_ok(v, at, (int32_t)x)) return false;
+            if (is_fuel_branch(op) && !is_fuel_at(v, (uint64_t)at + (uint64_t)(int64_t)(int32_t)x))
+                return false;
         }
     }
     /* Fuel branches fall through into a FUEL too (the unconditional one
