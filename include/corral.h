@@ -120,16 +120,19 @@ size_t corral_module_disasm(const corral_module *m, uint32_t func, char *buf, si
 
 /* ---- the module cache (vm/cache.c, wasi/cache.c) --------------------- */
 
-/* SHA-256 (FIPS 180-4) of len bytes. */
-void corral_sha256(const void *data, size_t len, uint8_t out[32]);
+/* BLAKE2b-256 (RFC 7693, unkeyed) of len bytes: the strong hash of keys. */
+void corral_blake2b256(const void *data, size_t len, uint8_t out[32]);
+/* An entry's checksum: a fast 256-bit hash that catches accidental damage
+ * (not forgery: the cache directory's trust rule is what keeps it out). */
+void corral_cache_checksum(const void *data, size_t len, uint8_t out[32]);
 
-/* The cache key of a module: SHA-256 over its bytes, the engine's build
+/* The cache key of a module: BLAKE2b-256 over its bytes, the engine's build
  * (version, cache format, handler table, struct sizes, source hash) and
  * every setting of e that changes the lowered code (fuel, dispatch). */
 void corral_module_cache_key(const corral_engine *e, const uint8_t *bytes, size_t len,
                              uint8_t key[32]);
 /* m as a cache entry (malloc'd, *len bytes): header (magic, format, key),
- * payload, SHA-256 of all before it.  key: corral_module_cache_key of m's
+ * payload, corral_cache_checksum of all before it.  key: corral_module_cache_key of m's
  * bytes under the engine that loaded m. */
 CORRAL_MUST_CHECK const char *corral_module_serialize(const corral_module *m,
                                                       const uint8_t key[32], uint8_t **entry,

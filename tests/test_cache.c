@@ -1,6 +1,6 @@
 /*
- * test_cache.c - the module cache's pure parts: SHA-256 against the FIPS
- * 180-4 examples, the key, and entries (corral_module_serialize /
+ * test_cache.c - the module cache's pure parts: BLAKE2b against known
+ * values, the entry checksum's sensitivity, the key, and entries (corral_module_serialize /
  * corral_module_deserialize): a round trip gives the same lowered code and
  * the same results, and a truncated, flipped, foreign or re-checksummed
  * corrupt entry is refused or, if it still loads, runs without harm.
@@ -14,42 +14,59 @@ static void hex_of(const uint8_t *d, size_t n, char *out)
         sprintf(out + 2 * i, "%02x", d[i]);
 }
 
-static void assert_sha(const void *data, size_t len, const char *want)
+static void assert_blake(const void *data, size_t len, const char *want)
 {
     uint8_t h[32];
     char got[65];
-    corral_sha256(data, len, h);
+    corral_blake2b256(data, len, h);
     hex_of(h, 32, got);
     assert_string_equal(got, want);
 }
 
-/* FIPS 180-4 / the NIST examples (SHA256.pdf, SHA2_Additional). */
-static void test_sha256_vectors(void **state)
+/* BLAKE2b-256 (RFC 7693; the values of Python's hashlib.blake2b with
+ * digest_size=32), around the 128-byte block boundary too. */
+static void test_blake2b_vectors(void **state)
 {
     (void)state;
-    assert_sha("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    assert_sha("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    assert_sha(two, strlen(two), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-    const char *four = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
-    assert_sha(four, strlen(four),
-               "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+    assert_blake("", 0, "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+    assert_blake("abc", 3, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
     char *a = malloc(1000000);
     assert_non_null(a);
     memset(a, 'a', 1000000);
-    assert_sha(a, 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    assert_blake(a, 127, "59e2f1aba240f20aa591016f5ef429990bc9c2131dcd0d30f0ffd75ed18f317d");
+    assert_blake(a, 128, "ae2aa48507885c4c950fb809b2076f959cde9f8ea6da260d9a3587df33dac450");
+    assert_blake(a, 129, "2f64744a6de0d2c0b56e64cf6e29a5aaa255010d415d51c75ccc82f73dccd865");
+    assert_blake(a, 1000000, "0741850f36cba4259628355d1073e24ddb9ca0e1bfac36fd39ae5dc2101e23a4");
     free(a);
-    /* lengths around the padding boundary: 55, 56, 63, 64 bytes of 'a' */
-    static const char *const pad[][2] = {
-        {"55", "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
-        {"56", "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
-        {"63", "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
-        {"64", "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
-    };
-    char buf[64];
-    memset(buf, 'a', sizeof buf);
-    for (size_t i = 0; i < sizeof pad / sizeof pad[0]; i++)
-        assert_sha(buf, (size_t)atoi(pad[i][0]), pad[i][1]);
+}
+
+/* The checksum sees every byte and the length: one flipped bit anywhere,
+ * or one byte more or less, changes it. */
+static void test_checksum_sensitivity(void **state)
+{
+    (void)state;
+    uint8_t buf[300], h0[32], h1[32];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (uint8_t)(i * 7 + 3);
+    for (size_t len = 0; len <= sizeof buf; len += 37) {
+        corral_cache_checksum(buf, len, h0);
+        for (size_t i = 0; i < len; i++)
+            for (int bit = 0; bit < 8; bit++) {
+                buf[i] ^= (uint8_t)(1u << bit);
+                corral_cache_checksum(buf, len, h1);
+                buf[i] ^= (uint8_t)(1u << bit);
+                assert_true(memcmp(h0, h1, 32) != 0);
+            }
+        if (len > 0) {
+            corral_cache_checksum(buf, len - 1, h1);
+            assert_true(memcmp(h0, h1, 32) != 0);
+        }
+    }
+    /* trailing zeros are not free */
+    memset(buf, 0, sizeof buf);
+    corral_cache_checksum(buf, 40, h0);
+    corral_cache_checksum(buf, 41, h1);
+    assert_true(memcmp(h0, h1, 32) != 0);
 }
 
 /* ---- a module with some of everything ----------------------------------------- */
@@ -230,7 +247,7 @@ static void test_key(void **state)
 
 static void fix_checksum(uint8_t *entry, size_t n)
 {
-    corral_sha256(entry, n - 32, entry + n - 32);
+    corral_cache_checksum(entry, n - 32, entry + n - 32);
 }
 
 typedef struct {
@@ -292,7 +309,7 @@ static void test_corrupt_entries(void **state)
     assert_int_equal(t.loaded, 0);
     /* a header from another format version, checksum made right */
     memcpy(copy, entry, n);
-    copy[8] = 2;
+    copy[8] ^= 0x7f; /* not CACHE_FORMAT */
     fix_checksum(copy, n);
     corral_module *x = NULL;
     tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, &x),
@@ -339,7 +356,8 @@ static void test_corrupt_entries(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sha256_vectors),
+        cmocka_unit_test(test_blake2b_vectors),
+        cmocka_unit_test(test_checksum_sensitivity),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_corrupt_entries),

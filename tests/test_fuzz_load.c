@@ -685,7 +685,7 @@ static void test_cache_corpus(void **state)
                     memcpy(c, entry, n);
                     at = 56 + rng_below(&st, n - 56 - 32);
                     c[at] ^= (uint8_t)(1u + rng_below(&st, 255));
-                    corral_sha256(c, n - 32, c + n - 32);
+                    corral_cache_checksum(c, n - 32, c + n - 32);
                     snprintf(what, sizeof what, "%s payload byte %zu changed", pl.paths[i], at);
                     try_entry(&fz, b.p, b.n, key, c, n, 0, 1, what);
                 }

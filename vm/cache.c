@@ -11,7 +11,7 @@
  *     key                32 bytes (corral_module_cache_key)
  *     payload length     u64
  *     payload            what the decoder and the lowering produced
- *     checksum           SHA-256 of everything before it
+ *     checksum           corral_cache_checksum of everything before it
  *
  * all numbers little-endian.  The payload refers to the module's bytes
  * (function bodies, data segments) by offset instead of holding them: the
@@ -32,10 +32,10 @@
 #include <string.h>
 
 #include "code.h"
-#include "sha256.h"
+#include "hash.h"
 #include "vm.h"
 
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u
 #define VM_ENGINE_VERSION "0.1.0" /* corral's version (cli.h's CLI_VERSION) */
 /* A hash of the engine's sources (the Makefile passes it); without it the
  * compile time stands in, so that another build never shares entries. */
@@ -55,10 +55,10 @@ static const char e_code[] = "cache entry: code does not verify";
 
 void corral_module_cache_key(const corral_engine *e, const uint8_t *bytes, size_t len,
                              uint8_t key[32]) {
-    vm_sha256 s;
-    vm_sha256_init(&s);
+    vm_blake2b s;
+    vm_blake2b_init(&s, 32);
     static const char tag[] = "corral module cache key\n" VM_ENGINE_VERSION "\n" VM_SOURCE_HASH "\n";
-    vm_sha256_update(&s, tag, sizeof tag);
+    vm_blake2b_update(&s, tag, sizeof tag);
     uint32_t build[] = {
         CACHE_FORMAT, VM_NOPS,
         (uint32_t)sizeof(corral_module), (uint32_t)sizeof(vm_funcdef),
@@ -70,13 +70,13 @@ void corral_module_cache_key(const corral_engine *e, const uint8_t *bytes, size_
 #endif
         e && e->fuel ? 1u : 0u,
     };
-    vm_sha256_update(&s, build, sizeof build);
+    vm_blake2b_update(&s, build, sizeof build);
     const int32_t *handlers = vm_handler_offsets();
-    if (handlers) vm_sha256_update(&s, handlers, VM_NOPS * sizeof *handlers);
+    if (handlers) vm_blake2b_update(&s, handlers, VM_NOPS * sizeof *handlers);
     uint64_t n = len;
-    vm_sha256_update(&s, &n, sizeof n);
-    vm_sha256_update(&s, bytes, len);
-    vm_sha256_final(&s, key);
+    vm_blake2b_update(&s, &n, sizeof n);
+    vm_blake2b_update(&s, bytes, len);
+    vm_blake2b_final(&s, key);
 }
 
 /* ---- writing -------------------------------------------------------------------- */
@@ -282,7 +282,7 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
     if (!w.oom) {
         uint64_t plen = w.n - HEADER;
         for (int i = 0; i < 8; i++) w.p[HEADER - 8 + i] = (uint8_t)(plen >> (8 * i));
-        corral_sha256(w.p, w.n, sum);
+        corral_cache_checksum(w.p, w.n, sum);
         put(&w, sum, sizeof sum);
     }
     if (w.oom) {
@@ -456,13 +456,38 @@ static bool transfers(uint32_t op) {
            op == VM_OP_RET || (l && strchr(l, 'r'));
 }
 
+/* What the verifier asks of every opcode, made once per entry: its
+ * length (0 for br_table, whose length is in its operands) and whether it
+ * leaves straight-line code. */
+typedef struct {
+    const char *layout[VM_NOPS];
+    uint8_t len[VM_NOPS];
+    bool transfers[VM_NOPS];
+} optab;
+
+static void optab_init(optab *t) {
+    for (uint32_t op = 0; op < VM_NOPS; op++) {
+        const char *l = vm_instr_layout(op);
+        t->layout[op] = l;
+        t->len[op] = l ? (uint8_t)(1 + strlen(l)) : 0;
+        t->transfers[op] = transfers(op);
+    }
+}
+
 typedef struct {
     const corral_module *m;
     const vm_funcdef *f;
     const uint32_t *code;
     uint32_t len;
     uint8_t *start; /* code_len flags: an instruction starts here (2: a FUEL) */
+    const optab *ot;
 } vctx;
+
+/* The length of the (whole, known) instruction at at. */
+static uint32_t ilen(const vctx *v, uint64_t at) {
+    uint32_t op = v->code[at];
+    return v->ot->len[op] ? v->ot->len[op] : 3 + v->code[at + 2] + 1;
+}
 
 static bool is_start(const vctx *v, uint64_t at) { return at < v->len && v->start[at]; }
 static bool is_fuel_at(const vctx *v, uint64_t at) { return at < v->len && v->start[at] == 2; }
@@ -486,8 +511,8 @@ static bool segment_ok(const vctx *v, uint64_t at, uint32_t end, uint32_t cost) 
     uint64_t q = at + end;
     for (; lo < v->f->nmeter && mt[3 * lo] < at + end; lo++)
         if (mt[3 * lo + 1] >= cost) { q = mt[3 * lo]; break; }
-    for (uint64_t p = at; p < q; p += vm_instr_len(v->code + p))
-        if (transfers(v->code[p])) return false;
+    for (uint64_t p = at; p < q; p += ilen(v, p))
+        if (v->ot->transfers[v->code[p]]) return false;
     return true;
 }
 
@@ -519,7 +544,7 @@ static bool operands_ok(const vctx *v, uint32_t at) {
             if (!target_ok(v, at, (int32_t)ip[3 + k])) return false;
         return true;
     }
-    const char *l = vm_instr_layout(op);
+    const char *l = v->ot->layout[op];
     /* a call's base may be the frame's end (no arguments, no results):
      * call_frame_ok checks it */
     uint32_t base_k = op == VM_OP_CALL_ ? 1 : op == VM_OP_CALL_INDIRECT_ ? 2 : UINT32_MAX;
@@ -534,7 +559,7 @@ static bool operands_ok(const vctx *v, uint32_t at) {
     }
     /* Fuel branches fall through into a FUEL too (the unconditional one
      * does not fall through). */
-    if (is_fuel_branch(op) && op != VM_OP_BR_F && !is_fuel_at(v, at + vm_instr_len(ip)))
+    if (is_fuel_branch(op) && op != VM_OP_BR_F && !is_fuel_at(v, at + ilen(v, at)))
         return false;
     switch (op) {
     case VM_OP_CALL_:
@@ -561,12 +586,12 @@ static bool operands_ok(const vctx *v, uint32_t at) {
 /* The code of f (unthreaded): every instruction whole and known, the last
  * one not falling off the end, every slot inside the frame, every jump to
  * an instruction, every index in range, every fuel segment sound. */
-static bool verify_code(const corral_module *m, const vm_funcdef *f) {
+static bool verify_code(const corral_module *m, const vm_funcdef *f, const optab *ot) {
     const vm_functype *t = &m->types[f->type];
     if (f->nslots > VM_MAX_FUNC_SLOTS || f->nslots < t->nparams + f->nlocals ||
         f->nslots < t->nresults || f->code_len == 0)
         return false;
-    vctx v = {m, f, f->code, f->code_len, calloc(f->code_len, 1)};
+    vctx v = {m, f, f->code, f->code_len, calloc(f->code_len, 1), ot};
     if (!v.start) return false;
     bool ok = true;
     uint32_t last = 0;
@@ -577,7 +602,7 @@ static bool verify_code(const corral_module *m, const vm_funcdef *f) {
             if (f->code_len - at < 3 || f->code[at + 2] > VM_MAX_BR_TABLE) { ok = false; break; }
             n = 3 + f->code[at + 2] + 1;
         } else {
-            n = vm_instr_len(f->code + at);
+            n = ot->len[op];
         }
         if (n > f->code_len - at) { ok = false; break; }
         v.start[at] = op == VM_OP_FUEL ? 2 : 1;
@@ -588,7 +613,7 @@ static bool verify_code(const corral_module *m, const vm_funcdef *f) {
     /* the meter: sorted, at instructions */
     for (uint32_t i = 0; ok && i < f->nmeter; i++)
         ok = is_start(&v, f->meter[3 * i]) && (i == 0 || f->meter[3 * i] > f->meter[3 * i - 3]);
-    for (uint32_t at = 0; ok && at < f->code_len; at += vm_instr_len(f->code + at))
+    for (uint32_t at = 0; ok && at < f->code_len; at += ilen(&v, at))
         ok = operands_ok(&v, at);
     free(v.start);
     return ok;
@@ -799,7 +824,9 @@ static void get_funcs(rbuf *r, corral_module *m) {
         uint32_t clen = get_count(r, 4, 0xFFFFFFFFu / 4);
         if (!(f->code = alloc_n(r, clen, sizeof *f->code)) || !need(r, (size_t)clen * 4)) return;
         f->code_len = clen;
-        for (uint32_t k = 0; k < clen; k++) f->code[k] = get_u32(r);
+        for (uint32_t k = 0; k < clen; k++, r->p += 4) /* need() checked all of it */
+            f->code[k] = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+                         (uint32_t)r->p[3] << 24;
         uint32_t nm = get_count(r, 12, 0xFFFFFFFFu / 12);
         if (!(f->meter = alloc_n(r, (size_t)nm * 3, sizeof *f->meter))) return;
         f->nmeter = nm;
@@ -852,8 +879,14 @@ static const char *get_module(rbuf *r, corral_module *m) {
     if (m->data_count < -1 || m->data_count > VM_MAX_SEGMENTS ||
         (m->data_count >= 0 && (uint32_t)m->data_count != m->ndatas))
         return e_bad;
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
-        if (!verify_code(m, &m->funcs[i])) return e_code;
+    optab *ot = malloc(sizeof *ot);
+    if (!ot) return vm_err_nomem;
+    optab_init(ot);
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports && !bad; i++)
+        bad = !verify_code(m, &m->funcs[i], ot);
+    free(ot);
+    if (bad) return e_code;
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
         vm_thread(m->funcs[i].code, m->funcs[i].code_len);
     return 0;
@@ -873,7 +906,7 @@ const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, si
     uint64_t plen = get_u64(&h);
     if (plen != entry_len - HEADER - CHECKSUM) return e_trunc;
     uint8_t sum[32];
-    corral_sha256(entry, entry_len - CHECKSUM, sum);
+    corral_cache_checksum(entry, entry_len - CHECKSUM, sum);
     if (memcmp(sum, entry + entry_len - CHECKSUM, 32) != 0) return "cache entry: checksum mismatch";
     if (len > VM_MAX_MODULE_BYTES) return "module too large (see vm/limits.h)";
 

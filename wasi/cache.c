@@ -25,6 +25,7 @@
  * a warning and an uncached load, never a failed one.  Warnings go to the
  * caller's callback (never to stdout: corral mcp's stdout is the protocol).
  */
+#define _DEFAULT_SOURCE /* MAP_POPULATE */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,8 +99,10 @@ static int open_dir(const char *dir, corral_cache_info *info)
     return fd;
 }
 
-/* The entry's bytes (malloc'd) in *data, or 0: a miss, with a warning
- * when the entry is there but refused or unreadable. */
+/* The entry's bytes (mapped read-only, for release_entry) in *data, or 0:
+ * a miss, with a warning when the entry is there but refused or
+ * unreadable.  Mapping, not reading: an entry is several times its
+ * module's size, and the loader reads each byte once. */
 static int read_entry(int dfd, const char *dir, const char *name, size_t len, uint8_t **data,
                       size_t *n, corral_cache_info *info)
 {
@@ -129,26 +133,28 @@ static int read_entry(int dfd, const char *dir, const char *name, size_t len, ui
         close(fd);
         return 0;
     }
-    size_t size = (size_t)st.st_size, got = 0;
-    uint8_t *buf = malloc(size ? size : 1);
-    while (buf != NULL && got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (buf == NULL || got != size) {
-        warn(info, "--cache-dir %s: cannot read the entry %s: %s; rebuilding it", dir, name,
-             buf == NULL ? "out of memory" : "short read");
-        free(buf);
+    size_t size = (size_t)st.st_size;
+    if (size == 0) {
+        close(fd);
+        warn(info, "--cache-dir %s: ignored the entry %s: it is empty; rebuilding it", dir, name);
         return 0;
     }
-    *data = buf;
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    int saved = errno;
+    close(fd);
+    if (map == MAP_FAILED) {
+        warn(info, "--cache-dir %s: cannot read the entry %s: %s; rebuilding it", dir, name,
+             strerror(saved));
+        return 0;
+    }
+    *data = map;
     *n = size;
     return 1;
+}
+
+static void release_entry(uint8_t *data, size_t n)
+{
+    munmap(data, n);
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -229,7 +235,7 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
         size_t n = 0;
         if (read_entry(dfd, dir, name, len, &data, &n, info)) {
             const char *why = corral_module_deserialize(e, bytes, len, key, data, n, out);
-            free(data);
+            release_entry(data, n);
             if (why == NULL) {
                 close(dfd);
                 info->hit = 1;
