@@ -19,14 +19,15 @@
  * unthreaded (opcode numbers) and threaded again at load, since handler
  * offsets are specific to one binary.
  *
- * Loading trusts nothing: the checksum and key are checked before the
- * payload is read, then every count is bounded by the bytes left (so no
- * allocation exceeds the entry's size), every index is checked against
- * what it indexes, and the code of each function is verified (verify_code)
- * so that it cannot address a slot, an index or a jump target outside its
- * function.  What the code does with the types of its slots is the
- * lowering's: an entry is code, which is why its directory must be as
- * trusted as the binary (README, "--cache-dir").
+ * Loading never trusts the entry's shape: the checksum and key are
+ * checked before the payload is read, then every count is bounded by the
+ * bytes left (so no allocation exceeds the entry's size), every index of
+ * the module's structure is checked against what it indexes, and each
+ * function's code must split into whole known instructions, so a damaged
+ * or hostile entry cannot make the loader read or write out of bounds
+ * (tests/test_fuzz_load.c).  The lowered code itself is not verified
+ * again: the checksum catches damage, and an entry is code, which is why
+ * its directory must be as trusted as the binary (README, "--cache-dir").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,7 @@ enum { HEADER = 8 + 4 + 4 + 32 + 8, CHECKSUM = 32 };
 static const char e_trunc[] = "cache entry: truncated";
 static const char e_bad[] = "cache entry: malformed payload";
 static const char e_index[] = "cache entry: index out of range";
-static const char e_code[] = "cache entry: code does not verify";
+static const char e_code[] = "cache entry: malformed code";
 
 /* ---- the key ------------------------------------------------------------------ */
 
@@ -408,215 +409,47 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
     *ce = (vm_constexpr){0};
 }
 
-/* ---- verifying code ------------------------------------------------------------------ */
+/* ---- code ---------------------------------------------------------------------------- */
 
-/* Whether op never falls through to the next instruction. */
-static bool is_terminal(uint32_t op) {
-    return op == VM_OP_RET || op == VM_OP_TRAP || op == VM_OP_BR || op == VM_OP_BR_F ||
-           op == VM_OP_BR_TABLE_ || op == VM_OP_FUEL_OUT;
-}
-
-/* Ops that read or write linear memory: loads, stores, the MEMORY_ ops. */
-static const uint8_t mem_op[VM_NOPS] = {
-    [VM_OP_MEMORY_SIZE_] = 1, [VM_OP_MEMORY_GROW_] = 1, [VM_OP_MEMORY_FILL_] = 1,
-    [VM_OP_MEMORY_COPY_] = 1, [VM_OP_MEMORY_INIT_] = 1,
-#define OP_UN(c, N, t, I, O, e)
-#define OP_UNT(c, N, t, I, O, f)
-#define OP_BIN(c, N, t, I, O, e)
-#define OP_BINC(c, N, t, I, e)
-#define OP_BINT(c, N, t, I, f)
-#define OP_LOAD(c, N, t, O, M, conv, al) [VM_OP_##N] = 1,
-#define OP_STORE(c, N, t, I, M, al) [VM_OP_##N] = 1,
-#include "opcodes.def"
-};
-
-/* The fuel forms of branches: their targets (and fall-through) are FUEL
- * instructions, whose segment they charge. */
-static bool is_fuel_branch(uint32_t op) {
-    switch (op) {
-    case VM_OP_BR_F: case VM_OP_BR_NZ_F: case VM_OP_BR_Z_F: return true;
-#define OP_UN(c, N, t, I, O, e)
-#define OP_UNT(c, N, t, I, O, f)
-#define OP_BIN(c, N, t, I, O, e)
-#define OP_BINC(c, N, t, I, e) case VM_OP_##N##_BR_F: case VM_OP_##N##_IMM_BR_F:
-#define OP_BINT(c, N, t, I, f)
-#define OP_LOAD(c, N, t, O, M, conv, al)
-#define OP_STORE(c, N, t, I, M, al)
-#include "opcodes.def"
-        return true;
-    default: return false;
-    }
-}
-
-/* Whether op leaves straight-line code: a fuel-short copy (interp.c)
- * must stop before it. */
-static bool transfers(uint32_t op) {
-    const char *l = vm_instr_layout(op);
-    return op == VM_OP_BR_TABLE_ || op == VM_OP_CALL_ || op == VM_OP_CALL_INDIRECT_ ||
-           op == VM_OP_RET || (l && strchr(l, 'r'));
-}
-
-/* What the verifier asks of every opcode, made once per entry: its
- * length (0 for br_table, whose length is in its operands) and whether it
- * leaves straight-line code. */
+/* Instruction lengths, made once per entry (0: br_table, whose length is
+ * in its operands). */
 typedef struct {
-    const char *layout[VM_NOPS];
     uint8_t len[VM_NOPS];
-    bool transfers[VM_NOPS];
 } optab;
 
 static void optab_init(optab *t) {
     for (uint32_t op = 0; op < VM_NOPS; op++) {
         const char *l = vm_instr_layout(op);
-        t->layout[op] = l;
         t->len[op] = l ? (uint8_t)(1 + strlen(l)) : 0;
-        t->transfers[op] = transfers(op);
     }
 }
 
-typedef struct {
-    const corral_module *m;
-    const vm_funcdef *f;
-    const uint32_t *code;
-    uint32_t len;
-    uint8_t *start; /* code_len flags: an instruction starts here (2: a FUEL) */
-    const optab *ot;
-} vctx;
-
-/* The length of the (whole, known) instruction at at. */
-static uint32_t ilen(const vctx *v, uint64_t at) {
-    uint32_t op = v->code[at];
-    return v->ot->len[op] ? v->ot->len[op] : 3 + v->code[at + 2] + 1;
-}
-
-static bool is_start(const vctx *v, uint64_t at) { return at < v->len && v->start[at]; }
-static bool is_fuel_at(const vctx *v, uint64_t at) { return at < v->len && v->start[at] == 2; }
-/* A segment end: an instruction boundary, or the end of the code. */
-static bool is_bound(const vctx *v, uint64_t at) { return at == v->len || is_start(v, at); }
-
-/* The metered segment [at, at + end) that costs cost lies inside the code,
- * and a fuel-short run of it (interp.c: a copy up to the first metered
- * instruction charged more than the fuel left, which is less than cost)
- * meets no instruction that leaves straight-line code: none comes before
- * the first metered instruction charged the whole cost. */
-static bool segment_ok(const vctx *v, uint64_t at, uint32_t end, uint32_t cost) {
-    if (!v->m->fuel) return end == 0 && cost == 0;
-    if (at + end > v->len || !is_bound(v, at + end)) return false;
-    const uint32_t *mt = v->f->meter;
-    uint32_t lo = 0, hi = v->f->nmeter;
-    while (lo < hi) { /* the first meter entry at or after at */
-        uint32_t mid = (lo + hi) / 2;
-        if (mt[3 * mid] < at) lo = mid + 1; else hi = mid;
-    }
-    uint64_t q = at + end;
-    for (; lo < v->f->nmeter && mt[3 * lo] < at + end; lo++)
-        if (mt[3 * lo + 1] >= cost) { q = mt[3 * lo]; break; }
-    for (uint64_t p = at; p < q; p += ilen(v, p))
-        if (v->ot->transfers[v->code[p]]) return false;
-    return true;
-}
-
-/* Calls: the callee's arguments and results fit in the frame from base. */
-static bool call_frame_ok(const vctx *v, uint32_t base, const vm_functype *t) {
-    uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
-    return base <= v->f->nslots && n <= v->f->nslots - base;
-}
-
-/* A jump from at by rel lands on an instruction; with fuel, a backward
- * one (a loop's back-edge) lands on a FUEL that charges at least 1, so
- * that no loop runs without using fuel. */
-static bool target_ok(const vctx *v, uint32_t at, int32_t rel) {
-    int64_t t = (int64_t)at + rel;
-    if (t < 0 || !is_start(v, (uint64_t)t)) return false;
-    return !v->m->fuel || rel > 0 || (is_fuel_at(v, (uint64_t)t) && v->code[t + 1] >= 1);
-}
-
-static bool operands_ok(const vctx *v, uint32_t at) {
-    const corral_module *m = v->m;
-    const uint32_t *ip = v->code + at;
-    uint32_t op = ip[0], nslots = v->f->nslots;
-    if (mem_op[op] && m->nmems == 0) return false;
-    if (is_fuel_branch(op) && !m->fuel) return false;
-    if ((op == VM_OP_FUEL || op == VM_OP_FUEL_OUT) && !m->fuel) return false;
-    if (op == VM_OP_BR_TABLE_) {
-        if (ip[1] >= nslots) return false;
-        for (uint32_t k = 0; k <= ip[2]; k++)
-            if (!target_ok(v, at, (int32_t)ip[3 + k])) return false;
-        return true;
-    }
-    const char *l = v->ot->layout[op];
-    /* a call's base may be the frame's end (no arguments, no results):
-     * call_frame_ok checks it */
-    uint32_t base_k = op == VM_OP_CALL_ ? 1 : op == VM_OP_CALL_INDIRECT_ ? 2 : UINT32_MAX;
-    for (uint32_t k = 0; l[k]; k++) {
-        uint32_t x = ip[1 + k];
-        if ((l[k] == 'd' || l[k] == 's') && k != base_k && x >= nslots) return false;
-        if (l[k] == 'r') {
-            if (!target_ok(v, at, (int32_t)x)) return false;
-            if (is_fuel_branch(op) && !is_fuel_at(v, (uint64_t)at + (uint64_t)(int64_t)(int32_t)x))
-                return false;
-        }
-    }
-    /* Fuel branches fall through into a FUEL too (the unconditional one
-     * does not fall through). */
-    if (is_fuel_branch(op) && op != VM_OP_BR_F && !is_fuel_at(v, at + ilen(v, at)))
-        return false;
-    switch (op) {
-    case VM_OP_CALL_:
-        return ip[1] < m->nfuncs && call_frame_ok(v, ip[2], &m->types[m->func_types[ip[1]]]) &&
-               segment_ok(v, at + 5, ip[4], ip[3]);
-    case VM_OP_CALL_INDIRECT_:
-        return ip[1] < m->ntypes && ip[2] < m->ntables && call_frame_ok(v, ip[3], &m->types[ip[1]]) &&
-               segment_ok(v, at + 7, ip[6], ip[5]);
-    case VM_OP_FUEL: return segment_ok(v, at + 3, ip[2], ip[1]);
-    case VM_OP_GLOBAL_GET_: return ip[2] < m->nglobals;
-    case VM_OP_GLOBAL_SET_: return ip[2] < m->nglobals && m->globals[ip[2]].mut;
-    case VM_OP_MEMORY_INIT_: case VM_OP_DATA_DROP_: return ip[1] < m->ndatas;
-    case VM_OP_ELEM_DROP_: return ip[1] < m->nelems;
-    case VM_OP_TABLE_GET_: return ip[2] < m->ntables;
-    case VM_OP_TABLE_SET_: case VM_OP_TABLE_FILL_: return ip[1] < m->ntables;
-    case VM_OP_TABLE_SIZE_: case VM_OP_TABLE_GROW_: return ip[2] < m->ntables;
-    case VM_OP_TABLE_COPY_: return ip[1] < m->ntables && ip[2] < m->ntables;
-    case VM_OP_TABLE_INIT_: return ip[1] < m->ntables && ip[2] < m->nelems;
-    case VM_OP_REF_FUNC_: return ip[2] < m->nfuncs;
-    default: return true;
-    }
-}
-
-/* The code of f (unthreaded): every instruction whole and known, the last
- * one not falling off the end, every slot inside the frame, every jump to
- * an instruction, every index in range, every fuel segment sound. */
-static bool verify_code(const corral_module *m, const vm_funcdef *f, const optab *ot) {
+/* The code of f splits into whole instructions of known opcodes, and its
+ * frame holds its parameters and locals: enough for threading it
+ * (vm_thread) to stay inside it.  The lowering's work is not checked
+ * again: the checksum proves the entry is the one corral wrote, and an
+ * entry forged by someone who can write the cache directory is trusted
+ * code, like the binary (README, "--cache-dir"). */
+static bool code_splits(const corral_module *m, const vm_funcdef *f, const optab *ot) {
     const vm_functype *t = &m->types[f->type];
     if (f->nslots > VM_MAX_FUNC_SLOTS || f->nslots < t->nparams + f->nlocals ||
         f->nslots < t->nresults || f->code_len == 0)
         return false;
-    vctx v = {m, f, f->code, f->code_len, calloc(f->code_len, 1), ot};
-    if (!v.start) return false;
-    bool ok = true;
-    uint32_t last = 0;
-    for (uint32_t at = 0; at < f->code_len && ok;) {
+    for (uint32_t at = 0; at < f->code_len;) {
         uint32_t op = f->code[at], n;
-        if (op >= VM_NOPS) { ok = false; break; }
-        if (op == VM_OP_BR_TABLE_) {
-            if (f->code_len - at < 3 || f->code[at + 2] > VM_MAX_BR_TABLE) { ok = false; break; }
-            n = 3 + f->code[at + 2] + 1;
-        } else {
+        if (op >= VM_NOPS) return false;
+        if (ot->len[op]) {
             n = ot->len[op];
+        } else {
+            if (f->code_len - at < 3 || f->code[at + 2] > VM_MAX_BR_TABLE) return false;
+            n = 3 + f->code[at + 2] + 1;
         }
-        if (n > f->code_len - at) { ok = false; break; }
-        v.start[at] = op == VM_OP_FUEL ? 2 : 1;
-        last = at;
+        if (n > f->code_len - at) return false;
         at += n;
     }
-    if (ok) ok = is_terminal(f->code[last]);
-    /* the meter: sorted, at instructions */
-    for (uint32_t i = 0; ok && i < f->nmeter; i++)
-        ok = is_start(&v, f->meter[3 * i]) && (i == 0 || f->meter[3 * i] > f->meter[3 * i - 3]);
-    for (uint32_t at = 0; ok && at < f->code_len; at += ilen(&v, at))
-        ok = operands_ok(&v, at);
-    free(v.start);
-    return ok;
+    for (uint32_t i = 1; i < f->nmeter; i++) /* sorted, inside the code */
+        if (f->meter[3 * i] <= f->meter[3 * i - 3]) return false;
+    return f->nmeter == 0 || f->meter[3 * (f->nmeter - 1)] < f->code_len;
 }
 
 /* ---- the module ------------------------------------------------------------------------ */
@@ -884,7 +717,7 @@ static const char *get_module(rbuf *r, corral_module *m) {
     optab_init(ot);
     uint32_t bad = 0;
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports && !bad; i++)
-        bad = !verify_code(m, &m->funcs[i], ot);
+        bad = !code_splits(m, &m->funcs[i], ot);
     free(ot);
     if (bad) return e_code;
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)

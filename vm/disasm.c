@@ -41,63 +41,65 @@ static void put_i(out *o, int64_t v) {
 typedef struct {
     const char *name;
     const char *layout;
+    uint8_t len; /* the instruction's units: sizeof layout (opcode + operands) */
 } opinfo;
 
+#define E(name, lay) {name, lay, sizeof(lay)}
+
 static const opinfo info[VM_NOPS] = {
-#define X(N, n) {#N, 0},
+#define X(N, n) {#N, 0, 0},
     VM_INTERNAL_OPS(X)
 #undef X
 #define I32L "i"
 #define I64L "ii"
 #define F32L "i"
 #define F64L "ii"
-#define OP_UN(c, N, t, I, O, e) {t, "ds"},
-#define OP_UNT(c, N, t, I, O, f) {t, "ds"},
-#define OP_BIN(c, N, t, I, O, e) {t, "dss"}, {t "_imm", "ds" I##L},
-#define OP_BINC(c, N, t, I, e) {t, "dss"}, {t "_imm", "ds" I##L}, {t "_br", "ssr"}, \
-    {t "_imm_br", "s" I##L "r"}, {t "_br_f", "ssr"}, {t "_imm_br_f", "s" I##L "r"},
-#define OP_BINT(c, N, t, I, f) {t, "dss"},
-#define OP_LOAD(c, N, t, O, M, conv, al) {t, "dsi"},
-#define OP_STORE(c, N, t, I, M, al) {t, "ssi"},
+#define OP_UN(c, N, t, I, O, e) E(t, "ds"),
+#define OP_UNT(c, N, t, I, O, f) E(t, "ds"),
+#define OP_BIN(c, N, t, I, O, e) E(t, "dss"), E(t "_imm", "ds" I##L),
+#define OP_BINC(c, N, t, I, e) E(t, "dss"), E(t "_imm", "ds" I##L), E(t "_br", "ssr"), \
+    E(t "_imm_br", "s" I##L "r"), E(t "_br_f", "ssr"), E(t "_imm_br_f", "s" I##L "r"),
+#define OP_BINT(c, N, t, I, f) E(t, "dss"),
+#define OP_LOAD(c, N, t, O, M, conv, al) E(t, "dsi"),
+#define OP_STORE(c, N, t, I, M, al) E(t, "ssi"),
 #include "opcodes.def"
 };
 
-/* Layouts of the internal instructions (see VM_INTERNAL_OPS). */
+/* Layouts of the internal instructions (see VM_INTERNAL_OPS); those not
+ * listed have no operands.  One list makes both tables below. */
+#define INTERNAL_LAYOUTS(L)                                                             \
+    L(COPY, "ds") L(CONST32, "di") L(CONST64, "dii") L(BR, "r") L(BR_F, "r")            \
+    L(BR_NZ, "sr") L(BR_Z, "sr") L(BR_NZ_F, "sr") L(BR_Z_F, "sr") L(RET, "")            \
+    L(TRAP, "") L(FUEL_OUT, "") L(CALL_, "isii") L(CALL_INDIRECT_, "iissii")            \
+    L(SELECT_, "dsss") L(GLOBAL_GET_, "di") L(GLOBAL_SET_, "si") L(MEMORY_SIZE_, "d")   \
+    L(MEMORY_GROW_, "ds") L(MEMORY_FILL_, "sss") L(MEMORY_COPY_, "sss")                 \
+    L(MEMORY_INIT_, "isss") L(DATA_DROP_, "i") L(ELEM_DROP_, "i") L(TABLE_GET_, "dis")  \
+    L(TABLE_SET_, "iss") L(TABLE_SIZE_, "di") L(TABLE_GROW_, "diss")                    \
+    L(TABLE_FILL_, "isss") L(TABLE_COPY_, "iisss") L(TABLE_INIT_, "iisss")              \
+    L(REF_IS_NULL_, "ds") L(REF_FUNC_, "di") L(FUEL, "ii")
+
+static const char *const internal_layouts[VM_NOPS] = {
+#define L(N, lay) [VM_OP_##N] = lay,
+    INTERNAL_LAYOUTS(L)
+#undef L
+};
+
+static const uint8_t internal_lens[VM_NOPS] = {
+#define L(N, lay) [VM_OP_##N] = sizeof(lay),
+    INTERNAL_LAYOUTS(L)
+#undef L
+};
+
 static const char *internal_layout(uint32_t op) {
-    switch (op) {
-    case VM_OP_COPY: return "ds";
-    case VM_OP_CONST32: return "di";
-    case VM_OP_CONST64: return "dii";
-    case VM_OP_BR: case VM_OP_BR_F: return "r";
-    case VM_OP_BR_NZ: case VM_OP_BR_Z: case VM_OP_BR_NZ_F: case VM_OP_BR_Z_F: return "sr";
-    case VM_OP_RET: case VM_OP_TRAP: case VM_OP_FUEL_OUT: return "";
-    case VM_OP_CALL_: return "isii";
-    case VM_OP_CALL_INDIRECT_: return "iissii";
-    case VM_OP_SELECT_: return "dsss";
-    case VM_OP_GLOBAL_GET_: return "di";
-    case VM_OP_GLOBAL_SET_: return "si";
-    case VM_OP_MEMORY_SIZE_: return "d";
-    case VM_OP_MEMORY_GROW_: return "ds";
-    case VM_OP_MEMORY_FILL_: case VM_OP_MEMORY_COPY_: return "sss";
-    case VM_OP_MEMORY_INIT_: return "isss";
-    case VM_OP_DATA_DROP_: case VM_OP_ELEM_DROP_: return "i";
-    case VM_OP_TABLE_GET_: return "dis";
-    case VM_OP_TABLE_SET_: return "iss";
-    case VM_OP_TABLE_SIZE_: return "di";
-    case VM_OP_TABLE_GROW_: return "diss";
-    case VM_OP_TABLE_FILL_: return "isss";
-    case VM_OP_TABLE_COPY_: case VM_OP_TABLE_INIT_: return "iisss";
-    case VM_OP_REF_IS_NULL_: return "ds";
-    case VM_OP_REF_FUNC_: return "di";
-    case VM_OP_FUEL: return "ii";
-    default: return "";
-    }
+    return internal_layouts[op] ? internal_layouts[op] : "";
 }
 
+/* Constant tables, no string scan: the hot loops of threading and of
+ * loading cache entries call this once per instruction. */
 static uint32_t len_of(uint32_t op, const uint32_t *ip) {
     if (op == VM_OP_BR_TABLE_) return 3 + ip[2] + 1;
-    const char *l = info[op].layout ? info[op].layout : internal_layout(op);
-    return 1 + (uint32_t)strlen(l);
+    if (info[op].len) return info[op].len;
+    return internal_lens[op] ? internal_lens[op] : 1;
 }
 
 uint32_t vm_instr_len(const uint32_t *ip) { return len_of(*ip, ip); }
