@@ -41,6 +41,10 @@
 /* The embedded manifest, parsed and checked; NULL after a message on
  * stderr (an internal error: the build embeds a checked file). */
 json_t *cli_manifest_load(void);
+/* A manifest of the one tool named, without parsing the others' entries
+ * (a call's start-up); NULL when there is no such tool (then load the
+ * whole manifest to say which there are). */
+json_t *cli_manifest_load_tool(const char *name);
 /* The tool of that name, or NULL. */
 json_t *cli_manifest_tool(json_t *m, const char *name);
 /* A string field of a tool ("name", "file", "permission", ...), or NULL. */

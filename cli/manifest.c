@@ -7,6 +7,7 @@
  * is checked once, at load, so that the rest of cli/ may rely on it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "host.h"
@@ -155,12 +156,11 @@ static int manifest_check(json_t *m, char *why, size_t cap)
     return 1;
 }
 
-/* The embedded manifest, parsed and checked; NULL after a message. */
-json_t *cli_manifest_load(void)
+/* text as a manifest, parsed and checked; NULL after a message. */
+static json_t *manifest_parse(const char *text, size_t len)
 {
     json_error_t je;
-    json_t *m = json_loadb((const char *)cli_manifest_json, cli_manifest_len,
-                           JSON_REJECT_DUPLICATES, &je);
+    json_t *m = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (m == NULL) {
         fprintf(stderr,
                 "corral: internal error: tools/manifest.json: %s at line %d, column %d\n",
@@ -174,6 +174,131 @@ json_t *cli_manifest_load(void)
         return NULL;
     }
     return m;
+}
+
+json_t *cli_manifest_load(void)
+{
+    return manifest_parse((const char *)cli_manifest_json, cli_manifest_len);
+}
+
+/* ---- one tool, without parsing the others ----------------------------------------------
+ * A call needs one tool's entry, and parsing the whole manifest (every
+ * tool's schemas) is most of a short call's own work; so the embedded
+ * text is scanned (never interpreted: strings are skipped whole) for the
+ * "tools" array's elements, and only the element named is parsed. */
+
+typedef struct {
+    const char *p, *end;
+} scan;
+
+static void skip_ws(scan *s)
+{
+    while (s->p < s->end && strchr(" \t\r\n", *s->p) != NULL)
+        s->p++;
+}
+
+/* Past a string at s->p (which is '"'); its contents in [*from, *to). */
+static int skip_string(scan *s, const char **from, const char **to)
+{
+    if (s->p >= s->end || *s->p != '"')
+        return 0;
+    *from = ++s->p;
+    while (s->p < s->end && *s->p != '"')
+        s->p += *s->p == '\\' ? 2 : 1;
+    if (s->p >= s->end)
+        return 0;
+    *to = s->p++;
+    return 1;
+}
+
+/* Past one value. */
+static int skip_value(scan *s)
+{
+    const char *a, *b;
+    int depth = 0;
+    skip_ws(s);
+    do {
+        if (s->p >= s->end)
+            return 0;
+        char c = *s->p;
+        if (c == '"') {
+            if (!skip_string(s, &a, &b))
+                return 0;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return 1; /* the end of a scalar, and of what holds it */
+            depth--;
+        } else if (depth == 0 && (c == ',' || strchr(" \t\r\n", c) != NULL)) {
+            return 1; /* the end of a scalar */
+        }
+        s->p++;
+    } while (depth > 0);
+    return depth == 0;
+}
+
+/* At an object's '{': find key at its top level, leave s->p at its value. */
+static int find_key(scan *s, const char *key)
+{
+    const char *a, *b;
+    size_t n = strlen(key);
+    skip_ws(s);
+    if (s->p >= s->end || *s->p != '{')
+        return 0;
+    s->p++;
+    for (;;) {
+        skip_ws(s);
+        if (!skip_string(s, &a, &b))
+            return 0;
+        skip_ws(s);
+        if (s->p >= s->end || *s->p != ':')
+            return 0;
+        s->p++;
+        skip_ws(s);
+        if ((size_t)(b - a) == n && memcmp(a, key, n) == 0)
+            return 1;
+        if (!skip_value(s))
+            return 0;
+        skip_ws(s);
+        if (s->p >= s->end || *s->p != ',')
+            return 0;
+        s->p++;
+    }
+}
+
+json_t *cli_manifest_load_tool(const char *name)
+{
+    scan s = {(const char *)cli_manifest_json, (const char *)cli_manifest_json + cli_manifest_len};
+    if (!find_key(&s, "tools"))
+        return NULL;
+    skip_ws(&s);
+    if (s.p >= s.end || *s.p != '[')
+        return NULL;
+    s.p++;
+    for (;;) {
+        skip_ws(&s);
+        const char *start = s.p, *a, *b;
+        scan e = s;
+        if (!skip_value(&s))
+            return NULL;
+        const char *stop = s.p;
+        if (find_key(&e, "name") && skip_string(&e, &a, &b) &&
+            (size_t)(b - a) == strlen(name) && memcmp(a, name, (size_t)(b - a)) == 0) {
+            /* {"tools": [ELEMENT]}: a manifest of one, checked as any */
+            sbuf one = {0};
+            sb_printf(&one, "{\"tools\": [%.*s]}", (int)(stop - start), start);
+            json_t *m = one.oom ? NULL : manifest_parse(one.p, one.len);
+            free(one.p);
+            return m;
+        }
+        skip_ws(&s);
+        if (s.p >= s.end || *s.p != ',')
+            return NULL; /* the end of the array: no such tool */
+        s.p++;
+    }
 }
 
 json_t *cli_manifest_tool(json_t *m, const char *name)

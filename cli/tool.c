@@ -330,7 +330,11 @@ int cli_tool(int argc, char **argv)
     if (status >= 0)
         goto out;
     status = CLI_EXIT_FAIL;
-    m = cli_manifest_load();
+    /* A call parses only its tool's entry; help and an unknown name, all. */
+    if (o.name != NULL && !o.help)
+        m = cli_manifest_load_tool(o.name);
+    if (m == NULL)
+        m = cli_manifest_load();
     if (m == NULL)
         goto out;
     json_t *tool = o.name != NULL ? cli_manifest_tool(m, o.name) : NULL;

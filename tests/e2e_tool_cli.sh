@@ -397,4 +397,18 @@ if [ $rc -eq 0 ] && case $out in *output_mode*) true ;; *) false ;; esac; then o
 run u6 tool --tools-dir "$tmp/echo" --work-dir "$tmp/does-not-exist" read '{"file_path":"a"}'
 if [ $rc -eq 2 ] && case $err in *does-not-exist*) true ;; *) false ;; esac; then ok "usage: a missing --work-dir is exit 2"; else bad "usage: a missing --work-dir is exit 2" "exit $rc: $err"; fi
 
+# -- a call reads only its own tool's entry of the manifest (a scanner
+# finds it): the entry it finds is the one the whole manifest has, for
+# every tool (its name prefixes the message; its keys are those of --help)
+for t in read write edit glob grep bash web-fetch jsexec; do
+    run m1 tool --tools-dir "$tmp/echo" "$t" '{"zz_not_a_key": 1}'
+    keys=$("$corral" tool "$t" --help | sed -n '/^Input keys:/,$p' | sed -n 's/^  \([^ ]*\) .*/\1/p')
+    why=""
+    case $out in *"\"content\":\"$t: unknown key 'zz_not_a_key'"*) ;; *) why="no '$t: unknown key' in $out" ;; esac
+    for k in $keys; do
+        case $out in *"expected keys:"*"$k ("*) ;; *) why="${why:+$why; }key $k missing" ;; esac
+    done
+    if [ -z "$why" ] && [ -n "$keys" ]; then ok "manifest: $t's own entry is found ($(echo $keys | wc -w) keys)"; else bad "manifest: $t's own entry is found" "$why"; fi
+done
+
 finish
