@@ -347,6 +347,14 @@ static void *alloc_n(rbuf *r, size_t n, size_t size) {
     return p;
 }
 
+/* The same, not zeroed: for arrays written whole right after. */
+static void *alloc_raw(rbuf *r, size_t n, size_t size) {
+    if (r->err) return 0;
+    void *p = malloc((n ? n : 1) * size); /* n * size is bounded by the entry */
+    if (!p) r->err = vm_err_nomem;
+    return p;
+}
+
 /* A string of len bytes, NUL-terminated; NULs inside are kept (exports). */
 static char *get_str(rbuf *r, uint32_t *len) {
     uint32_t n = get_count(r, 1, 0xFFFFFFFEu);
@@ -655,15 +663,18 @@ static void get_funcs(rbuf *r, corral_module *m) {
         f->body_offset = off;
         f->nslots = get_u32(r);
         uint32_t clen = get_count(r, 4, 0xFFFFFFFFu / 4);
-        if (!(f->code = alloc_n(r, clen, sizeof *f->code)) || !need(r, (size_t)clen * 4)) return;
+        if (!need(r, (size_t)clen * 4) || !(f->code = alloc_raw(r, clen, sizeof *f->code))) return;
         f->code_len = clen;
         for (uint32_t k = 0; k < clen; k++, r->p += 4) /* need() checked all of it */
             f->code[k] = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
                          (uint32_t)r->p[3] << 24;
         uint32_t nm = get_count(r, 12, 0xFFFFFFFFu / 12);
-        if (!(f->meter = alloc_n(r, (size_t)nm * 3, sizeof *f->meter))) return;
+        if (!need(r, (size_t)nm * 12) || !(f->meter = alloc_raw(r, (size_t)nm * 3, sizeof *f->meter)))
+            return;
         f->nmeter = nm;
-        for (uint32_t k = 0; k < 3 * nm; k++) f->meter[k] = get_u32(r);
+        for (uint32_t k = 0; k < 3 * nm; k++, r->p += 4) /* need() checked all of it */
+            f->meter[k] = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+                          (uint32_t)r->p[3] << 24;
         if (!m->fuel && nm) fail(r, e_bad);
     }
     if (!need(r, m->nfuncs)) return;
