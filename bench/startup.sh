@@ -315,7 +315,7 @@ for t in "${tool_list[@]}"; do
     lc=- lw=- ww=-
     if [ $cache -eq 1 ]; then
         cdir=$tmp/cache-$name
-        load_ms "$mod" "$input" "$prep; rm -rf '$cdir'" --cache-dir "$cdir" \
+        load_ms "$mod" "$input" "${prep:+$prep; }rm -rf '$cdir'" --cache-dir "$cdir" \
             ${runflags[@]+"${runflags[@]}"}; lc=$L
         load_ms "$mod" "$input" "$prep" --cache-dir "$cdir" ${runflags[@]+"${runflags[@]}"}; lw=$L
         wall "$truns" "$prep" "$corral" tool --cache-dir "$cdir" "${flags[@]}" "$name" "$input"; ww=$W
