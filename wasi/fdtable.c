@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,9 @@ int wfd_lacks(const wfd *f, uint64_t need)
 
 void wfd_release(wfd *f)
 {
+    if (f->dir != NULL)
+        closedir(f->dir);
+    free(f->dir_last);
     if (f->owned && f->host >= 0)
         close(f->host);
     free(f->preopen);

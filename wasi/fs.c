@@ -485,40 +485,73 @@ int wh_fd_readdir(wcall *k)
     struct stat self;
     if (fstat(f->host, &self) < 0)
         return wasi_errno(errno);
-    int dfd = openat(f->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0)
-        return wasi_errno(errno);
-    DIR *dir = fdopendir(dfd);
+    DIR *dir = f->dir;
     if (dir == NULL) {
-        e = wasi_errno(errno);
-        close(dfd);
-        return e;
+        int dfd = openat(f->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+            return wasi_errno(errno);
+        if ((dir = fdopendir(dfd)) == NULL) {
+            e = wasi_errno(errno);
+            close(dfd);
+            return e;
+        }
+        f->dir = dir;
+        f->dir_next = 0;
     }
     /* Entries 0 and 1 are "." and ".."; then the host's, in its order.
-     * Entry i has d_next = i + 1; a cookie is the index to start at. */
-    uint64_t idx = 0;
-    for (int i = 0; i < 2 && used < cap; i++, idx++)
+     * Entry i has d_next = i + 1; a cookie is the index to start at.  The
+     * stream goes on where the last call stopped, giving first the entry
+     * that did not fit the last buffer when the guest resumes at it; any
+     * other cookie reads the directory again from its start (a listing
+     * changed meanwhile may shift). */
+    uint64_t idx;
+    int again = 0;
+    if (cookie >= 2 && cookie == f->dir_next) {
+        idx = cookie;
+    } else if (cookie >= 2 && f->dir_last != NULL && cookie + 1 == f->dir_next) {
+        idx = cookie;
+        again = 1;
+    } else {
+        rewinddir(dir);
+        idx = 0;
+    }
+    char *last = again ? f->dir_last : NULL;
+    if (!again)
+        free(f->dir_last);
+    f->dir_last = NULL;
+    for (; idx < 2 && used < cap; idx++)
         if (idx >= cookie)
-            put_dirent(buf, cap, &used, idx + 1, (uint64_t)self.st_ino, FT_DIR, i ? ".." : ".");
+            put_dirent(buf, cap, &used, idx + 1, (uint64_t)self.st_ino, FT_DIR, idx ? ".." : ".");
+    if (last != NULL && used < cap) {
+        put_dirent(buf, cap, &used, idx + 1, f->dir_last_ino, f->dir_last_type, last);
+        idx++;
+        f->dir_last = last; /* the same entry may again not fit */
+        last = NULL;
+    }
+    free(last);
     while (used < cap) {
         errno = 0;
         struct dirent *d = readdir(dir);
         if (d == NULL) {
             if (errno) {
-                e = wasi_errno(errno);
-                closedir(dir);
-                return e;
+                f->dir_next = idx;
+                return wasi_errno(errno);
             }
             break;
         }
         if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
             continue;
-        if (idx >= cookie)
-            put_dirent(buf, cap, &used, idx + 1, (uint64_t)d->d_ino, dtype(dirfd(dir), d),
-                       d->d_name);
+        if (idx >= cookie) {
+            uint8_t type = dtype(dirfd(dir), d);
+            put_dirent(buf, cap, &used, idx + 1, (uint64_t)d->d_ino, type, d->d_name);
+            free(f->dir_last);
+            f->dir_last = strdup(d->d_name); /* NULL (out of memory): no resuming */
+            f->dir_last_ino = (uint64_t)d->d_ino;
+            f->dir_last_type = type;
+        }
         idx++;
     }
-    closedir(dir);
+    f->dir_next = idx;
     put32(k->mem + A32(k, 4), used);
     return WE_SUCCESS;
 }

@@ -116,6 +116,16 @@ typedef struct {
     uint16_t fdflags;  /* WASI fdflags as last set (append, nonblock, sync...) */
     uint64_t base, inh;
     char *preopen;     /* guest name, for preopens only (prestat) */
+    /* FK_DIR: fd_readdir's stream, kept open between calls so that one
+     * listing read in several calls sees each entry once even while other
+     * runs change the directory: the index of the entry it gives next, and
+     * the entry it gave last (given again when a guest resumes at it,
+     * because it did not fit the buffer).  NULL until first used. */
+    void *dir;         /* DIR * */
+    uint64_t dir_next;
+    char *dir_last;    /* its name (malloc'd), or NULL */
+    uint64_t dir_last_ino;
+    uint8_t dir_last_type;
 } wfd;
 
 typedef struct {

@@ -117,7 +117,7 @@ static int file_size(int dir, const char *path, __wasi_filesize_t *size)
 
 /* ---- fd_readdir ------------------------------------------------------------ */
 
-#define MAXNAMES 64
+#define MAXNAMES 192
 typedef struct {
     char name[MAXNAMES][32];
     __wasi_dircookie_t next[MAXNAMES];
@@ -152,6 +152,23 @@ static int has(const listing *l, const char *name)
     return 0;
 }
 
+/* Between the calls of a listing, another program changes the directory
+ * (as a concurrent edit does: it creates a temporary file and renames it
+ * over its target): with churn set, each call is followed by removing one
+ * file g000, g001, ... and adding one h000, h001, ... */
+static int churn;
+
+static void churn_files(__wasi_fd_t fd, int i, int add)
+{
+    char nm[8];
+    __wasi_fd_t f;
+    snprintf(nm, sizeof nm, "%c%03d", add ? 'h' : 'g', i);
+    if (!add)
+        (void)__wasi_path_unlink_file(fd, nm);
+    else if (__wasi_path_open(fd, 0, nm, __WASI_OFLAGS_CREAT, R_ALL, R_ALL, 0, &f) == 0)
+        (void)__wasi_fd_close(f);
+}
+
 /* Lists fd with buffers of buflen bytes, resuming from the cookie of the
  * last whole entry each time.  Returns 0 or an errno (or -1 when stuck). */
 static int list_dir(__wasi_fd_t fd, size_t buflen, listing *l, int *calls)
@@ -166,6 +183,10 @@ static int list_dir(__wasi_fd_t fd, size_t buflen, listing *l, int *calls)
         (*calls)++;
         if (e)
             return e;
+        if (churn) {
+            churn_files(fd, *calls, 0);
+            churn_files(fd, *calls, 1);
+        }
         size_t off = 0;
         int whole = 0;
         while (off + sizeof(__wasi_dirent_t) <= used) {
@@ -219,6 +240,56 @@ static void test_readdir(int root)
     check("readdir_cookie_resume", same && calls > 5,
           "errno %d, %d names (want %d), %d duplicates, %d calls", e, small.n, all.n,
           small.dupes, calls);
+
+    /* Files removed and added between the calls (as a concurrent call of
+     * another tool does) neither hide an entry that stayed nor show one
+     * twice.  In a fresh directory g000..g059 come first, then s00..s29,
+     * so removing a g file takes away an entry before the listing's
+     * position. */
+    {
+        listing churned;
+        __wasi_fd_t c;
+        e = __wasi_path_create_directory(root, "churn");
+        if (e == 0)
+            e = __wasi_path_open(root, FOLLOW, "churn", __WASI_OFLAGS_DIRECTORY,
+                                 DIR_RIGHTS | __WASI_RIGHTS_PATH_CREATE_FILE |
+                                     __WASI_RIGHTS_PATH_UNLINK_FILE,
+                                 R_ALL, 0, &c);
+        for (int i = 0; e == 0 && i < 90; i++) {
+            char nm[8];
+            __wasi_fd_t f;
+            snprintf(nm, sizeof nm, i < 60 ? "g%03d" : "s%02d", i < 60 ? i : i - 60);
+            if (__wasi_path_open(c, 0, nm, __WASI_OFLAGS_CREAT, R_ALL, R_ALL, 0, &f) == 0)
+                (void)__wasi_fd_close(f);
+        }
+        int lost = 0;
+        if (e == 0) {
+            churn = 1;
+            e = list_dir(c, 3 * (sizeof(__wasi_dirent_t) + 3) + 5, &churned, &calls);
+            churn = 0;
+            for (int i = 0; i < 30; i++) {
+                char nm[8];
+                snprintf(nm, sizeof nm, "s%02d", i);
+                lost += !has(&churned, nm);
+            }
+        }
+        check("readdir_while_changing", e == 0 && lost == 0 && churned.dupes == 0,
+              "errno %d, %d of s00..s29 missing, %d shown twice (%d calls)", e, lost,
+              churned.dupes, calls);
+        if (e == 0) {
+            for (int i = 0; i < 60 + calls + 1; i++) {
+                char nm[8];
+                snprintf(nm, sizeof nm, "g%03d", i);
+                (void)__wasi_path_unlink_file(c, nm);
+                snprintf(nm, sizeof nm, "h%03d", i);
+                (void)__wasi_path_unlink_file(c, nm);
+                snprintf(nm, sizeof nm, "s%02d", i);
+                (void)__wasi_path_unlink_file(c, nm);
+            }
+            (void)__wasi_fd_close(c);
+            (void)__wasi_path_remove_directory(root, "churn");
+        }
+    }
 
     /* Resuming from the k-th entry's cookie gives entry k+1 first. */
     if (all.n > 10) {
