@@ -47,8 +47,7 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* A malloc'd formatted string; NULL when out of memory. */
-static char *format(const char *fmt, ...)
+char *wasi_format(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -98,7 +97,7 @@ static char *timeout_trap(uint64_t ms)
         while (frac[n - 1] == '0')
             frac[--n] = '\0';
     }
-    return format("interrupt (timeout after %" PRIu64 "%s s)", ms / 1000, frac);
+    return wasi_format("interrupt (timeout after %" PRIu64 "%s s)", ms / 1000, frac);
 }
 
 /* ---- --invoke arguments ----------------------------------------------------- */
@@ -251,10 +250,10 @@ static char *link_error(const char *err, const corral_module *m)
             corral_extern_kind kind;
             corral_module_import(m, i, &mod, &name, &kind);
             if (kind != CORRAL_EXTERN_FUNC || !is_wasi_func(mod, name))
-                return format("%s: %s::%s", err, mod, name);
+                return wasi_format("%s: %s::%s", err, mod, name);
         }
     }
-    return format("%s", err);
+    return wasi_format("%s", err);
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
@@ -276,12 +275,12 @@ static int invoke(run_state *rs, const char **err)
     corral_func *f = corral_instance_func(rs->inst, o->invoke);
     if (f == NULL)
         return fail_with(res, CORRAL_RUN_LOAD_ERROR,
-                         format("no exported function '%s'", o->invoke));
+                         wasi_format("no exported function '%s'", o->invoke));
     uint32_t np = 0, nr = 0;
     corral_func_type(f, &np, NULL, &nr, NULL);
     if (np != o->ninvoke_args)
         return fail_with(res, CORRAL_RUN_BAD_OPTION,
-                         format("--invoke %s: expects %" PRIu32 " argument%s, got %zu",
+                         wasi_format("--invoke %s: expects %" PRIu32 " argument%s, got %zu",
                                 o->invoke, np, np == 1 ? "" : "s", o->ninvoke_args));
     /* Sized by the module's types, so on the heap (+1: never malloc(0)). */
     corral_valtype *pt = calloc(np + 1, sizeof *pt), *rt = calloc(nr + 1, sizeof *rt);
@@ -295,7 +294,7 @@ static int invoke(run_state *rs, const char **err)
     for (uint32_t i = 0; i < np; i++) {
         if (!parse_val(o->invoke_args[i], pt[i], &args[i])) {
             status = fail_with(res, CORRAL_RUN_BAD_OPTION,
-                               format("--invoke %s: argument %" PRIu32 ": invalid %s '%s'",
+                               wasi_format("--invoke %s: argument %" PRIu32 ": invalid %s '%s'",
                                       o->invoke, i + 1, type_name(pt[i]), o->invoke_args[i]));
             goto done;
         }
@@ -340,7 +339,7 @@ static int run_entry(run_state *rs, const char **err)
     corral_func_type(f, &np, NULL, &nr, NULL);
     if (np != 0 || nr != 0)
         return fail_with(rs->res, CORRAL_RUN_LOAD_ERROR,
-                         format("_start must take and return nothing"));
+                         wasi_format("_start must take and return nothing"));
     *err = corral_call(rs->store, f, NULL, 0, NULL, 0);
     return 0;
 }
@@ -357,7 +356,7 @@ static int dir_ok(corral_run_result *res, const char *option, const char *value,
         why = strerror(ENOTDIR);
     if (why == NULL)
         return 1;
-    fail_with(res, CORRAL_RUN_BAD_OPTION, format("%s %s%s: %s", option, value, suffix, why));
+    fail_with(res, CORRAL_RUN_BAD_OPTION, wasi_format("%s %s%s: %s", option, value, suffix, why));
     return 0;
 }
 
@@ -411,11 +410,11 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     if (err != NULL) {
         if (diag.func >= 0)
             fail_with(res, CORRAL_RUN_LOAD_ERROR,
-                      format("%s (at byte offset 0x%" PRIx64 ", in function %" PRId64 ")", err,
+                      wasi_format("%s (at byte offset 0x%" PRIx64 ", in function %" PRId64 ")", err,
                              diag.offset, diag.func));
         else
             fail_with(res, CORRAL_RUN_LOAD_ERROR,
-                      format("%s (at byte offset 0x%" PRIx64 ")", err, diag.offset));
+                      wasi_format("%s (at byte offset 0x%" PRIx64 ")", err, diag.offset));
         goto out;
     }
     double load_ms = now_ms() - start;
@@ -469,7 +468,7 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     if (fuel) {
         err = corral_store_set_fuel(store, o->has_fuel ? o->fuel : UINT64_MAX);
         if (err != NULL) {
-            fail_with(res, CORRAL_RUN_LOAD_ERROR, format("%s", err));
+            fail_with(res, CORRAL_RUN_LOAD_ERROR, wasi_format("%s", err));
             goto out;
         }
     }
@@ -483,10 +482,10 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
         const corral_run_dir *m = &o->map_dirs[i];
         if (m->host == NULL || m->guest == NULL || m->host[0] == '\0' || m->guest[0] == '\0') {
             fail_with(res, CORRAL_RUN_BAD_OPTION,
-                      format("--map-dir: a directory needs a host path and a guest path"));
+                      wasi_format("--map-dir: a directory needs a host path and a guest path"));
             goto out;
         }
-        char *value = format("%s::%s%s", m->host, m->guest, m->readonly ? ":ro" : "");
+        char *value = wasi_format("%s::%s%s", m->host, m->guest, m->readonly ? ":ro" : "");
         int ok = dir_ok(res, "--map-dir", value != NULL ? value : m->host, "", m->host);
         free(value);
         if (!ok)
@@ -519,7 +518,7 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     wasi = wasi_new(&wc, &werr, errbuf, sizeof errbuf);
     if (wasi == NULL) {
         fail_with(res, CORRAL_RUN_BAD_OPTION,
-                  format("%s", werr != NULL ? werr : errbuf[0] ? errbuf : "cannot set up WASI"));
+                  wasi_format("%s", werr != NULL ? werr : errbuf[0] ? errbuf : "cannot set up WASI"));
         goto out;
     }
     linker = corral_linker_new(store);
@@ -529,12 +528,12 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     }
     err = wasi_link(wasi, linker);
     if (err != NULL) {
-        fail_with(res, CORRAL_RUN_LOAD_ERROR, format("%s", err));
+        fail_with(res, CORRAL_RUN_LOAD_ERROR, wasi_format("%s", err));
         goto out;
     }
     /* The caller's extra imports (corral run: net/'s "corral_net"). */
     if (o->link != NULL && (err = o->link(linker, store, o->link_env)) != NULL) {
-        fail_with(res, CORRAL_RUN_LOAD_ERROR, format("%s", err));
+        fail_with(res, CORRAL_RUN_LOAD_ERROR, wasi_format("%s", err));
         goto out;
     }
 
@@ -542,7 +541,7 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     if (o->timeout_ms > 0) {
         timer = o->timer != NULL ? o->timer : (own_timer = corral_timer_new());
         if (timer == NULL) {
-            fail_with(res, CORRAL_RUN_LOAD_ERROR, format("cannot start the timeout thread"));
+            fail_with(res, CORRAL_RUN_LOAD_ERROR, wasi_format("cannot start the timeout thread"));
             goto out;
         }
         wasi_timer_add(timer, &deadline, store, o->timeout_ms);
@@ -566,7 +565,7 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
         res->timed_out = 1;
         trapped(res, timeout_trap(o->timeout_ms));
     } else {
-        trapped(res, format("%s", err));
+        trapped(res, wasi_format("%s", err));
     }
 
 out:

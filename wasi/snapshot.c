@@ -120,23 +120,6 @@ struct snap_state {
     uint64_t refused_arg;            /* its first argument (proc_exit's code) */
 };
 
-static char *format(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (s == NULL)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 /* ---- the initialiser's WASI ------------------------------------------------ */
 
 static const char *answer(corral_caller *c, void *env, const uint64_t *args, uint64_t *results)
@@ -180,7 +163,7 @@ static char *check_imports(const corral_module *m)
             const char *what = kind == CORRAL_EXTERN_MEMORY ? "a memory"
                                : kind == CORRAL_EXTERN_TABLE ? "a table"
                                                              : "a global";
-            return format("the module imports %s (%s.%s): its state lives outside the module "
+            return wasi_format("the module imports %s (%s.%s): its state lives outside the module "
                           "and cannot be written into a snapshot",
                           what, mod, name);
         }
@@ -188,7 +171,7 @@ static char *check_imports(const corral_module *m)
         for (size_t k = 0; k < NCALLS && !known; k++)
             known = strcmp(mod, WASI) == 0 && strcmp(name, calls[k].name) == 0;
         if (!known)
-            return format("the module imports %s.%s: an initialiser may import only "
+            return wasi_format("the module imports %s.%s: an initialiser may import only "
                           "wasi_snapshot_preview1 functions",
                           mod, name);
     }
@@ -202,7 +185,7 @@ static char *link_calls(snap_state *st, corral_linker *l)
         const char *e = corral_linker_define_func(l, WASI, calls[k].name, calls[k].sig, answer,
                                                   &st->bound[k]);
         if (e != NULL)
-            return format("%s", e);
+            return wasi_format("%s", e);
     }
     return NULL;
 }
@@ -214,19 +197,19 @@ static char *stopped(const snap_state *st, const char *err, const char *what, in
                      uint64_t fuel, uint64_t timeout_ms)
 {
     if (err == REFUSED && strcmp(st->refused->name, "proc_exit") == 0)
-        return format("%s called proc_exit(%" PRIu64 "): an initialiser must return", what,
+        return wasi_format("%s called proc_exit(%" PRIu64 "): an initialiser must return", what,
                       st->refused_arg);
     if (err == REFUSED)
-        return format("%s called %s.%s, which a snapshot cannot freeze (the initialiser runs "
+        return wasi_format("%s called %s.%s, which a snapshot cannot freeze (the initialiser runs "
                       "with no files, no network and no clock; only args, environ, "
                       "fd_prestat and sched_yield answer)",
                       what, WASI, st->refused->name);
     if (timed_out && strcmp(err, "interrupt") == 0)
-        return format("%s was stopped: wall-clock limit of %" PRIu64 " ms reached (--timeout)",
+        return wasi_format("%s was stopped: wall-clock limit of %" PRIu64 " ms reached (--timeout)",
                       what, timeout_ms);
     if (strcmp(err, "all fuel consumed by WebAssembly") == 0)
-        return format("%s was stopped: all fuel consumed (--fuel %" PRIu64 ")", what, fuel);
-    return format("%s trapped: %s", what, err);
+        return wasi_format("%s was stopped: all fuel consumed (--fuel %" PRIu64 ")", what, fuel);
+    return wasi_format("%s trapped: %s", what, err);
 }
 
 /* Call export name (() -> ()); NULL, or the error message. */
@@ -240,7 +223,7 @@ static char *call_export(corral_store *s, corral_instance *inst, const char *nam
         return NULL;
     corral_func_type(f, &np, NULL, &nr, NULL);
     if (np != 0 || nr != 0)
-        return format("the export '%s' must take and return nothing", name);
+        return wasi_format("the export '%s' must take and return nothing", name);
     *err = corral_call(s, f, NULL, 0, NULL, 0);
     return NULL;
 }
@@ -270,11 +253,11 @@ int corral_snapshot(const uint8_t *wasm, size_t len, const corral_snapshot_optio
     corral_diag diag = {0, -1};
 
     if (engine == NULL || st == NULL) {
-        msg = format("out of memory");
+        msg = wasi_format("out of memory");
         goto out;
     }
     if ((err = corral_module_new(engine, wasm, len, &module, &diag)) != NULL) {
-        msg = format("the module is invalid: %s (at byte offset 0x%" PRIx64 ")", err,
+        msg = wasi_format("the module is invalid: %s (at byte offset 0x%" PRIx64 ")", err,
                      diag.offset);
         goto out;
     }
@@ -288,7 +271,7 @@ int corral_snapshot(const uint8_t *wasm, size_t len, const corral_snapshot_optio
         has_init = kind == CORRAL_EXTERN_FUNC && strcmp(name, INIT) == 0;
     }
     if (!has_init) {
-        msg = format("the module has no exported function '%s' (the initialiser, as in "
+        msg = wasi_format("the module has no exported function '%s' (the initialiser, as in "
                      "Wizer): nothing to pre-initialise",
                      INIT);
         goto out;
@@ -303,17 +286,17 @@ int corral_snapshot(const uint8_t *wasm, size_t len, const corral_snapshot_optio
     store = corral_store_new(engine, &limits);
     linker = store != NULL ? corral_linker_new(store) : NULL;
     if (linker == NULL) {
-        msg = format("out of memory");
+        msg = wasi_format("out of memory");
         goto out;
     }
     if ((err = corral_store_set_fuel(store, fuel)) != NULL) {
-        msg = format("%s", err);
+        msg = wasi_format("%s", err);
         goto out;
     }
     if ((msg = link_calls(st, linker)) != NULL)
         goto out;
     if ((timer = corral_timer_new()) == NULL) {
-        msg = format("cannot start the timeout thread");
+        msg = wasi_format("cannot start the timeout thread");
         goto out;
     }
     wasi_timer_add(timer, &deadline, store, timeout_ms);
@@ -323,7 +306,7 @@ int corral_snapshot(const uint8_t *wasm, size_t len, const corral_snapshot_optio
     err = corral_instantiate(linker, module, &inst);
     if (err != NULL && inst == NULL && (strstr(err, "import") || strstr(err, "limit") ||
                                         strcmp(err, "out of memory") == 0)) {
-        msg = format("cannot instantiate the module: %s", err);
+        msg = wasi_format("cannot instantiate the module: %s", err);
         goto out;
     }
     const char *what = "the start function";
@@ -349,12 +332,12 @@ int corral_snapshot(const uint8_t *wasm, size_t len, const corral_snapshot_optio
     static const char *const drop[] = {INIT, "_initialize"};
     char why[256];
     if ((err = corral_snapshot_module(inst, drop, 2, &res->wasm, &res->len, why, sizeof why))) {
-        msg = format("the state the initialiser left cannot be written back: %s", err);
+        msg = wasi_format("the state the initialiser left cannot be written back: %s", err);
         goto out;
     }
     /* The output must be a module corral itself loads. */
     if ((err = corral_module_new(engine, res->wasm, res->len, &check, &diag)) != NULL) {
-        msg = format("internal error: the snapshot does not load: %s (at byte offset 0x%" PRIx64
+        msg = wasi_format("internal error: the snapshot does not load: %s (at byte offset 0x%" PRIx64
                      ")",
                      err, diag.offset);
         goto out;
@@ -378,7 +361,7 @@ out:
         free(res->wasm);
         res->wasm = NULL;
         res->len = 0;
-        res->error = msg != NULL ? msg : format("out of memory");
+        res->error = msg != NULL ? msg : wasi_format("out of memory");
         return 1;
     }
     return 0;

@@ -75,6 +75,9 @@ const char *wasi_link(wasi_ctx *w, corral_linker *l);
  * guest wrote past the cap (0 if none). */
 const uint8_t *wasi_output(const wasi_ctx *w, int fd, size_t *len, uint64_t *dropped);
 
+/* A malloc'd formatted string; NULL when out of memory (run.c). */
+char *wasi_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* ---- deadlines (timer.c) ---------------------------------------------------
  * A run's --timeout: an entry on a corral_timer, whose thread interrupts
  * the store at the deadline and sets fired. */
