@@ -140,7 +140,7 @@ CORRAL_MUST_CHECK const char *corral_module_serialize(const corral_module *m,
 /* The module of an entry, for the module bytes it was made from (the
  * entry refers to them, it does not hold them) and their key under e.
  * Any mismatch (length, checksum, magic, format, key, a count or index
- * out of range, code that does not verify) is an error and no module. */
+ * out of range, code that does not split into whole instructions) is an error and no module. */
 CORRAL_MUST_CHECK const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes,
                                                         size_t len, const uint8_t key[32],
                                                         const uint8_t *entry, size_t entry_len,

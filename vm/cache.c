@@ -419,26 +419,13 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
 
 /* ---- code ---------------------------------------------------------------------------- */
 
-/* Instruction lengths, made once per entry (0: br_table, whose length is
- * in its operands). */
-typedef struct {
-    uint8_t len[VM_NOPS];
-} optab;
-
-static void optab_init(optab *t) {
-    for (uint32_t op = 0; op < VM_NOPS; op++) {
-        const char *l = vm_instr_layout(op);
-        t->len[op] = l ? (uint8_t)(1 + strlen(l)) : 0;
-    }
-}
-
 /* The code of f splits into whole instructions of known opcodes, and its
  * frame holds its parameters and locals: enough for threading it
  * (vm_thread) to stay inside it.  The lowering's work is not checked
  * again: the checksum proves the entry is the one corral wrote, and an
  * entry forged by someone who can write the cache directory is trusted
  * code, like the binary (README, "--cache-dir"). */
-static bool code_splits(const corral_module *m, const vm_funcdef *f, const optab *ot) {
+static bool code_splits(const corral_module *m, const vm_funcdef *f) {
     const vm_functype *t = &m->types[f->type];
     if (f->nslots > VM_MAX_FUNC_SLOTS || f->nslots < t->nparams + f->nlocals ||
         f->nslots < t->nresults || f->code_len == 0)
@@ -446,12 +433,10 @@ static bool code_splits(const corral_module *m, const vm_funcdef *f, const optab
     for (uint32_t at = 0; at < f->code_len;) {
         uint32_t op = f->code[at], n;
         if (op >= VM_NOPS) return false;
-        if (ot->len[op]) {
-            n = ot->len[op];
-        } else {
-            if (f->code_len - at < 3 || f->code[at + 2] > VM_MAX_BR_TABLE) return false;
-            n = 3 + f->code[at + 2] + 1;
-        }
+        if (op == VM_OP_BR_TABLE_ &&
+            (f->code_len - at < 3 || f->code[at + 2] > VM_MAX_BR_TABLE))
+            return false;
+        n = vm_instr_len(f->code + at);
         if (n > f->code_len - at) return false;
         at += n;
     }
@@ -723,14 +708,8 @@ static const char *get_module(rbuf *r, corral_module *m) {
     if (m->data_count < -1 || m->data_count > VM_MAX_SEGMENTS ||
         (m->data_count >= 0 && (uint32_t)m->data_count != m->ndatas))
         return e_bad;
-    optab *ot = malloc(sizeof *ot);
-    if (!ot) return vm_err_nomem;
-    optab_init(ot);
-    uint32_t bad = 0;
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports && !bad; i++)
-        bad = !code_splits(m, &m->funcs[i], ot);
-    free(ot);
-    if (bad) return e_code;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
+        if (!code_splits(m, &m->funcs[i])) return e_code;
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
         vm_thread(m->funcs[i].code, m->funcs[i].code_len);
     return 0;

@@ -104,11 +104,6 @@ static uint32_t len_of(uint32_t op, const uint32_t *ip) {
 
 uint32_t vm_instr_len(const uint32_t *ip) { return len_of(*ip, ip); }
 
-const char *vm_instr_layout(uint32_t op) {
-    if (op >= VM_NOPS || op == VM_OP_BR_TABLE_) return 0;
-    return info[op].layout ? info[op].layout : internal_layout(op);
-}
-
 /* The opcode number of a (possibly threaded) opcode unit. */
 static uint32_t op_of(uint32_t unit) {
     const int32_t *t = vm_handler_offsets();

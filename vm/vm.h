@@ -258,10 +258,6 @@ void vm_thread(uint32_t *code, uint32_t len);
 const int32_t *vm_handler_offsets(void);
 uint32_t vm_fuel_unit(void); /* the opcode unit of FUEL in lowered code */
 uint32_t vm_instr_len(const uint32_t *ip); /* disasm.c; ip holds an opcode number */
-/* disasm.c: the operands of op after its opcode unit, one letter each
- * (d dst slot, s source slot, i immediate, r branch offset); NULL for
- * BR_TABLE_ (variable) and for numbers that are no opcode. */
-const char *vm_instr_layout(uint32_t op);
 /* interp.c: run f with args in s->stack_top[0..nparams); results replace them. */
 const char *vm_run(corral_store *s, corral_func *f, vm_slot *args);
 /* instance.c */
