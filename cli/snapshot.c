@@ -125,22 +125,18 @@ int cli_snapshot(int argc, char **argv)
             files[nfiles++] = a;
             continue;
         }
-        static const char *const flags[] = {"--fuel", "--timeout", "--max-memory"};
+        /* The flags of the sandbox's limits, split as everywhere (sandbox.c);
+         * the initialiser gets no files, environment or network. */
         const char *flag = NULL, *val = NULL;
-        for (size_t k = 0; k < sizeof flags / sizeof flags[0] && flag == NULL; k++) {
-            size_t fl = strlen(flags[k]);
-            if (strcmp(a, flags[k]) == 0) {
-                if (i + 1 >= argc)
-                    return usage_error(flags[k], "missing value", NULL);
-                flag = flags[k];
-                val = argv[++i];
-            } else if (strncmp(a, flags[k], fl) == 0 && a[fl] == '=') {
-                flag = flags[k];
-                val = a + fl + 1;
-            }
-        }
-        if (flag == NULL)
+        int st = cli_sandbox_split(argc, argv, &i, NULL, &flag, &val, "snapshot");
+        if (st > 0)
+            return st;
+        if (st == 0)
             return usage_error(a, "unknown option", NULL);
+        if (strcmp(flag, "--fuel") != 0 && strcmp(flag, "--timeout") != 0 &&
+            strcmp(flag, "--max-memory") != 0)
+            return usage_error(flag, "not for snapshot: the initialiser runs with no files, "
+                                     "environment or network", NULL);
         if (strcmp(flag, "--fuel") == 0) {
             if (!cli_parse_u64(val, &opt.fuel) || opt.fuel == 0)
                 return usage_error(flag, "expected a positive number of instructions, got", val);
