@@ -537,27 +537,38 @@ static void test_builtin_seeds(void **state)
     assert_true(fz.loaded > 0);
 }
 
-static void test_spec_corpus(void **state)
+/* The spec modules (SPEC_BUILD_DIR, else build/spec), sorted, and their
+ * directory; NULL (after a message) when there are none, and the test is
+ * to be skipped. */
+static const char *corpus(pathlist *pl)
 {
-    (void)state;
-    if (getenv("FUZZ_REPLAY"))
-        skip();
     const char *dir = getenv("SPEC_BUILD_DIR");
     if (!dir || !*dir)
         dir = "build/spec";
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         print_message("  %s not found (run the spec suite first); skipping the corpus\n", dir);
-        skip();
+        return NULL;
     }
-    pathlist pl = {0};
-    collect(&pl, dir);
-    if (pl.n == 0) {
+    collect(pl, dir);
+    if (pl->n == 0) {
         print_message("  no .wasm files under %s; skipping the corpus\n", dir);
-        free(pl.paths);
-        skip();
+        free(pl->paths);
+        return NULL;
     }
-    qsort(pl.paths, pl.n, sizeof *pl.paths, cmp_str);
+    qsort(pl->paths, pl->n, sizeof *pl->paths, cmp_str);
+    return dir;
+}
+
+static void test_spec_corpus(void **state)
+{
+    (void)state;
+    if (getenv("FUZZ_REPLAY"))
+        skip();
+    pathlist pl = {0};
+    const char *dir = corpus(&pl);
+    if (dir == NULL)
+        skip();
     unsigned long muts = env_ulong("FUZZ_MUTATIONS", 20);
     uint64_t seed = env_ulong("FUZZ_SEED", 0x636f7272);
     fz.tried = fz.loaded = fz.instantiated = fz.calls = 0;
@@ -636,17 +647,10 @@ static void test_cache_corpus(void **state)
     (void)state;
     if (getenv("FUZZ_REPLAY"))
         skip();
-    const char *dir = getenv("SPEC_BUILD_DIR");
-    if (!dir || !*dir)
-        dir = "build/spec";
     pathlist pl = {0};
-    collect(&pl, dir);
-    if (pl.n == 0) {
-        print_message("  no .wasm files under %s; skipping the cache corpus\n", dir);
-        free(pl.paths);
+    const char *dir = corpus(&pl);
+    if (dir == NULL)
         skip();
-    }
-    qsort(pl.paths, pl.n, sizeof *pl.paths, cmp_str);
     unsigned long muts = env_ulong("FUZZ_MUTATIONS", 20);
     uint64_t seed = env_ulong("FUZZ_SEED", 0x636f7272);
     fz.tried = fz.loaded = fz.instantiated = fz.calls = 0;
