@@ -414,11 +414,6 @@ static void cache_warning(const char *msg, void *env)
     funlockfile(stderr);
 }
 
-const char *cli_host_tools_dir(const cli_host *h)
-{
-    return h->tools_dir != NULL ? h->tools_dir : "";
-}
-
 /* tool's module, loading it if this is its first use (*load_ms: the time
  * that took, else 0).  NULL with the error result in *res. */
 static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms, json_t **res,

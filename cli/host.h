@@ -80,8 +80,6 @@ void cli_host_free(cli_host *h);
 /* Load the modules through the module cache in dir (--cache-dir; NULL:
  * none), from the next load on.  0 when out of memory. */
 int cli_host_set_cache_dir(cli_host *h, const char *dir);
-/* The directory the modules are read from ("" if it cannot be found). */
-const char *cli_host_tools_dir(const cli_host *h);
 /* Load tool's module now (it is kept for the host's life); 0 with a
  * message in why (malloc'd) when it cannot be read or loaded. */
 int cli_host_preload(cli_host *h, json_t *tool, char **why);

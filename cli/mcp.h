@@ -104,8 +104,6 @@ void mcp_pool_submit(mcp_server *s, json_t *id, mcp_tool *t, json_t *args, json_
 /* notifications/cancelled: the call with this id is dropped or interrupted,
  * and never answered.  An unknown id is ignored. */
 void mcp_pool_cancel(mcp_server *s, json_t *id);
-/* Whether a request with this id is queued or running. */
-int mcp_pool_has(mcp_server *s, json_t *id);
 /* End of input: drop the queue, interrupt the running calls, join every
  * thread. */
 void mcp_pool_stop(mcp_server *s);

@@ -285,14 +285,6 @@ static int find_locked(mcp_pool *p, json_t *id)
     return 0;
 }
 
-int mcp_pool_has(mcp_server *s, json_t *id)
-{
-    pthread_mutex_lock(&s->pool.mu);
-    int found = find_locked(&s->pool, id);
-    pthread_mutex_unlock(&s->pool.mu);
-    return found;
-}
-
 void mcp_pool_submit(mcp_server *s, json_t *id, mcp_tool *t, json_t *args, json_t *token,
                      size_t bytes)
 {

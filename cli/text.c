@@ -49,13 +49,6 @@ const char *sb_str(const sbuf *b)
     return b->oom ? "out of memory" : b->p != NULL ? b->p : "";
 }
 
-void sb_clear(sbuf *b)
-{
-    b->len = 0;
-    if (b->p != NULL)
-        b->p[0] = '\0';
-}
-
 void sb_quote(sbuf *b, const uint8_t *s, size_t len, size_t max, int tail)
 {
     size_t from = 0;

@@ -26,8 +26,6 @@ typedef struct {
 void sb_vprintf(sbuf *b, const char *fmt, va_list ap);
 void sb_printf(sbuf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
 const char *sb_str(const sbuf *b);
-/* Empty the string, keeping its buffer. */
-void sb_clear(sbuf *b);
 /* Bytes as printable text: UTF-8 kept, controls and invalid bytes as \xNN,
  * at most max bytes of s, from the end when tail is set. */
 void sb_quote(sbuf *b, const uint8_t *s, size_t len, size_t max, int tail);
