@@ -31,8 +31,6 @@ int cli_tool(int argc, char **argv);  /* corral tool NAME [JSON | -] (tool.c) */
 int cli_tools(int argc, char **argv); /* corral tools */
 int cli_mcp(int argc, char **argv);   /* corral mcp: the MCP server (mcp.c) */
 int cli_snapshot(int argc, char **argv); /* corral snapshot IN OUT (snapshot.c) */
-/* The whole file at path (malloc'd), or NULL with errno set. */
-uint8_t *cli_read_file(const char *path, size_t *len);
 
 /* tools/manifest.json, embedded by the build (build/.../gen/manifest.c):
  * cli_manifest_len bytes, then a NUL. */

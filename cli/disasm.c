@@ -37,7 +37,7 @@ int cli_disasm(int argc, char **argv)
         return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
     }
     size_t len;
-    uint8_t *bytes = cli_read_file(argv[1], &len);
+    uint8_t *bytes = corral_read_file(argv[1], &len, NULL);
     if (bytes == NULL) {
         fprintf(stderr, "Error: cannot read %s: %s\n", argv[1], strerror(errno));
         return CLI_EXIT_FAIL;

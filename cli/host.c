@@ -439,9 +439,10 @@ static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms
     sbuf path = {0}, m = {0};
     size_t len = 0;
     uint8_t *wasm = NULL;
+    corral_file_id file;
     sb_printf(&path, "%s/%s", h->tools_dir != NULL ? h->tools_dir : ".",
               cli_tool_str(tool, "file"));
-    if (h->tools_dir == NULL || (wasm = cli_read_file(sb_str(&path), &len)) == NULL) {
+    if (h->tools_dir == NULL || (wasm = corral_read_file(sb_str(&path), &len, &file)) == NULL) {
         sb_printf(&m, "tool '%s' is not installed: cannot read %s: %s (build the tools with "
                       "make, or name their directory with --tools-dir or CORRAL_TOOLS_DIR)",
                   cli_tool_str(tool, "name"), sb_str(&path),
@@ -450,7 +451,7 @@ static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms
         *res = cli_error_result("not_installed", sb_str(&m));
     } else {
         corral_diag diag = {0, -1};
-        corral_cache_info ci = {-1, cache_warning, NULL};
+        corral_cache_info ci = {-1, cache_warning, NULL, &file};
         const char *err =
             corral_module_new_cached(h->engine, h->cache_dir, wasm, len, &hm->mod, &diag, &ci);
         *cache = ci.hit;

@@ -185,7 +185,9 @@ json_t *cli_manifest_load(void)
  * A call needs one tool's entry, and parsing the whole manifest (every
  * tool's schemas) is most of a short call's own work; so the embedded
  * text is scanned (never interpreted: strings are skipped whole) for the
- * "tools" array's elements, and only the element named is parsed. */
+ * "tools" array's elements, and only the element named is parsed, without
+ * its output_schema (most of its text, and only corral mcp, which loads
+ * the whole manifest, offers it). */
 
 typedef struct {
     const char *p, *end;
@@ -269,6 +271,48 @@ static int find_key(scan *s, const char *key)
     }
 }
 
+/* The object [from, to) without its member key, appended to b; 0 (b
+ * unchanged) when the object does not scan. */
+static int add_members_but(sbuf *b, const char *from, const char *to, const char *key)
+{
+    scan s = {from, to};
+    size_t mark = b->len, n = strlen(key);
+    int first = 1;
+    skip_ws(&s);
+    if (s.p >= s.end || *s.p != '{')
+        return 0;
+    s.p++;
+    sb_add(b, "{", 1);
+    for (;;) {
+        skip_ws(&s);
+        const char *member = s.p, *a, *k;
+        if (!skip_string(&s, &k, &a))
+            break;
+        skip_ws(&s);
+        if (s.p >= s.end || *s.p != ':')
+            break;
+        s.p++;
+        if (!skip_value(&s))
+            break;
+        if ((size_t)(a - k) != n || memcmp(k, key, n) != 0) {
+            if (!first)
+                sb_add(b, ",", 1);
+            sb_add(b, member, (size_t)(s.p - member));
+            first = 0;
+        }
+        skip_ws(&s);
+        if (s.p < s.end && *s.p == '}') {
+            sb_add(b, "}", 1);
+            return 1;
+        }
+        if (s.p >= s.end || *s.p != ',')
+            break;
+        s.p++;
+    }
+    b->len = mark;
+    return 0;
+}
+
 json_t *cli_manifest_load_tool(const char *name)
 {
     scan s = {(const char *)cli_manifest_json, (const char *)cli_manifest_json + cli_manifest_len};
@@ -289,7 +333,10 @@ json_t *cli_manifest_load_tool(const char *name)
             (size_t)(b - a) == strlen(name) && memcmp(a, name, (size_t)(b - a)) == 0) {
             /* {"tools": [ELEMENT]}: a manifest of one, checked as any */
             sbuf one = {0};
-            sb_printf(&one, "{\"tools\": [%.*s]}", (int)(stop - start), start);
+            sb_add(&one, "{\"tools\": [", 11);
+            if (!add_members_but(&one, start, stop, "output_schema"))
+                sb_add(&one, start, (size_t)(stop - start));
+            sb_add(&one, "]}", 2);
             json_t *m = one.oom ? NULL : manifest_parse(one.p, one.len);
             free(one.p);
             return m;

@@ -156,41 +156,6 @@ static int parse_args(int argc, char **argv, run_opts *o)
     return -1;
 }
 
-/* ---- reading the module ----------------------------------------------------- */
-
-/* The whole file (or stream) at path.  Returns NULL with errno set. */
-uint8_t *cli_read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf != NULL) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        uint8_t *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-        if (bigger == NULL) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    if (buf != NULL && ferror(f)) {
-        int e = errno;
-        free(buf);
-        buf = NULL;
-        errno = e != 0 ? e : EIO;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 /* ---- reporting ---------------------------------------------------------------- */
 
 static void print_bytes(FILE *f, uint64_t n)
@@ -244,7 +209,9 @@ int cli_run(int argc, char **argv)
     o.sb.run.measure_fuel = o.stats;
 
     size_t len = 0;
-    uint8_t *bytes = cli_read_file(o.module, &len);
+    corral_file_id file;
+    uint8_t *bytes = corral_read_file(o.module, &len, &file);
+    o.sb.run.module_file = &file;
     if (bytes == NULL) {
         fprintf(stderr, "Error: failed to load %s: %s\n", o.module, strerror(errno));
         free_opts(&o);

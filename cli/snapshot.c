@@ -157,7 +157,7 @@ int cli_snapshot(int argc, char **argv)
                            NULL);
 
     size_t len = 0;
-    uint8_t *bytes = cli_read_file(files[0], &len);
+    uint8_t *bytes = corral_read_file(files[0], &len, NULL);
     if (bytes == NULL) {
         fprintf(stderr, "corral snapshot: cannot read %s: %s\n", files[0], strerror(errno));
         return CLI_EXIT_FAIL;

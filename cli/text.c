@@ -8,6 +8,26 @@
 
 #include "text.h"
 
+/* Room for n more bytes and the NUL; 0 (and oom) when there is none. */
+static int room(sbuf *b, size_t n)
+{
+    if (b->oom)
+        return 0;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 128;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            b->oom = 1;
+            return 0;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    return 1;
+}
+
 void sb_vprintf(sbuf *b, const char *fmt, va_list ap)
 {
     if (b->oom)
@@ -20,20 +40,19 @@ void sb_vprintf(sbuf *b, const char *fmt, va_list ap)
         b->oom = 1;
         return;
     }
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 128;
-        while (cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
+    if (!room(b, (size_t)n))
+        return;
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
+}
+
+void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (!room(b, n))
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
 }
 
 void sb_printf(sbuf *b, const char *fmt, ...)

@@ -25,6 +25,7 @@ typedef struct {
 
 void sb_vprintf(sbuf *b, const char *fmt, va_list ap);
 void sb_printf(sbuf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
+void sb_add(sbuf *b, const char *s, size_t n); /* n bytes of s, as they are */
 const char *sb_str(const sbuf *b);
 /* Bytes as printable text: UTF-8 kept, controls and invalid bytes as \xNN,
  * at most max bytes of s, from the end when tail is set. */

@@ -140,11 +140,31 @@ CORRAL_MUST_CHECK const char *corral_module_serialize(const corral_module *m,
 /* The module of an entry, for the module bytes it was made from (the
  * entry refers to them, it does not hold them) and their key under e.
  * Any mismatch (length, checksum, magic, format, key, a count or index
- * out of range, code that does not split into whole instructions) is an error and no module. */
+ * out of range) is an error and no module.  The module runs its code in
+ * place from the entry (4-aligned), so the entry must outlive it: on
+ * success the module calls release(env) when it is freed (release NULL:
+ * the caller frees the entry after the module); on an error nothing is
+ * taken. */
 CORRAL_MUST_CHECK const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes,
                                                         size_t len, const uint8_t key[32],
                                                         const uint8_t *entry, size_t entry_len,
+                                                        void (*release)(void *env), void *env,
                                                         corral_module **out);
+
+/* Which file a module's bytes were read from, so that the cache can find
+ * the key of a file it has hashed before without hashing it again
+ * (corral_read_file fills it).  known is 0 for a stream, or a file that
+ * changed while it was read. */
+typedef struct {
+    int known;
+    uint64_t dev, ino, size;
+    int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+} corral_file_id;
+
+/* The whole file at path (malloc'd, *len bytes; a FIFO or other stream is
+ * read to its end), and its identity in *id when id is not NULL.  NULL
+ * with errno set when it cannot be read. */
+uint8_t *corral_read_file(const char *path, size_t *len, corral_file_id *id);
 
 /* What corral_module_new_cached tells: a hit (1), a miss (0, the entry
  * then written) or no cache (-1: none given, or the directory unusable),
@@ -154,6 +174,12 @@ typedef struct {
     int hit;
     void (*warn)(const char *msg, void *env); /* NULL: no warnings */
     void *warn_env;
+    /* The file the bytes came from (NULL: unknown).  A file whose key was
+     * computed before is found by its identity (device, inode, size,
+     * modification and change times) instead of hashing its bytes; its
+     * key is remembered only once its change time is 2 s in the past, so
+     * a file changed within a clock tick of being read is hashed again. */
+    const corral_file_id *file;
 } corral_cache_info;
 
 /* corral_module_new through the cache directory dir (NULL: no cache):
@@ -318,6 +344,7 @@ typedef struct {
     /* --cache-dir: the module cache's directory (corral_module_new_cached),
      * or NULL.  Its warnings go to on_warning, or to stderr when NULL. */
     const char *cache_dir;
+    const corral_file_id *module_file; /* where wasm was read (NULL: unknown) */
     void (*on_warning)(const char *msg, void *env);
     void *on_warning_env;
     /* --invoke: call this export instead of _start (after _initialize if

@@ -171,7 +171,7 @@ static void round_trip(int fuel)
     uint8_t *entry;
     size_t n;
     tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
-    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, &back));
+    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, NULL, NULL, &back));
     char *a = all_disasm(m), *b = all_disasm(back);
     assert_string_equal(a, b);
     int64_t ra[5], rb[5];
@@ -193,9 +193,9 @@ static void round_trip(int fuel)
     free(again);
     free(a);
     free(b);
-    free(entry);
     corral_module_free(m);
-    corral_module_free(back);
+    corral_module_free(back); /* before its entry: it ran the entry's code */
+    free(entry);
     free(wasm);
     corral_engine_free(e);
 }
@@ -229,11 +229,11 @@ static void test_key(void **state)
     uint8_t *entry;
     size_t n;
     tw_assert_ok(corral_module_serialize(m, kf, &entry, &n));
-    tw_assert_msg(corral_module_deserialize(e, w1, l1, k1, entry, n, &back),
+    tw_assert_msg(corral_module_deserialize(e, w1, l1, k1, entry, n, NULL, NULL, &back),
                   "cache entry: another key");
     assert_null(back);
     /* nor for other module bytes */
-    tw_assert_msg(corral_module_deserialize(ef, w2, l2, kf, entry, n, &back),
+    tw_assert_msg(corral_module_deserialize(ef, w2, l2, kf, entry, n, NULL, NULL, &back),
                   "cache entry: made for another module");
     assert_null(back);
     free(entry);
@@ -266,7 +266,8 @@ static void try_entry_run(target *t, const uint8_t *entry, size_t n, int run)
 {
     corral_module *m = NULL;
     t->tried++;
-    const char *err = corral_module_deserialize(t->e, t->wasm, t->len, t->key, entry, n, &m);
+    const char *err =
+        corral_module_deserialize(t->e, t->wasm, t->len, t->key, entry, n, NULL, NULL, &m);
     if (err != NULL) {
         assert_null(m);
         assert_true(strncmp(err, "cache entry: ", 13) == 0 || strcmp(err, "out of memory") == 0);
@@ -322,11 +323,11 @@ static void test_corrupt_entries(void **state)
     copy[8] ^= 0x7f; /* not CACHE_FORMAT */
     fix_checksum(copy, n);
     corral_module *x = NULL;
-    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, &x),
+    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, NULL, NULL, &x),
                   "cache entry: another format version");
     memcpy(copy, entry, n);
     copy[0] = 'C';
-    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, &x),
+    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, NULL, NULL, &x),
                   "cache entry: not a corral cache entry");
     /* the payload's own checks: each byte flipped, then truncations, with
      * the checksum made right, so the parser sees them: each is refused or

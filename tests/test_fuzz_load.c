@@ -619,7 +619,8 @@ static void try_entry(fuzz *fz, const uint8_t *wasm, size_t len, const uint8_t k
     alarm(HANG_SECONDS);
     fz->tried++;
     corral_module *m = NULL;
-    const char *err = corral_module_deserialize(fz->engine, wasm, len, key, entry, n, &m);
+    const char *err =
+        corral_module_deserialize(fz->engine, wasm, len, key, entry, n, NULL, NULL, &m);
     if (err == NULL) {
         if (!must_load && !may_load)
             fail_msg("%s: a corrupt entry loaded", what);

@@ -13,21 +13,24 @@
  *     payload            what the decoder and the lowering produced
  *     checksum           corral_cache_checksum of everything before it
  *
- * all numbers little-endian.  The payload refers to the module's bytes
- * (function bodies, data segments) by offset instead of holding them: the
- * key is a hash of those bytes, and the caller has them.  Code is stored
- * unthreaded (opcode numbers) and threaded again at load, since handler
- * offsets are specific to one binary.
+ * numbers little-endian, except each function's code and meters: those
+ * are stored as they are in memory (threaded, native order, 4-aligned
+ * from the entry's start), so that the loaded module uses them in place,
+ * without a copy or a pass over them.  Handler offsets and byte order are
+ * specific to one binary, and the key names both.  The payload refers to
+ * the module's bytes (function bodies, data segments) by offset instead
+ * of holding them: the key is a hash of those bytes, and the caller has
+ * them.
  *
  * Loading never trusts the entry's shape: the checksum and key are
  * checked before the payload is read, then every count is bounded by the
- * bytes left (so no allocation exceeds the entry's size), every index of
- * the module's structure is checked against what it indexes, and each
- * function's code must split into whole known instructions, so a damaged
- * or hostile entry cannot make the loader read or write out of bounds
- * (tests/test_fuzz_load.c).  The lowered code itself is not verified
- * again: the checksum catches damage, and an entry is code, which is why
- * its directory must be as trusted as the binary (README, "--cache-dir").
+ * bytes left (so no allocation exceeds the entry's size) and every index
+ * of the module's structure is checked against what it indexes, so a
+ * damaged or hostile entry cannot make the loader read or write out of
+ * bounds (tests/test_fuzz_load.c).  The lowered code itself is not
+ * verified again: the checksum catches damage, and an entry is code,
+ * which is why its directory must be as trusted as the binary (README,
+ * "--cache-dir").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +39,7 @@
 #include "hash.h"
 #include "vm.h"
 
-#define CACHE_FORMAT 2u
+#define CACHE_FORMAT 3u
 #define VM_ENGINE_VERSION "0.1.0" /* corral's version (cli.h's CLI_VERSION) */
 /* A hash of the engine's sources (the Makefile passes it); without it the
  * compile time stands in, so that another build never shares entries. */
@@ -60,8 +63,9 @@ void corral_module_cache_key(const corral_engine *e, const uint8_t *bytes, size_
     vm_blake2b_init(&s, 32);
     static const char tag[] = "corral module cache key\n" VM_ENGINE_VERSION "\n" VM_SOURCE_HASH "\n";
     vm_blake2b_update(&s, tag, sizeof tag);
+    static const uint16_t byte_order = 1; /* code is stored in native order */
     uint32_t build[] = {
-        CACHE_FORMAT, VM_NOPS,
+        CACHE_FORMAT, VM_NOPS, *(const uint8_t *)&byte_order,
         (uint32_t)sizeof(corral_module), (uint32_t)sizeof(vm_funcdef),
         (uint32_t)sizeof(corral_func), (uint32_t)sizeof(vm_frame), (uint32_t)sizeof(void *),
 #ifdef VM_DISPATCH_SWITCH
@@ -130,57 +134,28 @@ static void put_ce(wbuf *w, const vm_constexpr *ce) {
     put_u64(w, ce->value);
 }
 
-/* The opcode number of a threaded unit: the handler table, sorted. */
-typedef struct {
-    int32_t off;
-    uint32_t op;
-} handler;
-
-static int cmp_handler(const void *a, const void *b) {
-    int32_t x = ((const handler *)a)->off, y = ((const handler *)b)->off;
-    return x < y ? -1 : x > y;
+/* Zeros up to a multiple of 4 bytes from the entry's start, so that the
+ * code that follows can be used in place (u32 units, aligned). */
+static void put_align(wbuf *w) {
+    static const uint8_t zero[4];
+    put(w, zero, (4 - w->n % 4) % 4);
 }
 
-static uint32_t unthread(const handler *h, uint32_t unit) {
-    if (!h) return unit;
-    uint32_t lo = 0, hi = VM_NOPS;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (h[mid].off < (int32_t)unit) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < VM_NOPS && h[lo].off == (int32_t)unit ? h[lo].op : VM_NOPS;
-}
-
-/* f's code with opcode numbers in place of handler offsets. */
-static bool put_code(wbuf *w, const vm_funcdef *f, const handler *h) {
+/* f's code and meters as they are in memory: threaded, native byte order.
+ * The key names the binary (its handler table, byte order and sizes), so
+ * an entry is only ever loaded by a build that threads the same way. */
+static void put_code(wbuf *w, const vm_funcdef *f) {
     put_u32(w, f->code_len);
-    uint32_t tmp[5];
-    for (uint32_t at = 0; at < f->code_len && !w->oom;) {
-        uint32_t op = unthread(h, f->code[at]);
-        if (op >= VM_NOPS) return false;
-        tmp[0] = op;
-        if (op == VM_OP_BR_TABLE_ && at + 2 < f->code_len) tmp[2] = f->code[at + 2];
-        uint32_t n = op == VM_OP_BR_TABLE_ ? 3 + f->code[at + 2] + 1 : vm_instr_len(tmp);
-        if (n > f->code_len - at) return false;
-        put_u32(w, op);
-        for (uint32_t k = 1; k < n; k++) put_u32(w, f->code[at + k]);
-        at += n;
-    }
-    return true;
+    put_u32(w, f->nmeter);
+    put_align(w);
+    put(w, f->code, (size_t)f->code_len * sizeof *f->code);
+    put(w, f->meter, (size_t)f->nmeter * 3 * sizeof *f->meter);
 }
 
 const char *corral_module_serialize(const corral_module *m, const uint8_t key[32],
                                     uint8_t **entry, size_t *len) {
     *entry = 0;
     *len = 0;
-    handler *h = 0;
-    const int32_t *offsets = vm_handler_offsets();
-    if (offsets) {
-        if (!(h = malloc(VM_NOPS * sizeof *h))) return vm_err_nomem;
-        for (uint32_t i = 0; i < VM_NOPS; i++) h[i] = (handler){offsets[i], i};
-        qsort(h, VM_NOPS, sizeof *h, cmp_handler);
-    }
     wbuf w = {0};
     put(&w, magic, sizeof magic);
     put_u32(&w, CACHE_FORMAT);
@@ -254,8 +229,7 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
         put_u32(&w, d->len ? (uint32_t)(d->bytes - m->bytes) : 0);
         put_u32(&w, d->len);
     }
-    bool code_ok = true;
-    for (uint32_t i = 0; i < ndef && code_ok; i++) {
+    for (uint32_t i = 0; i < ndef; i++) {
         const vm_funcdef *f = &m->funcs[i];
         uint32_t nparams = m->types[f->type].nparams;
         put_u32(&w, f->nlocals);
@@ -263,9 +237,7 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
         put_u32(&w, (uint32_t)(f->body - m->bytes));
         put_u32(&w, f->body_len);
         put_u32(&w, f->nslots);
-        code_ok = put_code(&w, f, h);
-        put_u32(&w, f->nmeter);
-        for (uint32_t k = 0; k < 3 * f->nmeter; k++) put_u32(&w, f->meter[k]);
+        put_code(&w, f);
     }
     for (uint32_t i = 0; i < m->nfuncs; i++) put_u8(&w, m->func_declared[i]);
     put_u8(&w, m->func_names != 0);
@@ -273,11 +245,6 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
         const char *s = m->func_names[i];
         put_u32(&w, s ? (uint32_t)strlen(s) + 1 : 0);
         if (s) put(&w, s, strlen(s));
-    }
-    free(h);
-    if (!code_ok) {
-        free(w.p);
-        return "cannot serialise the module: its code has an unknown opcode unit";
     }
     uint8_t sum[32];
     if (!w.oom) {
@@ -299,7 +266,8 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
 
 typedef struct {
     const uint8_t *p, *end;
-    const char *err; /* the first error; reads after it give 0 */
+    const char *err;     /* the first error; reads after it give 0 */
+    const uint8_t *base; /* the entry's start, for put_align's padding */
 } rbuf;
 
 static bool need(rbuf *r, size_t n) {
@@ -343,14 +311,6 @@ static void fail(rbuf *r, const char *e) {
 static void *alloc_n(rbuf *r, size_t n, size_t size) {
     if (r->err) return 0;
     void *p = calloc(n ? n : 1, size);
-    if (!p) r->err = vm_err_nomem;
-    return p;
-}
-
-/* The same, not zeroed: for arrays written whole right after. */
-static void *alloc_raw(rbuf *r, size_t n, size_t size) {
-    if (r->err) return 0;
-    void *p = malloc((n ? n : 1) * size); /* n * size is bounded by the entry */
     if (!p) r->err = vm_err_nomem;
     return p;
 }
@@ -419,27 +379,16 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
 
 /* ---- code ---------------------------------------------------------------------------- */
 
-/* The code of f splits into whole instructions of known opcodes, and its
- * frame holds its parameters and locals: enough for threading it
- * (vm_thread) to stay inside it.  The lowering's work is not checked
- * again: the checksum proves the entry is the one corral wrote, and an
- * entry forged by someone who can write the cache directory is trusted
- * code, like the binary (README, "--cache-dir"). */
-static bool code_splits(const corral_module *m, const vm_funcdef *f) {
+/* f's frame holds its parameters and locals, and its meters are sorted
+ * and inside its code.  The code itself is used as it is: no pass of the
+ * loader walks it, the checksum proves the entry is the one corral wrote,
+ * and an entry forged by someone who can write the cache directory is
+ * trusted code, like the binary (README, "--cache-dir"). */
+static bool frame_fits(const corral_module *m, const vm_funcdef *f) {
     const vm_functype *t = &m->types[f->type];
     if (f->nslots > VM_MAX_FUNC_SLOTS || f->nslots < t->nparams + f->nlocals ||
         f->nslots < t->nresults || f->code_len == 0)
         return false;
-    for (uint32_t at = 0; at < f->code_len;) {
-        uint32_t op = f->code[at], n;
-        if (op >= VM_NOPS) return false;
-        if (op == VM_OP_BR_TABLE_ &&
-            (f->code_len - at < 3 || f->code[at + 2] > VM_MAX_BR_TABLE))
-            return false;
-        n = vm_instr_len(f->code + at);
-        if (n > f->code_len - at) return false;
-        at += n;
-    }
     for (uint32_t i = 1; i < f->nmeter; i++) /* sorted, inside the code */
         if (f->meter[3 * i] <= f->meter[3 * i - 3]) return false;
     return f->nmeter == 0 || f->meter[3 * (f->nmeter - 1)] < f->code_len;
@@ -647,19 +596,22 @@ static void get_funcs(rbuf *r, corral_module *m) {
         f->body_len = blen;
         f->body_offset = off;
         f->nslots = get_u32(r);
-        uint32_t clen = get_count(r, 4, 0xFFFFFFFFu / 4);
-        if (!need(r, (size_t)clen * 4) || !(f->code = alloc_raw(r, clen, sizeof *f->code))) return;
-        f->code_len = clen;
-        for (uint32_t k = 0; k < clen; k++, r->p += 4) /* need() checked all of it */
-            f->code[k] = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-                         (uint32_t)r->p[3] << 24;
-        uint32_t nm = get_count(r, 12, 0xFFFFFFFFu / 12);
-        if (!need(r, (size_t)nm * 12) || !(f->meter = alloc_raw(r, (size_t)nm * 3, sizeof *f->meter)))
+        uint32_t clen = get_count(r, 4, 0xFFFFFFFFu / 4), nm = get_u32(r);
+        size_t pad = (4 - (size_t)(r->p - r->base) % 4) % 4;
+        if (!need(r, pad)) return;
+        for (size_t k = 0; k < pad; k++)
+            if (*r->p++ != 0) fail(r, e_bad);
+        if (nm > (size_t)(r->end - r->p) / 12 || !need(r, (size_t)clen * 4 + (size_t)nm * 12)) {
+            fail(r, e_trunc);
             return;
+        }
+        /* in place: read only, the interpreter never writes code */
+        f->code = (uint32_t *)(uintptr_t)r->p;
+        f->code_len = clen;
+        r->p += (size_t)clen * 4;
+        f->meter = nm ? (uint32_t *)(uintptr_t)r->p : 0;
         f->nmeter = nm;
-        for (uint32_t k = 0; k < 3 * nm; k++, r->p += 4) /* need() checked all of it */
-            f->meter[k] = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-                          (uint32_t)r->p[3] << 24;
+        r->p += (size_t)nm * 12;
         if (!m->fuel && nm) fail(r, e_bad);
     }
     if (!need(r, m->nfuncs)) return;
@@ -709,19 +661,19 @@ static const char *get_module(rbuf *r, corral_module *m) {
         (m->data_count >= 0 && (uint32_t)m->data_count != m->ndatas))
         return e_bad;
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
-        if (!code_splits(m, &m->funcs[i])) return e_code;
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
-        vm_thread(m->funcs[i].code, m->funcs[i].code_len);
+        if (!frame_fits(m, &m->funcs[i])) return e_code;
     return 0;
 }
 
 const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, size_t len,
                                       const uint8_t key[32], const uint8_t *entry,
-                                      size_t entry_len, corral_module **out) {
+                                      size_t entry_len, void (*release)(void *env), void *env,
+                                      corral_module **out) {
     *out = 0;
     if (entry_len < HEADER + CHECKSUM) return e_trunc;
+    if ((uintptr_t)entry % 4 != 0) return "cache entry: not aligned to 4 bytes in memory";
     if (memcmp(entry, magic, sizeof magic) != 0) return "cache entry: not a corral cache entry";
-    rbuf h = {entry + 8, entry + HEADER, 0};
+    rbuf h = {entry + 8, entry + HEADER, 0, entry};
     uint32_t format = get_u32(&h), reserved = get_u32(&h);
     if (format != CACHE_FORMAT || reserved != 0) return "cache entry: another format version";
     if (memcmp(entry + 16, key, 32) != 0) return "cache entry: another key";
@@ -740,12 +692,15 @@ const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, si
     if (len) memcpy(m->bytes, bytes, len);
     m->len = len;
     m->fuel = e && e->fuel;
-    rbuf r = {entry + HEADER, entry + entry_len - CHECKSUM, 0};
+    m->entry = entry; /* the code is read in place: vm_module_free leaves it */
+    rbuf r = {entry + HEADER, entry + entry_len - CHECKSUM, 0, entry};
     const char *err = get_module(&r, m);
     if (err) {
-        vm_module_free(m);
+        vm_module_free(m); /* entry_release unset: the caller keeps the entry */
         return err;
     }
+    m->entry_release = release;
+    m->entry_env = env;
     *out = m;
     return 0;
 }

@@ -42,10 +42,16 @@ static uint64_t rotr64(uint64_t x, unsigned n) { return (x >> n) | (x << (64 - n
 static uint64_t rotl64(uint64_t x, unsigned n) { return (x << n) | (x >> (64 - n)); }
 
 /* Little-endian loads, whatever the host's byte order. */
-static uint64_t le64(const uint8_t *p) {
+static inline uint64_t le64(const uint8_t *p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8); /* one load */
+    return v;
+#else
     return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
            (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
            (uint64_t)p[7] << 56;
+#endif
 }
 
 #define G(a, b, c, d, x, y)                   \
@@ -161,10 +167,15 @@ static uint64_t avalanche(uint64_t x) {
 
 void corral_cache_checksum(const void *data, size_t len, uint8_t out[32]) {
     const uint8_t *p = data;
-    uint64_t l[4] = {P1 + P2, P2, 0, (uint64_t)0 - P1};
+    uint64_t l0 = P1 + P2, l1 = P2, l2 = 0, l3 = (uint64_t)0 - P1; /* in registers */
     size_t n = len;
-    for (; n >= 32; p += 32, n -= 32)
-        for (int i = 0; i < 4; i++) l[i] = lane_step(l[i], le64(p + 8 * i));
+    for (; n >= 32; p += 32, n -= 32) {
+        l0 = lane_step(l0, le64(p));
+        l1 = lane_step(l1, le64(p + 8));
+        l2 = lane_step(l2, le64(p + 16));
+        l3 = lane_step(l3, le64(p + 24));
+    }
+    uint64_t l[4] = {l0, l1, l2, l3};
     /* the tail, zero-padded, then the length: "ab" and "ab\0" differ */
     uint8_t tail[32] = {0};
     memcpy(tail, p, n);

@@ -406,8 +406,10 @@ void vm_module_free(corral_module *m) {
     free(m->imports);
     for (uint32_t i = 0; m->funcs && i < m->nfuncs - m->nfunc_imports; i++) {
         free(m->funcs[i].local_types);
-        free(m->funcs[i].code);
-        free(m->funcs[i].meter);
+        if (!m->entry) {
+            free(m->funcs[i].code);
+            free(m->funcs[i].meter);
+        }
     }
     free(m->funcs);
     free(m->func_types);
@@ -424,5 +426,6 @@ void vm_module_free(corral_module *m) {
     free(m->elems);
     free(m->datas);
     free(m->bytes);
+    if (m->entry && m->entry_release) m->entry_release(m->entry_env);
     free(m);
 }

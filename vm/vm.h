@@ -126,6 +126,13 @@ struct corral_module {
     uint8_t *bytes; /* our own copy of the binary */
     size_t len;
     bool fuel;      /* lowered with fuel accounting */
+    /* Loaded from a cache entry (vm/cache.c): the functions' code and
+     * meters are read in place from it, and entry_release(entry_env) is
+     * called when the module is freed (NULL: the caller keeps the entry
+     * longer than the module). */
+    const uint8_t *entry;
+    void (*entry_release)(void *env);
+    void *entry_env;
     uint32_t ntypes;
     vm_functype *types;
     uint32_t nimports;

@@ -152,9 +152,18 @@ static int read_entry(int dfd, const char *dir, const char *name, size_t len, ui
     return 1;
 }
 
-static void release_entry(uint8_t *data, size_t n)
+/* A mapped entry whose module runs its code in place: unmapped when the
+ * module is freed (corral_module_deserialize's release). */
+typedef struct {
+    uint8_t *data;
+    size_t n;
+} mapping;
+
+static void release_entry(void *env)
 {
-    munmap(data, n);
+    mapping *map = env;
+    munmap(map->data, map->n);
+    free(map);
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -212,11 +221,154 @@ static void write_entry(int dfd, const char *dir, const char *name, const uint8_
     }
 }
 
+/* ---- the module file and its identity --------------------------------- */
+
+static void id_of(const struct stat *st, corral_file_id *id)
+{
+    id->known = S_ISREG(st->st_mode);
+    id->dev = (uint64_t)st->st_dev;
+    id->ino = (uint64_t)st->st_ino;
+    id->size = (uint64_t)st->st_size;
+    id->mtime_sec = (int64_t)st->st_mtim.tv_sec;
+    id->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
+    id->ctime_sec = (int64_t)st->st_ctim.tv_sec;
+    id->ctime_nsec = (int64_t)st->st_ctim.tv_nsec;
+}
+
+uint8_t *corral_read_file(const char *path, size_t *len, corral_file_id *id)
+{
+    corral_file_id before = {0}, after = {0};
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return NULL;
+    }
+    id_of(&st, &before);
+    /* a regular file in one read of its size (and one more to see its
+     * end), a stream in growing steps */
+    size_t cap = before.known && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 2
+                     ? (size_t)st.st_size + 1
+                     : (size_t)1 << 16;
+    size_t n = 0;
+    uint8_t *buf = malloc(cap);
+    while (buf != NULL) {
+        if (n == cap) {
+            uint8_t *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (bigger == NULL) {
+                free(buf);
+                buf = NULL;
+                errno = ENOMEM;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int saved = errno;
+            free(buf);
+            buf = NULL;
+            errno = saved;
+        } else if (r == 0) {
+            break;
+        } else {
+            n += (size_t)r;
+        }
+    }
+    if (buf != NULL && fstat(fd, &st) == 0)
+        id_of(&st, &after);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    if (buf == NULL)
+        return NULL;
+    if (id != NULL) {
+        /* known only if nothing about the file changed while it was read */
+        after.known = before.known && after.known && after.size == n &&
+                      memcmp(&before, &after, sizeof before) == 0;
+        *id = after;
+    }
+    *len = n;
+    return buf;
+}
+
+/* ---- the key of a file seen before ------------------------------------ */
+
+/* A module file's key is remembered in DIR/id-HEX, HEX a hash of the
+ * file's identity and of the engine's settings (the key of no bytes under
+ * e), holding "corralID" and the key.  It is trusted, written and
+ * refused like an entry. */
+enum { MEMO_SIZE = 8 + 32 };
+static const char memo_magic[8] = {'c', 'o', 'r', 'r', 'a', 'l', 'I', 'D'};
+
+static void memo_name(corral_engine *e, const corral_file_id *id, char name[3 + 33])
+{
+    uint8_t tag[32], h[32];
+    corral_module_cache_key(e, NULL, 0, tag);
+    struct {
+        uint8_t tag[32];
+        uint64_t v[3];
+        int64_t t[4];
+    } in;
+    memset(&in, 0, sizeof in);
+    memcpy(in.tag, tag, sizeof tag);
+    in.v[0] = id->dev;
+    in.v[1] = id->ino;
+    in.v[2] = id->size;
+    in.t[0] = id->mtime_sec;
+    in.t[1] = id->mtime_nsec;
+    in.t[2] = id->ctime_sec;
+    in.t[3] = id->ctime_nsec;
+    corral_blake2b256(&in, sizeof in, h);
+    memcpy(name, "id-", 3);
+    for (int i = 0; i < 16; i++)
+        snprintf(name + 3 + 2 * i, 3, "%02x", h[i]);
+}
+
+/* The remembered key of the file, or 0. */
+static int memo_read(int dfd, const char *name, uint8_t key[32])
+{
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    uint8_t b[MEMO_SIZE + 1];
+    int ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && untrusted(&st) == NULL &&
+             st.st_size == MEMO_SIZE && read(fd, b, sizeof b) == MEMO_SIZE &&
+             memcmp(b, memo_magic, 8) == 0;
+    close(fd);
+    if (ok)
+        memcpy(key, b + 8, 32);
+    return ok;
+}
+
+/* Remember the key of a file whose change time is 2 s old or more (a
+ * later change then moves it, whatever the clock's granularity). */
+static void memo_write(int dfd, const char *dir, const char *name, const corral_file_id *id,
+                       const uint8_t key[32], corral_cache_info *info)
+{
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0 || now.tv_sec - id->ctime_sec < 2)
+        return;
+    uint8_t b[MEMO_SIZE];
+    memcpy(b, memo_magic, 8);
+    memcpy(b + 8, key, 32);
+    write_entry(dfd, dir, name, b, sizeof b, info);
+}
+
 const char *corral_module_new_cached(corral_engine *e, const char *dir, const uint8_t *bytes,
                                      size_t len, corral_module **out, corral_diag *diag,
                                      corral_cache_info *info)
 {
-    corral_cache_info none = {0, NULL, NULL};
+    corral_cache_info none = {0, NULL, NULL, NULL};
     if (info == NULL)
         info = &none;
     info->hit = -1;
@@ -224,19 +376,34 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
     if (dir == NULL)
         return corral_module_new(e, bytes, len, out, diag);
     uint8_t key[32];
-    char name[65];
-    corral_module_cache_key(e, bytes, len, key);
+    char name[65], memo[3 + 33];
+    int dfd = open_dir(dir, info);
+    const corral_file_id *id = info->file != NULL && info->file->known && info->file->size == len
+                                   ? info->file
+                                   : NULL;
+    int memo_ok = 0;
+    if (id != NULL) {
+        memo_name(e, id, memo);
+        memo_ok = dfd >= 0 && memo_read(dfd, memo, key);
+    }
+    if (!memo_ok)
+        corral_module_cache_key(e, bytes, len, key);
     for (int i = 0; i < 32; i++)
         snprintf(name + 2 * i, 3, "%02x", key[i]);
-    int dfd = open_dir(dir, info);
     if (dfd >= 0) {
         info->hit = 0;
         uint8_t *data = NULL;
         size_t n = 0;
         if (read_entry(dfd, dir, name, len, &data, &n, info)) {
-            const char *why = corral_module_deserialize(e, bytes, len, key, data, n, out);
-            release_entry(data, n);
+            mapping *map = malloc(sizeof *map);
+            const char *why = map == NULL ? "out of memory"
+                                          : corral_module_deserialize(e, bytes, len, key, data, n,
+                                                                      release_entry, map, out);
             if (why == NULL) {
+                map->data = data;
+                map->n = n;
+                if (id != NULL && !memo_ok)
+                    memo_write(dfd, dir, memo, id, key, info);
                 close(dfd);
                 info->hit = 1;
                 if (diag != NULL) {
@@ -245,6 +412,8 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
                 }
                 return NULL;
             }
+            free(map);
+            munmap(data, n);
             warn(info, "--cache-dir %s: ignored the entry %s: %s; rebuilding it", dir, name, why);
         }
     }
@@ -258,6 +427,8 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
         else
             write_entry(dfd, dir, name, data, n, info);
         free(data);
+        if (why == NULL && id != NULL)
+            memo_write(dfd, dir, memo, id, key, info);
     }
     if (dfd >= 0)
         close(dfd);

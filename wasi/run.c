@@ -404,7 +404,7 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
         goto out;
     }
     corral_cache_info cache = {-1, o->on_warning != NULL ? o->on_warning : warn_stderr,
-                               o->on_warning_env};
+                               o->on_warning_env, o->module_file};
     const char *err = corral_module_new_cached(engine, o->cache_dir, wasm, len, &module, &diag,
                                                &cache);
     if (err != NULL) {
