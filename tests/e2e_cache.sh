@@ -106,7 +106,8 @@ check() {
     fi
 }
 
-entries() { find "$1" -maxdepth 1 -type f ! -name '.*' | wc -l | tr -d ' '; }
+entries() { find "$1" -maxdepth 1 -type f ! -name '.*' ! -name 'id-*' | wc -l | tr -d ' '; }
+memos() { find "$1" -maxdepth 1 -type f -name 'id-*' | wc -l | tr -d ' '; }
 temps() { find "$1" -maxdepth 1 -name '.tmp-*' | wc -l | tr -d ' '; }
 
 # ---- hit and miss -------------------------------------------------------------
@@ -149,6 +150,45 @@ run changed "$c" "$tmp/hello2.wasm"
 check changed "a changed module misses and runs as changed" "hello again" miss
 [ "$(entries "$c")" = 3 ] && ok "a changed module gives a new entry" ||
     bad "a changed module gives a new entry" "$(ls "$c")"
+
+# ---- a file's remembered key ---------------------------------------------------------
+
+# A module file whose change time is 2 s old has its key remembered in an
+# id- file, so later runs find the entry without hashing the bytes; a
+# change to the file (even of the same size, its times set back) changes
+# its identity, so the new bytes are hashed and run.
+k=$tmp/k
+cp "$tmp/hello.wasm" "$tmp/m.wasm"
+run memo0 "$k" "$tmp/m.wasm"
+check memo0 "a module file changed under 2 s ago: its key is not remembered" "hello cache" miss
+[ "$(memos "$k")" = 0 ] && ok "...no id- file for it" || bad "...no id- file for it" "$(ls "$k")"
+sleep 2
+run memo1 "$k" "$tmp/m.wasm"
+check memo1 "the same file 2 s later: a hit" "hello cache" hit
+memo=$(find "$k" -maxdepth 1 -name 'id-*' | head -n 1)
+if [ "$(memos "$k")" = 1 ] && [ "$(wc -c <"$memo" | tr -d ' ')" = 40 ] &&
+    [ "$(stat -c %a "$memo")" = 600 ] && [ "$(head -c 8 "$memo")" = corralID ]; then
+    ok "...and its key is remembered (one id- file, 40 bytes, mode 0600)"
+else
+    bad "...and its key is remembered" "$(ls -l "$k")"
+fi
+run memo2 "$k" "$tmp/m.wasm"
+check memo2 "a run through the remembered key hits" "hello cache" hit
+chmod 666 "$memo"
+run memo3 "$k" "$tmp/m.wasm"
+check memo3 "an id- file writable by others is not believed: the bytes are hashed, a hit" "hello cache" hit
+[ "$(stat -c %a "$memo")" = 600 ] && ok "...and it is written again, 0600" ||
+    bad "...and it is written again, 0600" "$(ls -l "$k")"
+if [ "$(wc -c <"$tmp/hello.wasm")" = "$(wc -c <"$tmp/hello2.wasm")" ]; then
+    touch -r "$tmp/m.wasm" "$tmp/stamp"
+    cat "$tmp/hello2.wasm" >"$tmp/m.wasm" # same inode, same size
+    touch -r "$tmp/stamp" "$tmp/m.wasm"   # and the old modification time
+    run memo4 "$k" "$tmp/m.wasm"
+    check memo4 "the file rewritten with other bytes of its size, times set back: the new bytes run" \
+        "hello again" miss
+else
+    skip "the file rewritten with bytes of its size" "hello.wasm and hello2.wasm differ in size"
+fi
 
 # ---- bad entries ------------------------------------------------------------------
 
