@@ -111,6 +111,12 @@ $(B)/tests/%: tests/%.c tests/test_wasm.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -o $@ $< $(LIB) -lcmocka $(LIBM)
 
+# Allocation-failure injection: every malloc, calloc and realloc of the
+# library goes through the test's counter.
+$(B)/tests/test_alloc_fail: tests/test_alloc_fail.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -pthread -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc -o $@ $< $(LIB) -lcmocka $(LIBM)
+
 # Tests of net/ link its objects too.  Nothing links libcurl: net/curl_dl.c
 # loads it on the first HTTP request (dlopen is in glibc's libc since 2.34).
 $(B)/tests/test_net_%: tests/test_net_%.c tests/test_wasm.h $(LIB) $(NET_OBJ)

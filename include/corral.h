@@ -448,8 +448,8 @@ void corral_run_result_free(corral_run_result *res);
 
 /* One thread that enforces the timeouts of many runs at once, so that a
  * run does not start a thread of its own (corral_run_options.timer).  Free
- * it after the last run that uses it has returned.  NULL when a thread
- * cannot be started. */
+ * it after the last run that uses it has returned.  NULL, with errno
+ * set, when a thread cannot be started. */
 corral_timer *corral_timer_new(void);
 void corral_timer_free(corral_timer *t);
 

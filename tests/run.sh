@@ -11,7 +11,9 @@
 #   4. spec-tests/run.sh build/switch/spec-runner   the switch-dispatch build
 #                                        (only when B is build/rel)
 #   5. $B/tests/test_fuzz_load           after the spec suite, whose modules
-#                                        (build/spec) are its corpus
+#                                        (build/spec) are its corpus, and
+#      $B/tests/test_alloc_fail          the allocation-failure sweep (spec
+#                                        modules and WASI runs)
 #   6. tests/e2e_run.sh $B/corral        `corral run` end to end
 #   7. tests/e2e_wasi.sh $B/corral       WASI preview1, the sandbox's escape
 #                                        cases and the limits, end to end
@@ -104,7 +106,7 @@ found_tests=0
 for t in "$B"/tests/test_*; do
     if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
     found_tests=1
-    [ "$(basename "$t")" = test_fuzz_load ] && continue
+    case $(basename "$t") in test_fuzz_load | test_alloc_fail) continue ;; esac
     run_cmocka "$t"
 done
 if [ $found_tests -eq 0 ]; then
@@ -146,9 +148,12 @@ if [ "$B" = build/rel ]; then
     unset SPEC_FUEL
 fi
 
-# ---- the fuzzer, with the spec modules as its corpus -------------------------------------------
+# ---- the fuzzer and the allocation-failure sweep, with spec modules -------------------------------
 if [ -x "$B/tests/test_fuzz_load" ]; then
     run_cmocka "$B/tests/test_fuzz_load"
+fi
+if [ -x "$B/tests/test_alloc_fail" ]; then
+    run_cmocka "$B/tests/test_alloc_fail"
 fi
 
 # ---- end to end ---------------------------------------------------------------------------------

@@ -541,7 +541,8 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
     if (o->timeout_ms > 0) {
         timer = o->timer != NULL ? o->timer : (own_timer = corral_timer_new());
         if (timer == NULL) {
-            fail_with(res, CORRAL_RUN_LOAD_ERROR, wasi_format("cannot start the timeout thread"));
+            fail_with(res, CORRAL_RUN_LOAD_ERROR,
+                      wasi_format("cannot start the timeout thread: %s", strerror(errno)));
             goto out;
         }
         wasi_timer_add(timer, &deadline, store, o->timeout_ms);

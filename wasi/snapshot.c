@@ -33,6 +33,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -296,7 +297,7 @@ int corral_snapshot(const uint8_t *wasm, size_t len, const corral_snapshot_optio
     if ((msg = link_calls(st, linker)) != NULL)
         goto out;
     if ((timer = corral_timer_new()) == NULL) {
-        msg = wasi_format("cannot start the timeout thread");
+        msg = wasi_format("cannot start the timeout thread: %s", strerror(errno));
         goto out;
     }
     wasi_timer_add(timer, &deadline, store, timeout_ms);

@@ -64,31 +64,30 @@ corral_timer *corral_timer_new(void)
 {
     corral_timer *t = calloc(1, sizeof *t);
     pthread_condattr_t attr;
+    int e = ENOMEM;
     if (t == NULL)
-        return NULL;
-    if (pthread_condattr_init(&attr) != 0) {
-        free(t);
-        return NULL;
-    }
-    int ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
-             pthread_cond_init(&t->cv, &attr) == 0;
+        goto fail;
+    if ((e = pthread_condattr_init(&attr)) != 0)
+        goto fail;
+    if ((e = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) == 0)
+        e = pthread_cond_init(&t->cv, &attr);
     pthread_condattr_destroy(&attr);
-    if (!ok) {
-        free(t);
-        return NULL;
-    }
-    if (pthread_mutex_init(&t->mu, NULL) != 0) {
+    if (e != 0)
+        goto fail;
+    if ((e = pthread_mutex_init(&t->mu, NULL)) != 0) {
         pthread_cond_destroy(&t->cv);
-        free(t);
-        return NULL;
+        goto fail;
     }
-    if (pthread_create(&t->thread, NULL, timer_main, t) != 0) {
+    if ((e = pthread_create(&t->thread, NULL, timer_main, t)) != 0) {
         pthread_mutex_destroy(&t->mu);
         pthread_cond_destroy(&t->cv);
-        free(t);
-        return NULL;
+        goto fail;
     }
     return t;
+fail:
+    free(t);
+    errno = e;
+    return NULL;
 }
 
 void corral_timer_free(corral_timer *t)
