@@ -6,7 +6,9 @@
  *   1. parses its URL strictly (net_url_parse) and checks it against the
  *      allowed hosts and --block-url prefixes (net_policy_allows_url);
  *   2. hands libcurl the URL as net_url_format writes it, so that libcurl
- *      connects to exactly the host the policy saw;
+ *      connects to exactly the host the policy saw, and the addresses of a
+ *      name as net_resolve found them (CURLOPT_RESOLVE), so that the
+ *      lookup stops at the deadline or an interrupt like every other wait;
  *   3. checks, in libcurl's open-socket callback, the address libcurl is
  *      about to connect to (net_policy_allows_addr): that is what stops DNS
  *      rebinding and names such as localtest.me that resolve to a blocked
@@ -24,6 +26,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,7 +319,55 @@ typedef struct {
     size_t body_len;
     bool send_body;
     struct curl_slist *headers;
+    struct curl_slist *resolve; /* CURLOPT_RESOLVE; NULL for an IP literal */
 } hop_req;
+
+/* Look up u's host with net_resolve (the deadline and an interrupt stop
+ * it) and write the answer as libcurl's CURLOPT_RESOLVE entry
+ * "host:port:addr,[addr6],...", so that libcurl never resolves itself:
+ * its own resolver may block its thread (a synchronous build) or wait for
+ * a lookup thread when a transfer is abandoned (the threaded one). */
+static int resolve_entry(const net_curl_api *cu, net_ctx *n, const net_url *u,
+                         uint64_t deadline, bool rundeadline, struct curl_slist **out)
+{
+    struct addrinfo *list = NULL;
+    *out = NULL;
+    int e = net_resolve(n, u->host, u->port, deadline, rundeadline, &list);
+    if (e != NET_OK)
+        return e;
+    size_t cap = strlen(u->host) + 16, len = 0, count = 0;
+    for (const struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next)
+        cap += INET6_ADDRSTRLEN + 3;
+    char *entry = malloc(cap);
+    if (entry == NULL) {
+        freeaddrinfo(list);
+        return net_fail(n, NET_ENOMEM, "out of memory");
+    }
+    len = (size_t)snprintf(entry, cap, "%s:%u:", u->host, (unsigned)u->port);
+    for (const struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next) {
+        char a[INET6_ADDRSTRLEN];
+        const void *src;
+        if (ai->ai_family == AF_INET)
+            src = &((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
+        else if (ai->ai_family == AF_INET6)
+            src = &((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+        else
+            continue;
+        if (inet_ntop(ai->ai_family, src, a, sizeof a) == NULL)
+            continue;
+        len += (size_t)snprintf(entry + len, cap - len, ai->ai_family == AF_INET6 ? "%s[%s]" : "%s%s",
+                                count > 0 ? "," : "", a);
+        count++;
+    }
+    freeaddrinfo(list);
+    if (count == 0) {
+        free(entry);
+        return net_fail(n, NET_ELOOKUP, "%s: no IPv4 or IPv6 address", u->host);
+    }
+    *out = cu->slist_append(NULL, entry);
+    free(entry);
+    return *out != NULL ? NET_OK : net_fail(n, NET_ENOMEM, "out of memory");
+}
 
 /* Run one transfer of url (already checked).  Returns NET_OK with the
  * transfer state in x and the status / redirect target, or an error. */
@@ -363,6 +415,8 @@ static int perform(const net_curl_api *cu, net_ctx *n, const char *url, const ho
         (long)(left < NET_CONNECT_TIMEOUT_MS ? left : NET_CONNECT_TIMEOUT_MS));
     SET(CURLOPT_USERAGENT, "corral");
     SET(CURLOPT_HTTPHEADER, h->headers);
+    if (h->resolve != NULL)
+        SET(CURLOPT_RESOLVE, h->resolve);
     /* No CURLOPT_MAXFILESIZE: with the multi interface libcurl 7.88 stalls
      * after refusing a large Content-Length; on_body enforces the cap. */
     if (strcmp(h->method, "HEAD") == 0) {
@@ -511,7 +565,7 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
     hop_req h = {method, req->body, req->body_len,
                  req->body_len > 0 || strcmp(method, "POST") == 0 ||
                      strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0,
-                 NULL};
+                 NULL, NULL};
 
     char *url = malloc(req->url_len + 1), *prev = NULL, *canon = NULL;
     char origin[600] = "";
@@ -570,6 +624,13 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
                             strcmp(origin, this_origin) != 0, &h.headers);
         if (res != NET_OK)
             break;
+        cu->slist_free_all(h.resolve);
+        h.resolve = NULL;
+        if (!u.is_ip) {
+            res = resolve_entry(cu, n, &u, deadline, rundeadline, &h.resolve);
+            if (res != NET_OK)
+                break;
+        }
 
         /* 3, 4: the transfer */
         free(x.body);
@@ -638,6 +699,8 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
     }
     if (h.headers != NULL)
         cu->slist_free_all(h.headers);
+    if (h.resolve != NULL)
+        cu->slist_free_all(h.resolve);
     free(x.body);
     free(x.hdr);
     free(canon);

@@ -150,4 +150,13 @@ int net_sock_recv(net_ctx *n, int fd, uint8_t *buf, size_t cap, uint64_t timeout
 int net_sock_resolve(net_ctx *n, const char *host, size_t host_len, uint32_t port, char **text,
                      size_t *text_len);
 
+/* resolve.c: getaddrinfo (TCP, any family) of host:port on a thread of its
+ * own, waited for until deadline (net_now_ms based; run_limit: it is the
+ * run's, for the message) or an interrupt.  NET_OK with the list in *res
+ * (freeaddrinfo it), or NET_ELOOKUP / NET_ETIMEOUT / NET_ECANCELED /
+ * NET_ENOMEM with the message set. */
+struct addrinfo;
+int net_resolve(net_ctx *n, const char *host, uint32_t port, uint64_t deadline, bool run_limit,
+                struct addrinfo **res);
+
 #endif

@@ -208,6 +208,96 @@ check "listen refused" 1 "error=58:" "" -- "$sock" listen
 check "UDP refused" 1 "error=58:" "" -- --allow-host '*://*:*' "$sock" udp 127.0.0.1 53
 check "pointer outside memory: EFAULT, no trap" 1 "error=21:" "" -- "$sock" fault
 
+# ---- finding 12: a DNS server that never answers -----------------------------
+# Each case runs in a new user, mount and network namespace (unshare -rmn)
+# where /etc/resolv.conf names 127.0.0.1, on which `net_server dns` reads
+# queries and never answers: getaddrinfo there blocks for the resolver's own
+# timeouts (5 s, twice).  The run must still stop at its --timeout (or the
+# request's limit) plus 200 ms.  Measured against a run in the same
+# namespace that fails at once (connection refused), so start-up does not
+# count; 300 ms of slack on top for a loaded machine.
+printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n' >"$dir/resolv.conf"
+cat >"$dir/dns-ns.sh" <<'EOF_NS'
+# in the namespace: dns-ns.sh DIR SERVER CORRAL-ARGS...; prints "BASE_MS MS STATUS"
+d=$1 srv=$2
+shift 2
+ip link set lo up || { echo "ip link set lo up failed"; exit 3; }
+mount --bind "$d/resolv.conf" /etc/resolv.conf || { echo "cannot bind-mount resolv.conf"; exit 3; }
+"$srv" dns >"$d/dns.ready" 2>"$d/dns.log" &
+dns=$!
+i=0
+while [ ! -s "$d/dns.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$d/dns.ready" ] || { echo "net_server dns did not start: $(cat "$d/dns.log")"; kill $dns; exit 3; }
+corral=$1
+shift
+t0=$(date +%s%N)
+"$corral" run --allow-host 'http://*:*' "$NET_FETCH" http://127.0.0.1:1/ >/dev/null 2>&1
+t1=$(date +%s%N)
+"$corral" run "$@" >"$d/out" 2>"$d/err" </dev/null
+st=$?
+t2=$(date +%s%N)
+kill $dns
+echo "$(((t1 - t0) / 1000000)) $(((t2 - t1) / 1000000)) $st"
+EOF_NS
+# dns_case DESC STATUS STDOUT STDERR BOUND_MS -- CORRAL-ARGS...
+dns_case() {
+    desc=$1 want=$2 out_want=$3 err_want=$4 bound=$5
+    shift 6
+    n=$((n + 1))
+    if [ -n "${dns_skip:-}" ]; then
+        skipped=$((skipped + 1))
+        echo "ok $n - # SKIP $desc: $dns_skip"
+        return
+    fi
+    # shellcheck disable=SC2086 # $limit is empty or two words
+    res=$(NET_FETCH=$fetch $limit unshare -rmn sh "$dir/dns-ns.sh" "$dir" "$server" "$corral" "$@")
+    rc=$?
+    if [ $rc -eq 3 ]; then
+        dns_skip="no namespace with a silent DNS server ($res)"
+        skipped=$((skipped + 1))
+        echo "ok $n - # SKIP $desc: $dns_skip"
+        return
+    fi
+    set -- $res
+    base=${1:-0} ms=${2:-0} st=${3:-}
+    took=$((ms - base))
+    why=""
+    if [ "$st" != "$want" ]; then
+        why="exit status $st, expected $want"
+    elif [ -n "$out_want" ] && ! grep -qF -- "$out_want" "$dir/out"; then
+        why="stdout lacks '$out_want'"
+    elif [ -n "$err_want" ] && ! grep -qF -- "$err_want" "$dir/err"; then
+        why="stderr lacks '$err_want'"
+    elif [ $took -gt $((bound + 200 + 300)) ]; then
+        why="took ${took} ms past start-up, bound ${bound} ms + 200 ms (+300 ms slack)"
+    fi
+    if [ -z "$why" ]; then
+        echo "ok $n - $desc (${took} ms past start-up)"
+        pass=$((pass + 1))
+    else
+        echo "FAIL $n - $desc: $why"
+        sed 's/^/    stdout: /' "$dir/out" | head -n 5
+        sed 's/^/    stderr: /' "$dir/err" | head -n 5
+        fail=$((fail + 1))
+    fi
+}
+if ! command -v unshare >/dev/null 2>&1 || ! unshare -rmn true 2>/dev/null; then
+    dns_skip="unshare -rmn is not available here (user namespaces disabled?)"
+elif ! command -v ip >/dev/null 2>&1; then
+    dns_skip="the ip command is missing (iproute2), needed to bring up lo in the namespace"
+fi
+timeout_trap="Error: wasm trap: interrupt (timeout after 1 s)"
+silent=dns-never-answers.example
+dns_case "finding 12: HTTP, DNS never answers: --timeout 1s stops the lookup" 134 "" \
+    "$timeout_trap" 1000 -- --timeout 1s --allow-host 'http://*:*' "$fetch" "http://$silent/"
+dns_case "finding 12: HTTP, DNS never answers: the request's -t 500 ends the lookup (ETIMEDOUT)" \
+    1 "error=73: $silent: the time limit was reached during the name lookup" "" 500 -- \
+    --allow-host 'http://*:*' "$fetch" -t 500 "http://$silent/"
+dns_case "finding 12: sock_connect, DNS never answers: --timeout 1s stops the lookup" 134 "" \
+    "$timeout_trap" 1000 -- --timeout 1s --allow-host 'tcp://*:*' "$sock" echo "$silent" 80 x
+dns_case "finding 12: sock_resolve, DNS never answers: --timeout 1s stops the lookup" 134 "" \
+    "$timeout_trap" 1000 -- --timeout 1s --allow-host 'tcp://*:*' "$sock" resolve "$silent" 80
+
 # ---- libcurl is loaded on first use (net/curl_dl.h) -------------------------
 # The dynamic loader's log of one corral process (LD_DEBUG=libs, written to
 # $dir/ld.PID) names every library it loads, dlopen'ed ones included.

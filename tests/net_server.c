@@ -3,6 +3,10 @@
  * network tests (tests/e2e_net.sh).  Test code only: never part of corral.
  *
  *   net_server            prints "HTTP_PORT ECHO_PORT\n" and serves until killed
+ *   net_server dns        a DNS server that never answers: binds UDP and TCP
+ *                         port 53 on 127.0.0.1 (run it in a network namespace,
+ *                         tests/e2e_net.sh), prints "dns\n", reads queries and
+ *                         drops them until killed
  *
  * Both listen on 127.0.0.1, on ephemeral ports.  One thread per connection,
  * one request per connection (every reply says Connection: close).
@@ -21,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -263,9 +268,41 @@ static void *accept_loop(void *arg)
     return NULL;
 }
 
-int main(void)
+/* net_server dns: every query is read and dropped; TCP connections are
+ * accepted and never answered. */
+static int dns_blackhole(void)
+{
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(53);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int u = socket(AF_INET, SOCK_DGRAM, 0), t = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    if (u < 0 || t < 0 || bind(u, (struct sockaddr *)&a, sizeof a) != 0 ||
+        setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(t, (struct sockaddr *)&a, sizeof a) != 0 || listen(t, 16) != 0) {
+        perror("net_server: dns: bind 127.0.0.1:53");
+        return 1;
+    }
+    printf("dns\n");
+    fflush(stdout);
+    for (;;) {
+        struct pollfd p[2] = {{u, POLLIN, 0}, {t, POLLIN, 0}};
+        if (poll(p, 2, -1) < 0)
+            continue;
+        char buf[1500];
+        if (p[0].revents & POLLIN)
+            (void)recv(u, buf, sizeof buf, 0);
+        if (p[1].revents & POLLIN)
+            (void)accept(t, NULL, NULL); /* left open, never answered */
+    }
+}
+
+int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && strcmp(argv[1], "dns") == 0)
+        return dns_blackhole();
     unsigned short hp, ep;
     acceptor h = {listen_on(&hp), serve_http}, e = {listen_on(&ep), serve_echo};
     printf("%u %u\n", hp, ep);
