@@ -49,8 +49,10 @@ typedef struct {
     bool truncate_ok, over;
     /* the headers of the last response block, "Name: value\n" */
     char *hdr;
-    size_t hlen, hcap;
-    bool hdr_over, oom;
+    size_t hlen, hcap, hlines;
+    bool in_head;  /* a response head is being read (its blank line not yet seen) */
+    enum { HDR_OK, HDR_LINE, HDR_LINES, HDR_TOTAL } hdr_over; /* the bound broken */
+    bool oom;
     /* open-socket denials */
     bool denied;
     char deny_why[256];
@@ -91,22 +93,33 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     return k;
 }
 
+/* Each response header line, bounded by line length, line count and total
+ * size (net_limits.h); past a bound the transfer is aborted. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
     xfer *x = ud;
     size_t k = size * nmemb, n = k;
     if (k >= 5 && memcmp(data, "HTTP/", 5) == 0) {
         x->hlen = 0; /* a new response block (after 1xx): keep only the last */
+        x->hlines = 0;
+        x->in_head = true;
         return k;
     }
     while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
         n--;
-    if (n == 0)
+    if (n == 0) {
+        x->in_head = false; /* the blank line ending the head */
         return k;
-    if (x->hlen + n + 1 > NET_MAX_HEADERS) {
-        x->hdr_over = true;
-        return 0;
     }
+    if (n > NET_RESP_HEADER_LINE_MAX)
+        x->hdr_over = HDR_LINE;
+    else if (x->hlines + 1 > NET_RESP_HEADER_LINES_MAX)
+        x->hdr_over = HDR_LINES;
+    else if (x->hlen + n + 1 > NET_MAX_HEADERS)
+        x->hdr_over = HDR_TOTAL;
+    if (x->hdr_over != HDR_OK)
+        return 0;
+    x->hlines++;
     if (!grow((void **)&x->hdr, &x->hcap, x->hlen + n + 2)) {
         x->oom = true;
         return 0;
@@ -469,9 +482,20 @@ static int perform(const net_curl_api *cu, net_ctx *n, const char *url, const ho
         res = net_fail(n, NET_ECANCELED, "%s: the run was interrupted", url);
     } else if (x->oom) {
         res = net_fail(n, NET_ENOMEM, "out of memory");
-    } else if (x->hdr_over) {
-        res = net_fail(n, NET_EPROTO, "%s: response headers over %u bytes", url,
-                       NET_MAX_HEADERS);
+    } else if (x->hdr_over == HDR_LINE ||
+               (rc == CURLE_OUT_OF_MEMORY && x->in_head && errbuf[0] == '\0')) {
+        /* libcurl 7.71 and later hold one header line in a buffer capped at
+         * CURL_MAX_HTTP_HEADER and fail a longer one as CURLE_OUT_OF_MEMORY,
+         * without a message, before on_header sees it; inside a response
+         * head that is what such a failure means. */
+        res = net_fail(n, NET_EPROTO, "%s: a response header line is over the %u-byte limit",
+                       url, NET_RESP_HEADER_LINE_MAX);
+    } else if (x->hdr_over == HDR_LINES) {
+        res = net_fail(n, NET_EPROTO, "%s: the response has more than %u header lines", url,
+                       NET_RESP_HEADER_LINES_MAX);
+    } else if (x->hdr_over == HDR_TOTAL) {
+        res = net_fail(n, NET_EPROTO, "%s: the response headers are over the %u-byte limit",
+                       url, NET_MAX_HEADERS);
     } else if (x->over || rc == CURLE_FILESIZE_EXCEEDED) {
         x->over = true;
         if (!x->truncate_ok)
@@ -541,14 +565,44 @@ static int deny(net_ctx *n, const net_url *u, const char *from, const char *to,
     return net_deny(n, msg);
 }
 
+int net_http_check(net_ctx *n, const net_request *req)
+{
+    if (req->method_len > NET_REQ_METHOD_MAX)
+        return net_fail(n, NET_EBADMSG, "the HTTP method is %zu bytes, over the %u-byte limit",
+                        req->method_len, NET_REQ_METHOD_MAX);
+    if (!is_token(req->method, req->method_len))
+        return net_fail(n, NET_EBADMSG, "bad HTTP method '%.*s'", (int)req->method_len,
+                        req->method);
+    if (req->url_len > NET_REQ_URL_MAX)
+        return net_fail(n, NET_EINVAL, "the URL is %zu bytes, over the %u-byte limit",
+                        req->url_len, NET_REQ_URL_MAX);
+    if (memchr(req->url, '\0', req->url_len) != NULL)
+        return net_fail(n, NET_EINVAL, "bad URL: it contains a NUL byte");
+    if (req->headers_len > NET_REQ_HEADERS_MAX)
+        return net_fail(n, NET_EBADMSG,
+                        "the request headers are %zu bytes, over the %u-byte limit",
+                        req->headers_len, NET_REQ_HEADERS_MAX);
+    size_t lines = 0;
+    for (size_t i = 0; i < req->headers_len;) {
+        const char *nl = memchr(req->headers + i, '\n', req->headers_len - i);
+        size_t e = nl != NULL ? (size_t)(nl - req->headers) : req->headers_len;
+        size_t len = e - i;
+        if (len > 0 && req->headers[e - 1] == '\r')
+            len--;
+        if (len > 0 && ++lines > NET_REQ_HEADER_LINES_MAX)
+            return net_fail(n, NET_EBADMSG, "more than %u request header lines",
+                            NET_REQ_HEADER_LINES_MAX);
+        i = e + 1;
+    }
+    return NET_OK;
+}
+
 int net_http_request(net_ctx *n, const net_request *req, net_response **out)
 {
     *out = NULL;
-    if (req->method_len > 32 || !is_token(req->method, req->method_len))
-        return net_fail(n, NET_EBADMSG, "bad HTTP method '%.*s'",
-                        (int)(req->method_len > 32 ? 32 : req->method_len), req->method);
-    if (memchr(req->url, '\0', req->url_len) != NULL || req->url_len > 65536)
-        return net_fail(n, NET_EINVAL, "bad URL: it contains a NUL byte or is over 64 KiB");
+    int checked = net_http_check(n, req);
+    if (checked != NET_OK)
+        return checked;
 
     /* The time limit of the whole request, redirects included. */
     uint64_t limit = req->timeout_ms ? req->timeout_ms : NET_REQUEST_TIMEOUT_MS;
@@ -559,7 +613,7 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
     uint64_t cap = net_ctx_max_body(n);
     uint64_t max = req->max_body && req->max_body < cap ? req->max_body : cap;
 
-    char method[40];
+    char method[NET_REQ_METHOD_MAX + 1];
     memcpy(method, req->method, req->method_len);
     method[req->method_len] = '\0';
     hop_req h = {method, req->body, req->body_len,
