@@ -6,7 +6,9 @@
  *   1. parses its URL strictly (net_url_parse) and checks it against the
  *      allowed hosts and --block-url prefixes (net_policy_allows_url);
  *   2. hands libcurl the URL as net_url_format writes it, so that libcurl
- *      connects to exactly the host the policy saw;
+ *      connects to exactly the host the policy saw, and the addresses of a
+ *      name as net_resolve found them (CURLOPT_RESOLVE), so that the
+ *      lookup stops at the deadline or an interrupt like every other wait;
  *   3. checks, in libcurl's open-socket callback, the address libcurl is
  *      about to connect to (net_policy_allows_addr): that is what stops DNS
  *      rebinding and names such as localtest.me that resolve to a blocked
@@ -24,6 +26,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +49,10 @@ typedef struct {
     bool truncate_ok, over;
     /* the headers of the last response block, "Name: value\n" */
     char *hdr;
-    size_t hlen, hcap;
-    bool hdr_over, oom;
+    size_t hlen, hcap, hlines;
+    bool in_head;  /* a response head is being read (its blank line not yet seen) */
+    enum { HDR_OK, HDR_LINE, HDR_LINES, HDR_TOTAL } hdr_over; /* the bound broken */
+    bool oom;
     /* open-socket denials */
     bool denied;
     char deny_why[256];
@@ -87,22 +93,33 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     return k;
 }
 
+/* Each response header line, bounded by line length, line count and total
+ * size (net_limits.h); past a bound the transfer is aborted. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
     xfer *x = ud;
     size_t k = size * nmemb, n = k;
     if (k >= 5 && memcmp(data, "HTTP/", 5) == 0) {
         x->hlen = 0; /* a new response block (after 1xx): keep only the last */
+        x->hlines = 0;
+        x->in_head = true;
         return k;
     }
     while (n > 0 && (data[n - 1] == '\n' || data[n - 1] == '\r'))
         n--;
-    if (n == 0)
+    if (n == 0) {
+        x->in_head = false; /* the blank line ending the head */
         return k;
-    if (x->hlen + n + 1 > NET_MAX_HEADERS) {
-        x->hdr_over = true;
-        return 0;
     }
+    if (n > NET_RESP_HEADER_LINE_MAX)
+        x->hdr_over = HDR_LINE;
+    else if (x->hlines + 1 > NET_RESP_HEADER_LINES_MAX)
+        x->hdr_over = HDR_LINES;
+    else if (x->hlen + n + 1 > NET_MAX_HEADERS)
+        x->hdr_over = HDR_TOTAL;
+    if (x->hdr_over != HDR_OK)
+        return 0;
+    x->hlines++;
     if (!grow((void **)&x->hdr, &x->hcap, x->hlen + n + 2)) {
         x->oom = true;
         return 0;
@@ -315,7 +332,55 @@ typedef struct {
     size_t body_len;
     bool send_body;
     struct curl_slist *headers;
+    struct curl_slist *resolve; /* CURLOPT_RESOLVE; NULL for an IP literal */
 } hop_req;
+
+/* Look up u's host with net_resolve (the deadline and an interrupt stop
+ * it) and write the answer as libcurl's CURLOPT_RESOLVE entry
+ * "host:port:addr,[addr6],...", so that libcurl never resolves itself:
+ * its own resolver may block its thread (a synchronous build) or wait for
+ * a lookup thread when a transfer is abandoned (the threaded one). */
+static int resolve_entry(const net_curl_api *cu, net_ctx *n, const net_url *u,
+                         uint64_t deadline, bool rundeadline, struct curl_slist **out)
+{
+    struct addrinfo *list = NULL;
+    *out = NULL;
+    int e = net_resolve(n, u->host, u->port, deadline, rundeadline, &list);
+    if (e != NET_OK)
+        return e;
+    size_t cap = strlen(u->host) + 16, len = 0, count = 0;
+    for (const struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next)
+        cap += INET6_ADDRSTRLEN + 3;
+    char *entry = malloc(cap);
+    if (entry == NULL) {
+        freeaddrinfo(list);
+        return net_fail(n, NET_ENOMEM, "out of memory");
+    }
+    len = (size_t)snprintf(entry, cap, "%s:%u:", u->host, (unsigned)u->port);
+    for (const struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next) {
+        char a[INET6_ADDRSTRLEN];
+        const void *src;
+        if (ai->ai_family == AF_INET)
+            src = &((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
+        else if (ai->ai_family == AF_INET6)
+            src = &((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+        else
+            continue;
+        if (inet_ntop(ai->ai_family, src, a, sizeof a) == NULL)
+            continue;
+        len += (size_t)snprintf(entry + len, cap - len, ai->ai_family == AF_INET6 ? "%s[%s]" : "%s%s",
+                                count > 0 ? "," : "", a);
+        count++;
+    }
+    freeaddrinfo(list);
+    if (count == 0) {
+        free(entry);
+        return net_fail(n, NET_ELOOKUP, "%s: no IPv4 or IPv6 address", u->host);
+    }
+    *out = cu->slist_append(NULL, entry);
+    free(entry);
+    return *out != NULL ? NET_OK : net_fail(n, NET_ENOMEM, "out of memory");
+}
 
 /* Run one transfer of url (already checked).  Returns NET_OK with the
  * transfer state in x and the status / redirect target, or an error. */
@@ -363,6 +428,8 @@ static int perform(const net_curl_api *cu, net_ctx *n, const char *url, const ho
         (long)(left < NET_CONNECT_TIMEOUT_MS ? left : NET_CONNECT_TIMEOUT_MS));
     SET(CURLOPT_USERAGENT, "corral");
     SET(CURLOPT_HTTPHEADER, h->headers);
+    if (h->resolve != NULL)
+        SET(CURLOPT_RESOLVE, h->resolve);
     /* No CURLOPT_MAXFILESIZE: with the multi interface libcurl 7.88 stalls
      * after refusing a large Content-Length; on_body enforces the cap. */
     if (strcmp(h->method, "HEAD") == 0) {
@@ -415,9 +482,20 @@ static int perform(const net_curl_api *cu, net_ctx *n, const char *url, const ho
         res = net_fail(n, NET_ECANCELED, "%s: the run was interrupted", url);
     } else if (x->oom) {
         res = net_fail(n, NET_ENOMEM, "out of memory");
-    } else if (x->hdr_over) {
-        res = net_fail(n, NET_EPROTO, "%s: response headers over %u bytes", url,
-                       NET_MAX_HEADERS);
+    } else if (x->hdr_over == HDR_LINE ||
+               (rc == CURLE_OUT_OF_MEMORY && x->in_head && errbuf[0] == '\0')) {
+        /* libcurl 7.71 and later hold one header line in a buffer capped at
+         * CURL_MAX_HTTP_HEADER and fail a longer one as CURLE_OUT_OF_MEMORY,
+         * without a message, before on_header sees it; inside a response
+         * head that is what such a failure means. */
+        res = net_fail(n, NET_EPROTO, "%s: a response header line is over the %u-byte limit",
+                       url, NET_RESP_HEADER_LINE_MAX);
+    } else if (x->hdr_over == HDR_LINES) {
+        res = net_fail(n, NET_EPROTO, "%s: the response has more than %u header lines", url,
+                       NET_RESP_HEADER_LINES_MAX);
+    } else if (x->hdr_over == HDR_TOTAL) {
+        res = net_fail(n, NET_EPROTO, "%s: the response headers are over the %u-byte limit",
+                       url, NET_MAX_HEADERS);
     } else if (x->over || rc == CURLE_FILESIZE_EXCEEDED) {
         x->over = true;
         if (!x->truncate_ok)
@@ -487,14 +565,44 @@ static int deny(net_ctx *n, const net_url *u, const char *from, const char *to,
     return net_deny(n, msg);
 }
 
+int net_http_check(net_ctx *n, const net_request *req)
+{
+    if (req->method_len > NET_REQ_METHOD_MAX)
+        return net_fail(n, NET_EBADMSG, "the HTTP method is %zu bytes, over the %u-byte limit",
+                        req->method_len, NET_REQ_METHOD_MAX);
+    if (!is_token(req->method, req->method_len))
+        return net_fail(n, NET_EBADMSG, "bad HTTP method '%.*s'", (int)req->method_len,
+                        req->method);
+    if (req->url_len > NET_REQ_URL_MAX)
+        return net_fail(n, NET_EINVAL, "the URL is %zu bytes, over the %u-byte limit",
+                        req->url_len, NET_REQ_URL_MAX);
+    if (memchr(req->url, '\0', req->url_len) != NULL)
+        return net_fail(n, NET_EINVAL, "bad URL: it contains a NUL byte");
+    if (req->headers_len > NET_REQ_HEADERS_MAX)
+        return net_fail(n, NET_EBADMSG,
+                        "the request headers are %zu bytes, over the %u-byte limit",
+                        req->headers_len, NET_REQ_HEADERS_MAX);
+    size_t lines = 0;
+    for (size_t i = 0; i < req->headers_len;) {
+        const char *nl = memchr(req->headers + i, '\n', req->headers_len - i);
+        size_t e = nl != NULL ? (size_t)(nl - req->headers) : req->headers_len;
+        size_t len = e - i;
+        if (len > 0 && req->headers[e - 1] == '\r')
+            len--;
+        if (len > 0 && ++lines > NET_REQ_HEADER_LINES_MAX)
+            return net_fail(n, NET_EBADMSG, "more than %u request header lines",
+                            NET_REQ_HEADER_LINES_MAX);
+        i = e + 1;
+    }
+    return NET_OK;
+}
+
 int net_http_request(net_ctx *n, const net_request *req, net_response **out)
 {
     *out = NULL;
-    if (req->method_len > 32 || !is_token(req->method, req->method_len))
-        return net_fail(n, NET_EBADMSG, "bad HTTP method '%.*s'",
-                        (int)(req->method_len > 32 ? 32 : req->method_len), req->method);
-    if (memchr(req->url, '\0', req->url_len) != NULL || req->url_len > 65536)
-        return net_fail(n, NET_EINVAL, "bad URL: it contains a NUL byte or is over 64 KiB");
+    int checked = net_http_check(n, req);
+    if (checked != NET_OK)
+        return checked;
 
     /* The time limit of the whole request, redirects included. */
     uint64_t limit = req->timeout_ms ? req->timeout_ms : NET_REQUEST_TIMEOUT_MS;
@@ -505,13 +613,13 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
     uint64_t cap = net_ctx_max_body(n);
     uint64_t max = req->max_body && req->max_body < cap ? req->max_body : cap;
 
-    char method[40];
+    char method[NET_REQ_METHOD_MAX + 1];
     memcpy(method, req->method, req->method_len);
     method[req->method_len] = '\0';
     hop_req h = {method, req->body, req->body_len,
                  req->body_len > 0 || strcmp(method, "POST") == 0 ||
                      strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0,
-                 NULL};
+                 NULL, NULL};
 
     char *url = malloc(req->url_len + 1), *prev = NULL, *canon = NULL;
     char origin[600] = "";
@@ -570,6 +678,13 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
                             strcmp(origin, this_origin) != 0, &h.headers);
         if (res != NET_OK)
             break;
+        cu->slist_free_all(h.resolve);
+        h.resolve = NULL;
+        if (!u.is_ip) {
+            res = resolve_entry(cu, n, &u, deadline, rundeadline, &h.resolve);
+            if (res != NET_OK)
+                break;
+        }
 
         /* 3, 4: the transfer */
         free(x.body);
@@ -638,6 +753,8 @@ int net_http_request(net_ctx *n, const net_request *req, net_response **out)
     }
     if (h.headers != NULL)
         cu->slist_free_all(h.headers);
+    if (h.resolve != NULL)
+        cu->slist_free_all(h.resolve);
     free(x.body);
     free(x.hdr);
     free(canon);

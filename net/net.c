@@ -208,25 +208,29 @@ static const char *h_http_request(corral_caller *c, void *env, const uint64_t *a
                   *hd = guest_span(c, A(4), A(5)), *b = guest_span(c, A(6), A(7));
     if (m == NULL || u == NULL || hd == NULL || b == NULL || guest_span(c, A(11), 4) == NULL)
         return ret(results, efault(n));
-    int e = new_handle(n, &h);
+    /* The sizes first, against the guest's own memory (nothing copied, so
+     * a request spanning all of it costs the host nothing); then one copy
+     * of the method, URL and headers, at most their caps together
+     * (net_limits.h).  The body stays in guest memory. */
+    net_request req = {0};
+    req.method = (const char *)m, req.method_len = A(1);
+    req.url = (const char *)u, req.url_len = A(3);
+    req.headers = (const char *)hd, req.headers_len = A(5);
+    req.body = b, req.body_len = A(7);
+    int e = net_http_check(n, &req);
     if (e != NET_OK)
         return ret(results, e);
-    /* One copy of the guest's bytes, so the transfer depends on nothing in
-     * guest memory. */
-    size_t total = (size_t)A(1) + A(3) + A(5) + A(7);
-    uint8_t *copy = malloc(total + 1);
+    e = new_handle(n, &h);
+    if (e != NET_OK)
+        return ret(results, e);
+    size_t total = (size_t)A(1) + A(3) + A(5);
+    char *copy = malloc(total + 1);
     if (copy == NULL)
         return ret(results, net_fail(n, NET_ENOMEM, "out of memory"));
-    uint8_t *p = copy;
-    net_request req = {0};
-    req.method = (const char *)p;
-    memcpy(p, m, A(1)), req.method_len = A(1), p += A(1);
-    req.url = (const char *)p;
-    memcpy(p, u, A(3)), req.url_len = A(3), p += A(3);
-    req.headers = (const char *)p;
-    memcpy(p, hd, A(5)), req.headers_len = A(5), p += A(5);
-    req.body = p;
-    memcpy(p, b, A(7)), req.body_len = A(7);
+    char *p = copy;
+    memcpy(p, m, A(1)), req.method = p, p += A(1);
+    memcpy(p, u, A(3)), req.url = p, p += A(3);
+    memcpy(p, hd, A(5)), req.headers = p;
     req.flags = A(8);
     req.timeout_ms = A(9);
     req.max_body = A(10);
@@ -321,6 +325,13 @@ static const char *h_http_close(corral_caller *c, void *env, const uint64_t *arg
 
 /* ---- sockets ---------------------------------------------------------------------- */
 
+/* Checked before the host is copied (net_limits.h). */
+static int host_too_long(net_ctx *n, uint32_t len)
+{
+    return net_fail(n, NET_EINVAL, "the host name is %u bytes, over the %u-byte limit", len,
+                    NET_SOCK_HOST_MAX);
+}
+
 static const char *h_sock_connect(corral_caller *c, void *env, const uint64_t *args,
                                   uint64_t *results)
 {
@@ -328,6 +339,8 @@ static const char *h_sock_connect(corral_caller *c, void *env, const uint64_t *a
     const uint8_t *host = guest_span(c, A(0), A(1));
     if (host == NULL || guest_span(c, A(3), 4) == NULL)
         return ret(results, efault(n));
+    if (A(1) > NET_SOCK_HOST_MAX)
+        return ret(results, host_too_long(n, A(1)));
     uint32_t h = 0;
     int e = new_handle(n, &h), fd = -1;
     if (e != NET_OK)
@@ -399,6 +412,8 @@ static const char *h_sock_resolve(corral_caller *c, void *env, const uint64_t *a
     const uint8_t *host = guest_span(c, A(0), A(1));
     if (host == NULL || guest_span(c, A(3), A(4)) == NULL || guest_span(c, A(5), 4) == NULL)
         return ret(results, efault(n));
+    if (A(1) > NET_SOCK_HOST_MAX)
+        return ret(results, host_too_long(n, A(1)));
     char *copy = malloc((size_t)A(1) + 1), *text = NULL;
     if (copy == NULL)
         return ret(results, net_fail(n, NET_ENOMEM, "out of memory"));

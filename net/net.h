@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "corral.h"
+#include "net_limits.h" /* every bound, with its reason */
 #include "policy.h"
 
 typedef struct net_ctx net_ctx;
@@ -41,20 +42,6 @@ typedef struct {
     net_log_fn log;             /* denials (NULL: not logged) */
     void *log_env;
 } net_config;
-
-/* Limits, each with its reason. */
-#define NET_MAX_BODY (UINT64_C(16) << 20) /* default response cap: a tool's input, not a download manager */
-#define NET_MAX_HEADERS (256u << 10)  /* response header bytes kept; beyond is a broken server */
-#define NET_MAX_REDIRECTS 10          /* what browsers and curl allow, roughly */
-#define NET_MAX_HANDLES 64            /* open responses + sockets per run */
-#define NET_REQUEST_TIMEOUT_MS 30000  /* a request without its own limit */
-#define NET_CONNECT_TIMEOUT_MS 10000  /* one connect attempt */
-#define NET_SLICE_MS 100              /* waits poll the interrupt flag this often */
-/* A wait bound by the run's deadline lasts this much longer: the run's
- * watchdog interrupts the store at the deadline (its clock starts a little
- * after net_link's), and the guest should see that timeout trap, not a
- * network error it might handle and carry on from. */
-#define NET_RUN_GRACE_MS 250
 
 /* NULL when out of memory. */
 net_ctx *net_new(const net_config *cfg);
@@ -103,9 +90,9 @@ typedef struct {
     size_t read_pos;    /* http_read's position */
 } net_response;
 
-/* A request as the guest gave it, in host memory (copied out of the guest
- * before the transfer, so nothing the transfer does depends on guest
- * memory). */
+/* A request as the guest gave it: method, URL and headers in host memory
+ * (copied out of the guest after net_http_check), the body in place in
+ * guest memory (net_limits.h says why that is safe). */
 typedef struct {
     const char *method;
     size_t method_len;
@@ -138,6 +125,12 @@ uint64_t net_ctx_max_body(const net_ctx *n);
 uint64_t net_now_ms(void);
 
 /* http.c */
+/* The request's sizes against net_limits.h (method, URL, header bytes and
+ * lines), before any of it is copied: NET_OK, or NET_EBADMSG / NET_EINVAL
+ * with a message naming the bound.  Reads the headers only to count
+ * lines. */
+int net_http_check(net_ctx *n, const net_request *req);
+/* Checks with net_http_check first. */
 int net_http_request(net_ctx *n, const net_request *req, net_response **out);
 void net_response_free(net_response *r);
 
@@ -149,5 +142,14 @@ int net_sock_recv(net_ctx *n, int fd, uint8_t *buf, size_t cap, uint64_t timeout
 /* A malloc'd "addr\n..." list in *text. */
 int net_sock_resolve(net_ctx *n, const char *host, size_t host_len, uint32_t port, char **text,
                      size_t *text_len);
+
+/* resolve.c: getaddrinfo (TCP, any family) of host:port on a thread of its
+ * own, waited for until deadline (net_now_ms based; run_limit: it is the
+ * run's, for the message) or an interrupt.  NET_OK with the list in *res
+ * (freeaddrinfo it), or NET_ELOOKUP / NET_ETIMEOUT / NET_ECANCELED /
+ * NET_ENOMEM with the message set. */
+struct addrinfo;
+int net_resolve(net_ctx *n, const char *host, uint32_t port, uint64_t deadline, bool run_limit,
+                struct addrinfo **res);
 
 #endif

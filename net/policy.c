@@ -273,14 +273,22 @@ bool net_parse_allow(const char *pattern, net_allow *out, char *err, size_t errc
     return true;
 }
 
-/* The --block-network keywords (DESIGN.md section 5). */
+/* The --block-network keywords (DESIGN.md section 5).  Each also blocks
+ * the local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215) whole: a translator
+ * there may carry any IPv4 address, private, loopback and link-local ones
+ * included, at a place only its operator knows (RFC 6052 section 2.2), so
+ * no one reading of it can be checked.  The other IPv6 forms that embed an
+ * IPv4 address (policy.h) are checked as that address instead. */
+#define KW_MAX 6
 static const struct {
     const char *word;
-    const char *nets[6];
+    const char *nets[KW_MAX];
 } keywords[] = {
-    {"private", {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"}},
-    {"loopback", {"127.0.0.0/8", "::1/128"}},
-    {"link-local", {"169.254.0.0/16", "fe80::/10"}},
+    {"private",
+     {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7",
+      "64:ff9b:1::/48"}},
+    {"loopback", {"127.0.0.0/8", "::1/128", "64:ff9b:1::/48"}},
+    {"link-local", {"169.254.0.0/16", "fe80::/10", "64:ff9b:1::/48"}},
 };
 
 static const char *keyword_of(const char *entry)
@@ -299,7 +307,7 @@ bool net_parse_block(const char *entry, net_cidr *out, size_t max, size_t *n, ch
     for (size_t w = 0; w < sizeof keywords / sizeof keywords[0]; w++) {
         if (strcasecmp(entry, keywords[w].word) != 0)
             continue;
-        for (size_t i = 0; i < 6 && keywords[w].nets[i] != NULL; i++) {
+        for (size_t i = 0; i < KW_MAX && keywords[w].nets[i] != NULL; i++) {
             if (*n >= max)
                 return fail(err, errcap, WHAT, entry, "too many networks");
             bool ok = net_parse_block(keywords[w].nets[i], &out[*n], 1, &(size_t){0}, err, errcap);
@@ -445,7 +453,7 @@ static bool ip_in(const net_cidr *net, const net_cidr *ip)
 }
 
 /* The blocked network containing ip, with its label, or NULL. */
-static const net_cidr *blocked(const net_policy *p, const net_cidr *ip, const char **label)
+static const net_cidr *blocked_as(const net_policy *p, const net_cidr *ip, const char **label)
 {
     static const net_cidr always[] = {
         {4, 8, {0}},   /* 0.0.0.0/8: "this network"; 0.0.0.0 reaches the local host */
@@ -464,17 +472,40 @@ static const net_cidr *blocked(const net_policy *p, const net_cidr *ip, const ch
     return NULL;
 }
 
+/* The same for ip and, when it is an IPv6 form that carries an IPv4
+ * address (net_ip_embedded_v4: NAT64, 6to4, Teredo, ...), for that address
+ * too: it is where the packets end up.  *via is the embedded address that
+ * was blocked, or NULL when ip itself was. */
+static const net_cidr *blocked(const net_policy *p, const net_cidr *ip, const char **label,
+                               const net_embedded **via, net_embedded emb[NET_EMBED_MAX])
+{
+    *via = NULL;
+    const net_cidr *b = blocked_as(p, ip, label);
+    size_t k = b == NULL ? net_ip_embedded_v4(ip, emb) : 0;
+    for (size_t i = 0; i < k && b == NULL; i++)
+        if ((b = blocked_as(p, &emb[i].v4, label)) != NULL)
+            *via = &emb[i];
+    return b;
+}
+
 static bool deny_blocked(const net_policy *p, const net_cidr *ip, uint16_t port, char *why,
                          size_t cap)
 {
     const char *label;
-    const net_cidr *b = blocked(p, ip, &label);
+    const net_embedded *via;
+    net_embedded emb[NET_EMBED_MAX];
+    const net_cidr *b = blocked(p, ip, &label, &via, emb);
     if (b == NULL)
         return true;
-    char a[64], n[64];
+    char a[64], n[64], e[64] = "";
     net_cidr_format(ip, a, sizeof a);
     net_cidr_format(b, n, sizeof n);
+    if (via != NULL)
+        net_cidr_format(&via->v4, e, sizeof e);
     const char *open = ip->family == 6 ? "[" : "", *close = ip->family == 6 ? "]" : "";
+    if (via != NULL)
+        return say(why, cap, "%s%s%s:%u is in blocked network %s (%s): it embeds %s (%s)", open,
+                   a, close, (unsigned)port, n, label, e, via->form);
     return say(why, cap, "%s%s%s:%u is in blocked network %s (%s)", open, a, close,
                (unsigned)port, n, label);
 }

@@ -18,6 +18,9 @@
  * A block always wins over an allow.  On denial, why (cap bytes) names the
  * rule that fired; net_denial_message builds the DESIGN's log line.
  *
+ * The keywords private, loopback and link-local each also block the
+ * local-use NAT64 prefix 64:ff9b:1::/48 whole (RFC 8215; see policy.c).
+ *
  * Prefix: net_.  Depends on: libc, inet_pton / inet_ntop, url.h.
  */
 #ifndef NET_POLICY_H
@@ -136,8 +139,14 @@ bool net_policy_allows_url(const net_policy *p, const net_url *u, char *why, siz
  * 4 or 16 bytes.  Denied when the address is in a --block-network network
  * ("10.0.0.5 is in blocked network 10.0.0.0/8 (private)"), or in 0.0.0.0/8
  * or :: (always blocked).  IPv4-mapped / -compatible IPv6 addresses are
- * checked both as IPv4 and as IPv6.  Allowed patterns are not consulted
- * (step 1 did that); port only appears in why. */
+ * checked both as IPv4 and as IPv6; the other IPv6 forms that carry an IPv4
+ * address (NAT64, 6to4, Teredo, ISATAP, IPv4-translated: net_ip_embedded_v4)
+ * as IPv6 and as each IPv4 address they carry ("[2002:7f00:1::]:443 is in
+ * blocked network 127.0.0.0/8 (loopback): it embeds 127.0.0.1 (6to4, RFC
+ * 3056)").  Only blocking looks through them: an allowed IPv4 pattern does
+ * not allow its NAT64 or 6to4 spelling, which goes through a translator or
+ * relay.  Allowed patterns are not consulted (step 1 did that); port only
+ * appears in why. */
 bool net_policy_allows_addr(const net_policy *p, int family, const uint8_t *addr, uint16_t port,
                             char *why, size_t cap);
 

@@ -7,9 +7,9 @@
  * lookup, then every address the name resolves to against the blocked
  * networks (net_policy_allows_addr) right before connecting to it, so a
  * name that resolves into a blocked network is refused whatever it is
- * called.  Sockets are non-blocking; every wait polls in NET_SLICE_MS
- * slices and gives up at the run's deadline or when the store is
- * interrupted.
+ * called.  Sockets are non-blocking; every wait, the name lookup's
+ * included (net_resolve), polls in NET_SLICE_MS slices and gives up at the
+ * run's deadline or when the store is interrupted.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -60,9 +60,13 @@ static int deny(net_ctx *n, const char *host, uint32_t port, const char *why)
     return net_deny(n, msg);
 }
 
-/* Step 1 and the lookup.  *res is getaddrinfo's list. */
+static uint64_t deadline_for(net_ctx *n, uint64_t limit_ms, bool *run_limit);
+
+/* Step 1 and the lookup (net_resolve: the deadline and an interrupt stop
+ * it).  *res is getaddrinfo's list. */
 static int check_and_resolve(net_ctx *n, const char *gh, size_t glen, uint32_t port,
-                             char *host, size_t hostcap, struct addrinfo **res)
+                             uint64_t deadline, bool run_limit, char *host, size_t hostcap,
+                             struct addrinfo **res)
 {
     int e = host_text(n, gh, glen, host, hostcap);
     if (e != NET_OK)
@@ -73,20 +77,7 @@ static int check_and_resolve(net_ctx *n, const char *gh, size_t glen, uint32_t p
     if (!net_policy_allows_host_port(net_ctx_policy(n), "tcp", host, (uint16_t)port, why,
                                      sizeof why))
         return deny(n, host, port, why);
-    /* The lookup itself cannot be interrupted (getaddrinfo blocks); it is
-     * bounded by the resolver's own timeouts. */
-    struct addrinfo hints;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_protocol = IPPROTO_TCP;
-    char portstr[8];
-    snprintf(portstr, sizeof portstr, "%u", port);
-    int rc = getaddrinfo(host, portstr, &hints, res);
-    if (rc != 0)
-        return net_fail(n, rc == EAI_MEMORY ? NET_ENOMEM : NET_ELOOKUP, "%s: %s", host,
-                        gai_strerror(rc));
-    return NET_OK;
+    return net_resolve(n, host, port, deadline, run_limit, res);
 }
 
 /* Step 2 for one address: NULL, or why it is refused (in buf). */
@@ -146,11 +137,12 @@ int net_sock_connect(net_ctx *n, const char *gh, size_t glen, uint32_t port, int
 {
     char host[NET_NAME_MAX + 3];
     struct addrinfo *list = NULL;
-    int e = check_and_resolve(n, gh, glen, port, host, sizeof host, &list);
-    if (e != NET_OK)
-        return e;
+    /* One time limit for the lookup and the connect together. */
     bool run_limit;
     uint64_t deadline = deadline_for(n, NET_CONNECT_TIMEOUT_MS, &run_limit);
+    int e = check_and_resolve(n, gh, glen, port, deadline, run_limit, host, sizeof host, &list);
+    if (e != NET_OK)
+        return e;
     char why[256] = "";
     bool any_denied = false;
     e = NET_ECONNECT;
@@ -257,7 +249,9 @@ int net_sock_resolve(net_ctx *n, const char *gh, size_t glen, uint32_t port, cha
     struct addrinfo *list = NULL;
     *text = NULL;
     *text_len = 0;
-    int e = check_and_resolve(n, gh, glen, port, host, sizeof host, &list);
+    bool run_limit;
+    uint64_t deadline = deadline_for(n, NET_CONNECT_TIMEOUT_MS, &run_limit);
+    int e = check_and_resolve(n, gh, glen, port, deadline, run_limit, host, sizeof host, &list);
     if (e != NET_OK)
         return e;
     size_t cap = 64, len = 0;

@@ -166,6 +166,45 @@ bool net_ip_as_v4(const net_cidr *a, net_cidr *v4)
     return true;
 }
 
+static void embed(net_embedded *e, const uint8_t *v4, bool invert, const char *form)
+{
+    memset(&e->v4, 0, sizeof e->v4);
+    e->v4.family = 4;
+    e->v4.prefix = 32;
+    for (int i = 0; i < 4; i++)
+        e->v4.addr[i] = invert ? (uint8_t)~v4[i] : v4[i];
+    e->form = form;
+}
+
+size_t net_ip_embedded_v4(const net_cidr *a, net_embedded out[NET_EMBED_MAX])
+{
+    static const uint8_t nat64[12] = {0x00, 0x64, 0xff, 0x9b};
+    static const uint8_t siit[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0};
+    const uint8_t *b = a->addr;
+    if (a->family != 6 || a->prefix != 128)
+        return 0;
+    if (memcmp(b, nat64, 12) == 0) {
+        embed(&out[0], b + 12, false, "NAT64, RFC 6052");
+        return 1;
+    }
+    if (memcmp(b, siit, 12) == 0) {
+        embed(&out[0], b + 12, false, "IPv4-translated, RFC 2765");
+        return 1;
+    }
+    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+        embed(&out[0], b + 4, false, "Teredo server, RFC 4380");
+        embed(&out[1], b + 12, true, "Teredo client, RFC 4380");
+        return 2;
+    }
+    size_t n = 0;
+    if (b[0] == 0x20 && b[1] == 0x02)
+        embed(&out[n++], b + 2, false, "6to4, RFC 3056");
+    /* An ISATAP interface id may follow any /64, a 6to4 one included. */
+    if ((b[8] & 0xfc) == 0 && b[9] == 0 && b[10] == 0x5e && b[11] == 0xfe)
+        embed(&out[n++], b + 12, false, "ISATAP, RFC 5214");
+    return n;
+}
+
 bool net_cidr_contains(const net_cidr *n, const net_cidr *a)
 {
     if (n->family != a->family)

@@ -102,6 +102,32 @@ bool net_parse_ip(const char *host, net_cidr *out);
  * and return true.  Such addresses are checked as IPv4. */
 bool net_ip_as_v4(const net_cidr *a, net_cidr *v4);
 
+/* The IPv4 addresses that an IPv6 address a (family 6, full prefix) hands
+ * its packets on to, by a translation or tunnelling form that puts the
+ * IPv4 address at a fixed place in the IPv6 one:
+ *   NAT64, the well-known prefix 64:ff9b::/96 (RFC 6052 section 2.1): the
+ *     last 32 bits;
+ *   IPv4-translated ::ffff:0:a.b.c.d, ::ffff:0:0/96 (SIIT, RFC 2765
+ *     section 2.1): the last 32 bits;
+ *   6to4, 2002::/16 (RFC 3056 section 2): bits 16..47;
+ *   Teredo, 2001::/32 (RFC 4380 section 4): the server in bits 32..63 and
+ *     the client in bits 96..127, inverted (two addresses);
+ *   ISATAP, any prefix with the interface id 0000:5efe:a.b.c.d, the u and g
+ *     bits (0x02, 0x01 of its first byte) either way (RFC 5214 section 6.1):
+ *     the last 32 bits.
+ * Writes up to NET_EMBED_MAX addresses (full prefix) to out, each with the
+ * form's name ("6to4, RFC 3056"), and returns how many (0: none of these).
+ * IPv4-mapped and -compatible addresses are net_ip_as_v4's, not listed
+ * here.  The local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215) is not
+ * either: where its IPv4 address sits depends on a prefix length only its
+ * operator knows (RFC 6052 section 2.2), so policy.c blocks it whole. */
+#define NET_EMBED_MAX 2
+typedef struct {
+    net_cidr v4;
+    const char *form; /* static */
+} net_embedded;
+size_t net_ip_embedded_v4(const net_cidr *a, net_embedded out[NET_EMBED_MAX]);
+
 /* Is the single address a (full prefix) inside network n?  Families must
  * agree; no mapping is done here. */
 bool net_cidr_contains(const net_cidr *n, const net_cidr *a);

@@ -3,6 +3,10 @@
  * network tests (tests/e2e_net.sh).  Test code only: never part of corral.
  *
  *   net_server            prints "HTTP_PORT ECHO_PORT\n" and serves until killed
+ *   net_server dns        a DNS server that never answers: binds UDP and TCP
+ *                         port 53 on 127.0.0.1 (run it in a network namespace,
+ *                         tests/e2e_net.sh), prints "dns\n", reads queries and
+ *                         drops them until killed
  *
  * Both listen on 127.0.0.1, on ephemeral ports.  One thread per connection,
  * one request per connection (every reply says Connection: close).
@@ -15,12 +19,18 @@
  *   /redirect?to=URL  302 to URL (percent-decoded)
  *   /echo             200 text/plain: the method, "\n", the request headers,
  *                     "\n", then the body as received
+ *   /count            200 "received=N\n": the request body's length (read, not kept)
+ *   /bighead?bytes=N  200 "ok\n" after a header line "X-Big: aaa..." of N bytes
+ *                     (CRLF not counted; default 1 MiB); &count=K: K such
+ *                     lines, &last=L: the last of them L bytes
+ *   /bighead?lines=N  200 "ok\n" after N header lines "X-Hi: v"
  *   anything else     404
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -139,7 +149,7 @@ static void serve_static(int fd, const char *name, size_t n)
 static void *serve_http(void *arg)
 {
     int fd = (int)(intptr_t)arg;
-    size_t cap = 1 << 16, len = 0;
+    size_t cap = 1 << 20, len = 0; /* room for a request head at corral's caps */
     char *buf = malloc(cap + 1), *end = NULL;
     if (buf != NULL)
         buf[0] = '\0'; /* nothing received yet: strstr must not see old heap bytes */
@@ -159,15 +169,32 @@ static void *serve_http(void *arg)
     for (char *p = buf; p < end; p = strstr(p, "\r\n") + 2)
         if (strncasecmp(p, "Content-Length:", 15) == 0)
             clen = strtoul(p + 15, NULL, 10);
+    char method[64] = "", target[4096] = "";
+    sscanf(buf, "%63s %4095s", method, target);
+    size_t plen = strcspn(target, "?");
+    if (strncmp(target, "/count", plen) == 0 && plen == 6) {
+        /* the body is counted, not kept: it may be larger than buf */
+        size_t got = len - hdr_len;
+        while (got < clen) {
+            ssize_t k = recv(fd, buf, cap, 0);
+            if (k <= 0)
+                break;
+            got += (size_t)k;
+        }
+        char out[64];
+        int k = snprintf(out, sizeof out, "received=%zu\n", got);
+        reply(fd, 200, "text/plain", "", out, (size_t)k);
+        free(buf);
+        shutdown(fd, SHUT_WR);
+        close(fd);
+        return NULL;
+    }
     while (len < hdr_len + clen && len < cap) {
         ssize_t k = recv(fd, buf + len, cap - len, 0);
         if (k <= 0)
             break;
         len += (size_t)k;
     }
-    char method[16] = "", target[4096] = "";
-    sscanf(buf, "%15s %4095s", method, target);
-    size_t plen = strcspn(target, "?");
     if (strncmp(target, "/ok", plen) == 0 && plen == 3) {
         reply(fd, 200, "text/plain", "", "hello from net_server\n", 22);
     } else if (strncmp(target, "/json", plen) == 0 && plen == 5) {
@@ -219,6 +246,40 @@ static void *serve_http(void *arg)
             reply(fd, 200, "text/plain", "", out, o + bl);
             free(out);
         }
+    } else if (strncmp(target, "/bighead", plen) == 0 && plen == 8) {
+        /* one response header line "X-Big: aaa..." of exactly N bytes
+         * without its CRLF (bytes=N, default 1 MiB), or lines=N short ones */
+        char *b = param(target, "bytes"), *l = param(target, "lines");
+        char *c = param(target, "count"), *la = param(target, "last");
+        size_t nb = b ? strtoul(b, NULL, 10) : (l ? 0 : 1u << 20);
+        size_t nl = l ? strtoul(l, NULL, 10) : 0, nc = c ? strtoul(c, NULL, 10) : 1;
+        size_t last = la ? strtoul(la, NULL, 10) : nb;
+        free(b);
+        free(l);
+        free(c);
+        free(la);
+        size_t big = nb > last ? nb : last;
+        size_t cap = nc * ((big > 7 ? big : 7) + 2) + nl * 24 + 1;
+        char *extra = malloc(cap);
+        if (extra != NULL) {
+            size_t o = 0;
+            for (size_t i = 0; i < nc && nb >= 7; i++) {
+                size_t w = i + 1 == nc ? last : nb;
+                memcpy(extra + o, "X-Big: ", 7);
+                memset(extra + o + 7, 'a', w - 7);
+                o += w;
+                extra[o++] = '\r';
+                extra[o++] = '\n';
+            }
+            for (size_t i = 0; i < nl; i++)
+                o += (size_t)snprintf(extra + o, cap - o, "X-H%zu: v\r\n", i);
+            extra[o] = '\0';
+            char head[256];
+            int hn = snprintf(head, sizeof head, "HTTP/1.1 200 X\r\nContent-Length: 3\r\n");
+            if (send_all(fd, head, (size_t)hn) == 0 && send_all(fd, extra, o) == 0)
+                send_all(fd, "Connection: close\r\n\r\nok\n", 24);
+            free(extra);
+        }
     } else if (strncmp(target, "/static/", 8) == 0 && plen > 8) {
         serve_static(fd, target + 8, plen - 8);
     } else {
@@ -263,9 +324,41 @@ static void *accept_loop(void *arg)
     return NULL;
 }
 
-int main(void)
+/* net_server dns: every query is read and dropped; TCP connections are
+ * accepted and never answered. */
+static int dns_blackhole(void)
+{
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(53);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int u = socket(AF_INET, SOCK_DGRAM, 0), t = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    if (u < 0 || t < 0 || bind(u, (struct sockaddr *)&a, sizeof a) != 0 ||
+        setsockopt(t, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(t, (struct sockaddr *)&a, sizeof a) != 0 || listen(t, 16) != 0) {
+        perror("net_server: dns: bind 127.0.0.1:53");
+        return 1;
+    }
+    printf("dns\n");
+    fflush(stdout);
+    for (;;) {
+        struct pollfd p[2] = {{u, POLLIN, 0}, {t, POLLIN, 0}};
+        if (poll(p, 2, -1) < 0)
+            continue;
+        char buf[1500];
+        if (p[0].revents & POLLIN)
+            (void)recv(u, buf, sizeof buf, 0);
+        if (p[1].revents & POLLIN)
+            (void)accept(t, NULL, NULL); /* left open, never answered */
+    }
+}
+
+int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && strcmp(argv[1], "dns") == 0)
+        return dns_blackhole();
     unsigned short hp, ep;
     acceptor h = {listen_on(&hp), serve_http}, e = {listen_on(&ep), serve_echo};
     printf("%u %u\n", hp, ep);

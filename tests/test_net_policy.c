@@ -119,9 +119,9 @@ static const row patterns[] = {
 
 /* ---- --block-network: expect the networks, space-separated ------------------- */
 static const row blocks[] = {
-    {"private", "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 100.64.0.0/10 fc00::/7", "keyword"},
-    {"LOOPBACK", "127.0.0.0/8 ::1", "keywords are case-insensitive"},
-    {"link-local", "169.254.0.0/16 fe80::/10", "keyword incl. cloud metadata"},
+    {"private", "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 100.64.0.0/10 fc00::/7 64:ff9b:1::/48", "keyword"},
+    {"LOOPBACK", "127.0.0.0/8 ::1 64:ff9b:1::/48", "keywords are case-insensitive"},
+    {"link-local", "169.254.0.0/16 fe80::/10 64:ff9b:1::/48", "keyword incl. cloud metadata"},
     {"10.1.0.0/16", "10.1.0.0/16", "IPv4 CIDR"},
     {"192.0.2.1", "192.0.2.1", "one IPv4 address"},
     {"2001:db8::/32", "2001:db8::/32", "IPv6 CIDR"},
@@ -343,6 +343,10 @@ static const row policies[] = {
      B("loopback")},
     {"http://[::1]/", "![::1]:80 is in blocked network ::1 (loopback)", "v6 loopback",
      A("http://*"), B("loopback")},
+    {"http://[64:ff9b::a9fe:a9fe]/", "!169.254.0.0/16 (link-local): it embeds 169.254.169.254",
+     "NAT64 metadata literal (finding 9)", A("http://*"), B("link-local")},
+    {"http://[2002:7f00:1::1]:8080/", "!127.0.0.0/8 (loopback): it embeds 127.0.0.1 (6to4",
+     "6to4 loopback literal (finding 9)", A("http://*:*"), B("loopback")},
     {"http://127.0.0.1/", "!127.0.0.0/8 (loopback)", "block wins over an exact IP allow",
      A("http://127.0.0.1"), B("loopback")},
     {"http://0.0.0.0/", "!0.0.0.0/8 (always blocked)", "0.0.0.0 reaches the local host",
@@ -486,6 +490,60 @@ static const row addrs[] = {
      "the full message", B("private")},
 };
 
+/* ---- finding 9: IPv6 forms that carry an IPv4 address are checked as that
+ * address too (input as for connect; policy.h lists the forms) ----------------------- */
+#define KW B("private loopback link-local")
+static const row embedded[] = {
+    {"64:ff9b::7f00:1", "!127.0.0.0/8 (loopback): it embeds 127.0.0.1 (NAT64", "NAT64 loopback",
+     B("loopback")},
+    {"64:ff9b::a9fe:a9fe", "!169.254.0.0/16 (link-local): it embeds 169.254.169.254 (NAT64",
+     "NAT64 metadata address", B("link-local")},
+    {"64:ff9b::a00:1", "!10.0.0.0/8 (private)", "NAT64 private", B("private")},
+    {"64:ff9b::", "!0.0.0.0/8 (always blocked)", "NAT64 of 0.0.0.0"},
+    {"64:ff9b::808:808", "allow", "NAT64 of a public address", KW},
+    {"64:ff9b::1:7f00:1", "allow", "outside 64:ff9b::/96: not the well-known prefix", KW},
+    {"2002:7f00:1::",
+     "![2002:7f00:1::]:443 is in blocked network 127.0.0.0/8 (loopback): it embeds 127.0.0.1 "
+     "(6to4, RFC 3056)",
+     "6to4 loopback, the full message", B("loopback")},
+    {"2002:a9fe:a9fe::1", "!169.254.0.0/16 (link-local)", "6to4 metadata", B("link-local")},
+    {"2002:c0a8:101:5::1", "!192.168.0.0/16 (private)", "6to4 private, any subnet and host",
+     B("private")},
+    {"2002:c000:22d::1", "!192.0.2.0/24 (--block-network)", "6to4 against a user CIDR",
+     B("192.0.2.0/24")},
+    {"2002:808:808::1", "allow", "6to4 of a public address", KW},
+    {"2001:0:7f00:1:8000:63bf:3fff:fdd2", "!127.0.0.0/8 (loopback): it embeds 127.0.0.1 (Teredo server",
+     "Teredo server loopback", B("loopback")},
+    {"2001:0:4136:e378:8000:63bf:80ff:fffe",
+     "!127.0.0.0/8 (loopback): it embeds 127.0.0.1 (Teredo client", "Teredo client (inverted)",
+     B("loopback")},
+    {"2001:0:4136:e378:8000:63bf:f5ff:fffe", "!10.0.0.0/8 (private)", "Teredo client private",
+     B("private")},
+    {"2001:0:4136:e378:8000:63bf:3fff:fdd2", "!192.0.2.0/24", "Teredo client 192.0.2.45 (RFC 4380)",
+     B("192.0.2.0/24")},
+    {"2001:0:4136:e378:8000:63bf:3fff:fdd2", "allow", "Teredo of public addresses", KW},
+    {"2001:1:7f00:1::", "allow", "2001:1::/32 is not Teredo", KW},
+    {"2001:db8::5efe:a9fe:a9fe", "!169.254.0.0/16 (link-local): it embeds 169.254.169.254 (ISATAP",
+     "ISATAP metadata", B("link-local")},
+    {"2001:db8::200:5efe:a00:1", "!10.0.0.0/8 (private)", "ISATAP, u bit set", B("private")},
+    {"2001:db8:1:2:0:5efe:7f00:1", "!127.0.0.0/8 (loopback)", "ISATAP under any /64",
+     B("loopback")},
+    {"2001:db8::5efe:808:808", "allow", "ISATAP of a public address", KW},
+    {"2001:db8::400:5efe:7f00:1", "allow", "not an ISATAP interface id", KW},
+    {"::ffff:0:7f00:1", "!127.0.0.0/8 (loopback): it embeds 127.0.0.1 (IPv4-translated",
+     "SIIT IPv4-translated", B("loopback")},
+    {"::ffff:0:a9fe:a9fe", "!169.254.0.0/16 (link-local)", "IPv4-translated metadata",
+     B("link-local")},
+    {"64:ff9b:1::7f00:1", "!64:ff9b:1::/48 (loopback)", "local-use NAT64: all of it",
+     B("loopback")},
+    {"64:ff9b:1:7f00:0:100::", "!64:ff9b:1::/48 (link-local)", "local-use NAT64, /48 position",
+     B("link-local")},
+    {"64:ff9b:1:ffff:ffff:ffff:ffff:ffff", "!64:ff9b:1::/48 (private)", "local-use NAT64, last",
+     B("private")},
+    {"64:ff9b:2::808:808", "allow", "past the local-use /48", KW},
+};
+#undef KW
+
 /* ---- sockets: input "scheme|host|port"; expect "allow" or "!why" --------------------- */
 static const row sockets[] = {
     {"tcp|db|5432", "allow", "tcp pattern with port", A("tcp://db:5432")},
@@ -508,6 +566,8 @@ static const row sockets[] = {
     {"tcp|fe80::1%eth0|22", "!percent", "zone id", A("tcp://*:*")},
     {"tcp|x|80", "allow", "--block-url does not apply to sockets", A("tcp://x:80"),
      U("http://x/")},
+    {"tcp|64:ff9b::7f00:1|9000", "!127.0.0.0/8 (loopback): it embeds", "NAT64 literal (finding 9)",
+     A("tcp://*:9000"), B("loopback")},
 };
 
 /* ---- the DESIGN's denial message --------------------------------------------------- */
@@ -717,7 +777,7 @@ static const struct {
     G("block-url", block_urls, run_block_url), G("ip", ips, run_ip),
     G("url", urls, run_url),               G("match-url", policies, run_policy),
     G("connect", addrs, run_addr),         G("socket", sockets, run_socket),
-    G("denial", denials, run_denial),
+    G("denial", denials, run_denial),      G("ipv6_embedded_ipv4", embedded, run_addr),
 #undef G
 };
 
