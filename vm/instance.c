@@ -16,6 +16,7 @@ static const char e_unknown_import[] = "unknown import";
 static const char e_incompatible[] = "incompatible import type";
 static const char e_mem_limit[] = "memory minimum exceeds the memory limit";
 static const char e_table_limit[] = "table minimum exceeds the table limit";
+static const char e_state_limit[] = "instance state exceeds the store's limit";
 
 typedef struct {
     char *module, *name;
@@ -36,12 +37,23 @@ bool vm_functype_eq(const vm_functype *a, const vm_functype *b) {
 
 /* ---- store objects ------------------------------------------------------------ */
 
+/* The store's budget for what instances allocate besides linear memory
+ * (tables, functions, globals, segment state; corral_limits): take bytes
+ * from it, or fail changing nothing.  Nothing is given back before the
+ * store is freed, as none of it is freed before. */
+static bool budget_take(corral_store *s, uint64_t bytes) {
+    if (bytes > s->limits.max_instance_bytes - s->instance_bytes) return false;
+    s->instance_bytes += bytes;
+    return true;
+}
+
 static vm_memory *memory_new(corral_store *s, const vm_limits *l) {
     if (l->min * VM_PAGE_SIZE > s->limits.max_memory_bytes) return 0;
     vm_memory *m = calloc(1, sizeof *m);
     if (!m) return 0;
     m->size = l->min * VM_PAGE_SIZE;
-    m->max_pages = l->max == UINT64_MAX ? VM_MAX_PAGES : l->max;
+    m->has_max = vm_limits_has_max(l);
+    m->max_pages = m->has_max ? l->max : VM_MAX_PAGES;
     if (m->size && !(m->data = calloc(1, m->size))) { free(m); return 0; }
     m->next = s->memories;
     s->memories = m;
@@ -73,7 +85,8 @@ static vm_table *table_new(corral_store *s, const vm_tabletype *tt) {
     vm_table *t = calloc(1, sizeof *t);
     if (!t) return 0;
     t->size = (uint32_t)tt->lim.min;
-    t->max = tt->lim.max == UINT64_MAX ? 0xFFFFFFFFu : tt->lim.max;
+    t->has_max = vm_limits_has_max(&tt->lim);
+    t->max = t->has_max ? tt->lim.max : 0xFFFFFFFFu;
     t->type = tt->elemtype;
     if (!(t->elems = calloc(t->size ? t->size : 1, sizeof(void *)))) { free(t); return 0; }
     t->next = s->tables;
@@ -86,8 +99,12 @@ const char *vm_table_grow(corral_store *s, vm_table *t, uint32_t delta, void *in
     uint64_t n = (uint64_t)t->size + delta;
     if (n > t->max || n > s->limits.max_table_elems) return "table maximum reached";
     if (delta == 0) return 0;
+    if (!budget_take(s, (uint64_t)delta * sizeof(void *))) return e_state_limit;
     void **e = realloc(t->elems, (size_t)n * sizeof(void *));
-    if (!e) return vm_err_nomem;
+    if (!e) {
+        s->instance_bytes -= (uint64_t)delta * sizeof(void *);
+        return vm_err_nomem;
+    }
     for (uint64_t i = t->size; i < n; i++) e[i] = init;
     t->elems = e;
     t->size = (uint32_t)n;
@@ -222,10 +239,14 @@ const char *corral_linker_define_instance(corral_linker *l, const char *module,
 
 /* ---- import matching (spec 4.5.2 "external typing", limits subtyping) ------------ */
 
-static bool limits_match(uint64_t cur, uint64_t max, const vm_limits *want) {
+/* The extern's current size and maximum (if it has one) against the
+ * import's limits: at least its minimum, and, when the import names a
+ * maximum, a maximum of the extern's own no larger.  A maximum equal to
+ * the largest value allowed is still a maximum. */
+static bool limits_match(uint64_t cur, bool has_max, uint64_t max, const vm_limits *want) {
     if (cur < want->min) return false;
-    if (want->max == UINT64_MAX) return true;
-    return max != UINT64_MAX && max <= want->max;
+    if (!vm_limits_has_max(want)) return true;
+    return has_max && max <= want->max;
 }
 
 static const char *resolve(corral_linker *l, corral_instance *inst, const vm_import *im,
@@ -247,16 +268,15 @@ static const char *resolve(corral_linker *l, corral_instance *inst, const vm_imp
     case CORRAL_EXTERN_TABLE: {
         vm_table *t = k->obj;
         if (t->type != im->u.table.elemtype) return e_incompatible;
-        if (!limits_match(t->size, t->max == 0xFFFFFFFFu ? UINT64_MAX : t->max, &im->u.table.lim))
-            return e_incompatible;
+        if (!limits_match(t->size, t->has_max, t->max, &im->u.table.lim)) return e_incompatible;
         inst->tables[(*nt)++] = t;
         return 0;
     }
     case CORRAL_EXTERN_MEMORY: {
         vm_memory *me = k->obj;
         if (!me) return e_incompatible;
-        uint64_t max = me->max_pages == VM_MAX_PAGES ? UINT64_MAX : me->max_pages;
-        if (!limits_match(me->size / VM_PAGE_SIZE, max, &im->u.mem)) return e_incompatible;
+        if (!limits_match(me->size / VM_PAGE_SIZE, me->has_max, me->max_pages, &im->u.mem))
+            return e_incompatible;
         inst->mem = me;
         return 0;
     }
@@ -342,6 +362,25 @@ static const char *init_segments(corral_instance *inst) {
 
 const char *vm_call_start(corral_store *s, corral_func *f);
 
+/* What an instance of m allocates besides linear memory, all of it sized
+ * by the module: the index arrays, the functions, tables (at their
+ * minimum), globals and the segments' evaluated items and drop state. */
+static uint64_t state_bytes(const corral_module *m) {
+    uint64_t n = sizeof(corral_instance);
+    n += (uint64_t)(m->nfuncs + 1) * sizeof(corral_func *) +
+         (uint64_t)(m->nfuncs - m->nfunc_imports) * sizeof(corral_func);
+    n += (uint64_t)(m->ntables + 1) * sizeof(vm_table *);
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
+        n += sizeof(vm_table) + (m->tables[i].lim.min ? m->tables[i].lim.min : 1) * sizeof(void *);
+    n += (uint64_t)(m->nglobals + 1) * sizeof(vm_global *) +
+         (uint64_t)(m->nglobals - m->nglobal_imports) * sizeof(vm_global);
+    n += (uint64_t)(m->nelems + 1) * (sizeof(uint32_t) + sizeof(void **));
+    for (uint32_t i = 0; i < m->nelems; i++)
+        n += (uint64_t)(m->elems[i].count ? m->elems[i].count : 1) * sizeof(void *);
+    n += (uint64_t)(m->ndatas + 1) * sizeof(uint32_t);
+    return n;
+}
+
 const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_instance **out) {
     corral_store *s = l->store;
     *out = 0;
@@ -353,6 +392,7 @@ const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_
      * may refer to it even if instantiation fails later. */
     inst->next = s->instances;
     s->instances = inst;
+    if (!budget_take(s, state_bytes(m))) return e_state_limit;
     inst->funcs = calloc(m->nfuncs + 1, sizeof *inst->funcs);
     inst->tables = calloc(m->ntables + 1, sizeof *inst->tables);
     inst->globals = calloc(m->nglobals + 1, sizeof *inst->globals);
