@@ -328,6 +328,8 @@ static corral_module *bulk_module(corral_engine *e)
               tw_func(&m, "i:", "", "41 80 80 04 | 41 00 | 20 00 | fc 0a 00 00"));
     tw_export(&m, "init", CORRAL_EXTERN_FUNC,
               tw_func(&m, "i:", "", "41 00 | 41 00 | 20 00 | fc 08 00 00"));
+    tw_export(&m, "copy_down", CORRAL_EXTERN_FUNC,
+              tw_func(&m, "i:", "", "41 00 | 41 80 80 04 | 20 00 | fc 0a 00 00"));
     tw_export(&m, "tfill", CORRAL_EXTERN_FUNC,
               tw_func(&m, "i:", "", "41 00 | d2 01 | 20 00 | fc 11 00"));
     tw_export(&m, "tcopy", CORRAL_EXTERN_FUNC,
@@ -467,6 +469,33 @@ static void test_bulk_interruptible(void **state)
     }
 }
 
+/* Copies of many chunks between overlapping ranges, both ways. */
+static void test_bulk_copy_overlap_chunks(void **state)
+{
+    (void)state;
+    corral_module *mod = bulk_module(plain_engine);
+    static uint8_t pat[4 * PAGE], got[4 * PAGE];
+    for (size_t i = 0; i < sizeof pat; i++)
+        pat[i] = (uint8_t)(i % 251 + 1);
+    for (int down = 0; down < 2; down++) {
+        ctx c;
+        tw_assert_ok(open_ctx(&c, plain_engine, mod, NULL, 0));
+        tw_assert_ok(corral_memory_write(c.inst, 0, pat, sizeof pat));
+        /* up: [0, 3 pages) to [1 page, 4 pages); down: the reverse */
+        tw_assert_ok(call1(&c, down ? "copy_down" : "copy", 1, 3 * PAGE, NULL));
+        tw_assert_ok(corral_memory_read(c.inst, 0, got, sizeof got));
+        if (down) {
+            assert_memory_equal(got, pat + PAGE, 3 * PAGE);
+            assert_memory_equal(got + 3 * PAGE, pat + 3 * PAGE, PAGE);
+        } else {
+            assert_memory_equal(got, pat, PAGE);
+            assert_memory_equal(got + PAGE, pat, 3 * PAGE);
+        }
+        close_ctx(&c);
+    }
+    corral_module_free(mod);
+}
+
 /* ---- 5. tables and instance state count against the store's budget -------------- */
 
 static corral_module *tables_module(uint32_t ntables, uint32_t min)
@@ -534,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_load_timeout),
         cmocka_unit_test(test_bulk_fuel_proportional),
         cmocka_unit_test(test_bulk_interruptible),
+        cmocka_unit_test(test_bulk_copy_overlap_chunks),
         cmocka_unit_test(test_tables_store_budget),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -145,12 +145,12 @@ static bool take_interrupt(corral_store *s, uint64_t fuel) {
 
 /* ---- bulk work (memory.fill/copy/init, table.copy/init) ------------------------- */
 
-/* Fill n > 0 bytes at dst with v, or move them from src (overlap allowed),
- * a chunk at a time; false when interrupted between chunks (the work is
- * then partly done, as the trap ends the guest's run anyway). */
-static bool bulk_bytes(corral_store *s, uint64_t fuel, uint8_t *dst, const uint8_t *src, int v,
-                       uint64_t n) {
-    bool back = src && dst > src; /* overlapping upward: copy from the end */
+/* Fill n > 0 bytes at dst with v, or move them from src, a chunk at a
+ * time; back: the ranges overlap with dst above src, so move from the end.
+ * False when interrupted between chunks (the work is then partly done, as
+ * the trap ends the guest's run anyway). */
+static bool bulk_bytes(corral_store *s, uint64_t fuel, uint8_t *dst, const uint8_t *src, bool back,
+                       int v, uint64_t n) {
     uint64_t done = 0;
     for (;;) {
         uint64_t k = n - done < VM_BULK_CHUNK ? n - done : VM_BULK_CHUNK;
@@ -441,7 +441,7 @@ next:
         uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
         if (d + n > mem_size) TRAP(vm_trap_oob_memory);
         PAY_BULK(n, VM_FUEL_BULK_BYTES);
-        if (n && !bulk_bytes(s, fuel, mem + d, 0, (int)(uint8_t)fp[ip[2]], n))
+        if (n && !bulk_bytes(s, fuel, mem + d, 0, false, (int)(uint8_t)fp[ip[2]], n))
             TRAP(vm_trap_interrupt);
         ip += 4;
         NEXT();
@@ -450,7 +450,7 @@ next:
         uint64_t d = (uint32_t)fp[ip[1]], src = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
         if (d + n > mem_size || src + n > mem_size) TRAP(vm_trap_oob_memory);
         PAY_BULK(n, VM_FUEL_BULK_BYTES);
-        if (n && !bulk_bytes(s, fuel, mem + d, mem + src, 0, n)) TRAP(vm_trap_interrupt);
+        if (n && !bulk_bytes(s, fuel, mem + d, mem + src, d > src, 0, n)) TRAP(vm_trap_interrupt);
         ip += 4;
         NEXT();
     }
@@ -459,7 +459,7 @@ next:
         const vm_data *seg = &inst->mod->datas[ip[1]];
         if (src + n > inst->data_len[ip[1]] || d + n > mem_size) TRAP(vm_trap_oob_memory);
         PAY_BULK(n, VM_FUEL_BULK_BYTES);
-        if (n && !bulk_bytes(s, fuel, mem + d, seg->bytes + src, 0, n)) TRAP(vm_trap_interrupt);
+        if (n && !bulk_bytes(s, fuel, mem + d, seg->bytes + src, false, 0, n)) TRAP(vm_trap_interrupt);
         ip += 5;
         NEXT();
     }
@@ -505,7 +505,7 @@ next:
         if (d + n > dt->size || src + n > st->size) TRAP(vm_trap_oob_table);
         PAY_BULK(n, VM_FUEL_BULK_ELEMS);
         if (n && !bulk_bytes(s, fuel, (uint8_t *)(dt->elems + d), (const uint8_t *)(st->elems + src),
-                             0, n * sizeof(void *)))
+                             dt == st && d > src, 0, n * sizeof(void *)))
             TRAP(vm_trap_interrupt);
         ip += 6;
         NEXT();
@@ -517,7 +517,8 @@ next:
         if (src + n > inst->elem_len[seg] || d + n > t->size) TRAP(vm_trap_oob_table);
         PAY_BULK(n, VM_FUEL_BULK_ELEMS);
         if (n && !bulk_bytes(s, fuel, (uint8_t *)(t->elems + d),
-                             (const uint8_t *)(inst->elem_items[seg] + src), 0, n * sizeof(void *)))
+                             (const uint8_t *)(inst->elem_items[seg] + src), false, 0,
+                             n * sizeof(void *)))
             TRAP(vm_trap_interrupt);
         ip += 6;
         NEXT();
