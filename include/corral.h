@@ -318,7 +318,9 @@ typedef struct {
     size_t nblock_networks;
     /* --timeout: wall-clock limit in milliseconds (0: none).  At the
      * deadline the guest traps with "interrupt (timeout after N s)", also
-     * when it is blocked sleeping or reading stdin. */
+     * when it is blocked sleeping or reading stdin.  corral_run starts the
+     * clock before loading: a load that outlasts it is a LOAD_ERROR
+     * "timeout while loading the module (after N s)", with timed_out set. */
     uint64_t timeout_ms;
     /* --max-memory, --max-stack: bytes (0: the default, 4 GiB and 1 MiB). */
     uint64_t max_memory;

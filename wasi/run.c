@@ -8,10 +8,12 @@
  * statistics.  `corral run` is this function with pass-through stdio.
  *
  * The timeout is an entry on a corral_timer (timer.c): the caller's, or
- * one started for this run.  At the deadline its thread calls
- * corral_store_interrupt(), the one store call that may come from another
- * thread; the WASI layer's blocking calls wait in slices and give up on
- * the same flag.  The entry is removed (and a timer of the run's own
+ * one started for this run.  corral_run starts it before loading, on the
+ * engine (corral_engine_interrupt stops the decoder), and hands the same
+ * deadline to the store once the module is loaded.  At the deadline its
+ * thread calls corral_store_interrupt(), the one store call that may come
+ * from another thread; the WASI layer's blocking calls wait in slices and
+ * give up on the same flag.  The entry is removed (and a timer of the run's own
  * joined) before the store is freed, so the store it interrupts is always
  * alive, and no thread outlives the call.
  *
