@@ -256,6 +256,43 @@ static void test_exports_100000_load_linear(void **state)
     corral_module_free(mod);
 }
 
+/* Linking an instance of 100,000 exports, then importing from it, is not
+ * quadratic either; a later definition still replaces an earlier one. */
+static void test_exports_100000_link_linear(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *bytes = exports_module(100000, 0, &len);
+    corral_module *ex, *im;
+    tw_assert_ok(load(plain_engine, bytes, len, &ex));
+    free(bytes);
+    tw_mod m = {0};
+    char name[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(name, sizeof name, "e%d", 99999 - i * 100);
+        tw_import_func(&m, "a", name, ":");
+    }
+    im = tw_load(plain_engine, &m, "hard_import_1000");
+    corral_store *s = corral_store_new(plain_engine, NULL);
+    corral_linker *l = corral_linker_new(s);
+    corral_instance *a = NULL, *b = NULL;
+    double t0 = now_s();
+    tw_assert_ok(corral_instantiate(l, ex, &a));
+    tw_assert_ok(corral_linker_define_instance(l, "a", a));
+    tw_assert_ok(corral_linker_define_instance(l, "a", a)); /* again: replaces */
+    tw_assert_ok(corral_instantiate(l, im, &b));
+    double dt = now_s() - t0;
+    if (dt > 2.0)
+        fail_msg("linking 100,000 exports took %.2f s", dt);
+    /* a host function defined later under an exported name wins */
+    tw_assert_ok(corral_linker_define_func(l, "a", "e99999", "i:", host_stop, NULL));
+    tw_assert_msg(corral_instantiate(l, im, &b), "incompatible import type");
+    corral_linker_free(l);
+    corral_store_free(s);
+    corral_module_free(ex);
+    corral_module_free(im);
+}
+
 /* A module whose code takes a while to load: many functions, each a long
  * run of i32.const 1 / drop. */
 static uint8_t *slow_module(uint32_t nfuncs, uint32_t ninstrs, size_t *len)
@@ -560,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_import_limits_max_65536),
         cmocka_unit_test(test_bulk_ops_zero_pages),
         cmocka_unit_test(test_exports_100000_load_linear),
+        cmocka_unit_test(test_exports_100000_link_linear),
         cmocka_unit_test(test_load_timeout),
         cmocka_unit_test(test_bulk_fuel_proportional),
         cmocka_unit_test(test_bulk_interruptible),

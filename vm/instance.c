@@ -24,10 +24,15 @@ typedef struct {
     void *obj; /* corral_func*, vm_table*, vm_memory* or vm_global* */
 } vm_link;
 
+/* Definitions are appended; lookups go through `sorted`, the links by
+ * (module, name, order of definition), rebuilt when a definition was
+ * added since, so that linking n names is O(n log n) whatever they are. */
 struct corral_linker {
     corral_store *store;
     vm_link *links;
     uint32_t n, cap;
+    const vm_link **sorted;
+    uint32_t nsorted; /* links covered by sorted (stale when < n) */
 };
 
 bool vm_functype_eq(const vm_functype *a, const vm_functype *b) {
@@ -144,6 +149,7 @@ void corral_linker_free(corral_linker *l) {
         free(l->links[i].name);
     }
     free(l->links);
+    free(l->sorted);
     free(l);
 }
 
@@ -154,15 +160,10 @@ static char *dup(const char *s) {
     return d;
 }
 
-/* A later definition of the same name replaces the earlier one. */
+/* A later definition of the same name replaces the earlier one: both are
+ * kept, and link_find takes the later. */
 static const char *link_add(corral_linker *l, const char *module, const char *name,
                             uint8_t kind, void *obj) {
-    for (uint32_t i = 0; i < l->n; i++)
-        if (!strcmp(l->links[i].module, module) && !strcmp(l->links[i].name, name)) {
-            l->links[i].kind = kind;
-            l->links[i].obj = obj;
-            return 0;
-        }
     if (l->n == l->cap) {
         uint32_t cap = l->cap ? l->cap * 2 : 16;
         vm_link *p = realloc(l->links, cap * sizeof *p);
@@ -182,6 +183,38 @@ static const char *link_add(corral_linker *l, const char *module, const char *na
     k->obj = obj;
     l->n++;
     return 0;
+}
+
+static int link_key_cmp(const char *module, const char *name, const vm_link *k) {
+    int c = strcmp(module, k->module);
+    return c ? c : strcmp(name, k->name);
+}
+
+static int link_cmp(const void *a, const void *b) {
+    const vm_link *x = *(const vm_link *const *)a, *y = *(const vm_link *const *)b;
+    int c = link_key_cmp(x->module, x->name, y);
+    return c ? c : x < y ? -1 : x > y; /* the same array: its order is definition order */
+}
+
+/* The latest definition of module.name, or NULL. */
+static const vm_link *link_find(corral_linker *l, const char *module, const char *name,
+                                const char **err) {
+    *err = 0;
+    if (l->nsorted != l->n) {
+        const vm_link **v = realloc(l->sorted, (l->n ? l->n : 1) * sizeof *v);
+        if (!v) { *err = vm_err_nomem; return 0; }
+        for (uint32_t i = 0; i < l->n; i++) v[i] = &l->links[i];
+        qsort(v, l->n, sizeof *v, link_cmp);
+        l->sorted = v;
+        l->nsorted = l->n;
+    }
+    uint32_t lo = 0, hi = l->n; /* the first entry past the key */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (link_key_cmp(module, name, l->sorted[mid]) >= 0) lo = mid + 1; else hi = mid;
+    }
+    if (lo == 0 || link_key_cmp(module, name, l->sorted[lo - 1]) != 0) return 0;
+    return l->sorted[lo - 1];
 }
 
 static int sig_type(char c) {
@@ -252,10 +285,9 @@ static bool limits_match(uint64_t cur, bool has_max, uint64_t max, const vm_limi
 static const char *resolve(corral_linker *l, corral_instance *inst, const vm_import *im,
                            uint32_t *nf, uint32_t *nt, uint32_t *ng) {
     const corral_module *m = inst->mod;
-    vm_link *k = 0;
-    for (uint32_t i = 0; i < l->n && !k; i++)
-        if (!strcmp(l->links[i].module, im->module) && !strcmp(l->links[i].name, im->name))
-            k = &l->links[i];
+    const char *err;
+    const vm_link *k = link_find(l, im->module, im->name, &err);
+    if (err) return err;
     if (!k) return e_unknown_import;
     if (k->kind != im->kind) return e_incompatible;
     switch (im->kind) {
