@@ -86,6 +86,13 @@ typedef struct {
 
 corral_engine *corral_engine_new(const corral_config *cfg); /* cfg may be NULL */
 void corral_engine_free(corral_engine *e);
+/* Stop every load in progress on e (corral_module_new, and the decoding
+ * of corral_module_new_cached): it fails with "interrupted while loading"
+ * at its next check (between sections, functions, and every 64K
+ * instructions or elements); so do later loads until the flag is
+ * cleared.  Safe from any thread: a timeout's watchdog calls it. */
+void corral_engine_interrupt(corral_engine *e);
+void corral_engine_clear_interrupt(corral_engine *e);
 
 /* ---- modules --------------------------------------------------------- */
 
@@ -198,7 +205,13 @@ CORRAL_MUST_CHECK const char *corral_module_new_cached(corral_engine *e, const c
 typedef struct {
     uint64_t max_memory_bytes; /* memory.grow past it returns -1 */
     uint64_t max_stack_bytes;  /* values + locals + frames; past it: "call stack exhausted" */
-    uint64_t max_table_elems;  /* table.grow past it returns -1 */
+    uint64_t max_table_elems;  /* per table: table.grow past it returns -1 */
+    /* The store's budget for instance state besides linear memory, over all
+     * its instances: tables (8 bytes an element), functions, globals and
+     * segment state.  Instantiation past it fails with "instance state
+     * exceeds the store's limit"; table.grow past it returns -1.  Separate
+     * from max_memory_bytes, which caps each linear memory.  Default 256 MiB. */
+    uint64_t max_instance_bytes;
 } corral_limits;
 
 /* The defaults (see vm/limits.h for reasons and ceilings). */
@@ -331,7 +344,9 @@ typedef struct {
     size_t nblock_networks;
     /* --timeout: wall-clock limit in milliseconds (0: none).  At the
      * deadline the guest traps with "interrupt (timeout after N s)", also
-     * when it is blocked sleeping or reading stdin. */
+     * when it is blocked sleeping or reading stdin.  corral_run starts the
+     * clock before loading: a load that outlasts it is a LOAD_ERROR
+     * "timeout while loading the module (after N s)", with timed_out set. */
     uint64_t timeout_ms;
     /* --max-memory, --max-stack: bytes (0: the default, 4 GiB and 1 MiB). */
     uint64_t max_memory;

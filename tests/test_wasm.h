@@ -153,6 +153,7 @@ typedef struct {
     uint32_t nglobals; /* imported + defined */
     int has_start;
     uint32_t start;
+    int has_datacount; /* a passive segment needs the data count section */
 } tw_mod;
 
 /* Binary encoding of the value type named by one letter of a signature
@@ -339,6 +340,29 @@ static inline void tw_elem(tw_mod *m, int32_t offset, const uint32_t *funcs, siz
     m->count[TW_SEC_ELEM]++;
 }
 
+/* A passive data segment (memory.init); adds the data count section. */
+static inline void tw_passive_data(tw_mod *m, const void *bytes, size_t n)
+{
+    tw_buf *b = &m->sec[TW_SEC_DATA];
+    tw_u8(b, 0x01);
+    tw_uleb(b, n);
+    tw_put(b, bytes, n);
+    m->count[TW_SEC_DATA]++;
+    m->has_datacount = 1;
+}
+
+/* A passive element segment of function indices (table.init). */
+static inline void tw_passive_elem(tw_mod *m, const uint32_t *funcs, size_t n)
+{
+    tw_buf *b = &m->sec[TW_SEC_ELEM];
+    tw_u8(b, 0x01);
+    tw_u8(b, 0x00); /* elemkind funcref */
+    tw_uleb(b, n);
+    for (size_t i = 0; i < n; i++)
+        tw_uleb(b, funcs[i]);
+    m->count[TW_SEC_ELEM]++;
+}
+
 static inline void tw_section(tw_buf *out, uint8_t id, uint32_t count, const tw_buf *content)
 {
     tw_buf body = {0};
@@ -370,6 +394,14 @@ static inline uint8_t *tw_finish(tw_mod *m, size_t *len)
     }
     if (m->count[TW_SEC_ELEM])
         tw_section(&out, TW_SEC_ELEM, m->count[TW_SEC_ELEM], &m->sec[TW_SEC_ELEM]);
+    if (m->has_datacount) {
+        tw_u8(&out, TW_SEC_DATACOUNT);
+        tw_buf s = {0};
+        tw_uleb(&s, m->count[TW_SEC_DATA]);
+        tw_uleb(&out, s.n);
+        tw_put(&out, s.p, s.n);
+        tw_buf_free(&s);
+    }
     if (m->count[TW_SEC_CODE] || m->count[TW_SEC_FUNC])
         tw_section(&out, TW_SEC_CODE, m->count[TW_SEC_CODE], &m->sec[TW_SEC_CODE]);
     if (m->count[TW_SEC_DATA])

@@ -21,6 +21,7 @@ const char vm_trap_stack[] = "call stack exhausted";
 const char vm_trap_fuel[] = "all fuel consumed by WebAssembly";
 const char vm_trap_interrupt[] = "interrupt";
 const char vm_err_nomem[] = "out of memory";
+const char vm_err_load_interrupt[] = "interrupted while loading";
 const char corral_exit_trap[] = "exit";
 
 void vm_store_free_objects(corral_store *s);
@@ -29,9 +30,14 @@ void vm_store_free_objects(corral_store *s);
 
 corral_engine *corral_engine_new(const corral_config *cfg) {
     corral_engine *e = calloc(1, sizeof *e);
-    if (e && cfg) e->fuel = cfg->consume_fuel != 0;
+    if (!e) return 0;
+    e->fuel = cfg && cfg->consume_fuel != 0;
+    atomic_init(&e->interrupt, 0);
     return e;
 }
+
+void corral_engine_interrupt(corral_engine *e) { atomic_store(&e->interrupt, 1); }
+void corral_engine_clear_interrupt(corral_engine *e) { atomic_store(&e->interrupt, 0); }
 
 void corral_engine_free(corral_engine *e) { free(e); }
 
@@ -47,7 +53,9 @@ const char *corral_module_new(corral_engine *eng, const uint8_t *bytes, size_t l
     if (len) memcpy(m->bytes, bytes, len);
     m->len = len;
     m->fuel = eng && eng->fuel;
+    m->load_interrupt = eng ? &eng->interrupt : 0;
     const char *e = vm_decode(m, diag);
+    m->load_interrupt = 0;
     if (e) { vm_module_free(m); return e; }
     *out = m;
     return 0;
@@ -84,6 +92,7 @@ void corral_limits_default(corral_limits *l) {
     l->max_memory_bytes = VM_DEFAULT_MAX_MEMORY_BYTES;
     l->max_stack_bytes = VM_DEFAULT_MAX_STACK_BYTES;
     l->max_table_elems = VM_DEFAULT_MAX_TABLE_ELEMS;
+    l->max_instance_bytes = VM_DEFAULT_MAX_INSTANCE_BYTES;
 }
 
 corral_store *corral_store_new(corral_engine *e, const corral_limits *l) {

@@ -560,6 +560,17 @@ static const char *lower_fixed(cc *c, uint32_t opcode, uint32_t n, const uint8_t
     return 0;
 }
 
+/* A bulk instruction (memory.fill, table.copy, ...): it charges its work
+ * when it runs (interp.c, PAY_BULK), so with fuel it ends its segment, and
+ * the fuel left when it runs is exactly what remains after it. */
+static const char *lower_bulk(cc *c, uint32_t opcode, int nimm, uint32_t imm0, uint32_t imm1) {
+    uint8_t in[3] = {VM_I32, VM_I32, VM_I32}; /* table.fill: i, value, n */
+    if (opcode == VM_OP_TABLE_FILL_) in[1] = c->m->tables[imm0].elemtype;
+    const char *e = lower_fixed(c, opcode, 3, in, 0, nimm, imm0, imm1, true);
+    if (!e) seg_close(c);
+    return e;
+}
+
 /* ---- calls ---------------------------------------------------------------------------- */
 
 static const char *lower_call(cc *c, const vm_functype *t, uint32_t opcode, uint32_t imm0,
@@ -1041,8 +1052,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
         if (m->nmems == 0) return "unknown memory 0";
         c->m->data_idx_used = true; /* decode.c checks the data count section */
         if (m->data_count >= 0 && x >= (uint32_t)m->data_count) return "unknown data segment";
-        uint8_t in[3] = {VM_I32, VM_I32, VM_I32};
-        return lower_fixed(c, VM_OP_MEMORY_INIT_, 3, in, 0, 1, x, 0, true);
+        return lower_bulk(c, VM_OP_MEMORY_INIT_, 1, x, 0);
     }
     case 0xFC09:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
@@ -1053,17 +1063,14 @@ static const char *lower_misc(cc *c, uint32_t code) {
         if ((e = rd_zero(c))) return e;
         if (code == 0xFC0A && (e = rd_zero(c))) return e;
         if (m->nmems == 0) return "unknown memory 0";
-        uint8_t in[3] = {VM_I32, VM_I32, VM_I32};
-        return lower_fixed(c, code == 0xFC0A ? VM_OP_MEMORY_COPY_ : VM_OP_MEMORY_FILL_, 3, in,
-                           0, 0, 0, 0, true);
+        return lower_bulk(c, code == 0xFC0A ? VM_OP_MEMORY_COPY_ : VM_OP_MEMORY_FILL_, 0, 0, 0);
     }
     case 0xFC0C: { /* table.init elem table */
         if ((e = vm_rd_u32(&c->r, &y)) || (e = vm_rd_u32(&c->r, &x))) return e;
         if (x >= m->ntables) return "unknown table";
         if (y >= m->nelems) return "unknown elem segment";
         if (m->elems[y].type != m->tables[x].elemtype) return e_type;
-        uint8_t in[3] = {VM_I32, VM_I32, VM_I32};
-        return lower_fixed(c, VM_OP_TABLE_INIT_, 3, in, 0, 2, x, y, true);
+        return lower_bulk(c, VM_OP_TABLE_INIT_, 2, x, y);
     }
     case 0xFC0D:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
@@ -1073,8 +1080,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
         if ((e = vm_rd_u32(&c->r, &x)) || (e = vm_rd_u32(&c->r, &y))) return e;
         if (x >= m->ntables || y >= m->ntables) return "unknown table";
         if (m->tables[x].elemtype != m->tables[y].elemtype) return e_type;
-        uint8_t in[3] = {VM_I32, VM_I32, VM_I32};
-        return lower_fixed(c, VM_OP_TABLE_COPY_, 3, in, 0, 2, x, y, true);
+        return lower_bulk(c, VM_OP_TABLE_COPY_, 2, x, y);
     }
     case 0xFC0F: case 0xFC10: case 0xFC11: {
         if ((e = vm_rd_u32(&c->r, &x))) return e;
@@ -1085,8 +1091,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
             uint8_t in[2] = {t, VM_I32};
             return lower_fixed(c, VM_OP_TABLE_GROW_, 2, in, VM_I32, 1, x, 0, true);
         }
-        uint8_t in[3] = {VM_I32, t, VM_I32};
-        return lower_fixed(c, VM_OP_TABLE_FILL_, 3, in, 0, 1, x, 0, true);
+        return lower_bulk(c, VM_OP_TABLE_FILL_, 1, x, 0);
     }
     default:
         return "illegal opcode";
@@ -1104,9 +1109,16 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
     c.fuel = m->fuel;
     c.seg_at = NONE;
     const char *e = push_ctl(&c, 0, 0, 0, c.ft->nresults, c.ft->types + c.ft->nparams);
+    /* A call zeroes the declared locals: the first segment pays for it. */
+    if (!e) charge(&c, f->nlocals / VM_FUEL_LOCALS);
+    uint32_t ninstr = 0;
     while (!e && c.nctl > 0) {
         uint8_t b;
         uint32_t code;
+        if ((++ninstr & VM_LOAD_POLL) == 0 && vm_load_interrupted(m)) {
+            e = vm_err_load_interrupt;
+            break;
+        }
         if ((e = vm_rd_byte(&c.r, &b))) break;
         code = b;
         if (b == 0xFC) {

@@ -315,6 +315,28 @@ static const char *sec_global(vm_rd *r, corral_module *m) {
     return 0;
 }
 
+/* Export names by length, then bytes (names may hold NUL bytes). */
+static int export_name_cmp(const void *a, const void *b) {
+    const vm_export *x = *(const vm_export *const *)a, *y = *(const vm_export *const *)b;
+    if (x->name_len != y->name_len) return x->name_len < y->name_len ? -1 : 1;
+    return memcmp(x->name, y->name, x->name_len);
+}
+
+/* Export names must differ: sorted, equal names are neighbours, so the
+ * check is O(n log n) whatever the names (a hash set could be flooded). */
+static const char *check_export_names(const corral_module *m) {
+    if (m->nexports < 2) return 0;
+    const vm_export **v = malloc(m->nexports * sizeof *v);
+    if (!v) return e_nomem;
+    for (uint32_t i = 0; i < m->nexports; i++) v[i] = &m->exports[i];
+    qsort(v, m->nexports, sizeof *v, export_name_cmp);
+    const char *e = 0;
+    for (uint32_t i = 1; i < m->nexports && !e; i++)
+        if (export_name_cmp(&v[i - 1], &v[i]) == 0) e = "duplicate export name";
+    free(v);
+    return e;
+}
+
 static const char *sec_export(vm_rd *r, corral_module *m) {
     uint32_t n, cap;
     const char *e = rd_count(r, &n, &cap, 3, VM_MAX_EXPORTS);
@@ -336,13 +358,9 @@ static const char *sec_export(vm_rd *r, corral_module *m) {
         case CORRAL_EXTERN_GLOBAL: if (x->index >= m->nglobals) return "unknown global"; break;
         default: return "malformed export kind";
         }
-        for (uint32_t j = 0; j < i; j++)
-            if (m->exports[j].name_len == x->name_len &&
-                memcmp(m->exports[j].name, x->name, x->name_len) == 0)
-                return "duplicate export name";
     }
     m->nexports = n;
-    return 0;
+    return check_export_names(m);
 }
 
 static const char *sec_start(vm_rd *r, corral_module *m) {
@@ -386,6 +404,8 @@ static const char *rd_elem(vm_rd *r, corral_module *m, vm_elem *s) {
     if (!(s->items = calloc_n(cap, sizeof *s->items))) return e_nomem;
     for (uint32_t i = 0; i < n; i++) {
         vm_constexpr *ce = &s->items[i];
+        if ((i & VM_LOAD_POLL) == VM_LOAD_POLL && vm_load_interrupted(m))
+            return vm_err_load_interrupt;
         if (exprs) {
             if ((e = rd_typed_constexpr(r, m, s->type, ce))) return e;
         } else {
@@ -424,6 +444,7 @@ static const char *sec_code(vm_rd *r, corral_module *m, uint32_t ndefined, corra
     for (uint32_t i = 0; i < n; i++) {
         vm_funcdef *f = &m->funcs[i];
         uint32_t size, ngroups;
+        if (vm_load_interrupted(m)) return vm_err_load_interrupt;
         if ((e = vm_rd_u32(r, &size))) return e;
         if (size > (size_t)(r->end - r->p)) return "length out of bounds";
         vm_rd body = {r->p, r->p + size, r->base, "unexpected end of section or function"};
@@ -549,6 +570,7 @@ const char *vm_decode(corral_module *m, corral_diag *diag) {
         const uint8_t *start = r.p;
         if ((e = vm_rd_byte(&r, &id))) break;
         if (id > 12) { e = "malformed section id"; break; }
+        if (vm_load_interrupted(m)) { e = vm_err_load_interrupt; break; }
         if ((e = vm_rd_u32(&r, &size))) break;
         if (size > (size_t)(r.end - r.p)) { e = "length out of bounds"; break; }
         vm_rd s = {r.p, r.p + size, r.base, "unexpected end of section or function"};

@@ -16,6 +16,7 @@ static const char e_unknown_import[] = "unknown import";
 static const char e_incompatible[] = "incompatible import type";
 static const char e_mem_limit[] = "memory minimum exceeds the memory limit";
 static const char e_table_limit[] = "table minimum exceeds the table limit";
+static const char e_state_limit[] = "instance state exceeds the store's limit";
 
 typedef struct {
     char *module, *name;
@@ -23,10 +24,15 @@ typedef struct {
     void *obj; /* corral_func*, vm_table*, vm_memory* or vm_global* */
 } vm_link;
 
+/* Definitions are appended; lookups go through `sorted`, the links by
+ * (module, name, order of definition), rebuilt when a definition was
+ * added since, so that linking n names is O(n log n) whatever they are. */
 struct corral_linker {
     corral_store *store;
     vm_link *links;
     uint32_t n, cap;
+    const vm_link **sorted;
+    uint32_t nsorted; /* links covered by sorted (stale when < n) */
 };
 
 bool vm_functype_eq(const vm_functype *a, const vm_functype *b) {
@@ -36,12 +42,23 @@ bool vm_functype_eq(const vm_functype *a, const vm_functype *b) {
 
 /* ---- store objects ------------------------------------------------------------ */
 
+/* The store's budget for what instances allocate besides linear memory
+ * (tables, functions, globals, segment state; corral_limits): take bytes
+ * from it, or fail changing nothing.  Nothing is given back before the
+ * store is freed, as none of it is freed before. */
+static bool budget_take(corral_store *s, uint64_t bytes) {
+    if (bytes > s->limits.max_instance_bytes - s->instance_bytes) return false;
+    s->instance_bytes += bytes;
+    return true;
+}
+
 static vm_memory *memory_new(corral_store *s, const vm_limits *l) {
     if (l->min * VM_PAGE_SIZE > s->limits.max_memory_bytes) return 0;
     vm_memory *m = calloc(1, sizeof *m);
     if (!m) return 0;
     m->size = l->min * VM_PAGE_SIZE;
-    m->max_pages = l->max == UINT64_MAX ? VM_MAX_PAGES : l->max;
+    m->has_max = vm_limits_has_max(l);
+    m->max_pages = m->has_max ? l->max : VM_MAX_PAGES;
     if (m->size && !(m->data = calloc(1, m->size))) { free(m); return 0; }
     m->next = s->memories;
     s->memories = m;
@@ -73,7 +90,8 @@ static vm_table *table_new(corral_store *s, const vm_tabletype *tt) {
     vm_table *t = calloc(1, sizeof *t);
     if (!t) return 0;
     t->size = (uint32_t)tt->lim.min;
-    t->max = tt->lim.max == UINT64_MAX ? 0xFFFFFFFFu : tt->lim.max;
+    t->has_max = vm_limits_has_max(&tt->lim);
+    t->max = t->has_max ? tt->lim.max : 0xFFFFFFFFu;
     t->type = tt->elemtype;
     if (!(t->elems = calloc(t->size ? t->size : 1, sizeof(void *)))) { free(t); return 0; }
     t->next = s->tables;
@@ -86,8 +104,12 @@ const char *vm_table_grow(corral_store *s, vm_table *t, uint32_t delta, void *in
     uint64_t n = (uint64_t)t->size + delta;
     if (n > t->max || n > s->limits.max_table_elems) return "table maximum reached";
     if (delta == 0) return 0;
+    if (!budget_take(s, (uint64_t)delta * sizeof(void *))) return e_state_limit;
     void **e = realloc(t->elems, (size_t)n * sizeof(void *));
-    if (!e) return vm_err_nomem;
+    if (!e) {
+        s->instance_bytes -= (uint64_t)delta * sizeof(void *);
+        return vm_err_nomem;
+    }
     for (uint64_t i = t->size; i < n; i++) e[i] = init;
     t->elems = e;
     t->size = (uint32_t)n;
@@ -127,6 +149,7 @@ void corral_linker_free(corral_linker *l) {
         free(l->links[i].name);
     }
     free(l->links);
+    free(l->sorted);
     free(l);
 }
 
@@ -137,15 +160,10 @@ static char *dup(const char *s) {
     return d;
 }
 
-/* A later definition of the same name replaces the earlier one. */
+/* A later definition of the same name replaces the earlier one: both are
+ * kept, and link_find takes the later. */
 static const char *link_add(corral_linker *l, const char *module, const char *name,
                             uint8_t kind, void *obj) {
-    for (uint32_t i = 0; i < l->n; i++)
-        if (!strcmp(l->links[i].module, module) && !strcmp(l->links[i].name, name)) {
-            l->links[i].kind = kind;
-            l->links[i].obj = obj;
-            return 0;
-        }
     if (l->n == l->cap) {
         uint32_t cap = l->cap ? l->cap * 2 : 16;
         vm_link *p = realloc(l->links, cap * sizeof *p);
@@ -165,6 +183,38 @@ static const char *link_add(corral_linker *l, const char *module, const char *na
     k->obj = obj;
     l->n++;
     return 0;
+}
+
+static int link_key_cmp(const char *module, const char *name, const vm_link *k) {
+    int c = strcmp(module, k->module);
+    return c ? c : strcmp(name, k->name);
+}
+
+static int link_cmp(const void *a, const void *b) {
+    const vm_link *x = *(const vm_link *const *)a, *y = *(const vm_link *const *)b;
+    int c = link_key_cmp(x->module, x->name, y);
+    return c ? c : x < y ? -1 : x > y; /* the same array: its order is definition order */
+}
+
+/* The latest definition of module.name, or NULL. */
+static const vm_link *link_find(corral_linker *l, const char *module, const char *name,
+                                const char **err) {
+    *err = 0;
+    if (l->nsorted != l->n) {
+        const vm_link **v = realloc(l->sorted, (l->n ? l->n : 1) * sizeof *v);
+        if (!v) { *err = vm_err_nomem; return 0; }
+        for (uint32_t i = 0; i < l->n; i++) v[i] = &l->links[i];
+        qsort(v, l->n, sizeof *v, link_cmp);
+        l->sorted = v;
+        l->nsorted = l->n;
+    }
+    uint32_t lo = 0, hi = l->n; /* the first entry past the key */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (link_key_cmp(module, name, l->sorted[mid]) >= 0) lo = mid + 1; else hi = mid;
+    }
+    if (lo == 0 || link_key_cmp(module, name, l->sorted[lo - 1]) != 0) return 0;
+    return l->sorted[lo - 1];
 }
 
 static int sig_type(char c) {
@@ -222,19 +272,22 @@ const char *corral_linker_define_instance(corral_linker *l, const char *module,
 
 /* ---- import matching (spec 4.5.2 "external typing", limits subtyping) ------------ */
 
-static bool limits_match(uint64_t cur, uint64_t max, const vm_limits *want) {
+/* The extern's current size and maximum (if it has one) against the
+ * import's limits: at least its minimum, and, when the import names a
+ * maximum, a maximum of the extern's own no larger.  A maximum equal to
+ * the largest value allowed is still a maximum. */
+static bool limits_match(uint64_t cur, bool has_max, uint64_t max, const vm_limits *want) {
     if (cur < want->min) return false;
-    if (want->max == UINT64_MAX) return true;
-    return max != UINT64_MAX && max <= want->max;
+    if (!vm_limits_has_max(want)) return true;
+    return has_max && max <= want->max;
 }
 
 static const char *resolve(corral_linker *l, corral_instance *inst, const vm_import *im,
                            uint32_t *nf, uint32_t *nt, uint32_t *ng) {
     const corral_module *m = inst->mod;
-    vm_link *k = 0;
-    for (uint32_t i = 0; i < l->n && !k; i++)
-        if (!strcmp(l->links[i].module, im->module) && !strcmp(l->links[i].name, im->name))
-            k = &l->links[i];
+    const char *err;
+    const vm_link *k = link_find(l, im->module, im->name, &err);
+    if (err) return err;
     if (!k) return e_unknown_import;
     if (k->kind != im->kind) return e_incompatible;
     switch (im->kind) {
@@ -247,16 +300,15 @@ static const char *resolve(corral_linker *l, corral_instance *inst, const vm_imp
     case CORRAL_EXTERN_TABLE: {
         vm_table *t = k->obj;
         if (t->type != im->u.table.elemtype) return e_incompatible;
-        if (!limits_match(t->size, t->max == 0xFFFFFFFFu ? UINT64_MAX : t->max, &im->u.table.lim))
-            return e_incompatible;
+        if (!limits_match(t->size, t->has_max, t->max, &im->u.table.lim)) return e_incompatible;
         inst->tables[(*nt)++] = t;
         return 0;
     }
     case CORRAL_EXTERN_MEMORY: {
         vm_memory *me = k->obj;
         if (!me) return e_incompatible;
-        uint64_t max = me->max_pages == VM_MAX_PAGES ? UINT64_MAX : me->max_pages;
-        if (!limits_match(me->size / VM_PAGE_SIZE, max, &im->u.mem)) return e_incompatible;
+        if (!limits_match(me->size / VM_PAGE_SIZE, me->has_max, me->max_pages, &im->u.mem))
+            return e_incompatible;
         inst->mem = me;
         return 0;
     }
@@ -342,6 +394,25 @@ static const char *init_segments(corral_instance *inst) {
 
 const char *vm_call_start(corral_store *s, corral_func *f);
 
+/* What an instance of m allocates besides linear memory, all of it sized
+ * by the module: the index arrays, the functions, tables (at their
+ * minimum), globals and the segments' evaluated items and drop state. */
+static uint64_t state_bytes(const corral_module *m) {
+    uint64_t n = sizeof(corral_instance);
+    n += (uint64_t)(m->nfuncs + 1) * sizeof(corral_func *) +
+         (uint64_t)(m->nfuncs - m->nfunc_imports) * sizeof(corral_func);
+    n += (uint64_t)(m->ntables + 1) * sizeof(vm_table *);
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
+        n += sizeof(vm_table) + (m->tables[i].lim.min ? m->tables[i].lim.min : 1) * sizeof(void *);
+    n += (uint64_t)(m->nglobals + 1) * sizeof(vm_global *) +
+         (uint64_t)(m->nglobals - m->nglobal_imports) * sizeof(vm_global);
+    n += (uint64_t)(m->nelems + 1) * (sizeof(uint32_t) + sizeof(void **));
+    for (uint32_t i = 0; i < m->nelems; i++)
+        n += (uint64_t)(m->elems[i].count ? m->elems[i].count : 1) * sizeof(void *);
+    n += (uint64_t)(m->ndatas + 1) * sizeof(uint32_t);
+    return n;
+}
+
 const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_instance **out) {
     corral_store *s = l->store;
     *out = 0;
@@ -353,6 +424,7 @@ const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_
      * may refer to it even if instantiation fails later. */
     inst->next = s->instances;
     s->instances = inst;
+    if (!budget_take(s, state_bytes(m))) return e_state_limit;
     inst->funcs = calloc(m->nfuncs + 1, sizeof *inst->funcs);
     inst->tables = calloc(m->ntables + 1, sizeof *inst->tables);
     inst->globals = calloc(m->nglobals + 1, sizeof *inst->globals);

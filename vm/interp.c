@@ -113,6 +113,18 @@ static inline void vm_st(uint8_t *p, uint64_t v, unsigned n) {
     } while (0)
 
 #define TRAP(msg) do { err = (msg); goto trap; } while (0)
+/* The work of a bulk instruction: n units at `per` a fuel unit, paid in
+ * full before any is done or the instruction runs out of fuel doing
+ * nothing.  Each bulk instruction ends its fuel segment (compile.c), so
+ * `fuel` is exactly what is left after it. */
+#define PAY_BULK(n, per)                                                      \
+    do {                                                                      \
+        if (inst->mod->fuel) {                                                \
+            uint64_t c_ = (n) / (per);                                        \
+            if (c_ > fuel) { fuel = 0; TRAP(vm_trap_fuel); }                  \
+            fuel -= c_;                                                       \
+        }                                                                     \
+    } while (0)
 #define LOAD_MEM() \
     do { mem = inst->mem ? inst->mem->data : 0; mem_size = inst->mem ? inst->mem->size : 0; } while (0)
 #define INTERRUPTED() atomic_load_explicit(&s->interrupt, memory_order_relaxed)
@@ -129,6 +141,39 @@ static bool take_interrupt(corral_store *s, uint64_t fuel) {
         atomic_fetch_and(&s->interrupt, ~VM_INTERRUPT_SAMPLE);
     }
     return (v & VM_INTERRUPT_STOP) != 0;
+}
+
+/* ---- bulk work (memory.fill/copy/init, table.copy/init) ------------------------- */
+
+/* Fill n > 0 bytes at dst with v, or move them from src, a chunk at a
+ * time; back: the ranges overlap with dst above src, so move from the end.
+ * False when interrupted between chunks (the work is then partly done, as
+ * the trap ends the guest's run anyway). */
+static bool bulk_bytes(corral_store *s, uint64_t fuel, uint8_t *dst, const uint8_t *src, bool back,
+                       int v, uint64_t n) {
+    uint64_t done = 0;
+    for (;;) {
+        uint64_t k = n - done < VM_BULK_CHUNK ? n - done : VM_BULK_CHUNK;
+        uint64_t at = back ? n - done - k : done;
+        if (src) memmove(dst + at, src + at, (size_t)k);
+        else memset(dst + at, v, (size_t)k);
+        done += k;
+        if (done == n) return true;
+        if (atomic_load_explicit(&s->interrupt, memory_order_relaxed) && take_interrupt(s, fuel))
+            return false;
+    }
+}
+
+/* table.fill of n > 0 elements, checking the interrupt between chunks. */
+static bool bulk_fill_elems(corral_store *s, uint64_t fuel, void **dst, void *v, uint64_t n) {
+    const uint64_t chunk = VM_BULK_CHUNK / sizeof(void *);
+    for (uint64_t i = 0; i < n; i++) {
+        dst[i] = v;
+        if ((i + 1) % chunk == 0 && i + 1 < n &&
+            atomic_load_explicit(&s->interrupt, memory_order_relaxed) && take_interrupt(s, fuel))
+            return false;
+    }
+    return true;
 }
 
 /* The defined function whose code holds ip, or NULL (ip in a copy). */
@@ -395,14 +440,17 @@ next:
     CASE(MEMORY_FILL_) {
         uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
         if (d + n > mem_size) TRAP(vm_trap_oob_memory);
-        memset(mem + d, (int)(uint8_t)fp[ip[2]], n);
+        PAY_BULK(n, VM_FUEL_BULK_BYTES);
+        if (n && !bulk_bytes(s, fuel, mem + d, 0, false, (int)(uint8_t)fp[ip[2]], n))
+            TRAP(vm_trap_interrupt);
         ip += 4;
         NEXT();
     }
     CASE(MEMORY_COPY_) {
         uint64_t d = (uint32_t)fp[ip[1]], src = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
         if (d + n > mem_size || src + n > mem_size) TRAP(vm_trap_oob_memory);
-        memmove(mem + d, mem + src, n);
+        PAY_BULK(n, VM_FUEL_BULK_BYTES);
+        if (n && !bulk_bytes(s, fuel, mem + d, mem + src, d > src, 0, n)) TRAP(vm_trap_interrupt);
         ip += 4;
         NEXT();
     }
@@ -410,7 +458,8 @@ next:
         uint64_t d = (uint32_t)fp[ip[2]], src = (uint32_t)fp[ip[3]], n = (uint32_t)fp[ip[4]];
         const vm_data *seg = &inst->mod->datas[ip[1]];
         if (src + n > inst->data_len[ip[1]] || d + n > mem_size) TRAP(vm_trap_oob_memory);
-        if (n) memcpy(mem + d, seg->bytes + src, n);
+        PAY_BULK(n, VM_FUEL_BULK_BYTES);
+        if (n && !bulk_bytes(s, fuel, mem + d, seg->bytes + src, false, 0, n)) TRAP(vm_trap_interrupt);
         ip += 5;
         NEXT();
     }
@@ -445,7 +494,8 @@ next:
         uint64_t i = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[4]];
         void *v = (void *)(uintptr_t)fp[ip[3]];
         if (i + n > t->size) TRAP(vm_trap_oob_table);
-        for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
+        PAY_BULK(n, VM_FUEL_BULK_ELEMS);
+        if (n && !bulk_fill_elems(s, fuel, t->elems + i, v, n)) TRAP(vm_trap_interrupt);
         ip += 5;
         NEXT();
     }
@@ -453,7 +503,10 @@ next:
         vm_table *dt = inst->tables[ip[1]], *st = inst->tables[ip[2]];
         uint64_t d = (uint32_t)fp[ip[3]], src = (uint32_t)fp[ip[4]], n = (uint32_t)fp[ip[5]];
         if (d + n > dt->size || src + n > st->size) TRAP(vm_trap_oob_table);
-        if (n) memmove(dt->elems + d, st->elems + src, n * sizeof(void *));
+        PAY_BULK(n, VM_FUEL_BULK_ELEMS);
+        if (n && !bulk_bytes(s, fuel, (uint8_t *)(dt->elems + d), (const uint8_t *)(st->elems + src),
+                             dt == st && d > src, 0, n * sizeof(void *)))
+            TRAP(vm_trap_interrupt);
         ip += 6;
         NEXT();
     }
@@ -462,7 +515,11 @@ next:
         uint32_t seg = ip[2];
         uint64_t d = (uint32_t)fp[ip[3]], src = (uint32_t)fp[ip[4]], n = (uint32_t)fp[ip[5]];
         if (src + n > inst->elem_len[seg] || d + n > t->size) TRAP(vm_trap_oob_table);
-        if (n) memcpy(t->elems + d, inst->elem_items[seg] + src, n * sizeof(void *));
+        PAY_BULK(n, VM_FUEL_BULK_ELEMS);
+        if (n && !bulk_bytes(s, fuel, (uint8_t *)(t->elems + d),
+                             (const uint8_t *)(inst->elem_items[seg] + src), false, 0,
+                             n * sizeof(void *)))
+            TRAP(vm_trap_interrupt);
         ip += 6;
         NEXT();
     }
@@ -502,8 +559,8 @@ do_call:
          * value stack and the frames (the wasm stack limit). */
         if ((uint8_t *)(fsp - 1) < (uint8_t *)(nfp + callee->nslots)) TRAP(vm_trap_stack);
         *--fsp = (vm_frame){ret, fp, inst};
-        vm_slot *loc = nfp + callee->nparams;
-        for (uint32_t i = 0; i < callee->nlocals; i++) loc[i] = 0;
+        /* Zeroing the locals is paid for with the first segment (compile.c). */
+        if (callee->nlocals) memset(nfp + callee->nparams, 0, callee->nlocals * sizeof(vm_slot));
         fp = nfp;
         ip = callee->code;
         if (callee->inst != inst || !ret) {

@@ -28,6 +28,26 @@
 #define VM_DEFAULT_MAX_TABLE_ELEMS 10000000u
 #define VM_MAX_TABLE_ELEMS 0xFFFFFFFFu
 
+/* Instance state: everything an instance allocates besides linear memory
+ * whose size the module decides - tables (the bulk of it: 20 tables of
+ * 10M elements would be 1.6 GB), functions, globals, segment items and
+ * drop state - counts against one budget per store, over all its
+ * instances; instantiation fails and table.grow returns -1 past it.
+ * 256 MiB holds three tables at the element cap with room to spare. */
+#define VM_DEFAULT_MAX_INSTANCE_BYTES (256u << 20)
+
+/* Fuel for work whose size is known only when it runs: besides its own
+ * unit, memory.fill/copy/init cost 1 per 64 bytes, table.fill/copy/init
+ * 1 per 8 elements (64 bytes of pointers), and a call 1 per 8 declared
+ * locals it zeroes (rounded down, so small sizes cost only the flat unit
+ * Wasmtime charges).  About what an interpreted instruction costs in time.
+ * Bulk work runs in chunks of VM_BULK_CHUNK bytes with an interrupt check
+ * between them, so a timeout stops a 4 GiB fill promptly. */
+#define VM_FUEL_BULK_BYTES 64u
+#define VM_FUEL_BULK_ELEMS 8u
+#define VM_FUEL_LOCALS 8u
+#define VM_BULK_CHUNK (64u << 10)
+
 /* Module size: a tool module is at most a few MB; 256 MiB covers any real
  * program and bounds what one load can make us allocate. */
 #define VM_MAX_MODULE_BYTES (256u << 20)

@@ -38,7 +38,8 @@ enum {
 extern const char vm_trap_unreachable[], vm_trap_div_zero[], vm_trap_int_overflow[],
     vm_trap_bad_conversion[], vm_trap_oob_memory[], vm_trap_oob_table[],
     vm_trap_undefined_elem[], vm_trap_uninit_elem[], vm_trap_indirect_type[],
-    vm_trap_stack[], vm_trap_fuel[], vm_trap_interrupt[], vm_err_nomem[];
+    vm_trap_stack[], vm_trap_fuel[], vm_trap_interrupt[], vm_err_nomem[],
+    vm_err_load_interrupt[];
 
 typedef struct {
     uint32_t nparams, nresults;
@@ -46,8 +47,10 @@ typedef struct {
 } vm_functype;
 
 typedef struct {
-    uint64_t min, max; /* max == UINT64_MAX when absent */
+    uint64_t min, max; /* max == UINT64_MAX when absent (never a valid maximum) */
 } vm_limits;
+
+static inline bool vm_limits_has_max(const vm_limits *l) { return l->max != UINT64_MAX; }
 
 typedef struct {
     uint8_t type;
@@ -158,21 +161,31 @@ struct corral_module {
     vm_data *datas;
     bool *func_declared; /* may be named by ref.func in code */
     char **func_names;   /* from the name section; entries may be NULL */
+    const atomic_int *load_interrupt; /* while loading: the engine's flag, or NULL */
 };
+
+/* Whether the load in progress must stop (corral_engine_interrupt).  The
+ * decoder polls it between sections, functions and every so many items. */
+static inline bool vm_load_interrupted(const corral_module *m) {
+    return m->load_interrupt && atomic_load_explicit(m->load_interrupt, memory_order_relaxed);
+}
+#define VM_LOAD_POLL 0xFFFFu /* items (instructions, elements) between polls, minus 1 */
 
 /* ---- runtime objects ------------------------------------------------------ */
 
 typedef struct vm_memory {
     uint8_t *data;
     uint64_t size;  /* bytes: pages * VM_PAGE_SIZE */
-    uint64_t max_pages;
+    bool has_max;   /* declared a maximum: max_pages is it (import matching) */
+    uint64_t max_pages; /* the maximum, else VM_MAX_PAGES */
     struct vm_memory *next; /* store's list */
 } vm_memory;
 
 typedef struct vm_table {
     void **elems;
     uint32_t size;
-    uint64_t max;
+    bool has_max; /* declared a maximum: max is it (import matching) */
+    uint64_t max; /* the maximum, else 0xFFFFFFFF */
     uint8_t type;
     struct vm_table *next;
 } vm_table;
@@ -219,6 +232,7 @@ typedef struct {
 
 struct corral_engine {
     bool fuel;
+    atomic_int interrupt; /* stops loads in progress (corral_engine_interrupt) */
 };
 
 struct corral_store {
@@ -231,6 +245,7 @@ struct corral_store {
     uint64_t fuel;       /* remaining */
     uint64_t fuel_start; /* as set, for fuel used */
     uint64_t peak_memory;
+    uint64_t instance_bytes; /* taken from limits.max_instance_bytes (instance.c) */
     /* Bit VM_INTERRUPT_STOP: stop the guest; bit VM_INTERRUPT_SAMPLE:
      * publish the fuel left in fuel_seen (corral_store_fuel_sample). */
     atomic_int interrupt;

@@ -8,10 +8,12 @@
  * statistics.  `corral run` is this function with pass-through stdio.
  *
  * The timeout is an entry on a corral_timer (timer.c): the caller's, or
- * one started for this run.  At the deadline its thread calls
- * corral_store_interrupt(), the one store call that may come from another
- * thread; the WASI layer's blocking calls wait in slices and give up on
- * the same flag.  The entry is removed (and a timer of the run's own
+ * one started for this run.  corral_run starts it before loading, on the
+ * engine (corral_engine_interrupt stops the decoder), and hands the same
+ * deadline to the store once the module is loaded.  At the deadline its
+ * thread calls corral_store_interrupt(), the one store call that may come
+ * from another thread; the WASI layer's blocking calls wait in slices and
+ * give up on the same flag.  The entry is removed (and a timer of the run's own
  * joined) before the store is freed, so the store it interrupts is always
  * alive, and no thread outlives the call.
  *
@@ -87,17 +89,24 @@ static void trapped(corral_run_result *res, char *msg)
     set_msg(&res->trap, msg);
 }
 
-/* "2", "0.5", "1.25": the duration in seconds without trailing zeros. */
+/* "2", "0.5", "1.25": the duration in seconds without trailing zeros,
+ * in the message fmt (one %s). */
+static char *with_seconds(const char *fmt, uint64_t ms)
+{
+    char secs[32];
+    int n = snprintf(secs, sizeof secs, "%" PRIu64, ms / 1000);
+    if (ms % 1000 != 0) {
+        snprintf(secs + n, sizeof secs - (size_t)n, ".%03u", (unsigned)(ms % 1000));
+        size_t k = strlen(secs);
+        while (secs[k - 1] == '0')
+            secs[--k] = '\0';
+    }
+    return wasi_format(fmt, secs);
+}
+
 static char *timeout_trap(uint64_t ms)
 {
-    char frac[8] = "";
-    if (ms % 1000 != 0) {
-        snprintf(frac, sizeof frac, ".%03u", (unsigned)(ms % 1000));
-        size_t n = strlen(frac);
-        while (frac[n - 1] == '0')
-            frac[--n] = '\0';
-    }
-    return wasi_format("interrupt (timeout after %" PRIu64 "%s s)", ms / 1000, frac);
+    return with_seconds("interrupt (timeout after %s s)", ms);
 }
 
 /* ---- --invoke arguments ----------------------------------------------------- */
@@ -210,6 +219,7 @@ static int is_link_error(const char *err)
     static const char *const link_errors[] = {
         "unknown import", "incompatible import type", "out of memory",
         "memory minimum exceeds the memory limit", "table minimum exceeds the table limit",
+        "instance state exceeds the store's limit",
     };
     for (size_t i = 0; i < sizeof link_errors / sizeof link_errors[0]; i++)
         if (strcmp(err, link_errors[i]) == 0)
@@ -388,6 +398,10 @@ static void warn_stderr(const char *msg, void *env)
     fprintf(stderr, "corral: warning: %s\n", msg);
 }
 
+static int run_module(corral_engine *engine, const corral_module *module,
+                      const corral_run_options *o, corral_run_result *res,
+                      corral_timer *timer_in, const struct timespec *deadline_in);
+
 int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
                corral_run_result *res)
 {
@@ -399,14 +413,39 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     corral_engine *engine = corral_engine_new(&cfg);
     corral_module *module = NULL;
     corral_diag diag = {0, -1};
+    corral_timer *own_timer = NULL, *timer = NULL;
+    wasi_timer_entry load_entry;
+    struct timespec deadline;
+    memset(&load_entry, 0, sizeof load_entry);
+    atomic_init(&load_entry.fired, 0);
     if (engine == NULL) {
         fail_with(res, CORRAL_RUN_LOAD_ERROR, NULL);
         goto out;
+    }
+    /* The clock starts before loading: a huge module's decoding and
+     * lowering count, and the engine's interrupt stops them. */
+    if (o->timeout_ms > 0) {
+        timer = o->timer != NULL ? o->timer : (own_timer = corral_timer_new());
+        if (timer == NULL) {
+            fail_with(res, CORRAL_RUN_LOAD_ERROR, wasi_format("cannot start the timeout thread"));
+            goto out;
+        }
+        wasi_timer_deadline(&deadline, o->timeout_ms);
+        load_entry.engine = engine;
+        wasi_timer_add_at(timer, &load_entry, &deadline);
     }
     corral_cache_info cache = {-1, o->on_warning != NULL ? o->on_warning : warn_stderr,
                                o->on_warning_env, o->module_file};
     const char *err = corral_module_new_cached(engine, o->cache_dir, wasm, len, &module, &diag,
                                                &cache);
+    if (timer != NULL)
+        wasi_timer_remove(timer, &load_entry);
+    if (err != NULL && atomic_load(&load_entry.fired)) {
+        res->timed_out = 1;
+        fail_with(res, CORRAL_RUN_LOAD_ERROR,
+                  with_seconds("timeout while loading the module (after %s s)", o->timeout_ms));
+        goto out;
+    }
     if (err != NULL) {
         if (diag.func >= 0)
             fail_with(res, CORRAL_RUN_LOAD_ERROR,
@@ -418,12 +457,13 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
         goto out;
     }
     double load_ms = now_ms() - start;
-    corral_run_module(engine, module, o, res);
+    run_module(engine, module, o, res, timer, timer != NULL ? &deadline : NULL);
     res->load_ms = load_ms;
     res->cache = cache.hit;
     if (res->start_ms > 0)
         res->start_ms += load_ms;
 out:
+    corral_timer_free(own_timer);
     if (module != NULL)
         corral_module_free(module);
     corral_engine_free(engine);
@@ -437,7 +477,15 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
                       const corral_run_options *opt, corral_run_result *res)
 {
     static const corral_run_options defaults;
-    const corral_run_options *o = opt != NULL ? opt : &defaults;
+    return run_module(engine, module, opt != NULL ? opt : &defaults, res, NULL, NULL);
+}
+
+/* corral_run_module; corral_run passes the timer and deadline it started
+ * before loading (NULL: start them here, at instantiation). */
+static int run_module(corral_engine *engine, const corral_module *module,
+                      const corral_run_options *o, corral_run_result *res,
+                      corral_timer *timer_in, const struct timespec *deadline_in)
+{
     double start = now_ms();
     memset(res, 0, sizeof *res);
 
@@ -537,15 +585,23 @@ int corral_run_module(corral_engine *engine, const corral_module *module,
         goto out;
     }
 
-    /* The clock starts before instantiation: a start function counts. */
+    /* The clock starts before instantiation (a start function counts), or
+     * before loading when corral_run started it. */
     if (o->timeout_ms > 0) {
-        timer = o->timer != NULL ? o->timer : (own_timer = corral_timer_new());
+        timer = timer_in != NULL ? timer_in
+                : o->timer != NULL ? o->timer : (own_timer = corral_timer_new());
         if (timer == NULL) {
             fail_with(res, CORRAL_RUN_LOAD_ERROR,
                       wasi_format("cannot start the timeout thread: %s", strerror(errno)));
             goto out;
         }
-        wasi_timer_add(timer, &deadline, store, o->timeout_ms);
+        struct timespec due;
+        if (deadline_in != NULL)
+            due = *deadline_in;
+        else
+            wasi_timer_deadline(&due, o->timeout_ms);
+        deadline.store = store;
+        wasi_timer_add_at(timer, &deadline, &due);
     }
     err = corral_instantiate(linker, module, &rs.inst);
     if (err != NULL && is_link_error(err)) {

@@ -45,7 +45,10 @@ static void *timer_main(void *arg)
                 continue;
             if (!before(&now, &e->deadline)) {
                 atomic_store(&e->fired, 1);
-                corral_store_interrupt(e->store);
+                if (e->store != NULL)
+                    corral_store_interrupt(e->store);
+                if (e->engine != NULL)
+                    corral_engine_interrupt(e->engine);
             } else if (!have || before(&e->deadline, &next)) {
                 next = e->deadline;
                 have = 1;
@@ -104,19 +107,32 @@ void corral_timer_free(corral_timer *t)
     free(t);
 }
 
-void wasi_timer_add(corral_timer *t, wasi_timer_entry *e, corral_store *s, uint64_t ms)
+void wasi_timer_deadline(struct timespec *d, uint64_t ms)
 {
     if (ms > UINT64_C(1) << 40) /* about 35 years: keeps tv_sec in range */
         ms = UINT64_C(1) << 40;
-    e->store = s;
-    atomic_init(&e->fired, 0);
-    clock_gettime(CLOCK_MONOTONIC, &e->deadline);
-    e->deadline.tv_sec += (time_t)(ms / 1000);
-    e->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (e->deadline.tv_nsec >= 1000000000L) {
-        e->deadline.tv_nsec -= 1000000000L;
-        e->deadline.tv_sec++;
+    clock_gettime(CLOCK_MONOTONIC, d);
+    d->tv_sec += (time_t)(ms / 1000);
+    d->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (d->tv_nsec >= 1000000000L) {
+        d->tv_nsec -= 1000000000L;
+        d->tv_sec++;
     }
+}
+
+void wasi_timer_add(corral_timer *t, wasi_timer_entry *e, corral_store *s, uint64_t ms)
+{
+    struct timespec d;
+    wasi_timer_deadline(&d, ms);
+    e->store = s;
+    e->engine = NULL;
+    wasi_timer_add_at(t, e, &d);
+}
+
+void wasi_timer_add_at(corral_timer *t, wasi_timer_entry *e, const struct timespec *deadline)
+{
+    atomic_init(&e->fired, 0);
+    e->deadline = *deadline;
     pthread_mutex_lock(&t->mu);
     e->next = t->list;
     t->list = e;

@@ -80,16 +80,22 @@ char *wasi_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- deadlines (timer.c) ---------------------------------------------------
  * A run's --timeout: an entry on a corral_timer, whose thread interrupts
- * the store at the deadline and sets fired. */
+ * the store (or, while the module loads, the engine) at the deadline and
+ * sets fired. */
 typedef struct wasi_timer_entry {
     struct timespec deadline; /* CLOCK_MONOTONIC */
-    corral_store *store;
+    corral_store *store;      /* interrupted at the deadline, if not NULL */
+    corral_engine *engine;    /* ...and its loads, if not NULL */
     atomic_int fired;
     struct wasi_timer_entry *next;
 } wasi_timer_entry;
 
-/* Start e's clock: ms from now. */
+/* The deadline ms from now. */
+void wasi_timer_deadline(struct timespec *deadline, uint64_t ms);
+/* Start e's clock: ms from now, for store s. */
 void wasi_timer_add(corral_timer *t, wasi_timer_entry *e, corral_store *s, uint64_t ms);
+/* Put e (its store or engine set) on t, due at deadline. */
+void wasi_timer_add_at(corral_timer *t, wasi_timer_entry *e, const struct timespec *deadline);
 /* After it returns, the timer no longer touches e or its store. */
 void wasi_timer_remove(corral_timer *t, wasi_timer_entry *e);
 
