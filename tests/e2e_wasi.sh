@@ -9,8 +9,10 @@
 # Suites: the guests' own checks (wasi_fs, wasi_misc: one case per "ok" /
 # "FAIL" line they print), the host files they leave, the escape suite
 # (a secret file outside the mapped tree must be neither read nor
-# changed), the limits (timeout, fuel, memory, stack) and the command
-# line.  Expected errno values are Wasmtime's (WASI numbering: EPERM 63,
+# changed), the limits (timeout, fuel, memory, stack), the command line,
+# and the hardening cases (a :ro mapping reached through the writable /,
+# FIFOs, sockets and devices in a mapped tree, --map-dir suffixes and
+# guest paths).  Expected errno values are Wasmtime's (WASI numbering: EPERM 63,
 # ELOOP 32); the "errno" cases are separate from the "secret" cases so
 # that a compatibility difference never hides a sandbox hole or the
 # reverse.
