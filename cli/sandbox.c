@@ -97,7 +97,38 @@ int cli_sandbox_split(int argc, char **argv, int *i, const char *extra, const ch
     return -1;
 }
 
-/* HOST::GUEST[:ro] */
+/* Why GUEST (len bytes) is no guest path, or NULL: "/" or NAME[/NAME...]
+ * with an optional leading "/"; no empty, "." or ".." component (a guest
+ * would resolve it differently from the prefix wasi-libc matches), no
+ * control character. */
+static const char *guest_path_problem(const char *g, size_t len)
+{
+    if (len == 0)
+        return "empty guest path";
+    if (len == 1 && g[0] == '/')
+        return NULL;
+    size_t i = g[0] == '/';
+    while (i <= len) {
+        size_t s = i;
+        while (i < len && g[i] != '/') {
+            if ((unsigned char)g[i] < 0x20 || g[i] == 0x7f)
+                return "a control character in the guest path";
+            i++;
+        }
+        size_t n = i - s;
+        if (n == 0)
+            return "an empty component (\"//\" or a trailing \"/\") in the guest path";
+        if ((n == 1 && g[s] == '.') || (n == 2 && g[s] == '.' && g[s + 1] == '.'))
+            return "a \".\" or \"..\" component in the guest path";
+        i++;
+    }
+    return NULL;
+}
+
+/* HOST::GUEST[:ro]: everything from the first ':' of GUEST on is a
+ * suffix, and ":ro" is the only one (so a guest path has no ':'); any
+ * other, ":RO" or ":ro " included, is an error naming it, never part of
+ * a writable mapping's name. */
 static int parse_map_dir(const char *val, corral_run_dir *d, const char *cmd)
 {
     const char *sep = strstr(val, "::");
@@ -105,11 +136,23 @@ static int parse_map_dir(const char *val, corral_run_dir *d, const char *cmd)
         return cli_usage_error(cmd, "--map-dir", "expected HOST::GUEST[:ro], got", val);
     size_t hlen = (size_t)(sep - val);
     const char *guest = sep + 2;
-    size_t glen = strlen(guest);
+    size_t glen = strcspn(guest, ":");
     int ro = 0;
-    if (glen > 3 && strcmp(guest + glen - 3, ":ro") == 0) {
+    char why[320];
+    if (guest[glen] != '\0') {
+        const char *suffix = guest + glen;
+        if (strcmp(suffix, ":ro") != 0) {
+            snprintf(why, sizeof why,
+                     "unknown suffix '%.200s' (the only one is ':ro', read-only) in", suffix);
+            return cli_usage_error(cmd, "--map-dir", why, val);
+        }
         ro = 1;
-        glen -= 3;
+    }
+    const char *problem = guest_path_problem(guest, glen);
+    if (problem != NULL) {
+        snprintf(why, sizeof why, "%s (expected HOST::GUEST[:ro], GUEST like /data or sandbox) in",
+                 problem);
+        return cli_usage_error(cmd, "--map-dir", why, val);
     }
     /* One block, "HOST\0GUEST\0", freed through host. */
     char *buf = malloc(hlen + glen + 2);

@@ -92,6 +92,45 @@ if [ -z "${CASE:-}" ]; then
         else bad "description: corral tool's schema wants a string" "rc=$RC: $OUT"; fi ;;
     *) bad "description: corral tool's schema wants a string" "rc=$RC: $OUT" ;;
     esac
+    # readonly_map_via_symlink: --map-dir W/sub::/sub:ro; bash writes,
+    # removes and renames beneath sub through a symlink in the writable
+    # work dir, and directly: each refused, sub unchanged.
+    ro=$tmp/ro
+    mkdir -p "$ro/sub"
+    printf 'orig\n' >"$ro/sub/f"
+    ln -s sub "$ro/lnk"
+    OUT=$(printf '%s' '{"command":"echo x > sub/f; echo x > lnk/f; echo x >> lnk/f; echo x > lnk/new; rm lnk/f; mv lnk/f /moved; mkdir lnk/d; touch lnk/f; cat lnk/f; echo fine > ok.txt; cat ok.txt"}' |
+          "$CORRAL" run --work-dir "$ro" --map-dir "$ro/sub::/sub:ro" "$WASM" 2>/dev/null)
+    if [ "$(cat "$ro/sub/f")" = orig ] && [ "$(ls -A "$ro/sub")" = f ] && [ ! -e "$ro/moved" ] &&
+        [ "$(cat "$ro/ok.txt" 2>/dev/null)" = fine ]; then
+        case $OUT in
+        *'"content": "orig\nfine\n[stderr]'*'lnk/f: Permission denied'*) ok "readonly_map_via_symlink: bash writes beneath a :ro map refused" ;;
+        *) bad "readonly_map_via_symlink: bash writes beneath a :ro map refused" "output: $OUT" ;;
+        esac
+    else
+        bad "readonly_map_via_symlink: bash writes beneath a :ro map refused" "sub: $(ls -A "$ro/sub" | tr '\n' ' ') f: $(cat "$ro/sub/f"); output: $OUT"
+    fi
+
+    # fifo_open_does_not_block: cat and redirections of a FIFO with no
+    # peer end at once with an error, also under --timeout 1s.
+    fifo=$tmp/fifo
+    mkdir -p "$fifo"
+    mkfifo "$fifo/p"
+    for cmd in "cat p" "echo hi > p" "read x < p"; do
+        for tl in "" "--timeout 1s"; do
+            t0=$(date +%s)
+            # shellcheck disable=SC2086
+            OUT=$(printf '{"command":"%s"}' "$cmd" | timeout 10 "$CORRAL" run $tl --work-dir "$fifo" "$WASM" 2>/dev/null)
+            RC=$?
+            el=$(($(date +%s) - t0))
+            case $OUT in
+            *'p: No such device or address'*'"is_error": true'*)
+                if [ $el -le 3 ]; then ok "fifo_open_does_not_block: bash '$cmd' ${tl:-(no timeout)} (${el}s)"
+                else bad "fifo_open_does_not_block: bash '$cmd' ${tl:-(no timeout)}" "took ${el}s"; fi ;;
+            *) bad "fifo_open_does_not_block: bash '$cmd' ${tl:-(no timeout)}" "rc=$RC after ${el}s: $OUT" ;;
+            esac
+        done
+    done
 fi
 
 echo "e2e_bash: $pass passed, $fail failed, $skip skipped"

@@ -208,6 +208,53 @@ else
     bad "an infinite loop is stopped by --timeout 1 (134)" "status $rc after ${took}s: $(head -c 200 "$tmp/loop.err")"
 fi
 
+# ---- read-only mappings and special files --------------------------------
+# readonly_map_via_symlink: writeFileSync through a symlink of the work dir
+# into a --map-dir ...:ro tree is refused, and the file stays.
+ro=$tmp/ro
+mkdir -p "$ro/sub"
+printf 'orig\n' >"$ro/sub/f"
+ln -s sub "$ro/lnk"
+jcase "readonly_map_via_symlink: writeFileSync('/lnk/f') refused" 1 \
+    '{"code": "var fs = require(\"fs\"); try { fs.writeFileSync(\"/lnk/f\", \"pwned\"); } catch (e) { console.log(e.code); } fs.readFileSync(\"/lnk/f\", \"utf8\") + fs.readFileSync(\"/sub/f\", \"utf8\") + (function () { fs.writeFileSync(\"/lnk/new\", \"x\"); })()"}' \
+    '+"content": "EPERM\n' '+"is_error": true' -- --work-dir "$ro" --map-dir "$ro/sub::/sub:ro"
+n=$((n + 1))
+if [ "$(cat "$ro/sub/f")" = orig ] && [ "$(ls -A "$ro/sub")" = f ]; then ok "readonly_map_via_symlink: sub unchanged"
+else bad "readonly_map_via_symlink: sub unchanged" "$(ls -A "$ro/sub" | tr '\n' ' '): $(cat "$ro/sub/f")"; fi
+
+# fifo_open_does_not_block: readFileSync of a FIFO with no writer ends at
+# once with an error, with and without --timeout 1s.
+mkfifo "$tmp/fifo"
+for tl in "" "--timeout 1s"; do
+    n=$((n + 1))
+    printf '%s' '{"code": "require(\"fs\").readFileSync(\"/fifo\")"}' >"$tmp/fifo.json"
+    start=$(date +%s)
+    # shellcheck disable=SC2086
+    timeout 10 "$corral" run $tl --work-dir "$tmp" "$wasm" <"$tmp/fifo.json" >"$tmp/fifo.out" 2>"$tmp/fifo.err"
+    rc=$?
+    took=$(($(date +%s) - start))
+    if [ $rc -eq 1 ] && [ $took -le 3 ] && grep -F -q "No such device or address, open '/fifo'" "$tmp/fifo.out"; then
+        ok "fifo_open_does_not_block: readFileSync('/fifo') ${tl:-(no timeout)} (${took}s)"
+    else
+        bad "fifo_open_does_not_block: readFileSync('/fifo') ${tl:-(no timeout)}" "status $rc after ${took}s: $(head -c 200 "$tmp/fifo.out")"
+    fi
+done
+# device_read_bounded: /dev/zero mapped in is an endless file; reading it
+# whole is stopped by --timeout.
+if [ -c /dev/zero ]; then
+    n=$((n + 1))
+    printf '%s' '{"code": "require(\"fs\").readFileSync(\"/dev/zero\").length"}' >"$tmp/zero.json"
+    start=$(date +%s)
+    timeout 20 "$corral" run --timeout 2s --map-dir /dev::/dev:ro "$wasm" <"$tmp/zero.json" >"$tmp/zero.out" 2>"$tmp/zero.err"
+    rc=$?
+    took=$(($(date +%s) - start))
+    if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $took -le 8 ]; then
+        ok "device_read_bounded: readFileSync('/dev/zero') ends by --timeout 2s (status $rc, ${took}s)"
+    else
+        bad "device_read_bounded: readFileSync('/dev/zero') ends by --timeout 2s" "status $rc after ${took}s: $(head -c 200 "$tmp/zero.out") $(head -c 200 "$tmp/zero.err")"
+    fi
+fi
+
 # ---- the same module under node:wasi -----------------------------------------------
 n=$((n + 1))
 if command -v node >/dev/null 2>&1 && [ -f "$root/bench/node-wasi.mjs" ]; then

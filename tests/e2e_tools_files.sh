@@ -625,5 +625,65 @@ else
         || bad "lost: edit stopped at 19 fuel budgets" "partial files at$bad_runs"
 fi
 
+# ------------------------------------------- read-only mappings, special files
+# readonly_map_via_symlink: with --map-dir W/sub::/sub:ro, write and edit
+# reach sub through a symlink in the writable work dir: both refused, the
+# file (and its directory) unchanged.
+D=$(newdir)
+mkdir "$D/sub"
+printf 'orig\n' > "$D/sub/f"
+ln -s sub "$D/lnk"
+ln -s sub/f "$D/flnk"
+RO="--map-dir $D/sub::/sub:ro"
+for p in /lnk/f /flnk /lnk/new /sub/f; do
+    # shellcheck disable=SC2086
+    run file-write "$D" "{\"file_path\":\"$p\",\"content\":\"pwned\\n\"}" $RO
+    has "readonly_map_via_symlink: write $p refused" '"is_error": true' 1
+done
+# shellcheck disable=SC2086
+run file-edit "$D" '{"file_path":"/lnk/f","old_string":"orig","new_string":"pwned"}' $RO
+has "readonly_map_via_symlink: edit /lnk/f refused" '"is_error": true' 1
+# shellcheck disable=SC2086
+run file-edit "$D" '{"file_path":"/flnk","old_string":"orig","new_string":"pwned"}' $RO
+has "readonly_map_via_symlink: edit /flnk refused" '"is_error": true' 1
+same_file "readonly_map_via_symlink: sub/f unchanged" "$D/sub/f" 'orig
+'
+if [ "$(ls -A "$D/sub")" = f ]; then ok "readonly_map_via_symlink: nothing created in sub"
+else bad "readonly_map_via_symlink: nothing created in sub" "$(ls -A "$D/sub" | tr '\n' ' ')"; fi
+# shellcheck disable=SC2086
+run file-read "$D" '{"file_path":"/lnk/f"}' $RO
+has "readonly_map_via_symlink: read /lnk/f still works" '"content": "     1\torig\n"' 0
+# shellcheck disable=SC2086
+run file-write "$D" '{"file_path":"/other.txt","content":"fine\n"}' $RO
+has "readonly_map_via_symlink: the rest of the work dir is writable" '"is_error": false' 0
+
+# fifo_open_does_not_block: read and edit of a FIFO without a writer end
+# at once with an error, also under --timeout 1s (write replaces the FIFO
+# by a rename, never opening it: it must end at once too).
+for t in file-read file-edit file-write; do
+    D=$(newdir)
+    mkfifo "$D/fifo"
+    case $t in
+    file-read) J='{"file_path":"/fifo"}' W='"is_error": true' ;;
+    file-edit) J='{"file_path":"/fifo","old_string":"a","new_string":"b"}' W='"is_error": true' ;;
+    file-write) J='{"file_path":"/fifo","content":"hi\n"}' W='"is_error": false' ;;
+    esac
+    for tl in "" "--timeout 1s"; do
+        t0=$(date +%s)
+        # shellcheck disable=SC2086
+        OUT=$(printf '%s' "$J" | timeout 10 "$CORRAL" run $tl --work-dir "$D" "$TOOLS/$t.wasm" 2>"$ERRF")
+        RC=$?
+        el=$(($(date +%s) - t0))
+        case $OUT in
+        *"$W"*) [ "$RC" -le 1 ] && [ $el -le 3 ] && ok "fifo_open_does_not_block: $t ${tl:-(no timeout)} (${el}s)" ||
+            bad "fifo_open_does_not_block: $t ${tl:-(no timeout)}" "rc=$RC after ${el}s: $OUT" ;;
+        *) bad "fifo_open_does_not_block: $t ${tl:-(no timeout)}" "rc=$RC after ${el}s: $OUT" ;;
+        esac
+    done
+    if [ $t != file-write ]; then
+        [ -p "$D/fifo" ] && ok "fifo_open_does_not_block: $t left the FIFO as it was" || bad "fifo_open_does_not_block: $t left the FIFO as it was" "$(ls -l "$D")"
+    fi
+done
+
 echo "e2e_tools_files: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

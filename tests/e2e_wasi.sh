@@ -9,8 +9,10 @@
 # Suites: the guests' own checks (wasi_fs, wasi_misc: one case per "ok" /
 # "FAIL" line they print), the host files they leave, the escape suite
 # (a secret file outside the mapped tree must be neither read nor
-# changed), the limits (timeout, fuel, memory, stack) and the command
-# line.  Expected errno values are Wasmtime's (WASI numbering: EPERM 63,
+# changed), the limits (timeout, fuel, memory, stack), the command line,
+# and the hardening cases (a :ro mapping reached through the writable /,
+# FIFOs, sockets and devices in a mapped tree, --map-dir suffixes and
+# guest paths).  Expected errno values are Wasmtime's (WASI numbering: EPERM 63,
 # ELOOP 32); the "errno" cases are separate from the "secret" cases so
 # that a compatibility difference never hides a sandbox hole or the
 # reverse.
@@ -568,5 +570,110 @@ if [ -f "$guests/wasi_misc.wasm" ]; then
 else
     skip "bad flags" "$guests/wasi_misc.wasm not built"
 fi
+
+# ============================================================================
+# 6. hardening: read-only mappings by every route, special files, suffixes
+# ============================================================================
+# rofs_tree DIR: the tree tests/guest/wasi_rofs.c expects.
+rofs_tree() {
+    mkdir -p "$1/sub/empty" "$1/eroot" "$1/x"
+    printf 'orig\n' >"$1/sub/f"
+    printf 'plant\n' >"$1/plant"
+    ln -s sub "$1/lnk"
+    ln -s sub/f "$1/flnk"
+    ln -s sub/new "$1/dlnk"
+    touch -d @1000000000 "$1/sub/f" "$1/sub/empty" "$1/sub" "$1/eroot"
+}
+rofs_state() {
+    (cd "$1" && ls -ld --time-style=+%s.%N sub sub/empty eroot && ls -lRA --time-style=+%s.%N sub eroot && cat sub/f)
+}
+if have wasi_rofs "readonly_map_via_root_preopen"; then
+    for mode in openat2 walk; do
+        C=$(fresh)
+        rofs_tree "$C/w"
+        before=$(rofs_state "$C/w")
+        if [ $mode = walk ]; then nw=1; else nw=0; fi
+        (cd "$C" && CORRAL_WASI_NO_OPENAT2=$nw $limit "$corral" run --work-dir "$C/w" \
+            --map-dir "$C/w/sub::/sub:ro" --map-dir "$C/w/eroot::/eroot:ro" \
+            "$guests/wasi_rofs.wasm" >"$C/out" 2>"$C/err" </dev/null)
+        rc=$?
+        guest_lines "readonly_map_via_root_preopen ($mode):" "$C/out"
+        after=$(rofs_state "$C/w")
+        [ $rc -eq 0 ] && [ "$before" = "$after" ] && [ ! -e "$C/w/stolen" ] && [ ! -e "$C/w/hard" ] &&
+            [ -f "$C/w/plant" ] && [ ! -e "$C/w/moved" ]
+        expect "readonly_map_via_root_preopen ($mode): the :ro trees are unchanged on disk" $? \
+            "rc $rc; before: $before / after: $after; $(head -c 200 "$C/err")"
+    done
+    # A writable mapping inside a read-only one stays writable (the
+    # deepest mapping wins, as for the tools' host paths); the same host
+    # directory mapped both ways is read-only.
+    C=$(fresh)
+    mkdir -p "$C/ro/rw"
+    run "$C" run --map-dir "$C/ro::/ro:ro" --map-dir "$C/ro/rw::/rw" --env ESC_DIR=/rw \
+        "$guests/wasi_escape.wasm" write inner.txt
+    [ "$(cat "$out")" = WROTE ] && [ "$(cat "$C/ro/rw/inner.txt")" = PWNED ]
+    expect "readonly_map_nested_writable: a writable map inside a :ro one is writable" $? "'$(head -c 200 "$out")' $(head -c 200 "$err")"
+    run "$C" run --work-dir "$C/ro" --map-dir "$C/ro::/alias:ro" "$guests/wasi_escape.wasm" write top.txt
+    grep -q '^ERR 63$' "$out" && [ ! -e "$C/ro/top.txt" ]
+    expect "readonly_map_same_dir_twice: / and a :ro alias of it: read-only" $? "'$(head -c 200 "$out")' $(head -c 200 "$err")"
+fi
+
+# fifo_open_does_not_block: a FIFO (no writer, no reader), a socket and a
+# device in the mapped tree: path_open ends at once with ENXIO (60), also
+# under --timeout.  quick: a 10 s limit, so a hang fails soon.
+quick=""
+if command -v timeout >/dev/null 2>&1; then quick="timeout 10"; fi
+if have wasi_escape "fifo_open_does_not_block"; then
+    C=$(fresh)
+    mkdir -p "$C/w"
+    mkfifo "$C/w/fifo"
+    for op in read write; do
+        for tl in "" "--timeout 1s"; do
+            t0=$(now_ns)
+            # shellcheck disable=SC2086
+            (cd "$C" && $quick "$corral" run --work-dir "$C/w" $tl "$guests/wasi_escape.wasm" $op fifo \
+                >"$C/out" 2>"$C/err" </dev/null)
+            rc=$?
+            ms=$((($(now_ns) - t0) / 1000000))
+            [ $rc -eq 0 ] && grep -q '^ERR 60$' "$C/out" && [ $ms -lt 2000 ]
+            expect "fifo_open_does_not_block: $op ${tl:-(no timeout)}: ENXIO in ${ms} ms" $? \
+                "rc $rc, ${ms} ms, '$(head -c 200 "$C/out")' $(head -c 200 "$C/err")"
+        done
+    done
+    [ -p "$C/w/fifo" ]
+    expect "fifo_open_does_not_block: the FIFO is still a FIFO" $? "$(ls -l "$C/w")"
+    if command -v python3 >/dev/null 2>&1 &&
+        python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$C/w/sock" 2>/dev/null; then
+        (cd "$C" && $quick "$corral" run --work-dir "$C/w" "$guests/wasi_escape.wasm" read sock \
+            >"$C/out" 2>"$C/err" </dev/null)
+        grep -q '^ERR 60$' "$C/out"
+        expect "socket_open_refused: a socket file is not opened (ENXIO)" $? "'$(head -c 200 "$C/out")'"
+    else
+        skip "socket_open_refused" "python3 cannot make a unix socket"
+    fi
+    if [ -c /dev/zero ]; then
+        (cd "$C" && $quick "$corral" run --map-dir /dev::/dev:ro --env ESC_DIR=/dev \
+            "$guests/wasi_escape.wasm" read zero >"$C/out" 2>"$C/err" </dev/null)
+        [ "$(od -An -c "$C/out" | tr -d ' \n')" = 'READ:\n' ]
+        expect "device_read_bounded: /dev/zero mapped in: one read, as big as the buffer" $? "'$(head -c 100 "$C/out" | od -c | head -3)'"
+    fi
+fi
+
+# map_dir_unknown_suffix: only ":ro" is a suffix; any other ":..." after
+# the guest path is an error naming it.
+C=$(fresh)
+mkdir -p "$C/d"
+for v in ":RO" ":readonly" ":ro " ":rw" ":"; do
+    run "$C" run --map-dir "$C/d::/x$v" "$guests/hello.wasm"
+    [ $rc -eq 2 ] && grep -q "unknown suffix '$v'" "$err"
+    expect "map_dir_unknown_suffix: '/x$v' is refused, naming the suffix" $? "rc $rc, $(head -c 300 "$err")"
+done
+for g in "/a/../b" "/a//b" "/a/" "./a" "a/." "/x:ro:ro"; do
+    run "$C" run --map-dir "$C/d::$g" "$guests/hello.wasm"
+    [ $rc -eq 2 ] && grep -q -- "--map-dir" "$err"
+    expect "map_dir_bad_guest: '$g' is refused" $? "rc $rc, $(head -c 300 "$err")"
+done
+run "$C" run --map-dir "$C/d::/x:ro" --map-dir "$C/d::y" "$guests/hello.wasm"
+expect "map_dir: '/x:ro' and 'y' are still taken" $((rc != 0)) "rc $rc, $(head -c 300 "$err")"
 
 summary e2e_wasi

@@ -326,7 +326,9 @@ int wh_fd_fdstat_set_flags(wcall *k)
         hf &= ~(O_APPEND | O_NONBLOCK);
         if (fl & FDF_APPEND)
             hf |= O_APPEND;
-        if (fl & FDF_NONBLOCK)
+        /* a device stays non-blocking on the host whatever the guest sets
+         * (wpath_open): its reads must not wait beyond the interrupt */
+        if ((fl & FDF_NONBLOCK) || f->filetype == FT_CHAR || f->filetype == FT_BLOCK)
             hf |= O_NONBLOCK;
         if (fcntl(f->host, F_SETFL, hf) < 0)
             return wasi_errno(errno);
@@ -623,18 +625,29 @@ int wh_path_open(wcall *k)
     }
     d = &k->w->fds[A32(k, 0)]; /* the table may have moved */
     int h;
-    e = wpath_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h);
-    if (e == WE_ISDIR && wrt && !(rb & RT_FD_WRITE) && !(of & (OF_CREAT | OF_TRUNC))) {
+    bool ro;
+    e = wpath_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h, &ro);
+    if ((e == WE_ISDIR || (e == WE_PERM && ro)) && wrt && !(rb & RT_FD_WRITE) &&
+        !(of & (OF_CREAT | OF_TRUNC))) {
         /* A directory asked for with rights only a writable file uses
          * (datasync, allocate, set_size - a directory's own rights include
-         * some): open it for reading; they are dropped below.  Asking for
-         * FD_WRITE itself stays EISDIR, as in Wasmtime. */
+         * some), or anything asked for so beneath a read-only root (which
+         * a readonly preopen drops before the open): open it for reading;
+         * they are dropped below.  Asking for FD_WRITE itself stays EISDIR
+         * (as in Wasmtime) or EPERM. */
         fl = (fl & ~O_ACCMODE) | O_RDONLY;
-        e = wpath_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h);
+        e = wpath_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h, &ro);
     }
     free(path);
     if (e)
         return e;
+    if (ro && !d->readonly) {
+        /* Reached through a writable tree, it lies beneath a read-only
+         * one: read-only as if opened there. */
+        rb &= ~(RT_MUTATING | wr);
+        ri &= ~RT_MUTATING;
+        wrt = false;
+    }
     struct stat st;
     if (fstat(h, &st) < 0) {
         e = wasi_errno(errno);
@@ -644,7 +657,7 @@ int wh_path_open(wcall *k)
     wfd *f = &k->w->fds[nfd];
     f->host = h;
     f->owned = true;
-    f->readonly = d->readonly;
+    f->readonly = d->readonly || ro;
     f->filetype = wasi_filetype_of_mode(st.st_mode);
     f->fdflags = (uint16_t)fdf;
     if (S_ISDIR(st.st_mode)) {
@@ -679,6 +692,12 @@ static int parent_of(wcall *k, int fi, int pi, uint64_t need, wpp *p)
     if (e)
         return e;
     e = wpath_parent(k->w, p->d, p->path, &p->parent, &p->name, &p->dot);
+    if (e == WE_SUCCESS && (need & RT_MUTATING) && !p->dot) {
+        /* the change happens in parent: not beneath a read-only root */
+        e = wpath_may_change(k->w, p->d, p->parent, p->name);
+        if (e)
+            wpath_done(p->parent, p->d);
+    }
     if (e) {
         free(p->path);
         p->path = NULL;
@@ -857,7 +876,7 @@ int wh_path_filestat_get(wcall *k)
     if (e)
         return e;
     int h;
-    e = wpath_open(k->w, d, path, O_PATH, 0, A32(k, 1) & LOOKUP_SYMLINK_FOLLOW, &h);
+    e = wpath_open(k->w, d, path, O_PATH, 0, A32(k, 1) & LOOKUP_SYMLINK_FOLLOW, &h, NULL);
     free(path);
     if (e)
         return e;
@@ -881,10 +900,15 @@ int wh_path_filestat_set_times(wcall *k)
     if (e)
         return e;
     int h;
-    e = wpath_open(k->w, d, path, O_PATH, 0, A32(k, 1) & LOOKUP_SYMLINK_FOLLOW, &h);
+    bool ro;
+    e = wpath_open(k->w, d, path, O_PATH, 0, A32(k, 1) & LOOKUP_SYMLINK_FOLLOW, &h, &ro);
     free(path);
     if (e)
         return e;
+    if (ro) {
+        close(h); /* beneath a read-only root, reached through a writable one */
+        return WE_PERM;
+    }
     e = host_result(utimensat(h, "", ts, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
     close(h);
     return e;

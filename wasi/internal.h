@@ -153,6 +153,15 @@ struct wasi_ctx {
     corral_store *store;
     /* resolution: 0 unknown, 1 openat2 works, -1 use the component walk */
     int openat2_state;
+    /* The preopens' host directories by (device, inode): a change beneath
+     * a read-only one is refused whichever fd its path came through (a
+     * symlink or ".." of a writable tree can lead there; path.c).  nro:
+     * how many are read-only (0: no check at all). */
+    struct wroot {
+        uint64_t dev, ino;
+        bool readonly;
+    } *roots;
+    size_t nroots, nro;
 };
 
 /* Hard limit on guest fds (EMFILE beyond). */
@@ -175,9 +184,24 @@ int wasi_errno(int host_errno);                        /* host errno -> WE_* */
 /* path.c */
 /* Open path beneath dir (a directory fd of ours) with host open flags;
  * follow_last says whether a symlink in last place is followed.  Returns
- * WE_* and the new host fd in *out. */
+ * WE_* and the new host fd in *out.  An open never waits (O_NONBLOCK until
+ * the type is known): a FIFO or a socket is refused with WE_NXIO, a
+ * device keeps O_NONBLOCK, a regular file or directory gets the flags
+ * asked for.  ro, when not NULL, is set to whether the file lies beneath
+ * a read-only root (see wpath_dir_ro); an open for writing, creating or
+ * truncating there is refused with WE_PERM (and *ro set) before it
+ * happens. */
 int wpath_open(wasi_ctx *w, const wfd *dir, const char *path, int oflags, unsigned mode,
-               bool follow_last, int *out);
+               bool follow_last, int *out, bool *ro);
+/* Whether the directory fd lies beneath a read-only root: its ancestry is
+ * walked up on the host to the first preopened directory, and that one
+ * decides (the deepest mapping wins; one host directory mapped both ways
+ * counts as read-only).  Under none: not read-only. */
+int wpath_dir_ro(wasi_ctx *w, int fd, bool *ro);
+/* Before a change to the entry name of directory parent (create, remove,
+ * rename, link, symlink): WE_PERM if dir is read-only, if parent lies
+ * beneath a read-only root, or if name is a read-only root itself. */
+int wpath_may_change(wasi_ctx *w, const wfd *dir, int parent, const char *name);
 /* Resolve all but the last component beneath dir: *parent is a host fd
  * (close it with wpath_done), name the last component (may keep trailing
  * slashes; never "", ".", ".." or containing other slashes).  A path whose

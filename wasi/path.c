@@ -18,6 +18,17 @@
  *    absolute targets refused.
  * Setting CORRAL_WASI_NO_OPENAT2=1 in the environment when wasi_new runs
  * (or wasi_config.no_openat2) forces the walk, so that tests cover both.
+ *
+ * Read-only mappings.  A path resolved beneath a writable preopen can
+ * still reach a read-only one (a symlink, "..", or a mapping nested in
+ * another), so the host directories of the preopens are known by (device,
+ * inode), and a change is refused if the directory it happens in lies
+ * beneath a read-only one: wpath_dir_ro walks that directory's ancestry
+ * up on the host to the first preopened directory.  Opens that need to
+ * know (wpath_open with ro) use the walk, which holds the fd of the
+ * directory the last component is opened in, so that directory is the
+ * one checked, before a creating or writing open, and no symlink swapped
+ * in meanwhile can redirect it.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -42,6 +53,12 @@ struct w_open_how {
 
 #define WALK_MAX_LINKS 40
 #define WALK_MAX_PATH 65536
+/* Levels wpath_dir_ro climbs at most (a sanity bound: a host tree so deep
+ * is refused with ELOOP rather than searched forever). */
+#define RO_MAX_DEPTH 65536
+
+/* Flags with which an open changes the file or may later write it. */
+#define OPEN_CHANGES (O_CREAT | O_TRUNC | O_WRONLY | O_RDWR)
 
 static int open_kernel(int dirfd, const char *path, int flags, unsigned mode)
 {
@@ -51,8 +68,89 @@ static int open_kernel(int dirfd, const char *path, int flags, unsigned mode)
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
-/* The component walk.  rest is a malloc'd copy of the path it consumes. */
-static int walk(int root, const char *path, int flags, unsigned mode, bool follow_last, int *out)
+/* -1 when st is no preopen's directory, else 1 if one of those mapping it
+ * is read-only, 0 if none is. */
+static int root_of(const wasi_ctx *w, const struct stat *st)
+{
+    int r = -1;
+    for (size_t i = 0; i < w->nroots; i++)
+        if (w->roots[i].dev == (uint64_t)st->st_dev && w->roots[i].ino == (uint64_t)st->st_ino) {
+            if (w->roots[i].readonly)
+                return 1;
+            r = 0;
+        }
+    return r;
+}
+
+int wpath_dir_ro(wasi_ctx *w, int fd, bool *ro)
+{
+    *ro = false;
+    if (w->nro == 0)
+        return WE_SUCCESS;
+    int cur = fd, err = WE_LOOP;
+    for (int depth = 0; depth < RO_MAX_DEPTH; depth++) {
+        struct stat st, up_st;
+        if (fstat(cur, &st) < 0) {
+            err = wasi_errno(errno);
+            break;
+        }
+        int r = root_of(w, &st);
+        if (r >= 0) {
+            *ro = r == 1;
+            err = WE_SUCCESS;
+            break;
+        }
+        /* The host's "..": only compared, never handed to the guest. */
+        int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (up < 0 || fstat(up, &up_st) < 0) {
+            err = wasi_errno(errno);
+            if (up >= 0)
+                close(up);
+            break;
+        }
+        if (cur != fd)
+            close(cur);
+        cur = up;
+        if (up_st.st_dev == st.st_dev && up_st.st_ino == st.st_ino) {
+            err = WE_SUCCESS; /* the host's /: beneath no preopen (moved out) */
+            break;
+        }
+    }
+    if (cur != fd)
+        close(cur);
+    return err;
+}
+
+int wpath_may_change(wasi_ctx *w, const wfd *dir, int parent, const char *name)
+{
+    if (dir->readonly)
+        return WE_PERM;
+    if (w->nro == 0)
+        return WE_SUCCESS;
+    /* name itself a read-only root: removing, renaming or replacing it
+     * changes the mapping (trailing slashes dropped: stat, do not follow) */
+    char own[256];
+    size_t n = strcspn(name, "/");
+    struct stat st;
+    if (n < sizeof own) {
+        memcpy(own, name, n);
+        own[n] = '\0';
+        if (fstatat(parent, own, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+            root_of(w, &st) == 1)
+            return WE_PERM;
+    }
+    bool ro;
+    int e = wpath_dir_ro(w, parent, &ro);
+    if (e)
+        return e;
+    return ro ? WE_PERM : WE_SUCCESS;
+}
+
+/* The component walk.  rest is a malloc'd copy of the path it consumes.
+ * ro (not NULL): find out whether the result lies beneath a read-only
+ * root, refusing an OPEN_CHANGES open there before it is made. */
+static int walk(wasi_ctx *w, int root, const char *path, int flags, unsigned mode,
+                bool follow_last, int *out, bool *ro)
 {
     size_t cap = 16, depth = 0;
     int *stack = malloc(cap * sizeof *stack); /* owned fds of directories below root */
@@ -64,6 +162,7 @@ static int walk(int root, const char *path, int flags, unsigned mode, bool follo
         return WE_NOMEM;
     }
     size_t pos = 0;
+    int got = -1, in = -1; /* the result, and the directory it is in */
     for (;;) {
         int cur = depth ? stack[depth - 1] : root;
         while (rest[pos] == '/')
@@ -74,7 +173,7 @@ static int walk(int root, const char *path, int flags, unsigned mode, bool follo
             if (fd < 0)
                 err = wasi_errno(errno);
             else
-                *out = fd;
+                got = fd, in = cur;
             break;
         }
         size_t start = pos;
@@ -107,7 +206,7 @@ static int walk(int root, const char *path, int flags, unsigned mode, bool follo
                 if (fd < 0)
                     err = wasi_errno(errno);
                 else
-                    *out = fd;
+                    got = fd, in = cur;
                 break;
             }
             continue;
@@ -120,6 +219,15 @@ static int walk(int root, const char *path, int flags, unsigned mode, bool follo
             if (trailing)
                 f |= O_DIRECTORY;
             follow = follow_last || trailing;
+            if (ro != NULL && (f & OPEN_CHANGES)) {
+                /* checked before the open creates or truncates anything */
+                if ((err = wpath_dir_ro(w, cur, ro)))
+                    break;
+                if (*ro) {
+                    err = WE_PERM;
+                    break;
+                }
+            }
             fd = openat(cur, comp, f, mode);
             if (fd >= 0 && (f & O_PATH) && follow) {
                 struct stat st;
@@ -130,7 +238,7 @@ static int walk(int root, const char *path, int flags, unsigned mode, bool follo
                 }
             }
             if (fd >= 0) {
-                *out = fd;
+                got = fd, in = cur;
                 break;
             }
         } else {
@@ -195,6 +303,21 @@ static int walk(int root, const char *path, int flags, unsigned mode, bool follo
         rest = nr;
         pos = 0;
     }
+    if (got >= 0 && ro != NULL) {
+        /* a directory is judged by itself (it may be a root), anything
+         * else by the directory it is in */
+        struct stat st;
+        if (fstat(got, &st) < 0)
+            err = wasi_errno(errno);
+        else
+            err = wpath_dir_ro(w, S_ISDIR(st.st_mode) ? got : in, ro);
+        if (err) {
+            close(got);
+            got = -1;
+        }
+    }
+    if (got >= 0)
+        *out = got;
     while (depth)
         close(stack[--depth]);
     free(stack);
@@ -202,17 +325,12 @@ static int walk(int root, const char *path, int flags, unsigned mode, bool follo
     return err;
 }
 
-int wpath_open(wasi_ctx *w, const wfd *dir, const char *path, int flags, unsigned mode,
-               bool follow_last, int *out)
+static int resolve(wasi_ctx *w, const wfd *dir, const char *path, int flags, unsigned mode,
+                   bool follow_last, int *out, bool *ro)
 {
-    if (path[0] == '\0')
-        return WE_NOENT;
-    if (path[0] == '/')
-        return WE_ESCAPE;
-    flags |= O_CLOEXEC;
-    if (!follow_last)
-        flags |= O_NOFOLLOW;
-    if (w->openat2_state >= 0) {
+    /* Whether the result is beneath a read-only root needs the directory
+     * it is in: only the walk has that. */
+    if (w->openat2_state >= 0 && ro == NULL) {
         for (int tries = 0; tries < 16; tries++) {
             int fd = open_kernel(dir->host, path, flags, mode);
             if (fd >= 0) {
@@ -232,7 +350,59 @@ int wpath_open(wasi_ctx *w, const wfd *dir, const char *path, int flags, unsigne
             return wasi_errno(errno);
         }
     }
-    return walk(dir->host, path, flags, mode, follow_last, out);
+    return walk(w, dir->host, path, flags, mode, follow_last, out, ro);
+}
+
+int wpath_open(wasi_ctx *w, const wfd *dir, const char *path, int flags, unsigned mode,
+               bool follow_last, int *out, bool *ro)
+{
+    if (ro != NULL) {
+        *ro = dir->readonly;
+        if (dir->readonly || w->nro == 0)
+            ro = NULL; /* known already */
+    }
+    if (path[0] == '\0')
+        return WE_NOENT;
+    if (path[0] == '/')
+        return WE_ESCAPE;
+    flags |= O_CLOEXEC;
+    if (!follow_last)
+        flags |= O_NOFOLLOW;
+    /* An open never waits: a FIFO without a peer would block open(2) (and
+     * a device its reads), beyond the reach of the run's interrupt.  So
+     * every open is non-blocking until the file's type is known. */
+    bool content = !(flags & O_PATH), nonblock = flags & O_NONBLOCK;
+    if (content)
+        flags |= O_NONBLOCK;
+    int fd, err = resolve(w, dir, path, flags, mode, follow_last, &fd, ro);
+    if (err || !content) {
+        if (err == WE_SUCCESS)
+            *out = fd;
+        return err;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        err = wasi_errno(errno);
+        close(fd);
+        return err;
+    }
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+        /* Served, they could wait forever on a peer: "no such device or
+         * address", as open(2) says for a socket (and a FIFO's writer
+         * with no reader). */
+        close(fd);
+        return WE_NXIO;
+    }
+    if ((S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) && !nonblock &&
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+        err = wasi_errno(errno);
+        close(fd);
+        return err;
+    }
+    /* A device stays non-blocking: its reads and writes never wait (EAGAIN),
+     * each bounded by the guest's buffer. */
+    *out = fd;
+    return WE_SUCCESS;
 }
 
 int wpath_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
@@ -251,7 +421,7 @@ int wpath_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
         s--;
     size_t clen = e - s;
     if ((clen == 1 && path[s] == '.') || (clen == 2 && path[s] == '.' && path[s + 1] == '.')) {
-        int fd, err = wpath_open(w, dir, path, O_PATH | O_DIRECTORY, 0, true, &fd);
+        int fd, err = wpath_open(w, dir, path, O_PATH | O_DIRECTORY, 0, true, &fd, NULL);
         if (err)
             return err;
         *parent = fd;
@@ -267,7 +437,7 @@ int wpath_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
     char *dp = strndup(path, s);
     if (dp == NULL)
         return WE_NOMEM;
-    int fd, err = wpath_open(w, dir, dp, O_PATH | O_DIRECTORY, 0, true, &fd);
+    int fd, err = wpath_open(w, dir, dp, O_PATH | O_DIRECTORY, 0, true, &fd, NULL);
     free(dp);
     if (err)
         return err;

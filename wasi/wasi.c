@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Per-parameter memory checks, one letter per wasm parameter:
@@ -251,6 +252,10 @@ wasi_ctx *wasi_new(const wasi_config *cfg, const char **err, char *errbuf, size_
                   RT_FD_FDSTAT_SET_FLAGS | RT_FD_FILESTAT_GET;
         f->inh = 0;
     }
+    if (cfg->ndirs && (w->roots = calloc(cfg->ndirs, sizeof *w->roots)) == NULL) {
+        fail(err, errbuf, errcap, "wasi", NULL, ENOMEM);
+        goto bad;
+    }
     for (size_t i = 0; i < cfg->ndirs; i++) {
         const wasi_dir *d = &cfg->dirs[i];
         if (d->host == NULL || d->guest == NULL) {
@@ -260,10 +265,19 @@ wasi_ctx *wasi_new(const wasi_config *cfg, const char **err, char *errbuf, size_
         int h = open(d->host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (h < 0 && errno == EACCES)
             h = open(d->host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+        if (h >= 0 && fstat(h, &st) < 0) {
+            int se = errno;
+            close(h);
+            h = -1;
+            errno = se;
+        }
         if (h < 0) {
             fail(err, errbuf, errcap, "preopen", d->host, errno);
             goto bad;
         }
+        w->roots[w->nroots++] = (struct wroot){(uint64_t)st.st_dev, (uint64_t)st.st_ino, d->readonly};
+        w->nro += d->readonly;
         uint32_t fd = wfd_alloc(w, &e);
         char *name = e ? NULL : strdup(d->guest);
         if (name == NULL) {
@@ -281,6 +295,17 @@ wasi_ctx *wasi_new(const wasi_config *cfg, const char **err, char *errbuf, size_
         f->inh = d->readonly ? RT_ALL & ~RT_MUTATING : RT_ALL;
         f->preopen = name;
     }
+    /* A directory mapped read-only stays so by every route: another
+     * preopen of the same host directory is read-only too. */
+    for (uint32_t fd = 3; w->nro && fd < w->nfds; fd++) {
+        wfd *f = &w->fds[fd];
+        bool ro;
+        if (f->kind != FK_DIR || f->readonly || wpath_dir_ro(w, f->host, &ro) || !ro)
+            continue;
+        f->readonly = true;
+        f->base &= ~RT_MUTATING;
+        f->inh &= ~RT_MUTATING;
+    }
     return w;
 bad:
     wasi_free(w);
@@ -295,6 +320,7 @@ void wasi_free(wasi_ctx *w)
         if (w->fds[i].kind != FK_FREE)
             wfd_release(&w->fds[i]);
     free(w->fds);
+    free(w->roots);
     free(w->args.buf);
     free(w->env.buf);
     free(w->stdin_data);
