@@ -302,6 +302,18 @@ static json_t *finished(const cli_sandbox *sb, const corral_run_result *r)
                   r->exit_code);
         goto bad;
     }
+    /* What parsing it would cost, before jansson builds anything. */
+    cli_json_scan scan;
+    cli_json_prescan((const char *)r->stdout_data, r->stdout_len, TOOL_RESULT_MAX_VALUES,
+                     TOOL_RESULT_MAX_DEPTH, &scan);
+    if (scan.over != CLI_JSON_WITHIN) {
+        sb_printf(&m, "the tool's output has ");
+        cli_sb_json_over(&m, &scan, TOOL_RESULT_MAX_VALUES, TOOL_RESULT_MAX_DEPTH);
+        sb_printf(&m, " (the limit of a result; exit status %d), at byte %zu; it began: ",
+                  r->exit_code, scan.at);
+        sb_quote(&m, r->stdout_data, r->stdout_len, TOOL_STDOUT_HEAD, 0);
+        goto bad;
+    }
     json_error_t je;
     res = json_loadb((const char *)r->stdout_data, r->stdout_len,
                      JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);

@@ -39,6 +39,11 @@
 #define TOOL_INPUT_MAX_VALUES ((size_t)100000) /* a call has a few keys; a list of 100000 is no call */
 #define TOOL_INPUT_MAX_DEPTH 64              /* the schemas nest 2 deep; validate.c stops at 64 */
 #define TOOL_JSON_VALUE_COST 256             /* bytes a parsed value may cost, at most */
+/* The same for a tool's output (at most TOOL_CAPTURE_CAP), parsed by the
+ * host too: past these it is bad_output, never built. */
+#define TOOL_RESULT_MAX_VALUES ((size_t)100000) /* a string and a small metadata object
+                                                  (jsexec's metadata.result <= 64 KiB) */
+#define TOOL_RESULT_MAX_DEPTH 2048              /* jansson's own limit */
 #define TOOL_TIMEOUT_MS UINT64_C(30000)      /* DESIGN.md section 4, `tool` column */
 #define TOOL_MAX_MEMORY (UINT64_C(512) << 20)
 #define TOOL_MAX_STACK (UINT64_C(1) << 20)
@@ -79,7 +84,7 @@ typedef struct {
 } cli_json_scan;
 
 /* Count the values and the nesting of text without building anything,
- * stopping at the first value past max_values or max_depth (at most 256).
+ * stopping at the first value past max_values or max_depth (at most 2048).
  * It judges no syntax (the parse after it does): on valid JSON its counts
  * are exact, so the parse of a text it passes builds at most max_values
  * values. */

@@ -20,7 +20,7 @@
 
 /* ---- the bounds of an input ------------------------------------------------------------------ */
 
-#define SCAN_DEPTH_CAP 256
+#define SCAN_DEPTH_CAP 2048 /* TOOL_RESULT_MAX_DEPTH */
 
 void cli_json_prescan(const char *text, size_t len, size_t max_values, int max_depth,
                       cli_json_scan *out)

@@ -195,6 +195,38 @@ raw_printer rc_two 1 0 93 '{\"content\":\"a\",\"is_error\":false,\"metadata\":{}
 printer rc_empty file-read 1 0 ''
 printer rc_extra file-read 1 0 '{"content":"fine","is_error":false,"metadata":{"n":1},"extra":true}'
 
+# looper DIR HEAD CHUNK COUNT TAIL: a tool that prints HEAD, CHUNK COUNT
+# times and TAIL (output_amplification_bounded below).
+looper() {
+    q() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+    n() { printf '%s' "$1" | wc -c | tr -d ' '; }
+    stand_in "$1" file-read <<EOF
+(module
+  $WASI
+  (memory (export "memory") 1)
+  (data (i32.const 1024) "$(q "$2")")
+  (data (i32.const 4096) "$(q "$3")")
+  (data (i32.const 16384) "$(q "$5")")
+  (func \$put (param \$at i32) (param \$len i32)
+    (i32.store (i32.const 0) (local.get \$at))
+    (i32.store (i32.const 4) (local.get \$len))
+    (drop (call \$fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "_start") (local \$i i32)
+    (call \$put (i32.const 1024) (i32.const $(n "$2")))
+    (block \$done
+      (loop \$more
+        (br_if \$done (i32.ge_u (local.get \$i) (i32.const $4)))
+        (call \$put (i32.const 4096) (i32.const $(n "$3")))
+        (local.set \$i (i32.add (local.get \$i) (i32.const 1)))
+        (br \$more)))
+    (call \$put (i32.const 16384) (i32.const $(n "$5")))))
+EOF
+}
+# {"content":"x",...,"metadata":{"a":[0,0,...]}}: 5 + 1 + COUNT values
+looper ov_100000 '{"content":"x","is_error":false,"metadata":{"a":[0' ',0' 99994 ']}}'
+looper ov_100001 '{"content":"x","is_error":false,"metadata":{"a":[0' ',0' 99995 ']}}'
+looper ov_arrays '{"content":"x","is_error":false,"metadata":{"a":[[]' "$(yes ',[]' | head -n 1000 | tr -d '\n')" 5000 ']}}'
+
 # net: asks the host for http://10.1.2.3/ through corral_net; prints an
 # error result when refused.
 stand_in net web-fetch <<EOF
@@ -507,6 +539,17 @@ expect_bad_output "result_contract_enforced: an empty output" 'the tool printed 
 run rc11 tool --tools-dir "$tmp/rc_extra" read '{"file_path":"a"}'
 expect "result_contract_enforced: a key beyond the three passes through" 0 \
     '{"content":"fine","is_error":false,"metadata":{"n":1,"sandbox":{' '"extra":true'
+
+# -- output_amplification_bounded: the host parses a tool's output too,
+# within 100000 values (host.h); past them it is bad_output, never built
+run_rss ov1 /dev/null tool --tools-dir "$tmp/ov_100000" read '{"file_path":"a"}'
+expect "output_amplification_bounded: a result of 100000 values passes" 0 '{"content":"x","is_error":false,"metadata":{"a":[0,0,'
+run_rss ov2 /dev/null tool --tools-dir "$tmp/ov_100001" read '{"file_path":"a"}'
+expect_bad_output "output_amplification_bounded: a result of 100001 values is bad output, with where" \
+    "the tool's output has more than 100000 JSON values (the limit of a result; exit status 0), at byte 200039; it began: {"
+run_rss ov3 /dev/null tool --tools-dir "$tmp/ov_arrays" read '{"file_path":"a"}'
+expect_bad_output "output_amplification_bounded: 15 MB of empty arrays are bad output" "the tool's output has more than 100000 JSON values"
+rss_below "output_amplification_bounded: 15 MB of empty arrays are refused before they are built" 300
 
 # -- input_amplification_bounded: what parsing an input costs the host is
 # bounded whatever its shape (host.h: 64 MiB of text, 100000 JSON values,
