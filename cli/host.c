@@ -15,6 +15,9 @@
  *      metadata.sandbox = {fuel_used, elapsed_ms, peak_memory_bytes}
  *      added, or, when corral or the sandbox stopped the call, an error
  *      result whose content names the rule or limit that fired.
+ * Every result has a string content, a boolean is_error and an object
+ * metadata: a tool's output that is not one such object is bad_output,
+ * and an error result's content is valid UTF-8 whatever it quotes.
  */
 #define _DEFAULT_SOURCE /* realpath */
 #define _POSIX_C_SOURCE 200809L
@@ -94,7 +97,16 @@ json_t *cli_error_result(const char *kind, const char *msg)
     json_t *meta = json_object();
     json_object_set_new(meta, "error", json_string(kind));
     json_t *r = json_object();
-    json_object_set_new(r, "content", json_string(msg));
+    json_t *content = json_string(msg);
+    if (content == NULL) {
+        /* msg quotes bytes that are not UTF-8 (a path, a trap's text):
+         * the content is still a string, with those bytes as \xNN. */
+        sbuf b = {0};
+        sb_quote(&b, (const uint8_t *)msg, strlen(msg), strlen(msg), 0);
+        content = json_string(sb_str(&b));
+        free(b.p);
+    }
+    json_object_set_new(r, "content", content);
     json_object_set_new(r, "is_error", json_true());
     json_object_set_new(r, "metadata", meta);
     return r;
@@ -232,6 +244,45 @@ static json_t *stopped(const cli_sandbox *sb, uint64_t timeout_ms, const corral_
     return res;
 }
 
+/* "string", "number", ... as a result's key is described. */
+static const char *type_name(json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "object";
+    case JSON_ARRAY: return "array";
+    case JSON_STRING: return "string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "boolean";
+    default: return "null";
+    }
+}
+
+/* Whether res has the three keys of a result, each of its type; if not,
+ * m says which do not: "the tool's result has content of type number,
+ * not string; no metadata (exit status 0)". */
+static int result_shape_ok(json_t *res, sbuf *m, int exit_code)
+{
+    static const struct {
+        const char *key, *type;
+    } keys[] = {{"content", "string"}, {"is_error", "boolean"}, {"metadata", "object"}};
+    int bad = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(res, keys[i].key);
+        if (v != NULL && strcmp(type_name(v), keys[i].type) == 0)
+            continue;
+        sb_printf(m, "%s", bad++ ? "; " : "the tool's result has ");
+        if (v == NULL)
+            sb_printf(m, "no %s", keys[i].key);
+        else
+            sb_printf(m, "%s of type %s, not %s", keys[i].key, type_name(v), keys[i].type);
+    }
+    if (bad)
+        sb_printf(m, " (exit status %d)", exit_code);
+    return !bad;
+}
+
 /* The tool ran to its end: its stdout must be one JSON object. */
 static json_t *finished(const cli_sandbox *sb, const corral_run_result *r)
 {
@@ -249,6 +300,18 @@ static json_t *finished(const cli_sandbox *sb, const corral_run_result *r)
     if (start == r->stdout_len) {
         sb_printf(&m, "the tool printed no result (exit status %d, nothing on stdout)",
                   r->exit_code);
+        goto bad;
+    }
+    /* What parsing it would cost, before jansson builds anything. */
+    cli_json_scan scan;
+    cli_json_prescan((const char *)r->stdout_data, r->stdout_len, TOOL_RESULT_MAX_VALUES,
+                     TOOL_RESULT_MAX_DEPTH, &scan);
+    if (scan.over != CLI_JSON_WITHIN) {
+        sb_printf(&m, "the tool's output has ");
+        cli_sb_json_over(&m, &scan, TOOL_RESULT_MAX_VALUES, TOOL_RESULT_MAX_DEPTH);
+        sb_printf(&m, " (the limit of a result; exit status %d), at byte %zu; it began: ",
+                  r->exit_code, scan.at);
+        sb_quote(&m, r->stdout_data, r->stdout_len, TOOL_STDOUT_HEAD, 0);
         goto bad;
     }
     json_error_t je;
@@ -277,17 +340,17 @@ static json_t *finished(const cli_sandbox *sb, const corral_run_result *r)
             goto bad;
         }
     }
-    /* The contract (DESIGN.md section 6): is_error is a boolean and the exit
-     * status says the same.  A status other than 0 or 1 is an error whatever
-     * the tool printed. */
-    json_t *ie = json_object_get(res, "is_error");
-    if (!json_is_boolean(ie))
-        json_object_set_new(res, "is_error", json_boolean(r->exit_code != 0));
-    json_t *meta = json_object_get(res, "metadata");
-    if (!json_is_object(meta)) {
-        meta = json_object();
-        json_object_set_new(res, "metadata", meta);
+    /* The contract (DESIGN.md section 6): a string content, a boolean
+     * is_error and an object metadata, or the result is bad output.  A
+     * status other than 0 or 1 is an error whatever the tool printed. */
+    if (!result_shape_ok(res, &m, r->exit_code)) {
+        sb_printf(&m, "; it began: ");
+        sb_quote(&m, r->stdout_data, r->stdout_len, TOOL_STDOUT_HEAD, 0);
+        json_decref(res);
+        res = NULL;
+        goto bad;
     }
+    json_t *meta = json_object_get(res, "metadata");
     json_t *sbo = sandbox_obj(r);
     if (r->exit_code != 0 && r->exit_code != 1) {
         json_object_set_new(res, "is_error", json_true());
@@ -610,7 +673,9 @@ json_t *cli_host_call(cli_host *h, json_t *tool, json_t *input, const cli_sandbo
     sbuf why = {0};
     *bad_option = 0;
 
-    char *bad = cli_input_check(tool, input);
+    char *bad = cli_input_bounds(tool, input);
+    if (bad == NULL)
+        bad = cli_input_check(tool, input);
     if (bad != NULL) {
         res = cli_error_result("invalid_input", bad);
         free(bad);

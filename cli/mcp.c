@@ -22,7 +22,10 @@
  * server reads on), -32600 for a message that is not a request (a batch
  * too: MCP 2025-06-18 removed them), -32601 for an unknown method, -32602
  * for bad params (an unknown tool among them).  A line longer than
- * MCP_MAX_LINE is refused and skipped without being kept.  At the end of
+ * MCP_MAX_LINE is refused and skipped without being kept; one past
+ * MCP_MAX_VALUES or MCP_MAX_DEPTH gets -32600 before it is parsed (a
+ * tools/call's arguments are then held to the bounds of a tool input, as
+ * in `corral tool`: an isError result).  At the end of
  * stdin the running calls are interrupted, every thread is joined, and
  * the server exits 0.
  */
@@ -296,9 +299,27 @@ static void notification(mcp_server *s, const char *method, json_t *params)
 static void handle(mcp_server *s, const char *line, size_t len)
 {
     json_error_t je;
+    char why[256];
+    /* What parsing it would cost, before jansson builds anything. */
+    cli_json_scan scan;
+    cli_json_prescan(line, len, MCP_MAX_VALUES, MCP_MAX_DEPTH, &scan);
+    if (scan.over != CLI_JSON_WITHIN) {
+        sbuf b = {0};
+        sb_printf(&b, "invalid request: the message has ");
+        cli_sb_json_over(&b, &scan, MCP_MAX_VALUES, MCP_MAX_DEPTH);
+        if (scan.over == CLI_JSON_TOO_MANY)
+            sb_printf(&b, " (the bound of a message: a tool input's %zu and its envelope)",
+                      TOOL_INPUT_MAX_VALUES);
+        else
+            sb_printf(&b, " (the bound of a message: a tool input's %d, as params.arguments)",
+                      TOOL_INPUT_MAX_DEPTH);
+        sb_printf(&b, ", at byte %zu; it was not parsed", scan.at);
+        mcp_send_error(s, NULL, MCP_INVALID_REQUEST, sb_str(&b));
+        free(b.p);
+        return;
+    }
     json_t *msg =
         json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &je);
-    char why[256];
     if (msg == NULL) {
         snprintf(why, sizeof why, "parse error: %s at column %d", je.text, je.column);
         mcp_send_error(s, NULL, MCP_PARSE_ERROR, why);
@@ -349,7 +370,7 @@ static void handle(mcp_server *s, const char *line, size_t len)
         else if (strcmp(m, "tools/list") == 0)
             mcp_send_result(s, id, json_incref(s->tools_list));
         else if (strcmp(m, "tools/call") == 0)
-            m_tools_call(s, id, params, len);
+            m_tools_call(s, id, params, len + scan.values * TOOL_JSON_VALUE_COST);
         else if (strcmp(m, "logging/setLevel") == 0)
             m_set_level(s, id, params);
         else {

@@ -24,7 +24,14 @@
 /* Limits, each with its reason. */
 #define MCP_MAX_LINE ((size_t)64 << 20)       /* a message is a tool call: TOOL_INPUT_MAX */
 #define MCP_MAX_QUEUED 1024                   /* calls waiting for a worker */
-#define MCP_MAX_QUEUED_BYTES ((size_t)256 << 20) /* their messages, together */
+#define MCP_MAX_QUEUED_BYTES ((size_t)256 << 20) /* their inputs, together: each costs its
+                                                    message's bytes plus TOOL_JSON_VALUE_COST
+                                                    a JSON value in it */
+/* A message is parsed only within the bounds of a tool input (host.h) and
+ * its envelope: the arguments are params.arguments, two levels down,
+ * beside jsonrpc, id, method, name and _meta. */
+#define MCP_MAX_VALUES (TOOL_INPUT_MAX_VALUES + 1000)
+#define MCP_MAX_DEPTH (TOOL_INPUT_MAX_DEPTH + 2)
 #define MCP_MAX_WORKERS 256                   /* --max-concurrent */
 #define MCP_PROGRESS_MS 250                   /* notifications/progress period */
 
@@ -97,8 +104,8 @@ json_t *mcp_tool_result(json_t *res);
 /* Start nworkers workers and the ticker; 0 on failure (after a message). */
 int mcp_pool_start(mcp_server *s, size_t nworkers);
 /* Queue tools/call of t with args (consumed) for request id; token is the
- * progress token or NULL; bytes is the size of the message.  Answers
- * itself when the call cannot be queued. */
+ * progress token or NULL; bytes is what the call's input costs (see
+ * MCP_MAX_QUEUED_BYTES).  Answers itself when the call cannot be queued. */
 void mcp_pool_submit(mcp_server *s, json_t *id, mcp_tool *t, json_t *args, json_t *token,
                      size_t bytes);
 /* notifications/cancelled: the call with this id is dropped or interrupted,

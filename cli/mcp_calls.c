@@ -40,7 +40,7 @@ struct mcp_call {
     mcp_tool *tool;
     json_t *args;  /* handed to the host, which consumes it */
     json_t *token; /* progressToken, or NULL */
-    size_t bytes;  /* the size of its message, while queued */
+    size_t bytes;  /* what its input costs, while queued (MCP_MAX_QUEUED_BYTES) */
     /* Guarded by the pool's lock. */
     corral_store *store; /* while the call's store is alive */
     int cancelled;
@@ -309,7 +309,7 @@ void mcp_pool_submit(mcp_server *s, json_t *id, mcp_tool *t, json_t *args, json_
     else if (p->nqueued >= MCP_MAX_QUEUED || p->queued_bytes + bytes > MCP_MAX_QUEUED_BYTES) {
         snprintf(why, sizeof why,
                  "server busy: %zu calls are waiting for the %zu workers (at most %d, or "
-                 "%zu MiB of messages); try again later",
+                 "%zu MiB of their inputs); try again later",
                  p->nqueued, p->nworkers, MCP_MAX_QUEUED, MCP_MAX_QUEUED_BYTES >> 20);
         busy = why;
     }

@@ -68,6 +68,38 @@ const char *sb_str(const sbuf *b)
     return b->oom ? "out of memory" : b->p != NULL ? b->p : "";
 }
 
+/* The length of the well-formed UTF-8 sequence of a code point above
+ * U+007F at s (RFC 3629: no overlong forms, surrogates or values above
+ * U+10FFFF), or 0. */
+static size_t utf8_seq(const uint8_t *s, size_t n)
+{
+    uint8_t c = s[0];
+    size_t need;
+    uint8_t lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (n < need || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t k = 2; k < need; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    return need;
+}
+
 void sb_quote(sbuf *b, const uint8_t *s, size_t len, size_t max, int tail)
 {
     size_t from = 0;
@@ -81,12 +113,18 @@ void sb_quote(sbuf *b, const uint8_t *s, size_t len, size_t max, int tail)
             while (from < len && (s[from] & 0xC0) == 0x80)
                 from++;
         else
-            while (len > 0 && (s[len - 1] & 0xC0) == 0x80)
+            while (len > 0 && (s[len] & 0xC0) == 0x80)
                 len--;
     }
+    /* The result is valid UTF-8 whatever s holds, so that it can be a
+     * JSON string. */
     for (size_t i = from; i < len; i++) {
         uint8_t c = s[i];
-        if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7F))
+        size_t n = c >= 0x80 ? utf8_seq(s + i, len - i) : 0;
+        if (n > 0) {
+            sb_printf(b, "%.*s", (int)n, (const char *)s + i);
+            i += n - 1;
+        } else if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7F))
             sb_printf(b, "%c", (char)c);
         else
             sb_printf(b, "\\x%02x", c);

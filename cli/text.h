@@ -27,8 +27,9 @@ void sb_vprintf(sbuf *b, const char *fmt, va_list ap);
 void sb_printf(sbuf *b, const char *fmt, ...) CLI_PRINTF(2, 3);
 void sb_add(sbuf *b, const char *s, size_t n); /* n bytes of s, as they are */
 const char *sb_str(const sbuf *b);
-/* Bytes as printable text: UTF-8 kept, controls and invalid bytes as \xNN,
- * at most max bytes of s, from the end when tail is set. */
+/* Bytes as printable, valid UTF-8 text: well-formed UTF-8 kept, controls
+ * and every byte of an ill-formed sequence as \xNN; at most max bytes of
+ * s, from the end when tail is set. */
 void sb_quote(sbuf *b, const uint8_t *s, size_t len, size_t max, int tail);
 /* "30 s", "500 ms", "1.5 s" */
 void sb_duration(sbuf *b, uint64_t ms);

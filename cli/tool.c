@@ -297,17 +297,19 @@ static char *read_stdin(size_t *len, int *too_big)
         n += fread(buf + n, 1, cap - n, stdin);
         if (n < cap)
             break;
-        if (cap >= TOOL_INPUT_MAX) {
+        if (n > TOOL_INPUT_MAX) {
             *too_big = 1;
             break;
         }
-        char *bigger = realloc(buf, cap * 2);
+        /* room for one byte past the limit, to tell "exactly" from "more" */
+        size_t more = cap * 2 < TOOL_INPUT_MAX + 1 ? cap * 2 : TOOL_INPUT_MAX + 1;
+        char *bigger = realloc(buf, more);
         if (bigger == NULL) {
             free(buf);
             return NULL;
         }
         buf = bigger;
-        cap *= 2;
+        cap = more;
     }
     if (buf != NULL && ferror(stdin)) {
         free(buf);

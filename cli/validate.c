@@ -5,6 +5,10 @@
  * one_of_required).  Every problem is collected into one message that
  * ends with the keys the tool expects, so that a model can correct its
  * call in one step.
+ *
+ * Before any of that, the bounds of an input (host.h): its text is
+ * pre-scanned, counting values and nesting, so that jansson never builds
+ * the tree of an input past them, whatever its shape.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -13,6 +17,134 @@
 #include <string.h>
 
 #include "host.h"
+
+/* ---- the bounds of an input ------------------------------------------------------------------ */
+
+#define SCAN_DEPTH_CAP 2048 /* TOOL_RESULT_MAX_DEPTH */
+
+void cli_json_prescan(const char *text, size_t len, size_t max_values, int max_depth,
+                      cli_json_scan *out)
+{
+    /* in_object[d]: whether the array or object at depth d is an object,
+     * so that a string after its '{' or ',' is a key, not a value. */
+    unsigned char in_object[SCAN_DEPTH_CAP + 1];
+    const unsigned char *s = (const unsigned char *)text;
+    int depth = 0, expect_key = 0;
+    if (max_depth > SCAN_DEPTH_CAP)
+        max_depth = SCAN_DEPTH_CAP;
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < len; i++) {
+        size_t start = i;
+        unsigned char c = s[i];
+        switch (c) {
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+        case ':':
+            continue;
+        case ',':
+            expect_key = depth > 0 && in_object[depth];
+            continue;
+        case ']':
+        case '}':
+            depth -= depth > 0;
+            expect_key = 0;
+            continue;
+        case '[':
+        case '{':
+            break;
+        case '"':
+            for (i++; i < len && s[i] != '"'; i++)
+                if (s[i] == '\\')
+                    i++;
+            if (expect_key) {
+                expect_key = 0;
+                continue;
+            }
+            break;
+        default: /* a number or a literal, to its end */
+            while (i + 1 < len && s[i + 1] != '\0' && strchr(" \t\n\r,:[]{}\"", s[i + 1]) == NULL)
+                i++;
+            break;
+        }
+        if (++out->values > max_values) {
+            out->over = CLI_JSON_TOO_MANY;
+            out->at = start;
+            return;
+        }
+        if (c == '[' || c == '{') {
+            if (depth >= max_depth) {
+                out->over = CLI_JSON_TOO_DEEP;
+                out->at = start;
+                return;
+            }
+            in_object[++depth] = c == '{';
+            expect_key = c == '{';
+            if (depth > out->depth)
+                out->depth = depth;
+        }
+    }
+}
+
+static int measure(json_t *v, int depth, size_t max_values, int max_depth, cli_json_scan *out)
+{
+    if (++out->values > max_values) {
+        out->over = CLI_JSON_TOO_MANY;
+        return 0;
+    }
+    if (!json_is_array(v) && !json_is_object(v))
+        return 1;
+    if (depth >= max_depth) {
+        out->over = CLI_JSON_TOO_DEEP;
+        return 0;
+    }
+    if (++depth > out->depth)
+        out->depth = depth;
+    size_t i;
+    const char *k;
+    json_t *x;
+    json_array_foreach(v, i, x) {
+        if (!measure(x, depth, max_values, max_depth, out))
+            return 0;
+    }
+    json_object_foreach(v, k, x) {
+        if (!measure(x, depth, max_values, max_depth, out))
+            return 0;
+    }
+    return 1;
+}
+
+void cli_json_measure(json_t *v, size_t max_values, int max_depth, cli_json_scan *out)
+{
+    memset(out, 0, sizeof *out);
+    measure(v, 0, max_values, max_depth, out);
+}
+
+void cli_sb_json_over(sbuf *b, const cli_json_scan *s, size_t max_values, int max_depth)
+{
+    if (s->over == CLI_JSON_TOO_MANY)
+        sb_printf(b, "more than %zu JSON values", max_values);
+    else
+        sb_printf(b, "arrays and objects nested deeper than %d levels", max_depth);
+}
+
+char *cli_input_bounds(json_t *tool, json_t *input)
+{
+    cli_json_scan scan;
+    cli_json_measure(input, TOOL_INPUT_MAX_VALUES, TOOL_INPUT_MAX_DEPTH, &scan);
+    if (scan.over == CLI_JSON_WITHIN)
+        return NULL;
+    sbuf b = {0};
+    sb_printf(&b, "%s: the input has ", cli_tool_str(tool, "name"));
+    cli_sb_json_over(&b, &scan, TOOL_INPUT_MAX_VALUES, TOOL_INPUT_MAX_DEPTH);
+    sb_printf(&b, " (the limit of a tool input)");
+    if (b.oom) {
+        free(b.p);
+        return strdup("out of memory");
+    }
+    return b.p;
+}
 
 /* ---- input validation ------------------------------------------------------------------------ */
 
@@ -256,7 +388,8 @@ static void check_value(json_t *v, json_t *schema, const char *path, problems *p
                           json_integer_value(maxl));
         }
     }
-    if (json_is_array(v) && json_is_object(json_object_get(schema, "items")) && depth < 64) {
+    if (json_is_array(v) && json_is_object(json_object_get(schema, "items")) &&
+        depth < TOOL_INPUT_MAX_DEPTH) {
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x) {
@@ -266,7 +399,7 @@ static void check_value(json_t *v, json_t *schema, const char *path, problems *p
             free(sub.p);
         }
     }
-    if (json_is_object(v) && path[0] != '\0' && depth < 64) {
+    if (json_is_object(v) && path[0] != '\0' && depth < TOOL_INPUT_MAX_DEPTH) {
         check_members(v, schema, path, p, depth);
     }
 }
@@ -378,13 +511,20 @@ json_t *cli_input_parse(json_t *tool, const char *text, size_t len, char **msg)
 {
     json_error_t je;
     const char *name = cli_tool_str(tool, "name");
-    json_t *input =
-        json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &je);
+    cli_json_scan scan;
+    json_t *input = NULL;
+    cli_json_prescan(text, len, TOOL_INPUT_MAX_VALUES, TOOL_INPUT_MAX_DEPTH, &scan);
+    if (scan.over == CLI_JSON_WITHIN)
+        input = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &je);
     *msg = NULL;
     if (input != NULL && json_is_object(input))
         return input;
     sbuf b = {0};
-    if (input == NULL)
+    if (scan.over != CLI_JSON_WITHIN) {
+        sb_printf(&b, "%s: the input has ", name);
+        cli_sb_json_over(&b, &scan, TOOL_INPUT_MAX_VALUES, TOOL_INPUT_MAX_DEPTH);
+        sb_printf(&b, " (the limit of a tool input), at byte %zu", scan.at);
+    } else if (input == NULL)
         sb_printf(&b, "%s: the input is not valid JSON: %s at line %d, column %d (byte %d)", name,
                   je.text, je.line, je.column, je.position);
     else {

@@ -14,6 +14,10 @@
 #                   line cap, cancellation, progress, logging, stops, EOF
 #   concurrent.mjs  100 concurrent mixed calls, isolated, with limits
 #   config.mjs      --config: errors exit 2 naming the key; settings apply
+#   input_bounds.mjs     the bounds of a message and of its arguments, at
+#                        them and past them, with the server's peak RSS
+#   result_contract.mjs  stand-in tools that break the result contract
+#                        give isError results naming what was wrong
 # plus a few command-line cases here.
 #
 # Needs node (installed with apt-get, nodejs and npm, when missing; sudo
@@ -192,5 +196,7 @@ script inspector 1
 script protocol 0
 script concurrent 0
 script config 0
+script input_bounds 0
+script result_contract 0
 
 finish

@@ -91,11 +91,13 @@ printer() {
 EOF
 }
 
-# echo: copies stdin (the input JSON) to stdout, so the result is the input.
+# echo: copies stdin (the input JSON) into the metadata of its result.
 stand_in echo file-read <<EOF
 (module
   $WASI
   (memory (export "memory") 2)
+  (data (i32.const 100) "{\\"content\\":\\"echo\\",\\"is_error\\":false,\\"metadata\\":")
+  (data (i32.const 200) "}")
   (func (export "_start") (local \$n i32) (local \$total i32)
     (block \$done
       (loop \$more
@@ -106,9 +108,13 @@ stand_in echo file-read <<EOF
         (br_if \$done (i32.eqz (local.get \$n)))
         (local.set \$total (i32.add (local.get \$total) (local.get \$n)))
         (br \$more)))
-    (i32.store (i32.const 0) (i32.const 1024))
-    (i32.store (i32.const 4) (local.get \$total))
-    (drop (call \$fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+    (i32.store (i32.const 0) (i32.const 100))
+    (i32.store (i32.const 4) (i32.const 46))
+    (i32.store (i32.const 8) (i32.const 1024))
+    (i32.store (i32.const 12) (local.get \$total))
+    (i32.store (i32.const 16) (i32.const 200))
+    (i32.store (i32.const 20) (i32.const 1))
+    (drop (call \$fd_write (i32.const 1) (i32.const 0) (i32.const 3) (i32.const 24)))))
 EOF
 cp "$tmp/echo/file-read.wasm" "$tmp/echo/bash.wasm"
 cp "$tmp/echo/file-read.wasm" "$tmp/echo/boxedjs-execute.wasm"
@@ -155,10 +161,71 @@ printer empty file-read 1 0 '   '
 printer twice file-read 1 0 '{"content":"a","is_error":false}{"content":"b"}'
 printer toolerr file-read 1 1 '{"content":"file not found: /x","is_error":true,"metadata":{"file_path":"/x"}}'
 printer good file-read 1 0 '{"content":"1\thello","is_error":false,"metadata":{"lines":1}}'
-printer exit3 file-read 1 3 '{"content":"odd","is_error":false}'
+printer exit3 file-read 1 3 '{"content":"odd","is_error":false,"metadata":{}}'
 printer nometa file-read 1 0 '{"content":"fine","is_error":false,"metadata":7}'
 printer stderrtrap file-read 2 trap 'boom: something broke'
 printer array file-read 1 0 '[1,2]'
+
+# Tools that break the result contract (result_contract_enforced below).
+# raw_printer DIR FD CODE LEN WAT: as printer, with TEXT already in WAT
+# string syntax (\ff is the byte 0xff) and LEN its length in bytes.
+raw_printer() {
+    if [ "$3" = trap ]; then end='unreachable'; else end="(call \$exit (i32.const $3))"; fi
+    stand_in "$1" file-read <<EOF
+(module
+  $WASI
+  (memory (export "memory") 1)
+  (data (i32.const 64) "$5")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 64))
+    (i32.store (i32.const 4) (i32.const $4))
+    (drop (call \$fd_write (i32.const $2) (i32.const 0) (i32.const 1) (i32.const 8)))
+    $end))
+EOF
+}
+raw_printer rc_utf8_out 1 0 8 'ok \ff\fe no'
+raw_printer rc_utf8_str 1 0 48 '{\"content\":\"a\ffb\",\"is_error\":false,\"metadata\":{}}'
+raw_printer rc_utf8_err 2 trap 9 'bad \c3\28 \ff!'
+printer rc_types file-read 1 0 '{"content": 12, "is_error": "yes", "metadata": [1]}'
+printer rc_null file-read 1 0 '{"content":null,"is_error":false,"metadata":{}}'
+printer rc_missing file-read 1 0 '{"is_error":false}'
+printer rc_content_only file-read 1 0 '{"content":"x"}'
+printer rc_trailing file-read 1 0 '{"content":"a","is_error":false,"metadata":{}} and more'
+raw_printer rc_two 1 0 93 '{\"content\":\"a\",\"is_error\":false,\"metadata\":{}}\0a{\"content\":\"b\",\"is_error\":false,\"metadata\":{}}'
+printer rc_empty file-read 1 0 ''
+printer rc_extra file-read 1 0 '{"content":"fine","is_error":false,"metadata":{"n":1},"extra":true}'
+
+# looper DIR HEAD CHUNK COUNT TAIL: a tool that prints HEAD, CHUNK COUNT
+# times and TAIL (output_amplification_bounded below).
+looper() {
+    q() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+    n() { printf '%s' "$1" | wc -c | tr -d ' '; }
+    stand_in "$1" file-read <<EOF
+(module
+  $WASI
+  (memory (export "memory") 1)
+  (data (i32.const 1024) "$(q "$2")")
+  (data (i32.const 4096) "$(q "$3")")
+  (data (i32.const 16384) "$(q "$5")")
+  (func \$put (param \$at i32) (param \$len i32)
+    (i32.store (i32.const 0) (local.get \$at))
+    (i32.store (i32.const 4) (local.get \$len))
+    (drop (call \$fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "_start") (local \$i i32)
+    (call \$put (i32.const 1024) (i32.const $(n "$2")))
+    (block \$done
+      (loop \$more
+        (br_if \$done (i32.ge_u (local.get \$i) (i32.const $4)))
+        (call \$put (i32.const 4096) (i32.const $(n "$3")))
+        (local.set \$i (i32.add (local.get \$i) (i32.const 1)))
+        (br \$more)))
+    (call \$put (i32.const 16384) (i32.const $(n "$5")))))
+EOF
+}
+# {"content":"x",...,"metadata":{"a":[0,0,...]}}: 5 + 1 + COUNT values
+looper ov_100000 '{"content":"x","is_error":false,"metadata":{"a":[0' ',0' 99994 ']}}'
+looper ov_100001 '{"content":"x","is_error":false,"metadata":{"a":[0' ',0' 99995 ']}}'
+looper ov_arrays '{"content":"x","is_error":false,"metadata":{"a":[[]' "$(yes ',[]' | head -n 1000 | tr -d '\n')" 5000 ']}}'
 
 # net: asks the host for http://10.1.2.3/ through corral_net; prints an
 # error result when refused.
@@ -227,6 +294,67 @@ expect() {
         return
     fi
     ok "$desc"
+}
+
+# run_rss NAME INPUT ARGS...: as run, with the file INPUT on stdin, under
+# /usr/bin/time; sets rss to the peak resident size in KiB (empty without
+# /usr/bin/time).
+run_rss() {
+    name=$1 input=$2
+    shift 2
+    rss=""
+    if [ -x /usr/bin/time ]; then
+        # shellcheck disable=SC2086 # $limit is empty or two words
+        (cd "$work" && $limit /usr/bin/time -f %M -o "$tmp/$name.rss" "$corral" "$@" <"$input" >"$tmp/$name.out" 2>"$tmp/$name.err")
+        rc=$?
+        rss=$(tail -n 1 "$tmp/$name.rss" 2>/dev/null)
+    else
+        # shellcheck disable=SC2086
+        (cd "$work" && $limit "$corral" "$@" <"$input" >"$tmp/$name.out" 2>"$tmp/$name.err")
+        rc=$?
+    fi
+    out=$(cat "$tmp/$name.out")
+    err=$(cat "$tmp/$name.err")
+}
+
+# rss_below DESC MIB: the last run_rss peaked below MIB MiB.
+rss_below() {
+    case $rss in
+    '') skip "$1" "/usr/bin/time (package time) is not installed" ;;
+    *[!0-9]*) bad "$1" "cannot read the peak RSS: $rss" ;;
+    *)
+        if [ "$rss" -lt $(($2 * 1024)) ]; then
+            ok "$1 ($((rss / 1024)) MiB)"
+        else
+            bad "$1" "peak RSS $((rss / 1024)) MiB, expected below $2 MiB"
+        fi
+        ;;
+    esac
+}
+
+# lacks DESC TEXT: the last run's stdout does not contain TEXT.
+lacks() {
+    case $out in
+    *"$2"*) bad "$1" "stdout has '$2': $(printf '%s' "$out" | head -c 400)" ;;
+    *) ok "$1" ;;
+    esac
+}
+
+# expect_bad_output DESC TEXT...: as expect (exit 1), for a bad_output
+# result that itself keeps the contract: a string content, is_error true,
+# an object metadata; and stdout is valid UTF-8.
+expect_bad_output() {
+    desc=$1
+    shift
+    if [ $has_jq -eq 1 ] && ! printf '%s' "$out" | jq -e '(.content | type) == "string" and .is_error == true and (.metadata | type) == "object" and .metadata.error == "bad_output"' >/dev/null 2>&1; then
+        bad "$desc" "not a bad_output result with a string content: $(printf '%s' "$out" | head -c 400)"
+        return
+    fi
+    if command -v iconv >/dev/null 2>&1 && ! printf '%s' "$out" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; then
+        bad "$desc" "stdout is not valid UTF-8"
+        return
+    fi
+    expect "$desc" 1 '"error":"bad_output"' "$@"
 }
 
 # -- corral tools
@@ -320,7 +448,7 @@ expect "tool module missing: names the file and how to fix it" 1 '"is_error":tru
 # -- the call: input on stdin, result passed through with metadata.sandbox
 run c1 tool --tools-dir "$tmp/echo" read '{"file_path":"a.txt","offset":5.0}'
 expect "run: the input reaches the tool's stdin; sandbox metadata added" 0 \
-    '{"file_path":"a.txt","offset":5,"is_error":false,"metadata":{"sandbox":{"fuel_used":' '"elapsed_ms":' '"peak_memory_bytes":131072}}'
+    '{"content":"echo","is_error":false,"metadata":{"file_path":"a.txt","offset":5,"sandbox":{"fuel_used":' '"elapsed_ms":' '"peak_memory_bytes":131072}}}'
 printf '%s' '{"file_path":"from-stdin.txt"}' >"$tmp/stdin.json"
 (cd "$work" && $corral tool --tools-dir "$tmp/echo" read - <"$tmp/stdin.json" >"$tmp/c2.out" 2>"$tmp/c2.err")
 rc=$?
@@ -336,7 +464,8 @@ expect "run: the tool's own error: exit 1" 1 '{"content":"file not found: /x","i
 run c6 tool --tools-dir "$tmp/exit3" read '{"file_path":"x"}'
 expect "run: exit status other than 0/1 makes it an error" 1 '"is_error":true' '"exit_code":3'
 run c7 tool --tools-dir "$tmp/nometa" read '{"file_path":"x"}'
-expect "run: metadata that is not an object is replaced" 0 '"metadata":{"sandbox":{'
+expect_bad_output "result_contract_enforced: metadata that is not an object is bad output" \
+    "the tool's result has metadata of type number, not object (exit status 0)"
 run c8 tool --pretty --tools-dir "$tmp/good" read '{"file_path":"a.txt"}'
 if [ $rc -eq 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" -gt 5 ]; then ok "run: --pretty indents"; else bad "run: --pretty indents" "exit $rc: $out"; fi
 run c9 tool --tools-dir "$tmp/echo" --fuel 1000000 read '{"file_path":"a"}'
@@ -376,6 +505,101 @@ run b3 tool --tools-dir "$tmp/twice" read '{"file_path":"a"}'
 expect "bad output: two objects" 1 'the tool printed more than one JSON value'
 run b4 tool --tools-dir "$tmp/array" read '{"file_path":"a"}'
 expect "bad output: an array" 1 "the tool's output is not a JSON object (exit status 0): it is an array"
+
+# -- result_contract_enforced: every result has a string content, a
+# boolean is_error and an object metadata; any other output is bad_output
+# with a content that says what was wrong (and is valid UTF-8 whatever
+# the tool printed)
+run rc1 tool --tools-dir "$tmp/rc_utf8_out" read '{"file_path":"a"}'
+expect_bad_output "result_contract_enforced: output that is not UTF-8 is quoted as \\xNN" \
+    "the tool's output is not a JSON object (exit status 0)" 'it began: ok \\xff\\xfe no'
+run rc2 tool --tools-dir "$tmp/rc_utf8_str" read '{"file_path":"a"}'
+expect_bad_output "result_contract_enforced: a result with a string that is not UTF-8" \
+    "the tool's output is not a JSON object (exit status 0)" 'a\\xffb'
+run rc3 tool --tools-dir "$tmp/rc_utf8_err" read '{"file_path":"a"}'
+expect "result_contract_enforced: stderr that is not UTF-8 is kept, quoted" 1 \
+    '"content":"the tool was stopped: wasm trap: unreachable"' '"stderr":"bad \\xc3( \\xff!"'
+run rc4 tool --tools-dir "$tmp/rc_types" read '{"file_path":"a"}'
+expect_bad_output "result_contract_enforced: content, is_error and metadata of the wrong types" \
+    "\"content\":\"the tool's result has content of type number, not string; is_error of type string, not boolean; metadata of type array, not object (exit status 0); it began: {\\\"content\\\": 12,"
+run rc5 tool --tools-dir "$tmp/rc_null" read '{"file_path":"a"}'
+expect_bad_output "result_contract_enforced: a null content" "the tool's result has content of type null, not string (exit status 0)"
+run rc6 tool --tools-dir "$tmp/rc_missing" read '{"file_path":"a"}'
+expect_bad_output "result_contract_enforced: no content and no metadata" "the tool's result has no content; no metadata (exit status 0)"
+run rc7 tool --tools-dir "$tmp/rc_content_only" read '{"file_path":"a"}'
+expect_bad_output "result_contract_enforced: no is_error" "the tool's result has no is_error; no metadata (exit status 0)"
+run rc8 tool --tools-dir "$tmp/rc_trailing" read '{"file_path":"a"}'
+expect_bad_output "result_contract_enforced: trailing data after the object" \
+    'the tool printed more than one JSON value (exit status 0): after the object, at byte 47: and more'
+run rc9 tool --tools-dir "$tmp/rc_two" read '{"file_path":"a"}'
+expect_bad_output "result_contract_enforced: two JSON values" \
+    'the tool printed more than one JSON value (exit status 0): after the object, at byte 47: {'
+run rc10 tool --tools-dir "$tmp/rc_empty" read '{"file_path":"a"}'
+expect_bad_output "result_contract_enforced: an empty output" 'the tool printed no result (exit status 0, nothing on stdout)'
+run rc11 tool --tools-dir "$tmp/rc_extra" read '{"file_path":"a"}'
+expect "result_contract_enforced: a key beyond the three passes through" 0 \
+    '{"content":"fine","is_error":false,"metadata":{"n":1,"sandbox":{' '"extra":true'
+
+# -- output_amplification_bounded: the host parses a tool's output too,
+# within 100000 values (host.h); past them it is bad_output, never built
+run_rss ov1 /dev/null tool --tools-dir "$tmp/ov_100000" read '{"file_path":"a"}'
+expect "output_amplification_bounded: a result of 100000 values passes" 0 '{"content":"x","is_error":false,"metadata":{"a":[0,0,'
+run_rss ov2 /dev/null tool --tools-dir "$tmp/ov_100001" read '{"file_path":"a"}'
+expect_bad_output "output_amplification_bounded: a result of 100001 values is bad output, with where" \
+    "the tool's output has more than 100000 JSON values (the limit of a result; exit status 0), at byte 200039; it began: {"
+run_rss ov3 /dev/null tool --tools-dir "$tmp/ov_arrays" read '{"file_path":"a"}'
+expect_bad_output "output_amplification_bounded: 15 MB of empty arrays are bad output" "the tool's output has more than 100000 JSON values"
+rss_below "output_amplification_bounded: 15 MB of empty arrays are refused before they are built" 300
+
+# -- input_amplification_bounded: what parsing an input costs the host is
+# bounded whatever its shape (host.h: 64 MiB of text, 100000 JSON values,
+# 64 levels of nesting), each checked at the bound and one past it; the
+# peak RSS limits are generous (without the bounds, 60 MB of [] took 2.8 GB)
+# values_input FILE N UNIT: {"file_path":"a","x":[UNIT, N times]}, 3 + N
+# values when UNIT is one
+values_input() {
+    { printf '{"file_path":"a","x":['; yes "$3" | head -n "$(($2 - 1))" | tr '\n' ','; printf '%s]}' "$3"; } >"$1"
+}
+values_input "$tmp/in_100000" 99997 '{}'
+run_rss ib1 "$tmp/in_100000" tool "$T" read -
+expect "input_amplification_bounded: 100000 values (empty objects) are parsed" 1 "read: unknown key 'x'"
+lacks "input_amplification_bounded: 100000 values are within the bound" 'JSON values'
+rss_below "input_amplification_bounded: 100000 empty objects cost little" 200
+values_input "$tmp/in_100001" 99998 '{}'
+run_rss ib2 "$tmp/in_100001" tool "$T" read -
+expect "input_amplification_bounded: 100001 values are refused, with where" 1 \
+    'read: the input has more than 100000 JSON values (the limit of a tool input), at byte 300013' '"error":"invalid_input"'
+values_input "$tmp/in_arrays" 20000000 '[]'
+run_rss ib3 "$tmp/in_arrays" tool "$T" read -
+expect "input_amplification_bounded: 60 MB of empty arrays are refused" 1 \
+    'read: the input has more than 100000 JSON values (the limit of a tool input), at byte 300013'
+rss_below "input_amplification_bounded: 60 MB of empty arrays are refused before they are built" 400
+values_input "$tmp/in_keys" 99997 '{"k":1}'
+run_rss ib4 "$tmp/in_keys" tool "$T" read -
+expect "input_amplification_bounded: object keys are not values" 1 \
+    'read: the input has more than 100000 JSON values (the limit of a tool input), at byte 400011'
+nest() { printf '{"file_path":'; yes '[' | head -n "$1" | tr -d '\n'; yes ']' | head -n "$1" | tr -d '\n'; printf '}'; }
+run ib5 tool "$T" read "$(nest 63)"
+expect "input_amplification_bounded: 64 levels of nesting (the argument) are parsed" 1 "read: 'file_path' must be a string, got an array"
+run ib6 tool "$T" read "$(nest 64)"
+expect "input_amplification_bounded: 65 levels (the argument) are refused, with where" 1 \
+    'read: the input has arrays and objects nested deeper than 64 levels (the limit of a tool input), at byte 76'
+nest 1000000 >"$tmp/in_deep"
+run_rss ib7 "$tmp/in_deep" tool "$T" read -
+expect "input_amplification_bounded: a million levels (stdin) are refused" 1 'nested deeper than 64 levels (the limit of a tool input), at byte 76'
+rss_below "input_amplification_bounded: a million levels cost little" 200
+# {"file_path":"aaa...a"}: N bytes in all
+size_input() {
+    { printf '{"file_path":"'; head -c "$(($2 - 16))" /dev/zero | tr '\0' a; printf '"}'; } >"$1"
+}
+size_input "$tmp/in_64m" 67108864
+run_rss ib8 "$tmp/in_64m" tool "$T" read -
+expect "input_amplification_bounded: an input of exactly 64 MiB is taken" 1 "tool 'read' is not installed"
+rss_below "input_amplification_bounded: an input of 64 MiB costs a few copies of it" 800
+size_input "$tmp/in_64m1" 67108865
+run_rss ib9 "$tmp/in_64m1" tool "$T" read -
+expect "input_amplification_bounded: an input of 64 MiB and 1 byte is refused" 1 'read: the input is larger than 64 MiB' '"error":"invalid_input"'
+rm -f "$tmp"/in_*
 
 # -- network: deny by default, private networks blocked by default
 run n1 tool --tools-dir "$tmp/net" web-fetch '{"url":"http://10.1.2.3/"}'
