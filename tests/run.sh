@@ -189,6 +189,7 @@ run_e2e e2e_net tests/e2e_net.sh "$B/corral"
 run_e2e e2e_tools_files tests/e2e_tools_files.sh "$B/corral" build/wasm/tools
 run_e2e e2e_tool_cli tests/e2e_tool_cli.sh "$B/corral"
 run_e2e e2e_cache tests/e2e_cache.sh "$B/corral"
+run_e2e e2e_stops tests/e2e_stops.sh "$B/corral"
 run_e2e e2e_bash tests/e2e_bash.sh "$B/corral" build/wasm/tools/bash.wasm
 run_e2e e2e_jsexec tests/e2e_jsexec.sh "$B/corral" build/wasm/tools/boxedjs-execute.wasm
 run_e2e e2e_snapshot tests/e2e_snapshot.sh "$B/corral" build/wasm/obj/boxedjs-execute/plain.wasm
