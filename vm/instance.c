@@ -52,18 +52,20 @@ static bool budget_take(corral_store *s, uint64_t bytes) {
     return true;
 }
 
-static vm_memory *memory_new(corral_store *s, const vm_limits *l) {
-    if (l->min * VM_PAGE_SIZE > s->limits.max_memory_bytes) return 0;
+/* A new memory in *out, or why not: over the limit, or out of memory. */
+static const char *memory_new(corral_store *s, const vm_limits *l, vm_memory **out) {
+    if (l->min * VM_PAGE_SIZE > s->limits.max_memory_bytes) return e_mem_limit;
     vm_memory *m = calloc(1, sizeof *m);
-    if (!m) return 0;
+    if (!m) return vm_err_nomem;
     m->size = l->min * VM_PAGE_SIZE;
     m->has_max = vm_limits_has_max(l);
     m->max_pages = m->has_max ? l->max : VM_MAX_PAGES;
-    if (m->size && !(m->data = calloc(1, m->size))) { free(m); return 0; }
+    if (m->size && !(m->data = calloc(1, m->size))) { free(m); return vm_err_nomem; }
     m->next = s->memories;
     s->memories = m;
     if (m->size > s->peak_memory) s->peak_memory = m->size;
-    return m;
+    *out = m;
+    return 0;
 }
 
 /* memory.grow (spec 4.4.7): fails, changing nothing, past the module's
@@ -85,18 +87,20 @@ const char *vm_memory_grow(corral_store *s, vm_memory *m, uint64_t delta, uint32
     return 0;
 }
 
-static vm_table *table_new(corral_store *s, const vm_tabletype *tt) {
-    if (tt->lim.min > s->limits.max_table_elems) return 0;
+/* A new table in *out, or why not: over the limit, or out of memory. */
+static const char *table_new(corral_store *s, const vm_tabletype *tt, vm_table **out) {
+    if (tt->lim.min > s->limits.max_table_elems) return e_table_limit;
     vm_table *t = calloc(1, sizeof *t);
-    if (!t) return 0;
+    if (!t) return vm_err_nomem;
     t->size = (uint32_t)tt->lim.min;
     t->has_max = vm_limits_has_max(&tt->lim);
     t->max = t->has_max ? tt->lim.max : 0xFFFFFFFFu;
     t->type = tt->elemtype;
-    if (!(t->elems = calloc(t->size ? t->size : 1, sizeof(void *)))) { free(t); return 0; }
+    if (!(t->elems = calloc(t->size ? t->size : 1, sizeof(void *)))) { free(t); return vm_err_nomem; }
     t->next = s->tables;
     s->tables = t;
-    return t;
+    *out = t;
+    return 0;
 }
 
 const char *vm_table_grow(corral_store *s, vm_table *t, uint32_t delta, void *init, uint32_t *old) {
@@ -349,10 +353,10 @@ static const char *allocate(corral_instance *inst) {
         f->inst = inst;
         inst->funcs[i] = f;
     }
+    const char *err;
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
-        if (!(inst->tables[i] = table_new(s, &m->tables[i]))) return e_table_limit;
-    if (m->nmems > m->nmem_imports && !(inst->mem = memory_new(s, &m->mems[0])))
-        return e_mem_limit;
+        if ((err = table_new(s, &m->tables[i], &inst->tables[i]))) return err;
+    if (m->nmems > m->nmem_imports && (err = memory_new(s, &m->mems[0], &inst->mem))) return err;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         vm_slot v = eval(inst, &m->global_inits[i - m->nglobal_imports]);
         if (!(inst->globals[i] = global_new(s, m->globals[i], v))) return vm_err_nomem;

@@ -427,7 +427,8 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     if (o->timeout_ms > 0) {
         timer = o->timer != NULL ? o->timer : (own_timer = corral_timer_new());
         if (timer == NULL) {
-            fail_with(res, CORRAL_RUN_LOAD_ERROR, wasi_format("cannot start the timeout thread"));
+            fail_with(res, CORRAL_RUN_LOAD_ERROR,
+                      wasi_format("cannot start the timeout thread: %s", strerror(errno)));
             goto out;
         }
         wasi_timer_deadline(&deadline, o->timeout_ms);

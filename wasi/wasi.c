@@ -157,19 +157,21 @@ int wstr(const wcall *k, uint32_t ptr, uint32_t len, char **out)
 
 /* ---- the context ------------------------------------------------------- */
 
+/* 0, or the errno: E2BIG past the sizes WASI's u32 counts can give,
+ * ENOMEM. */
 static int strlist_init(wasi_strlist *l, const char *const *v, size_t n)
 {
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++) {
         bytes += strlen(v[i]) + 1;
         if (bytes > UINT32_MAX / 2)
-            return -1;
+            return E2BIG;
     }
     if (n > UINT32_MAX / 8)
-        return -1;
+        return E2BIG;
     l->buf = malloc(bytes ? bytes : 1);
     if (l->buf == NULL)
-        return -1;
+        return ENOMEM;
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         size_t s = strlen(v[i]) + 1;
@@ -211,9 +213,11 @@ wasi_ctx *wasi_new(const wasi_config *cfg, const char **err, char *errbuf, size_
     const char *no2 = getenv("CORRAL_WASI_NO_OPENAT2");
     if (cfg->no_openat2 || (no2 && *no2 && strcmp(no2, "0") != 0))
         w->openat2_state = -1;
-    if (strlist_init(&w->args, cfg->argv, cfg->argv ? cfg->argc : 0) ||
-        strlist_init(&w->env, cfg->env, cfg->env ? cfg->nenv : 0)) {
-        fail(err, errbuf, errcap, "wasi: arguments or environment", NULL, E2BIG);
+    int serr = strlist_init(&w->args, cfg->argv, cfg->argv ? cfg->argc : 0);
+    if (serr == 0)
+        serr = strlist_init(&w->env, cfg->env, cfg->env ? cfg->nenv : 0);
+    if (serr != 0) {
+        fail(err, errbuf, errcap, "wasi: arguments or environment", NULL, serr);
         goto bad;
     }
     if (cfg->stdin_data) {
