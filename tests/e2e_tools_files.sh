@@ -643,6 +643,8 @@ done
 # shellcheck disable=SC2086
 run file-edit "$D" '{"file_path":"/lnk/f","old_string":"orig","new_string":"pwned"}' $RO
 has "readonly_map_via_symlink: edit /lnk/f refused" '"is_error": true' 1
+has "readonly_map_via_symlink: ...saying the link leads into a read-only mapping" \
+    '/lnk is a symlink to sub, which is in a read-only mapping' 1
 # shellcheck disable=SC2086
 run file-edit "$D" '{"file_path":"/flnk","old_string":"orig","new_string":"pwned"}' $RO
 has "readonly_map_via_symlink: edit /flnk refused" '"is_error": true' 1

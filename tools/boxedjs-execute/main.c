@@ -156,6 +156,7 @@ static const char *errno_code(int e)
     case ELOOP: return "ELOOP";
     case EBADF: return "EBADF";
     case EINVAL: return "EINVAL";
+    case ENXIO: return "ENXIO";
     default: return "EIO";
     }
 }

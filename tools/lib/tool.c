@@ -288,6 +288,9 @@ const char *tool_errno_msg(int e)
     case ENOSPC: return "no space left on the device";
     case EEXIST: return "it already exists";
     case ENOMEM: return "out of memory";
+    case ENXIO:
+        return "not a regular file or directory (a FIFO, socket or device "
+               "file), which the sandbox does not open";
     default: return strerror(e);
     }
 }
@@ -656,9 +659,17 @@ const char *tool_path_errmsg(const char *path, int e)
             if (lstat(cur, &st) == 0 && S_ISLNK(st.st_mode) &&
                 (r = readlink(cur, target, PATH_MAX)) >= 0) {
                 target[r] = 0;
-                snprintf(msg, sizeof msg, "%s is a symlink to %s, which "
-                         "leaves the work dir; the sandbox does not follow "
-                         "it", cur, target);
+                /* a link the sandbox follows for reading points inside
+                 * it: what was refused is a change under a read-only
+                 * mapping */
+                struct stat in;
+                if (stat(cur, &in) == 0)
+                    snprintf(msg, sizeof msg, "%s is a symlink to %s, which "
+                             "is in a read-only mapping", cur, target);
+                else
+                    snprintf(msg, sizeof msg, "%s is a symlink to %s, which "
+                             "leaves the work dir; the sandbox does not "
+                             "follow it", cur, target);
                 free(cur);
                 return msg;
             }
