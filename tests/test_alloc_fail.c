@@ -131,6 +131,40 @@ static uint8_t *slurp(const char *path, size_t *len)
     return b;
 }
 
+/* One scenario: 0 it ran, 1 a clean out-of-memory report, -1 anything
+ * else (*why says what). */
+typedef int (*pass_fn)(const void *ctx, const uint8_t *wasm, size_t len, char *why, size_t cap);
+
+/* Run the scenario once to count its allocations, then once with each of
+ * them failing in turn; wrong reports are collected (check_wrong).
+ * Returns the number of allocations. */
+static unsigned long sweep(const char *name, pass_fn pass, const void *ctx, const uint8_t *wasm,
+                           size_t len, unsigned long *runs, unsigned long *reports)
+{
+    char why[600];
+    arm(0);
+    int base = pass(ctx, wasm, len, why, sizeof why);
+    unsigned long total = seen;
+    disarm();
+    if (base != 0)
+        fail_msg("%s does not run without injected failures: %s", name, why);
+    for (unsigned long n = 1; n <= total; n++) {
+        arm(n);
+        why[0] = '\0';
+        int r = pass(ctx, wasm, len, why, sizeof why);
+        int hit = fired;
+        disarm();
+        (*runs)++;
+        *reports += r == 1;
+        if (r < 0)
+            wrong_report("%s, allocation %lu of %lu failing: %s", name, n, total, why);
+        if (r == 1 && !hit)
+            wrong_report("%s, allocation %lu: a failure reported, but none was injected: %s",
+                         name, n, why);
+    }
+    return total;
+}
+
 /* ---- spec modules ------------------------------------------------------------- */
 
 static const char *host_void(corral_caller *c, void *env, const uint64_t *args,
@@ -143,8 +177,9 @@ static const char *host_void(corral_caller *c, void *env, const uint64_t *args,
 /* Outcome of one pass over a module: 0 it loaded, instantiated and ran;
  * 1 a clean out-of-memory report; -1 a report that is not about memory
  * (*why says which). */
-static int module_pass(corral_engine *e, const uint8_t *wasm, size_t len, char *why, size_t cap)
+static int module_pass(const void *ctx, const uint8_t *wasm, size_t len, char *why, size_t cap)
 {
+    corral_engine *e = (corral_engine *)(uintptr_t)ctx;
     corral_module *m = NULL;
     const char *err = corral_module_new(e, wasm, len, &m, NULL);
     if (err != NULL) {
@@ -222,7 +257,7 @@ static void test_spec_modules(void **state)
     assert_non_null(e);
     unsigned long modules = 0, runs = 0, reports = 0;
     for (size_t k = 0; k < limit && k < sizeof spec_files / sizeof spec_files[0]; k++) {
-        char path[512], why[512];
+        char path[512];
         snprintf(path, sizeof path, "%s/%s", dir, spec_files[k]);
         size_t len;
         uint8_t *wasm = slurp(path, &len);
@@ -230,25 +265,7 @@ static void test_spec_modules(void **state)
             print_message("  %s not found (run the spec suite first); skipped\n", path);
             continue;
         }
-        arm(0);
-        int base = module_pass(e, wasm, len, why, sizeof why);
-        unsigned long total = seen;
-        disarm();
-        if (base != 0)
-            fail_msg("%s does not run without injected failures: %s", path, why);
-        for (unsigned long n = 1; n <= total; n++) {
-            arm(n);
-            why[0] = '\0';
-            int r = module_pass(e, wasm, len, why, sizeof why);
-            int hit = fired;
-            disarm();
-            runs++;
-            reports += r == 1;
-            if (r < 0)
-                wrong_report("%s, allocation %lu of %lu failing: %s", path, n, total, why);
-            if (r == 1 && !hit)
-                fail_msg("%s, allocation %lu: out of memory reported but none failed", path, n);
-        }
+        sweep(path, module_pass, e, wasm, len, &runs, &reports);
         modules++;
         free(wasm);
     }
@@ -315,8 +332,9 @@ typedef struct {
 } wasi_case;
 
 /* 0: ran; 1: a clean out-of-memory report; -1: anything else. */
-static int wasi_pass(const wasi_case *c, const uint8_t *wasm, size_t len, char *why, size_t cap)
+static int wasi_pass(const void *ctx, const uint8_t *wasm, size_t len, char *why, size_t cap)
 {
+    const wasi_case *c = ctx;
     char root[64] = "", w[600], o[600], r[600];
     corral_run_dir maps[2];
     corral_run_options opt;
@@ -380,7 +398,7 @@ static void test_wasi_runs(void **state)
     unsigned long runs = 0, reports = 0, swept = 0;
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         const wasi_case *c = &cases[k];
-        char path[300], why[600];
+        char path[300];
         snprintf(path, sizeof path, "build/wasm/tests/%s", c->wasm_name);
         size_t len;
         uint8_t *wasm = slurp(path, &len);
@@ -388,22 +406,7 @@ static void test_wasi_runs(void **state)
             print_message("  %s not built; skipped\n", path);
             continue;
         }
-        arm(0);
-        int base = wasi_pass(c, wasm, len, why, sizeof why);
-        unsigned long total = seen;
-        disarm();
-        if (base != 0)
-            fail_msg("%s does not run without injected failures: %s", path, why);
-        for (unsigned long n = 1; n <= total; n++) {
-            arm(n);
-            why[0] = '\0';
-            int r = wasi_pass(c, wasm, len, why, sizeof why);
-            disarm();
-            runs++;
-            reports += r == 1;
-            if (r < 0)
-                wrong_report("%s, allocation %lu of %lu failing: %s", path, n, total, why);
-        }
+        unsigned long total = sweep(path, wasi_pass, c, wasm, len, &runs, &reports);
         print_message("  %s: %lu allocations, each made to fail in turn\n", c->wasm_name, total);
         swept++;
         free(wasm);
