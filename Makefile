@@ -26,7 +26,9 @@ ifeq ($(DISPATCH),switch)
 DISPFLAGS := -DVM_DISPATCH_SWITCH
 endif
 
-CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Werror -Iinclude -Iwasi -Inet $(SANFLAGS) $(DISPFLAGS) $(EXTRA_CFLAGS)
+# -fno-math-errno: sqrt is one instruction (nothing here reads errno after
+# maths), so that gcc's corral needs no libm at all (--as-needed below).
+CFLAGS  := -std=c11 $(OPT) -g -fno-math-errno -Wall -Wextra -Werror -Iinclude -Iwasi -Inet $(SANFLAGS) $(DISPFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SANFLAGS)
 LIBM    := -lm
 
@@ -86,7 +88,7 @@ $(B)/vm/cache.o: $(VM_SRC) $(wildcard vm/*.h vm/*.def) include/corral.h
 # jansson is linked statically: one shared library fewer to load at every
 # start (libjansson-dev ships the archive).
 $(CORRAL): $(CLI_OBJ) $(NET_OBJ) $(GEN_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(NET_OBJ) $(GEN_OBJ) $(LIB) -Wl,-Bstatic -ljansson -Wl,-Bdynamic $(LIBM)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(CLI_OBJ) $(NET_OBJ) $(GEN_OBJ) $(LIB) -Wl,-Bstatic -ljansson -Wl,-Bdynamic -Wl,--as-needed $(LIBM)
 
 # tools/manifest.json is compiled into the binary, so `corral tools` and the
 # input validation of `corral tool` work wherever corral is copied.

@@ -151,7 +151,9 @@ static json_t *sandbox_obj(const corral_run_result *r)
     json_t *s = json_object();
     json_int_t fuel = r->fuel_used > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)r->fuel_used;
     json_object_set_new(s, "fuel_used", json_integer(fuel));
-    json_object_set_new(s, "elapsed_ms", json_real(round(r->elapsed_ms * 1000.0) / 1000.0));
+    /* to the microsecond (elapsed_ms is never negative) */
+    json_object_set_new(s, "elapsed_ms",
+                        json_real((double)(uint64_t)(r->elapsed_ms * 1000.0 + 0.5) / 1000.0));
     json_object_set_new(s, "peak_memory_bytes", json_integer((json_int_t)r->peak_memory_bytes));
     return s;
 }

@@ -93,6 +93,24 @@ static inline double vm_f64_copysign(double a, double b) {
 static inline float vm_f32_round(float a, float r) { return a != a ? a + a : r; }
 static inline double vm_f64_round(double a, double r) { return a != a ? a + a : r; }
 
+/* nearest (round half to even), without libm's nearbyint: below 2^23
+ * (2^52) adding and taking away 2^23 (2^52) rounds the fraction away
+ * under the default rounding mode, which the engine never changes; the
+ * sign is put back so that -0.5 gives -0.  Larger values, infinities and
+ * NaNs are integral already (a NaN is quieted by vm_*_round). */
+static inline float vm_f32_nearest(float a) {
+    float m = vm_f32_abs(a);
+    if (!(m < 0x1p23f)) return vm_f32_round(a, a);
+    volatile float t = m + 0x1p23f; /* volatile: the sum must be rounded to float */
+    return vm_f32_copysign(t - 0x1p23f, a);
+}
+static inline double vm_f64_nearest(double a) {
+    double m = vm_f64_abs(a);
+    if (!(m < 0x1p52)) return vm_f64_round(a, a);
+    volatile double t = m + 0x1p52;
+    return vm_f64_copysign(t - 0x1p52, a);
+}
+
 /* ---- min/max (spec 4.3.3 fmin/fmax): NaN wins, and -0 < +0 ---------------- */
 static inline float vm_f32_min(float a, float b) {
     if (a != a || b != b) return a + b; /* a NaN operand gives a NaN */
