@@ -54,7 +54,21 @@ $(JSX_OBJ)/lib/%.o: tools/lib/%.c $(wildcard tools/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(JSX_CC) $(JSX_CFLAGS) -Wall -Wextra -Werror -c $< -o $@
 
-JSX_OBJS := $(JSX_OBJ)/duktape.o $(JSX_OBJ)/main.o $(JSX_OBJ)/sjlj.o \
+# The prelude: prelude/*.js in name order, the body of one function.
+JSX_PRELUDE := $(sort $(wildcard $(JSX_DIR)/prelude/*.js))
+$(JSX_OBJ)/prelude.c: $(JSX_PRELUDE) $(JSX_DIR)/build.mk
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from the .js files of $(JSX_DIR)/prelude by build.mk; do not edit */'; \
+	  echo 'extern const char jsx_prelude[];'; \
+	  echo 'const char jsx_prelude[] = {'; \
+	  { printf 'function (N) {\n'; cat $(JSX_PRELUDE); printf 'return H;\n}'; } | \
+	    od -An -v -tx1 | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00};'; } >$@.tmp && mv $@.tmp $@
+
+$(JSX_OBJ)/prelude.o: $(JSX_OBJ)/prelude.c
+	$(JSX_CC) $(JSX_CFLAGS) -c $< -o $@
+
+JSX_OBJS := $(JSX_OBJ)/duktape.o $(JSX_OBJ)/main.o $(JSX_OBJ)/sjlj.o $(JSX_OBJ)/prelude.o \
             $(JSX_OBJ)/sjlj_sp.o $(JSX_LIB_SRC:tools/lib/%.c=$(JSX_OBJ)/lib/%.o)
 
 # Linked without -O (see 2.), with a 1 MiB shadow stack.
@@ -78,7 +92,8 @@ $(JSX_OBJ)/noerr/%.o: $(JSX_DIR)/%.c $(JSX_HDRS)
 	$(JSX_CC) $(JSX_CFLAGS) -DSJLJ_NONE -Wall -Wextra -Werror -c $< -o $@
 
 $(JSX_OBJ)/noerr-linked.wasm: $(JSX_OBJ)/noerr/duktape.o $(JSX_OBJ)/noerr/main.o \
-                       $(JSX_OBJ)/noerr/sjlj.o $(JSX_LIB_SRC:tools/lib/%.c=$(JSX_OBJ)/lib/%.o)
+                       $(JSX_OBJ)/noerr/sjlj.o $(JSX_OBJ)/prelude.o \
+                       $(JSX_LIB_SRC:tools/lib/%.c=$(JSX_OBJ)/lib/%.o)
 	$(JSX_CC) $(JSX_LDFLAGS) -o $@ $^
 
 $(JSX_OBJ)/noerr.wasm: $(JSX_OBJ)/noerr-linked.wasm

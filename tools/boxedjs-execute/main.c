@@ -396,74 +396,12 @@ static const duk_function_list_entry natives[] = {
 
 /* ---- the JavaScript side of console, process and fs ------------------------ */
 
-/* Called with the natives N; returns {show, json, args, call}, where
- * call(argv, env, args) gives process and main the values of one call. */
-static const char prelude[] =
-    "function (N) {\n"
-    "'use strict';\n"
-    "var G = new Function('return this')();\n"
-    "function show(v, top) {\n"
-    "  if (typeof v === 'string') return top ? v : JSON.stringify(v);\n"
-    "  if (v === undefined) return 'undefined';\n"
-    "  if (typeof v === 'function') return '[Function' + (v.name ? ': ' + v.name : '') + ']';\n"
-    "  if (typeof v === 'symbol') return String(v);\n"
-    "  if (v instanceof Error) return typeof v.stack === 'string' ? clean(v.stack) : String(v);\n"
-    "  if (v !== null && typeof v === 'object') {\n"
-    "    try { var s = JSON.stringify(v); if (s !== undefined) return s; } catch (e) {}\n"
-    "    return String(v);\n"
-    "  }\n"
-    "  return String(v);\n"
-    "}\n"
-    "function clean(st) {\n"
-    "  return st.split('\\n').filter(function (l) {\n"
-    "    return !/\\) internal$/.test(l) && !/^ *at \\[anon\\] \\(\\) native/.test(l);\n"
-    "  }).map(function (l) { return l.replace(/^( *at .*\\))[a-z ]*$/, '$1'); }).join('\\n');\n"
-    "}\n"
-    "function json(v) {\n"
-    "  try { return JSON.stringify(v); } catch (e) { return undefined; }\n"
-    "}\n"
-    "function line() {\n"
-    "  var s = [];\n"
-    "  for (var i = 0; i < arguments.length; i++) s.push(show(arguments[i], true));\n"
-    "  N.write(s.join(' ') + '\\n');\n"
-    "}\n"
-    "var console = { log: line, info: line, debug: line, warn: line, error: line, trace: line,\n"
-    "  dir: function (v) { line(v); },\n"
-    "  table: function (v) { line(v); } };\n"
-    "function encOf(o) { return typeof o === 'string' ? o : (o && o.encoding) || null; }\n"
-    "function isDir(p) { try { return N.stat(p).type === 'dir'; } catch (e) { return false; } }\n"
-    "function mkStat(s) {\n"
-    "  return { size: s.size, mtimeMs: s.mtimeMs, mtime: new Date(s.mtimeMs),\n"
-    "    isFile: function () { return s.type === 'file'; },\n"
-    "    isDirectory: function () { return s.type === 'dir'; } };\n"
-    "}\n"
-    "var fs = {\n"
-    "  readFileSync: function readFileSync(p, o) { return N.read(p, encOf(o) !== null); },\n"
-    "  writeFileSync: function writeFileSync(p, d) { N.writeFile(p, d, false); },\n"
-    "  appendFileSync: function appendFileSync(p, d) { N.writeFile(p, d, true); },\n"
-    "  existsSync: function existsSync(p) { return N.exists(p); },\n"
-    "  readdirSync: function readdirSync(p) { return N.readdir(p === undefined ? '.' : p); },\n"
-    "  mkdirSync: function mkdirSync(p, o) { N.mkdir(p, !!(o && o.recursive)); },\n"
-    "  statSync: function statSync(p) { return mkStat(N.stat(p)); },\n"
-    "  unlinkSync: function unlinkSync(p) { N.unlink(p); }\n"
-    "};\n"
-    "var process = { argv: [], env: {}, platform: 'wasi', exitCode: undefined,\n"
-    "  exit: function (c) { N.exit(c === undefined ? (process.exitCode || 0) : c); },\n"
-    "  cwd: function () { return '/'; } };\n"
-    "function require(m) {\n"
-    "  if (m === 'fs' || m === 'node:fs') return fs;\n"
-    "  throw new Error(\"Cannot find module '\" + m + \"' (jsexec provides only 'fs')\");\n"
-    "}\n"
-    "var hide = { writable: true, configurable: true, enumerable: false };\n"
-    "['console', 'process', 'fs', 'require'].forEach(function (k) {\n"
-    "  hide.value = { console: console, process: process, fs: fs, require: require }[k];\n"
-    "  Object.defineProperty(G, k, hide);\n"
-    "});\n"
-    "hide.value = line; Object.defineProperty(G, 'print', hide);\n"
-    "var H = { show: show, json: json, args: [] };\n"
-    "H.call = function (a, e, x) { process.argv = a; process.env = e; H.args = x; };\n"
-    "return H;\n"
-    "}";
+/* The prelude: the files of prelude/, joined by build.mk into one
+ * function `function (N) { ... return H; }` (jsx_prelude, in the generated
+ * prelude.c), called with the natives N; it returns the helpers {show,
+ * json, args, call}, where call(argv, env, args) gives process and main the
+ * values of one call. */
+extern const char jsx_prelude[];
 
 /* ---- running ------------------------------------------------------------- */
 
@@ -509,7 +447,7 @@ static int make_heap(void *arg)
         tool_fail("jsexec: cannot create the JavaScript heap (out of memory)");
     /* helpers = prelude(N) */
     duk_push_string(ctx, "jsexec:prelude");
-    if (duk_pcompile_string_filename(ctx, DUK_COMPILE_FUNCTION, prelude) != 0)
+    if (duk_pcompile_string_filename(ctx, DUK_COMPILE_FUNCTION, jsx_prelude) != 0)
         tool_fail("jsexec: internal error in the prelude: %s",
                   duk_safe_to_string(ctx, -1));
     duk_push_object(ctx);
