@@ -244,14 +244,17 @@
 
 /* Linear memory: the whole wasm32 space (65536 pages of 64 KiB), as
  * Wasmtime allows; also the ceiling of any setting.
- * [e2e_wasi "memory: 64 MiB by default"] */
+ * [e2e_wasi "memory: 64 MiB by default" runs below it; the 4 GiB itself
+ *  is not driven] */
 #define VM_DEFAULT_MAX_MEMORY_BYTES (UINT64_C(1) << 32)
 /* Wasm stack bytes: values, locals and call frames together.  1 MiB holds
  * some 10,000 frames of typical compiled C, and bounds a runaway recursion.
- * [e2e_wasi "stack: runaway recursion with the default stack"] */
+ * [e2e_wasi "stack: runaway recursion with the default stack" and
+ *  "stack: 5000 calls deep fit the default stack"] */
 #define VM_DEFAULT_MAX_STACK_BYTES (1u << 20)
 /* Table elements: table.grow past this returns -1.  Each element is one
- * pointer, so 10M elements is 80 MB at most.  [test_hardening_vm] */
+ * pointer, so 10M elements is 80 MB at most.  [test_hardening_vm
+ * tables_store_budget declares tables at it; past it: not driven] */
 #define VM_DEFAULT_MAX_TABLE_ELEMS 10000000u
 /* Instance state: everything an instance allocates besides linear memory
  * whose size the module decides - tables (the bulk of it: 20 tables of
