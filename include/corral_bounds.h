@@ -164,9 +164,10 @@
 
 /* ---- per run and per wait (net.c, http.c, sock.c, resolve.c) ---- */
 
-/* [redirects, handles, the two timeouts: not driven to the bound; the
- *  slice: e2e_stops rows http and dns, each stopped within 100 ms of the
- *  run's deadline] */
+/* [handles: e2e_net "NET_MAX_HANDLES: 64 responses open at once", "the
+ *  65th is refused"; redirects and the two timeouts: not driven to the
+ *  bound; the slice: e2e_stops rows http and dns, each stopped within
+ *  100 ms of the run's deadline] */
 #define NET_MAX_REDIRECTS 10          /* what browsers and curl allow, roughly */
 #define NET_MAX_HANDLES 64            /* open responses + sockets per run */
 #define NET_REQUEST_TIMEOUT_MS 30000  /* a request without its own limit */
