@@ -205,7 +205,7 @@
 /* The same for a tool's output (at most TOOL_CAPTURE_CAP), parsed by the
  * host too: past these it is bad_output, never built.
  * [e2e_tool_cli "output_amplification_bounded: a result of 100000 values",
- *  "100001 values"; depth: not driven] */
+ *  "100001 values"; e2e_bounds TOOL_RESULT_MAX_DEPTH] */
 #define TOOL_RESULT_MAX_VALUES ((size_t)100000) /* a string and a small metadata object
                                                   (jsexec's metadata.result <= 64 KiB) */
 #define TOOL_RESULT_MAX_DEPTH 2048              /* jansson's own limit */
@@ -216,7 +216,7 @@
 #define TOOL_MAX_STACK (UINT64_C(1) << 20)
 #define TOOL_TIMEOUT_GRACE_MS UINT64_C(2000) /* lets a tool report its own timeout first */
 /* What of a failed tool's output an error result quotes.
- * [e2e_tool_cli "bad output: not JSON" quotes it; not driven to the bound] */
+ * [e2e_bounds TOOL_STDERR_TAIL, TOOL_STDOUT_HEAD] */
 #define TOOL_STDERR_TAIL 4000                /* stderr kept in an error result */
 #define TOOL_STDOUT_HEAD 300                 /* bad output quoted in an error result */
 
@@ -238,7 +238,7 @@
 #define MCP_MAX_VALUES (TOOL_INPUT_MAX_VALUES + 1000)
 #define MCP_MAX_DEPTH (TOOL_INPUT_MAX_DEPTH + 2)
 /* Workers (--max-concurrent, the config's max_concurrent): 1 to this.
- * [not driven past it] */
+ * [e2e_bounds MCP_MAX_WORKERS] */
 #define MCP_MAX_WORKERS 256
 
 /* ==== the engine, per store (corral_limits defaults) ====================== */

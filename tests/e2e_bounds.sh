@@ -15,7 +15,9 @@
 #     component walk (CORRAL_WASI_NO_OPENAT2=1); then its io mode, bytes
 #     per read/write call, with fd 2 sent to /dev/null;
 #   - TOOL_CAPTURE_CAP: a stand-in tool (WAT) printing a result of exactly
-#     16 MiB, and one byte more, through `corral tool`.
+#     16 MiB, and one byte more, through `corral tool`; TOOL_STDERR_TAIL,
+#     TOOL_STDOUT_HEAD and TOOL_RESULT_MAX_DEPTH the same way;
+#   - MCP_MAX_WORKERS: `corral mcp --max-concurrent` at it and past it.
 # The bounds other suites drive are named in the header.
 #
 # Each case prints `ok N - desc` or `FAIL N - desc: why`; the last line is
@@ -199,6 +201,120 @@ else
             fi
         fi
     done
+fi
+
+# ---- what of a failed tool's output an error result quotes ---------------------------
+
+# writer FILE OUT ERR CODE: a tool that writes OUT (letters and JSON
+# punctuation, no backslashes) to stdout, ERR to stderr, and exits CODE.
+writer() {
+    o=$(printf '%s' "$2" | sed 's/"/\\"/g')
+    cat >"$1.wat" <<EOF
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func \$fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func \$exit (param i32)))
+  (memory (export "memory") 2)
+  (data (i32.const 1024) "$o")
+  (data (i32.const 65536) "$3")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 1024))
+    (i32.store (i32.const 4) (i32.const ${#2}))
+    (drop (call \$fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))
+    (i32.store (i32.const 0) (i32.const 65536))
+    (i32.store (i32.const 4) (i32.const ${#3}))
+    (drop (call \$fd_write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 16)))
+    (call \$exit (i32.const $4))))
+EOF
+    wat2wasm "$1.wat" -o "$1.wasm" 2>"$1.log"
+}
+
+# tool_case NAME OUT ERR CODE: runs the writer as `read`; sets rc, and the
+# result is in $TOP/NAME.out.
+tool_case() {
+    mkdir -p "$TOP/$1"
+    if ! writer "$TOP/$1/file-read" "$2" "$3" "$4"; then
+        rc=99
+        echo "wat2wasm: $(head -c 300 "$TOP/$1/file-read.log")" >"$TOP/$1.out"
+        return
+    fi
+    # shellcheck disable=SC2086 # $limit is empty or two words
+    (cd "$TOP" && $limit "$corral" tool --tools-dir "$TOP/$1" read '{"file_path":"a.txt"}' \
+        >"$TOP/$1.out" 2>"$TOP/$1.err" </dev/null)
+    rc=$?
+}
+
+# repeat CHAR N
+repeat() { head -c "$2" /dev/zero | tr '\0' "$1"; }
+
+# value NAME: the number a plain `#define NAME N` of the header gives.
+value() { sed -n "s/^#define $1 \([0-9]*\)\( .*\)*$/\1/p" "$hdr"; }
+
+if command -v wat2wasm >/dev/null 2>&1; then
+    tail_n=$(value TOOL_STDERR_TAIL)
+    head_n=$(value TOOL_STDOUT_HEAD)
+    # stderr: "b" then tail_n - 1 c's is kept whole; one c more pushes the b out
+    res="" # no result: an error result, with the tail of stderr
+    tool_case err0 "$res" "b$(repeat c $((tail_n - 1)))" 0
+    if [ $rc -eq 1 ] && grep -q "\"stderr\":\"b$(repeat c $((tail_n - 1)))\"" "$TOP/err0.out"; then
+        ok "TOOL_STDERR_TAIL: stderr of $tail_n bytes is kept whole"
+    else
+        bad "TOOL_STDERR_TAIL: stderr of $tail_n bytes is kept whole" "exit $rc: $(head -c 300 "$TOP/err0.out")"
+    fi
+    tool_case err1 "$res" "b$(repeat c "$tail_n")" 0
+    if [ $rc -eq 1 ] && grep -q "\"stderr\":\"$(repeat c "$tail_n")\"" "$TOP/err1.out"; then
+        ok "TOOL_STDERR_TAIL: one byte more: its last $tail_n bytes"
+    else
+        bad "TOOL_STDERR_TAIL: one byte more: its last $tail_n bytes" "exit $rc: $(head -c 300 "$TOP/err1.out")"
+    fi
+    # stdout that is not JSON: its first head_n bytes are quoted, no more
+    tool_case out1 "$(repeat x $((head_n - 1)))yz" "" 0
+    if [ $rc -eq 1 ] && grep -q "it began: $(repeat x $((head_n - 1)))y[^z]" "$TOP/out1.out"; then
+        ok "TOOL_STDOUT_HEAD: bad output of $((head_n + 1)) bytes: its first $head_n quoted"
+    else
+        bad "TOOL_STDOUT_HEAD: bad output of $((head_n + 1)) bytes: its first $head_n quoted" \
+            "exit $rc: $(head -c 400 "$TOP/out1.out")"
+    fi
+    # a result nested TOOL_RESULT_MAX_DEPTH deep, and one level more
+    depth=$(value TOOL_RESULT_MAX_DEPTH)
+    for k in 0 1; do
+        d=$((depth + k - 3)) # the result object, metadata and "a" hold the arrays
+        tool_case deep$k "{\"content\":\"x\",\"is_error\":false,\"metadata\":{\"a\":[$(repeat '[' $d)$(repeat ']' $d)]}}" "" 0
+        if [ $k -eq 0 ]; then
+            if [ $rc -eq 0 ] && grep -q '"is_error":false' "$TOP/deep0.out"; then
+                ok "TOOL_RESULT_MAX_DEPTH: a result $depth levels deep is taken"
+            else
+                bad "TOOL_RESULT_MAX_DEPTH: a result $depth levels deep is taken" "exit $rc: $(head -c 300 "$TOP/deep0.out")"
+            fi
+        elif [ $rc -eq 1 ] && grep -q "nested deeper than $depth levels" "$TOP/deep1.out" &&
+            grep -q '"error":"bad_output"' "$TOP/deep1.out"; then
+            ok "TOOL_RESULT_MAX_DEPTH: one level more is bad output, naming the bound"
+        else
+            bad "TOOL_RESULT_MAX_DEPTH: one level more is bad output, naming the bound" \
+                "exit $rc: $(head -c 300 "$TOP/deep1.out")"
+        fi
+    done
+else
+    skip "TOOL_STDERR_TAIL, TOOL_STDOUT_HEAD, TOOL_RESULT_MAX_DEPTH" "no wat2wasm (wabt)"
+fi
+
+# ---- MCP_MAX_WORKERS ------------------------------------------------------------------
+
+workers=$(value MCP_MAX_WORKERS)
+# shellcheck disable=SC2086
+(cd "$TOP" && $limit "$corral" mcp --max-concurrent "$workers" >"$TOP/mcp0.out" 2>"$TOP/mcp0.err" </dev/null)
+rc=$?
+if [ $rc -eq 0 ]; then
+    ok "MCP_MAX_WORKERS: --max-concurrent $workers serves (until end of input)"
+else
+    bad "MCP_MAX_WORKERS: --max-concurrent $workers serves" "exit $rc: $(head -c 300 "$TOP/mcp0.err")"
+fi
+# shellcheck disable=SC2086
+(cd "$TOP" && $limit "$corral" mcp --max-concurrent $((workers + 1)) >"$TOP/mcp1.out" 2>"$TOP/mcp1.err" </dev/null)
+rc=$?
+if [ $rc -eq 2 ] && grep -q "expected a number of calls from 1 to $workers, got '$((workers + 1))'" "$TOP/mcp1.err"; then
+    ok "MCP_MAX_WORKERS: one more is refused, naming the bound"
+else
+    bad "MCP_MAX_WORKERS: one more is refused, naming the bound" "exit $rc: $(head -c 300 "$TOP/mcp1.err")"
 fi
 
 summary e2e_bounds
