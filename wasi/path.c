@@ -262,7 +262,7 @@ static int walk(wasi_ctx *w, int root, const char *path, int flags, unsigned mod
             break;
         }
         /* Perhaps a symlink: read it and splice it in front of the rest. */
-        char target[4096];
+        char target[WASI_MAX_PATH + 1]; /* a target the host made: at most PATH_MAX - 1 */
         ssize_t n = readlinkat(cur, comp, target, sizeof target);
         if (n < 0) {
             err = wasi_errno(errno == EINVAL ? e : errno);
