@@ -24,32 +24,11 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "corral_bounds.h"
 #include "text.h"
 
-/* Limits and defaults of a tool call, each with its reason. */
-#define TOOL_CAPTURE_CAP ((size_t)16 << 20)  /* a tool result is read by an LLM, not streamed */
-#define TOOL_INPUT_MAX ((size_t)64 << 20)    /* an input is a tool call, not a data set */
-/* What parsing an input may cost the host is bounded whatever its shape:
- * jansson spends up to TOOL_JSON_VALUE_COST bytes a value whatever its
- * spelling (measured with 2.14: {} 235, [] 139, "" 91, 0 43), so 60 MB of
- * "[]," would take 2.8 GB.  A pre-scan of the text (cli_json_prescan)
- * refuses an input past these bounds before jansson sees it, so an input
- * costs at most about 3 * TOOL_INPUT_MAX in copies of its text plus
- * TOOL_INPUT_MAX_VALUES * TOOL_JSON_VALUE_COST (24 MiB) in its tree. */
-#define TOOL_INPUT_MAX_VALUES ((size_t)100000) /* a call has a few keys; a list of 100000 is no call */
-#define TOOL_INPUT_MAX_DEPTH 64              /* the schemas nest 2 deep; validate.c stops at 64 */
-#define TOOL_JSON_VALUE_COST 256             /* bytes a parsed value may cost, at most */
-/* The same for a tool's output (at most TOOL_CAPTURE_CAP), parsed by the
- * host too: past these it is bad_output, never built. */
-#define TOOL_RESULT_MAX_VALUES ((size_t)100000) /* a string and a small metadata object
-                                                  (jsexec's metadata.result <= 64 KiB) */
-#define TOOL_RESULT_MAX_DEPTH 2048              /* jansson's own limit */
-#define TOOL_TIMEOUT_MS UINT64_C(30000)      /* DESIGN.md section 4, `tool` column */
-#define TOOL_MAX_MEMORY (UINT64_C(512) << 20)
-#define TOOL_MAX_STACK (UINT64_C(1) << 20)
-#define TOOL_TIMEOUT_GRACE_MS UINT64_C(2000) /* lets a tool report its own timeout first */
-#define TOOL_STDERR_TAIL 4000                /* stderr kept in an error result */
-#define TOOL_STDOUT_HEAD 300                 /* bad output quoted in an error result */
+/* The limits and defaults of a tool call (TOOL_*), each with its reason,
+ * are in corral_bounds.h. */
 /* Dump reals with 15 significant digits: elapsed_ms 1.234, not 1.2340000000000002. */
 #define TOOL_JSON_FLAGS (JSON_REAL_PRECISION(15))
 

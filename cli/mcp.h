@@ -21,19 +21,8 @@
 
 #include "host.h"
 
-/* Limits, each with its reason. */
-#define MCP_MAX_LINE ((size_t)64 << 20)       /* a message is a tool call: TOOL_INPUT_MAX */
-#define MCP_MAX_QUEUED 1024                   /* calls waiting for a worker */
-#define MCP_MAX_QUEUED_BYTES ((size_t)256 << 20) /* their inputs, together: each costs its
-                                                    message's bytes plus TOOL_JSON_VALUE_COST
-                                                    a JSON value in it */
-/* A message is parsed only within the bounds of a tool input (host.h) and
- * its envelope: the arguments are params.arguments, two levels down,
- * beside jsonrpc, id, method, name and _meta. */
-#define MCP_MAX_VALUES (TOOL_INPUT_MAX_VALUES + 1000)
-#define MCP_MAX_DEPTH (TOOL_INPUT_MAX_DEPTH + 2)
-#define MCP_MAX_WORKERS 256                   /* --max-concurrent */
-#define MCP_PROGRESS_MS 250                   /* notifications/progress period */
+/* The limits (MCP_*), each with its reason, are in corral_bounds.h. */
+#define MCP_PROGRESS_MS 250 /* notifications/progress period */
 
 /* JSON-RPC 2.0 error codes. */
 enum {

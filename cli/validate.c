@@ -6,7 +6,7 @@
  * ends with the keys the tool expects, so that a model can correct its
  * call in one step.
  *
- * Before any of that, the bounds of an input (host.h): its text is
+ * Before any of that, the bounds of an input (corral_bounds.h): its text is
  * pre-scanned, counting values and nesting, so that jansson never builds
  * the tree of an input past them, whatever its shape.
  */
@@ -20,7 +20,11 @@
 
 /* ---- the bounds of an input ------------------------------------------------------------------ */
 
-#define SCAN_DEPTH_CAP 2048 /* TOOL_RESULT_MAX_DEPTH */
+/* The deepest scan (its stack of object flags): the deepest of the depth
+ * bounds of corral_bounds.h. */
+#define SCAN_DEPTH_CAP TOOL_RESULT_MAX_DEPTH
+_Static_assert(TOOL_INPUT_MAX_DEPTH <= SCAN_DEPTH_CAP && MCP_MAX_DEPTH <= SCAN_DEPTH_CAP,
+               "every depth bound fits the scan");
 
 void cli_json_prescan(const char *text, size_t len, size_t max_values, int max_depth,
                       cli_json_scan *out)

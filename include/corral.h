@@ -214,7 +214,8 @@ typedef struct {
     uint64_t max_instance_bytes;
 } corral_limits;
 
-/* The defaults (see vm/limits.h for reasons and ceilings). */
+/* The defaults (VM_DEFAULT_* in corral_bounds.h, with their reasons;
+ * ceilings in vm/limits.h). */
 void corral_limits_default(corral_limits *l);
 
 corral_store *corral_store_new(corral_engine *e, const corral_limits *l); /* l may be NULL */

@@ -35,8 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NET_NAME_MAX 253 /* longest DNS name */
-#define NET_SCHEME_MAX 31
+#include "corral_bounds.h" /* NET_NAME_MAX, NET_SCHEME_MAX */
 
 /* An IPv4 or IPv6 network.  addr is in network byte order; an IPv4
  * address uses addr[0..3].  prefix is in bits (32 or 128 for one host);

@@ -218,6 +218,13 @@ check "finding 10: 100 request header lines (the cap) accepted" 0 "status=200 bo
 check "finding 10: 101 request header lines refused" 1 \
     "error=9: more than 100 request header lines" "" -- \
     --allow-host "$H" "$lim" header-lines 101 "$H/echo"
+# NET_MAX_HANDLES (include/corral_bounds.h): 64 responses open at once;
+# the 65th request is refused, and a closed one's handle is free again.
+check "NET_MAX_HANDLES: 64 responses open at once, a closed one reused" 0 "opened=64 reopened" "" -- \
+    --allow-host "$H" "$lim" handles 64 "$H/ok"
+check "NET_MAX_HANDLES: the 65th is refused, naming the bound" 1 \
+    "opened=64 error=33: all 64 network handles are in use" "" -- \
+    --allow-host "$H" "$lim" handles 65 "$H/ok"
 # Under ulimit -v of 512 MiB of guest memory + 400 MiB: a request whose
 # parts each span all of memory is refused at its method without the host
 # copying anything (before: 2 GiB copied first), and a 512 MiB body is sent

@@ -17,6 +17,8 @@
 #   6. tests/e2e_run.sh $B/corral        `corral run` end to end
 #   7. tests/e2e_wasi.sh $B/corral       WASI preview1, the sandbox's escape
 #                                        cases and the limits, end to end
+#      tests/e2e_bounds.sh $B/corral     the bounds of include/corral_bounds.h,
+#                                        each driven to its bound and past it
 #   8. tests/e2e_conformance.sh, e2e_net.sh, and the tools' e2e_*.sh
 #      (the network against a loopback test server; the tools through
 #      corral run and corral tool)
@@ -184,6 +186,7 @@ run_e2e() {
 
 run_e2e e2e tests/e2e_run.sh "$B/corral"
 run_e2e e2e_wasi tests/e2e_wasi.sh "$B/corral"
+run_e2e e2e_bounds tests/e2e_bounds.sh "$B/corral"
 run_e2e e2e_conformance tests/e2e_conformance.sh "$B/corral"
 run_e2e e2e_net tests/e2e_net.sh "$B/corral"
 run_e2e e2e_tools_files tests/e2e_tools_files.sh "$B/corral" build/wasm/tools

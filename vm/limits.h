@@ -10,31 +10,26 @@
 #ifndef VM_LIMITS_H
 #define VM_LIMITS_H
 
+#include <stdint.h>
+
+/* The per-store defaults (VM_DEFAULT_*: memory, stack, table elements,
+ * instance bytes) are bounds a guest reaches: they are listed, with every
+ * other host-side bound, in corral_bounds.h. */
+#include "corral_bounds.h"
+
 /* Linear memory: 64 KiB pages; wasm32 addresses at most 65536 pages (4 GiB,
  * spec 2.5.5).  Default cap: the whole wasm32 space, as Wasmtime allows. */
 #define VM_PAGE_SIZE 65536u
 #define VM_MAX_PAGES 65536u
-#define VM_DEFAULT_MAX_MEMORY_BYTES ((uint64_t)VM_MAX_PAGES * VM_PAGE_SIZE)
+_Static_assert(VM_DEFAULT_MAX_MEMORY_BYTES == (uint64_t)VM_MAX_PAGES * VM_PAGE_SIZE,
+               "the default memory cap is the whole wasm32 space");
 
-/* Wasm stack bytes: values, locals and call frames together.  1 MiB holds
- * some 10,000 frames of typical compiled C, and bounds a runaway recursion.
- * The ceiling keeps the up-front allocation sane. */
-#define VM_DEFAULT_MAX_STACK_BYTES (1u << 20)
+/* Wasm stack bytes: the ceiling keeps the up-front allocation sane. */
 #define VM_MIN_STACK_BYTES (4u << 10)
 #define VM_MAX_STACK_BYTES (1u << 30)
 
-/* Table elements: table.grow past this returns -1.  Each element is one
- * pointer, so 10M elements is 80 MB at most. */
-#define VM_DEFAULT_MAX_TABLE_ELEMS 10000000u
+/* Table elements: the ceiling of max_table_elems (a u32 index). */
 #define VM_MAX_TABLE_ELEMS 0xFFFFFFFFu
-
-/* Instance state: everything an instance allocates besides linear memory
- * whose size the module decides - tables (the bulk of it: 20 tables of
- * 10M elements would be 1.6 GB), functions, globals, segment items and
- * drop state - counts against one budget per store, over all its
- * instances; instantiation fails and table.grow returns -1 past it.
- * 256 MiB holds three tables at the element cap with room to spare. */
-#define VM_DEFAULT_MAX_INSTANCE_BYTES (256u << 20)
 
 /* Fuel for work whose size is known only when it runs: besides its own
  * unit, memory.fill/copy/init cost 1 per 64 bytes, table.fill/copy/init

@@ -234,8 +234,8 @@ static const char *check_state(const corral_instance *inst, msg *m) {
 /* ---- the rewritten sections ------------------------------------------------------ */
 
 /* Runs of non-zero bytes of memory, runs less than gap apart merged; at
- * most VM_SNAPSHOT_MAX_RUNS of them (the gap grows until they fit). */
-#define VM_SNAPSHOT_MAX_RUNS 20000u
+ * most VM_SNAPSHOT_MAX_RUNS (corral_bounds.h) of them (the gap grows until
+ * they fit). */
 
 static uint32_t memory_runs(const vm_memory *mem, uint64_t gap, wbuf *out) {
     uint32_t n = 0;

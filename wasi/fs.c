@@ -17,12 +17,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define MAX_IOV 1024
-
 /* ---- helpers ------------------------------------------------------------ */
 
 /* Gather the guest's iovec array into host iovecs pointing into its memory
- * (every buffer checked; total capped at WASI_MAX_IO, count at MAX_IOV). */
+ * (every buffer checked; total capped at WASI_MAX_IO, count at WASI_MAX_IOV). */
 static int iovs(const wcall *k, uint32_t ptr, uint32_t n, struct iovec *v, int *cnt)
 {
     uint64_t total = 0;
@@ -35,7 +33,7 @@ static int iovs(const wcall *k, uint32_t ptr, uint32_t n, struct iovec *v, int *
         uint8_t *b = wmem(k, bp, bl);
         if (b == NULL)
             return WE_FAULT;
-        if (c == MAX_IOV || total >= WASI_MAX_IO)
+        if (c == WASI_MAX_IOV || total >= WASI_MAX_IO)
             continue; /* checked, but not used: a short transfer */
         if (bl > WASI_MAX_IO - total)
             bl = (uint32_t)(WASI_MAX_IO - total);
@@ -116,7 +114,7 @@ int wh_fd_read(wcall *k)
         return e;
     if (!(f->base & RT_FD_READ))
         return WE_BADF; /* as Wasmtime: not open for reading */
-    struct iovec v[MAX_IOV];
+    struct iovec v[WASI_MAX_IOV];
     if ((e = iovs(k, A32(k, 1), A32(k, 2), v, &cnt)))
         return e;
     size_t got = 0;
@@ -148,7 +146,7 @@ int wh_fd_write(wcall *k)
         return e;
     if (!(f->base & RT_FD_WRITE))
         return WE_BADF; /* as Wasmtime: not open for writing */
-    struct iovec v[MAX_IOV];
+    struct iovec v[WASI_MAX_IOV];
     if ((e = iovs(k, A32(k, 1), A32(k, 2), v, &cnt)))
         return e;
     size_t put = 0;
@@ -187,7 +185,7 @@ static int prw(wcall *k, bool write)
     uint64_t off = A64(k, 3);
     if (off > INT64_MAX)
         return WE_INVAL;
-    struct iovec v[MAX_IOV];
+    struct iovec v[WASI_MAX_IOV];
     if ((e = iovs(k, A32(k, 1), A32(k, 2), v, &cnt)))
         return e;
     ssize_t n = write ? pwritev(f->host, v, cnt, (off_t)off) : preadv(f->host, v, cnt, (off_t)off);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "corral_bounds.h" /* WASI_MAX_*: every bound, with its reason */
 #include "wasi.h"
 
 /* ---- WASI errno (preview1 "errno" enum) ------------------------------ */
@@ -164,11 +165,6 @@ struct wasi_ctx {
     size_t nroots, nro;
 };
 
-/* Hard limit on guest fds (EMFILE beyond). */
-#define WASI_MAX_FDS 4096
-/* Bytes moved by one read/write call at most (short counts beyond). */
-#define WASI_MAX_IO (UINT32_C(1) << 30)
-
 /* fdtable.c */
 uint32_t wfd_alloc(wasi_ctx *w, int *err);            /* lowest free slot */
 int wfd_get(wasi_ctx *w, uint32_t fd, uint64_t need, wfd **out); /* WE_* */
@@ -258,8 +254,9 @@ static inline uint64_t get64(const uint8_t *p)
     return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-/* A guest string (ptr, len) copied into a fresh NUL-terminated host
- * string; WE_FAULT / WE_ILSEQ (NUL or bad UTF-8) / WE_NOMEM. */
+/* A guest path (ptr, len) copied into a fresh NUL-terminated host
+ * string; WE_FAULT / WE_NAMETOOLONG (past WASI_MAX_PATH, checked before
+ * the copy) / WE_ILSEQ (bad UTF-8) / WE_INVAL (a NUL) / WE_NOMEM. */
 int wstr(const wcall *k, uint32_t ptr, uint32_t len, char **out);
 
 /* Handlers (one per import), grouped by file. */

@@ -104,7 +104,7 @@ int wh_random_get(wcall *k)
     uint8_t *p = k->mem + A32(k, 0);
     size_t len = A32(k, 1);
     while (len > 0) {
-        ssize_t n = getrandom(p, len > (1u << 20) ? (1u << 20) : len, 0);
+        ssize_t n = getrandom(p, len > WASI_RANDOM_CHUNK ? WASI_RANDOM_CHUNK : len, 0);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -112,6 +112,10 @@ int wh_random_get(wcall *k)
         }
         p += n;
         len -= (size_t)n;
+        if (len > 0 && wasi_interrupted(k->w)) {
+            k->trap = "interrupt"; /* gigabytes take seconds */
+            return WE_INTR;
+        }
     }
     return WE_SUCCESS;
 }
@@ -205,8 +209,8 @@ static void fd_sub(wasi_ctx *w, psub *s, uint32_t fd)
 int wh_poll_oneoff(wcall *k)
 {
     uint32_t n = A32(k, 2);
-    if (n == 0)
-        return WE_INVAL;
+    if (n == 0 || n > WASI_MAX_POLL_SUBS)
+        return WE_INVAL; /* the host holds each while it waits */
     const uint8_t *in = k->mem + A32(k, 0);
     uint8_t *out = k->mem + A32(k, 1);
     psub *s = calloc(n, sizeof *s);

@@ -14,7 +14,7 @@
  *  - a walk that opens one component at a time with O_NOFOLLOW, holding an
  *    fd for each directory on the way (".." pops that stack, so it never
  *    goes above the start and never trusts the file system's ".."), and
- *    follows symlinks by hand with readlinkat: at most WALK_MAX_LINKS,
+ *    follows symlinks by hand with readlinkat: at most WASI_MAX_SYMLINKS,
  *    absolute targets refused.
  * Setting CORRAL_WASI_NO_OPENAT2=1 in the environment when wasi_new runs
  * (or wasi_config.no_openat2) forces the walk, so that tests cover both.
@@ -51,11 +51,8 @@ struct w_open_how {
     uint64_t flags, mode, resolve;
 };
 
-#define WALK_MAX_LINKS 40
-#define WALK_MAX_PATH 65536
-/* Levels wpath_dir_ro climbs at most (a sanity bound: a host tree so deep
- * is refused with ELOOP rather than searched forever). */
-#define RO_MAX_DEPTH 65536
+/* WASI_MAX_SYMLINKS, WASI_WALK_MAX_PATH and WASI_RO_MAX_DEPTH: see
+ * corral_bounds.h. */
 
 /* Flags with which an open changes the file or may later write it. */
 #define OPEN_CHANGES (O_CREAT | O_TRUNC | O_WRONLY | O_RDWR)
@@ -88,7 +85,7 @@ int wpath_dir_ro(wasi_ctx *w, int fd, bool *ro)
     if (w->nro == 0)
         return WE_SUCCESS;
     int cur = fd, err = WE_LOOP;
-    for (int depth = 0; depth < RO_MAX_DEPTH; depth++) {
+    for (int depth = 0; depth < WASI_RO_MAX_DEPTH; depth++) {
         struct stat st, up_st;
         if (fstat(cur, &st) < 0) {
             err = wasi_errno(errno);
@@ -265,7 +262,7 @@ static int walk(wasi_ctx *w, int root, const char *path, int flags, unsigned mod
             break;
         }
         /* Perhaps a symlink: read it and splice it in front of the rest. */
-        char target[4096];
+        char target[WASI_MAX_PATH + 1]; /* a target the host made: at most PATH_MAX - 1 */
         ssize_t n = readlinkat(cur, comp, target, sizeof target);
         if (n < 0) {
             err = wasi_errno(errno == EINVAL ? e : errno);
@@ -275,7 +272,7 @@ static int walk(wasi_ctx *w, int root, const char *path, int flags, unsigned mod
             err = WE_NAMETOOLONG;
             break;
         }
-        if (++links > WALK_MAX_LINKS) {
+        if (++links > WASI_MAX_SYMLINKS) {
             err = WE_LOOP;
             break;
         }
@@ -288,7 +285,7 @@ static int walk(wasi_ctx *w, int root, const char *path, int flags, unsigned mod
             break;
         }
         size_t tail = strlen(rest + pos);
-        if ((size_t)n + tail + 1 > WALK_MAX_PATH) {
+        if ((size_t)n + tail + 1 > WASI_WALK_MAX_PATH) {
             err = WE_NAMETOOLONG;
             break;
         }

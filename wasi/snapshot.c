@@ -44,8 +44,7 @@
 #include "corral.h"
 #include "wasi.h"
 
-#define SNAP_DEFAULT_FUEL UINT64_C(10000000000)
-#define SNAP_DEFAULT_TIMEOUT_MS 10000
+#include "corral_bounds.h" /* SNAP_DEFAULT_FUEL, SNAP_DEFAULT_TIMEOUT_MS */
 
 static const char WASI[] = "wasi_snapshot_preview1";
 static const char INIT[] = "wizer.initialize";

@@ -142,6 +142,8 @@ int wstr(const wcall *k, uint32_t ptr, uint32_t len, char **out)
     const uint8_t *p = wmem(k, ptr, len);
     if (p == NULL)
         return WE_FAULT;
+    if (len > WASI_MAX_PATH)
+        return WE_NAMETOOLONG;
     if (!utf8_ok(p, len))
         return WE_ILSEQ;
     if (memchr(p, 0, len) != NULL)
@@ -157,17 +159,17 @@ int wstr(const wcall *k, uint32_t ptr, uint32_t len, char **out)
 
 /* ---- the context ------------------------------------------------------- */
 
-/* 0, or the errno: E2BIG past the sizes WASI's u32 counts can give,
- * ENOMEM. */
+/* 0, or the errno: E2BIG past the sizes WASI's u32 counts can give
+ * (WASI_MAX_STRINGS, WASI_MAX_STRINGS_BYTES), ENOMEM. */
 static int strlist_init(wasi_strlist *l, const char *const *v, size_t n)
 {
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++) {
         bytes += strlen(v[i]) + 1;
-        if (bytes > UINT32_MAX / 2)
+        if (bytes > WASI_MAX_STRINGS_BYTES)
             return E2BIG;
     }
-    if (n > UINT32_MAX / 8)
+    if (n > WASI_MAX_STRINGS)
         return E2BIG;
     l->buf = malloc(bytes ? bytes : 1);
     if (l->buf == NULL)

@@ -9,6 +9,8 @@
  *   net_limits body MIB URL        POST a body of MIB MiB (grown memory) to URL
  *   net_limits whole-memory MIB    grow memory to MIB MiB and pass all of it
  *                                  as the method, URL, headers and body
+ *   net_limits handles N URL       GET URL N times, keeping every response
+ *                                  open; then close one and GET once more
  *
  * Prints "status=S body=BODY" (the body's first line) and exits 0, or
  * "error=CODE: MESSAGE" and exits 1.
@@ -63,6 +65,34 @@ static size_t grow_to(size_t mib)
     return __builtin_wasm_memory_size(0) << 16;
 }
 
+/* N responses open at once (NET_MAX_HANDLES): "opened=N reopened", or
+ * "opened=K " and the error of the request that failed. */
+static int handles(size_t k, const char *url, size_t ul)
+{
+    uint32_t first = 0, h = 0;
+    for (size_t i = 0; i < k; i++) {
+        int32_t rc = corral_net_http_request("GET", 3, url, (uint32_t)ul, "", 0, "", 0, 0, 0, 0, &h);
+        if (rc != 0) {
+            printf("opened=%zu ", i);
+            return fail(rc);
+        }
+        if (i == 0)
+            first = h;
+    }
+    printf("opened=%zu", k);
+    if (k > 0) {
+        corral_net_http_close(first);
+        int32_t rc = corral_net_http_request("GET", 3, url, (uint32_t)ul, "", 0, "", 0, 0, 0, 0, &h);
+        if (rc != 0) {
+            printf(" ");
+            return fail(rc);
+        }
+        printf(" reopened");
+    }
+    printf("\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -76,6 +106,8 @@ int main(int argc, char **argv)
         const char *all = (const char *)0;
         return request(all, size, all, size, all, size, all, size);
     }
+    if (strcmp(what, "handles") == 0)
+        return handles(k, url, ul);
     if (strcmp(what, "body") == 0) {
         size_t size = k << 20;
         char *body = malloc(size);
