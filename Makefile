@@ -58,7 +58,8 @@ all: $(CORRAL) $(LIB)
 
 # ---- set-up: install whatever Debian packages are missing ---------------
 PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
-            libcurl4-openssl-dev libcmocka-dev duktape-dev binaryen time
+            libcurl4-openssl-dev libcmocka-dev duktape-dev binaryen time \
+            libclang-rt-14-dev
 deps:
 	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

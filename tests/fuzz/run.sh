@@ -8,9 +8,11 @@
 # Seeds: tests/fuzz/corpus/TARGET (committed) and BUILD/seeds/TARGET (made
 # by seeds.sh).  What libFuzzer finds goes to BUILD/corpus/TARGET (kept
 # between runs), crashes to BUILD/crashes/TARGET/, the log to
-# BUILD/logs/TARGET.log - never into the committed corpus.  Prints one
-# line per target with its executions; exits 1 if any target crashed or
-# the differential run found a mismatch.
+# BUILD/logs/TARGET.log - never into the committed corpus.  libFuzzer runs
+# in fork mode and goes on after a crash, so that one known bug does not
+# end a target's run; the crashes are then replayed and their distinct
+# causes listed.  Prints one line per target with its executions; exits 1
+# if any target crashed or the differential run found a mismatch.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -34,21 +36,25 @@ for t in "$@"; do
     esac
     log=$B/logs/$t.log
     # shellcheck disable=SC2086 # $seeds and $maxlen are lists
-    "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=20 -rss_limit_mb=2560 \
-        $maxlen -artifact_prefix="$B/crashes/$t/" "$B/corpus/$t" $seeds >"$log" 2>&1
-    rc=$?
-    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    "$bin" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+        -max_total_time="$secs" -timeout=20 -rss_limit_mb=2560 $maxlen \
+        -artifact_prefix="$B/crashes/$t/" "$B/corpus/$t" $seeds >"$log" 2>&1
+    # fork mode's progress lines: "#EXECS: cov: N ft: N corp: N ..."
+    last=$(grep -a -E '^#[0-9]+: cov:' "$log" | tail -n 1)
+    execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+    cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
     corpus=$(ls "$B/corpus/$t" | wc -l)
-    cov=$(grep -a -E '^#[0-9]+' "$log" | tail -n 1 | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
     found=$(ls "$B/crashes/$t" | wc -l)
     status=ok
-    if [ $rc -ne 0 ] || [ "$found" -gt 0 ]; then
-        status=FOUND
-        bad=1
-    fi
-    printf 'fuzz_%-6s %-5s %10s executions in %ss, cov %s, %s new corpus entries, %s crash files%s\n' \
-        "$t" "$status" "${execs:-?}" "$secs" "${cov:-?}" "$corpus" "$found" \
-        "$([ $status = ok ] || echo "  (see $log, $B/crashes/$t/)")"
+    [ "$found" -gt 0 ] && status=FOUND && bad=1
+    printf 'fuzz_%-6s %-5s %10s executions in %ss, cov %s, corpus %s, %s crash files\n' \
+        "$t" "$status" "${execs:-?}" "$secs" "${cov:-?}" "$corpus" "$found"
+    # each crash's first report line, numbers blurred, counted
+    for c in "$B/crashes/$t"/*; do
+        [ -f "$c" ] || continue
+        "$bin" "$c" 2>&1 | grep -a -m 1 -E 'runtime error|invariant violated|ERROR: [A-Za-z]+Sanitizer|deadly signal' |
+            sed -e 's/==[0-9]*==//' -e 's/-\{0,1\}[0-9][0-9.e+]*/N/g'
+    done | sort | uniq -c | sed "s|^|    |"
 done
 if [ -x "$B/fuzz/diff_corral" ]; then
     sh tests/fuzz/diff.sh "$B/fuzz/diff_corral" "$B/diff" "$runs" || bad=1
