@@ -338,8 +338,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const argv[] = {"fuzz", "arg"};
     static const char *const env[] = {"A=1", "HOME=/"};
     wasi_dir dirs[2] = {{box, "/", false}, {ro, "/ro", true}};
-    wasi_config cfg = {argv, 2, env, 2, dirs, 2, -1, (const uint8_t *)"stdin\n", 6, 4096, s,
-                       false};
+    wasi_config cfg = {.argv = argv, .argc = 2, .env = env, .nenv = 2, .dirs = dirs, .ndirs = 2,
+                       .stdin_fd = -1, .stdin_data = (const uint8_t *)"stdin\n", .stdin_len = 6,
+                       .capture_cap = 4096, .store = s};
     const char *err = NULL;
     char ebuf[256];
     wasi_ctx *w = wasi_new(&cfg, &err, ebuf, sizeof ebuf);
