@@ -5,6 +5,7 @@
 #   make test       install missing packages, build, run every test
 #   make spec       the official spec suite only
 #   make bench      benchmarks against every peer runtime found on PATH, and corral mcp
+#   make fuzz       libFuzzer on every fuzz target, and corral against node
 #   SANITIZE=1      build everything with AddressSanitizer + UBSan
 #   DISPATCH=switch build the interpreter with the switch fallback
 
@@ -54,12 +55,13 @@ BENCH_WASM := $(BENCH_SRC:bench/%.c=build/wasm/bench/%.wasm)
 TEST_WASM  := $(wildcard tests/guest/*.c)
 TEST_WASM  := $(TEST_WASM:tests/guest/%.c=build/wasm/tests/%.wasm)
 
-.PHONY: all deps demo test spec bench clean check-vm-os
+.PHONY: all deps demo test spec bench clean check-vm-os fuzz fuzz-replay
 all: $(CORRAL) $(LIB)
 
 # ---- set-up: install whatever Debian packages are missing ---------------
 PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
-            libcurl4-openssl-dev libcmocka-dev duktape-dev binaryen time
+            libcurl4-openssl-dev libcmocka-dev duktape-dev binaryen time \
+            libclang-rt-14-dev
 deps:
 	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -147,6 +149,66 @@ build/wasm/tools/%.wasm: $$(wildcard tools/%/*.c tools/%/*.h) $(TOOL_LIB_SRC) $(
 	@mkdir -p $(dir $@)
 	$(WASI_CC) -O2 -Wall -Wextra -Werror -Itools/lib -Wl,--strip-debug -o $@ $(filter tools/$*/%.c,$^) $(TOOL_LIB_SRC)
 
+# ---- fuzzing (tests/fuzz/README.md) ----------------------------------------
+# Each target tests/fuzz/fuzz_NAME.c is linked either with tests/fuzz/replay.c
+# ($(B)/fuzz/fuzz_NAME FILES...: replays inputs, built by `make test`, which
+# replays tests/fuzz/corpus/NAME) or, with FUZZ_ENGINE=libfuzzer, with
+# libFuzzer (`make fuzz`: clang, ASan + UBSan, into build/fuzz).
+FUZZ_TARGETS   := load run cache wasi url json bash
+FUZZ_BIN       := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+FUZZ_SECONDS   ?= 60
+FUZZ_DIFF_RUNS ?= 200
+FUZZ_SANFLAGS  := -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer \
+                  -fno-sanitize-recover=all
+ifeq ($(FUZZ_ENGINE),libfuzzer)
+FUZZ_MAIN :=
+FUZZ_LINK := -fsanitize=fuzzer
+else
+FUZZ_MAIN := $(B)/tests/fuzz/replay.o
+FUZZ_LINK :=
+endif
+# What each target links besides itself.  The guest tools' parsers are
+# compiled natively ($(B)/native/), with _GNU_SOURCE for strcasecmp & co.
+FUZZ_OBJ_load  := $(LIB)
+FUZZ_OBJ_run   := $(LIB)
+FUZZ_OBJ_cache := $(LIB)
+FUZZ_OBJ_wasi  := $(LIB)
+FUZZ_OBJ_url   := $(NET_OBJ) $(LIB)
+FUZZ_OBJ_json  := $(B)/native/tools/lib/json.o $(B)/native/tools/lib/buf.o
+FUZZ_OBJ_bash  := $(B)/native/tools/bash/parse.o $(B)/native/tools/bash/common.o \
+                  $(B)/native/tools/bash/brace.o
+
+$(B)/tests/fuzz/fuzz_json.o: CFLAGS += -Itools/lib
+$(B)/tests/fuzz/fuzz_bash.o: CFLAGS += -Itools/bash
+$(B)/tests/fuzz/%.o: tests/fuzz/fuzz.h
+.SECONDARY: $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%.o) $(B)/tests/fuzz/replay.o \
+            $(FUZZ_OBJ_json) $(FUZZ_OBJ_bash)
+
+$(B)/native/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -D_GNU_SOURCE -Itools/lib -MMD -MP -c $< -o $@
+
+$(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(FUZZ_MAIN) $$(FUZZ_OBJ_$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(FUZZ_LINK) -pthread -o $@ $^ $(LIBM)
+
+# The corral half of the differential run against node (tests/fuzz/diff.sh).
+$(B)/fuzz/diff_corral: $(B)/tests/fuzz/diff_corral.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBM)
+
+fuzz-replay: $(FUZZ_BIN)
+	sh tests/fuzz/replay.sh $(B)
+
+# libFuzzer, FUZZ_SECONDS per target, then FUZZ_DIFF_RUNS modules of
+# `wasm-opt -ttf` on corral and node (when both are installed).
+fuzz: deps
+	@$(MAKE) --no-print-directory FUZZ_ENGINE=libfuzzer B=build/fuzz CC=clang OPT=-O1 \
+	  SANFLAGS="$(FUZZ_SANFLAGS)" $(FUZZ_TARGETS:%=build/fuzz/fuzz/fuzz_%) \
+	  build/fuzz/fuzz/diff_corral
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_DIFF_RUNS=$(FUZZ_DIFF_RUNS) \
+	  sh tests/fuzz/run.sh build/fuzz $(FUZZ_TARGETS)
+
 # ---- what users run -------------------------------------------------------
 demo: deps
 	@$(MAKE) --no-print-directory $(CORRAL) $(TOOL_WASM)
@@ -157,7 +219,8 @@ spec: deps
 	sh spec-tests/run.sh $(SPEC_RUN)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM) $(TOOL_WASM)
+	@$(MAKE) --no-print-directory all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM) $(TOOL_WASM) \
+	  $(FUZZ_BIN)
 ifneq ($(SANITIZE),1)
 	@$(MAKE) --no-print-directory DISPATCH=switch CC=clang build/switch/spec-runner
 	@# every host source also builds warning-free with clang
@@ -179,3 +242,4 @@ clean:
 	rm -rf build
 
 -include $(VM_OBJ:.o=.d) $(NET_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SPEC_OBJ:.o=.d)
+-include $(wildcard $(B)/tests/fuzz/*.d $(B)/native/tools/*/*.d)

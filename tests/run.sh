@@ -14,12 +14,14 @@
 #                                        (build/spec) are its corpus, and
 #      $B/tests/test_alloc_fail          the allocation-failure sweep (spec
 #                                        modules and WASI runs)
-#   6. tests/e2e_run.sh $B/corral        `corral run` end to end
-#   7. tests/e2e_wasi.sh $B/corral       WASI preview1, the sandbox's escape
+#   6. tests/fuzz/replay.sh $B           every committed fuzz corpus replayed
+#                                        by its target ($B/fuzz/fuzz_*)
+#   7. tests/e2e_run.sh $B/corral        `corral run` end to end
+#   8. tests/e2e_wasi.sh $B/corral       WASI preview1, the sandbox's escape
 #                                        cases and the limits, end to end
 #      tests/e2e_bounds.sh $B/corral     the bounds of include/corral_bounds.h,
 #                                        each driven to its bound and past it
-#   8. tests/e2e_conformance.sh, e2e_net.sh, and the tools' e2e_*.sh
+#   9. tests/e2e_conformance.sh, e2e_net.sh, and the tools' e2e_*.sh
 #      (the network against a loopback test server; the tools through
 #      corral run and corral tool)
 #
@@ -184,6 +186,7 @@ run_e2e() {
     record "$name" "$p" "$f" "$note"
 }
 
+run_e2e fuzz_replay tests/fuzz/replay.sh "$B"
 run_e2e e2e tests/e2e_run.sh "$B/corral"
 run_e2e e2e_wasi tests/e2e_wasi.sh "$B/corral"
 run_e2e e2e_bounds tests/e2e_bounds.sh "$B/corral"
