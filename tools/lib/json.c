@@ -480,7 +480,9 @@ void jv_dump(sbuf *b, const jv *v)
     case JV_NUM:
         if (!isfinite(v->u.n))
             sb_puts(b, "null");
-        else if (v->u.n == (double)(long long)v->u.n && fabs(v->u.n) < 1e15)
+        else if (fabs(v->u.n) < 1e15 && v->u.n == (double)(long long)v->u.n)
+            /* the range test first: casting a double past long long's
+             * range is undefined (tests/fuzz/corpus/json/ub-dump-huge-number-cast) */
             sb_printf(b, "%lld", (long long)v->u.n);
         else
             sb_printf(b, "%.17g", v->u.n);
