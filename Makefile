@@ -235,6 +235,8 @@ bench: deps
 	sh bench/run.sh $(CORRAL)
 	sh bench/mcp.sh $(CORRAL)
 	sh bench/startup.sh $(CORRAL)
+	@if command -v python3 >/dev/null 2>&1; then python3 bench/calls.py $(CORRAL); \
+	else echo "bench/calls.py skipped: python3 is not installed"; fi
 
 # vm/ must stay free of the OS: no I/O, no threads, no system headers.
 check-vm-os:
