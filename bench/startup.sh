@@ -9,7 +9,10 @@
 #      and peak RSS, and the time to the first guest instruction (`corral
 #      run --stats` of the tool's module: its "start" line, or "load X ms"),
 #      each without a cache and, when this corral's --cache-dir writes
-#      entries, with a cold (empty) and a warm cache.
+#      entries, with a cold (empty) and a warm cache;
+#   3. the same first-instruction times for the bench modules
+#      (build/wasm/bench/*.wasm, stopped at their first instruction by
+#      --fuel 1).
 # All from one run, so the rows compare.  Wall times are measured with
 # hyperfine when it is on PATH, else by a loop in bash (EPOCHREALTIME);
 # peak RSS is GNU time's %M (/usr/bin/time, Debian package time), the
@@ -337,6 +340,29 @@ if [ -n "$notes" ]; then
     echo
     printf '%s' "$notes"
 fi
+
+# The bench modules: the time to their first guest instruction without a
+# cache, cold and warm (--fuel 1: each stops at its first instruction, and
+# is lowered with metering, as tool calls are).
+echo
+echo "bench modules: time to the first guest instruction ('corral run --stats --fuel 1'),"
+echo "median of $truns runs: no cache, cold cache (a miss writing the entry), warm cache."
+hdr=$(printf '%-9s %9s %9s %9s %9s' module "KiB" "start ms" "cold ms" "warm ms")
+echo "$hdr"
+echo "$hdr" | tr -c '\n' '-'
+for mod in "$root"/build/wasm/bench/*.wasm; do
+    [ -f "$mod" ] || continue
+    name=$(basename "$mod" .wasm)
+    kib=$(( $(wc -c <"$mod") / 1024 ))
+    load_ms "$mod" "" "" --fuel 1; l0=$L
+    lc=- lw=-
+    if [ $cache -eq 1 ]; then
+        cdir=$tmp/cache-bench-$name
+        load_ms "$mod" "" "rm -rf '$cdir'" --fuel 1 --cache-dir "$cdir"; lc=$L
+        load_ms "$mod" "" "" --fuel 1 --cache-dir "$cdir"; lw=$L
+    fi
+    printf '%-9s %9s %9s %9s %9s\n' "$name" "$kib" "$l0" "$lc" "$lw"
+done
 echo
 echo "reproduce: make bench, or: sh bench/startup.sh $1"
 exit $corral_failed
