@@ -42,6 +42,7 @@ case $corral in /*) ;; *) corral=$(pwd)/$corral ;; esac
 case $wasm in /*) ;; *) wasm=$(pwd)/$wasm ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 jd=$here/jsexec
+# shellcheck source=tests/tap.sh
 . "$here/tap.sh"
 LC_ALL=C
 export LC_ALL

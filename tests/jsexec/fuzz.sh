@@ -50,7 +50,7 @@ while read -r i what; do
     why=""
     case $rc in
     0 | 1)
-        if grep -a -q '^{"content": ' "$tmp/out"; then results=$((results + 1))
+        if grep -a -q -E '^\{"content": ?"' "$tmp/out"; then results=$((results + 1))
         else why="status $rc without a result object"; fi ;;
     134)
         if grep -a -q -E 'timeout|fuel|memory' "$tmp/err"; then limits=$((limits + 1))
