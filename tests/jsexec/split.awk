@@ -5,7 +5,8 @@
 # A table is a sequence of cases:
 #
 #   === NAME            (unique over all the tables)
-#   @DIRECTIVE ...      (optional: @args JSON, @env NAME=VALUE, @nonode,
+#   @DIRECTIVE ...      (optional: @args JSON, @env NAME=VALUE (no spaces),
+#                        @nonode (the output is not node's: not checked),
 #                        @error, @flags ..., @status N, @match ERE, ...)
 #   CODE ...
 #   --- expect
