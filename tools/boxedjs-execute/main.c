@@ -163,17 +163,27 @@ static const char *errno_code(int e)
 
 /* Throws a Node-style error: "ENOENT: no such file or directory, open
  * '/x'" with .code, .errno, .syscall and .path. */
-static duk_ret_t throw_errno(duk_context *ctx, int e, const char *syscall,
-                             const char *path)
+static duk_ret_t throw_errno2(duk_context *ctx, int e, const char *syscall,
+                              const char *path, const char *dest)
 {
     const char *why;
     if (e == ENOTCAPABLE || e == EPERM || e == EACCES)
         why = "not permitted: outside the sandbox's mapped directories or "
               "read-only";
+    else if (e == EEXIST) /* Node's words for these */
+        why = "file already exists";
+    else if (e == ENOTDIR)
+        why = "not a directory";
+    else if (e == EISDIR)
+        why = "illegal operation on a directory";
+    else if (e == ENOTEMPTY)
+        why = "directory not empty";
     else
         why = tool_errno_msg(e);
-    duk_push_error_object(ctx, DUK_ERR_ERROR, "%s: %s, %s '%s'",
-                          errno_code(e), why, syscall, path);
+    duk_push_error_object(ctx, DUK_ERR_ERROR, "%s: %s, %s '%s'%s%s%s",
+                          errno_code(e), why, syscall, path,
+                          dest ? " -> '" : "", dest ? dest : "",
+                          dest ? "'" : "");
     duk_push_string(ctx, errno_code(e));
     duk_put_prop_string(ctx, -2, "code");
     duk_push_int(ctx, -e);
@@ -182,11 +192,21 @@ static duk_ret_t throw_errno(duk_context *ctx, int e, const char *syscall,
     duk_put_prop_string(ctx, -2, "syscall");
     duk_push_string(ctx, path);
     duk_put_prop_string(ctx, -2, "path");
+    if (dest) {
+        duk_push_string(ctx, dest);
+        duk_put_prop_string(ctx, -2, "dest");
+    }
     return duk_throw(ctx);
 }
 
+/* The error names the path as the script gave it (argument 0), as Node's
+ * do; the natives work on the resolved one. */
+#define throw_errno(ctx, e, syscall, resolved) \
+    ((void)(resolved), throw_errno2(ctx, e, syscall, duk_get_string(ctx, 0), NULL))
+
 /* The guest path of argument idx, normalised against "/" (the sandbox
- * keeps it inside the mapped directories). */
+ * keeps it inside the mapped directories), pushed on the stack; argument
+ * idx becomes the path as given, a string. */
 static const char *path_arg(duk_context *ctx, duk_idx_t idx)
 {
     duk_size_t n;
@@ -202,8 +222,7 @@ static const char *path_arg(duk_context *ctx, duk_idx_t idx)
     char *r = tool_path_resolve("/", p, NULL);
     duk_push_string(ctx, r);
     free(r);
-    duk_replace(ctx, idx);
-    return duk_get_string(ctx, idx);
+    return duk_get_string(ctx, -1);
 }
 
 /* __read(path, asText) */
@@ -352,23 +371,80 @@ static duk_ret_t n_mkdir(duk_context *ctx)
     return 0;
 }
 
-/* __stat(path): {size, mtimeMs, type: "file" | "dir" | "other"} */
+static double ms_of(struct timespec t)
+{
+    return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
+}
+
+/* __stat(path, nofollow): {size, ino, nlink, atimeMs, mtimeMs, ctimeMs,
+ * type: "file" | "dir" | "symlink" | "other"}; lstat when nofollow. */
 static duk_ret_t n_stat(duk_context *ctx)
 {
     const char *path = path_arg(ctx, 0);
+    int nofollow = duk_to_boolean(ctx, 1);
     struct stat st;
-    if (stat(path, &st) != 0)
-        return throw_errno(ctx, errno, "stat", path);
+    if ((nofollow ? lstat(path, &st) : stat(path, &st)) != 0)
+        return throw_errno(ctx, errno, nofollow ? "lstat" : "stat", path);
     duk_push_object(ctx);
     duk_push_number(ctx, (double)st.st_size);
     duk_put_prop_string(ctx, -2, "size");
-    duk_push_number(ctx, (double)st.st_mtim.tv_sec * 1000.0 +
-                             (double)st.st_mtim.tv_nsec / 1e6);
+    duk_push_number(ctx, (double)st.st_ino);
+    duk_put_prop_string(ctx, -2, "ino");
+    duk_push_number(ctx, (double)st.st_nlink);
+    duk_put_prop_string(ctx, -2, "nlink");
+    duk_push_number(ctx, ms_of(st.st_atim));
+    duk_put_prop_string(ctx, -2, "atimeMs");
+    duk_push_number(ctx, ms_of(st.st_mtim));
     duk_put_prop_string(ctx, -2, "mtimeMs");
+    duk_push_number(ctx, ms_of(st.st_ctim));
+    duk_put_prop_string(ctx, -2, "ctimeMs");
     duk_push_string(ctx, S_ISREG(st.st_mode)   ? "file"
                          : S_ISDIR(st.st_mode) ? "dir"
+                         : S_ISLNK(st.st_mode) ? "symlink"
                                                : "other");
     duk_put_prop_string(ctx, -2, "type");
+    return 1;
+}
+
+/* __rename(from, to) */
+static duk_ret_t n_rename(duk_context *ctx)
+{
+    const char *from = path_arg(ctx, 0);
+    const char *to = path_arg(ctx, 1);
+    if (rename(from, to) != 0)
+        return throw_errno2(ctx, errno, "rename", duk_get_string(ctx, 0),
+                            duk_get_string(ctx, 1));
+    return 0;
+}
+
+/* __rmdir(path): an empty directory */
+static duk_ret_t n_rmdir(duk_context *ctx)
+{
+    const char *path = path_arg(ctx, 0);
+    if (rmdir(path) != 0)
+        return throw_errno(ctx, errno, "rmdir", path);
+    return 0;
+}
+
+/* __compile(src, filename): the source of a module that require() loads,
+ * as Duktape is to compile it.  This is where the ES2022 -> ES5 front end
+ * plugs in; until it does, the source is returned as it is. */
+static duk_ret_t n_compile(duk_context *ctx)
+{
+    duk_to_string(ctx, 0);
+    duk_pop(ctx);
+    return 1;
+}
+
+/* __func(src, filename): src ("function (...) {...}") compiled as a
+ * function whose stacks name filename. */
+static duk_ret_t n_func(duk_context *ctx)
+{
+    duk_size_t n;
+    const char *src = duk_to_lstring(ctx, 0, &n);
+    duk_to_string(ctx, 1);
+    duk_dup(ctx, 1);
+    duk_compile_lstring_filename(ctx, DUK_COMPILE_FUNCTION, src, n);
     return 1;
 }
 
@@ -389,8 +465,12 @@ static const duk_function_list_entry natives[] = {
     {"exists", n_exists, 1},
     {"readdir", n_readdir, 1},
     {"mkdir", n_mkdir, 2},
-    {"stat", n_stat, 1},
+    {"stat", n_stat, 2},
     {"unlink", n_unlink, 1},
+    {"rename", n_rename, 2},
+    {"rmdir", n_rmdir, 1},
+    {"compile", n_compile, 2},
+    {"func", n_func, 2},
     {NULL, NULL, 0},
 };
 
@@ -470,6 +550,21 @@ __attribute__((export_name("wizer.initialize"))) void jsexec_initialize(void)
     sjlj_reset();
 }
 
+/* helpers.ticks(): the callbacks process.nextTick queued (when there is
+ * no microtask queue), if helpers.pending; one that throws is uncaught. */
+static void run_ticks(duk_context *ctx, duk_idx_t helpers)
+{
+    duk_get_prop_string(ctx, helpers, "pending");
+    int pending = duk_to_boolean(ctx, -1);
+    duk_pop(ctx);
+    if (!pending)
+        return;
+    duk_get_prop_string(ctx, helpers, "ticks");
+    if (duk_pcall(ctx, 0) != 0)
+        uncaught(ctx, helpers);
+    duk_pop(ctx);
+}
+
 static int run(void *arg)
 {
     struct job *job = arg;
@@ -529,6 +624,7 @@ static int run(void *arg)
         uncaught(ctx, helpers);
     if (duk_pcall(ctx, 0) != 0)
         uncaught(ctx, helpers);
+    run_ticks(ctx, helpers);
 
     /* main(args), if the program defines it. */
     duk_push_global_object(ctx);
@@ -540,6 +636,7 @@ static int run(void *arg)
         duk_get_prop_string(ctx, helpers, "args");
         if (duk_pcall(ctx, 1) != 0)
             uncaught(ctx, helpers);
+        run_ticks(ctx, helpers);
     } else {
         duk_pop_2(ctx);           /* [... value] */
     }
