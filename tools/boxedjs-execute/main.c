@@ -161,6 +161,28 @@ static const char *errno_code(int e)
     }
 }
 
+/* The errno that node reports for e (Linux's numbers, negated). */
+static int errno_node(int e)
+{
+    switch (e) {
+    case ENOENT: return -2;
+    case EEXIST: return -17;
+    case ENOTDIR: return -20;
+    case EISDIR: return -21;
+    case EACCES: return -13;
+    case EPERM: case ENOTCAPABLE: return -1;
+    case ENOTEMPTY: return -39;
+    case ENOSPC: return -28;
+    case EROFS: return -30;
+    case ENAMETOOLONG: return -36;
+    case ELOOP: return -40;
+    case EBADF: return -9;
+    case EINVAL: return -22;
+    case ENXIO: return -6;
+    default: return -5;
+    }
+}
+
 /* Throws a Node-style error: "ENOENT: no such file or directory, open
  * '/x'" with .code, .errno, .syscall and .path. */
 static duk_ret_t throw_errno2(duk_context *ctx, int e, const char *syscall,
@@ -180,18 +202,21 @@ static duk_ret_t throw_errno2(duk_context *ctx, int e, const char *syscall,
         why = "directory not empty";
     else
         why = tool_errno_msg(e);
-    duk_push_error_object(ctx, DUK_ERR_ERROR, "%s: %s, %s '%s'%s%s%s",
-                          errno_code(e), why, syscall, path,
+    duk_push_error_object(ctx, DUK_ERR_ERROR, "%s: %s, %s%s%s%s%s%s%s",
+                          errno_code(e), why, syscall, path ? " '" : "",
+                          path ? path : "", path ? "'" : "",
                           dest ? " -> '" : "", dest ? dest : "",
                           dest ? "'" : "");
     duk_push_string(ctx, errno_code(e));
     duk_put_prop_string(ctx, -2, "code");
-    duk_push_int(ctx, -e);
+    duk_push_int(ctx, errno_node(e));
     duk_put_prop_string(ctx, -2, "errno");
     duk_push_string(ctx, syscall);
     duk_put_prop_string(ctx, -2, "syscall");
-    duk_push_string(ctx, path);
-    duk_put_prop_string(ctx, -2, "path");
+    if (path) {
+        duk_push_string(ctx, path);
+        duk_put_prop_string(ctx, -2, "path");
+    }
     if (dest) {
         duk_push_string(ctx, dest);
         duk_put_prop_string(ctx, -2, "dest");
@@ -236,7 +261,7 @@ static duk_ret_t n_read(duk_context *ctx)
         return throw_errno(ctx, errno, "open", path);
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
-        return throw_errno(ctx, EISDIR, "read", path);
+        return throw_errno2(ctx, EISDIR, "read", NULL, NULL); /* as node */
     }
     sbuf b = SBUF_INIT;
     char chunk[16384];

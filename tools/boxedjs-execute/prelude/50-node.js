@@ -204,12 +204,9 @@ var inspect = (function () {
       keys = ownKeys(v, ctx);
       braces = ['{', '}'];
       if (s === '[object Arguments]') {
-        braces[0] = '[Arguments] [';
-        braces[1] = ']';
-        keys = keys.filter(function (k) { return typeof k !== 'string' || !INDEX.test(k); });
-        if (v.length === 0 && keys.length === 0) return '[Arguments] []';
-        arrayLike = true;
-        fmt = fmtArray;
+        // node v20 shows the indices as keys ({ '0': 1 }), not [ 1 ].
+        braces[0] = '[Arguments] {';
+        if (keys.length === 0) return '[Arguments] {}';
       } else if (ctor === 'Object' && !isErr(v) && s !== '[object Date]' && s !== '[object RegExp]') {
         if (tag !== '') braces[0] = prefix(ctor, tag, 'Object') + '{';
         if (keys.length === 0) return braces[0] + '}';
@@ -236,6 +233,10 @@ var inspect = (function () {
         for (i = 0; i < Math.min(u.length, 50); i++) by.push((u[i] < 16 ? '0' : '') + u[i].toString(16));
         return prefix(ctor, tag, 'ArrayBuffer') + '{ [Uint8Contents]: <' + by.join(' ') +
           (u.length > 50 ? ' ... ' + (u.length - 50) + ' more bytes' : '') + '>, byteLength: ' + u.length + ' }';
+      } else if (brand(v, 'Promise')) {
+        // The state is 20-promise.js's hidden PSt (0 pending, 1, 2 rejected).
+        braces[0] = prefix(ctor, tag, 'Promise') + '{';
+        fmt = fmtPromise;
       } else if (brand(v, 'WeakMap') || brand(v, 'WeakSet')) {
         return prefix(ctor, tag, brand(v, 'WeakMap') ? 'WeakMap' : 'WeakSet') + '{ <items unknown> }';
       } else if (s === '[object Number]' || s === '[object String]' || s === '[object Boolean]' ||
@@ -317,6 +318,14 @@ var inspect = (function () {
     var rest = len - i;
     if (rest > 0) out.push('... ' + rest + ' more item' + (rest > 1 ? 's' : ''));
     return out;
+  }
+  function fmtPromise(ctx, v, rt) {
+    var st = typeof PSt !== 'undefined' ? v[PSt] : undefined;
+    if (!st || st.state === 0) return ['<pending>'];
+    ctx.lvl += 2;
+    var r = value(ctx, st.value, rt);
+    ctx.lvl -= 2;
+    return [st.state === 2 ? '<rejected> ' + r : r];
   }
   function fmtSet(ctx, v, rt) {
     var out = [];
@@ -519,8 +528,8 @@ var console = (function () {
     assert: function assert(ok) {
       if (ok) return;
       var rest = Array.prototype.slice.call(arguments, 1);
-      if (rest.length && typeof rest[0] === 'string') rest[0] = 'Assertion failed: ' + rest[0];
-      else rest.unshift('Assertion failed');
+      if (rest.length) rest[0] = 'Assertion failed: ' + String(rest[0]);
+      else rest.push('Assertion failed');
       put(format.apply(null, rest));
     },
     count: function count(l) {
@@ -557,7 +566,7 @@ var console = (function () {
 })();
 
 // console.table's box: an (index) column, one column per key of the rows
-// (Values for rows that are not objects), cells centred.
+// (Values for rows that are not objects), cells left-aligned (node v20).
 function renderTable(data, cols) {
   var idx = [], rows = [], keys = [], hasValues = false, i, j;
   function cell(v) {
@@ -576,7 +585,7 @@ function renderTable(data, cols) {
   for (i = 0; i < entries.length; i++) {
     var r = entries[i][1], row = {};
     idx.push(entries[i][0]);
-    if (r !== null && typeof r === 'object' || typeof r === 'function') {
+    if (!isMap && (r !== null && typeof r === 'object' || typeof r === 'function')) {
       Object.keys(r).forEach(function (k) {
         if (cols && cols.indexOf(k) < 0) return;
         if (keys.indexOf(k) < 0) keys.push(k);
@@ -606,8 +615,7 @@ function renderTable(data, cols) {
   }
   function line(cells) {
     return '\u2502' + cells.map(function (s, c) {
-      var left = Math.floor((w[c] - s.length) / 2);
-      return new Array(left + 1).join(' ') + s + new Array(w[c] - s.length - left + 1).join(' ');
+      return ' ' + s + new Array(w[c] - s.length).join(' ');
     }).join('\u2502') + '\u2502';
   }
   var out = [bar('\u250c', '\u252c', '\u2510'), line(head), bar('\u251c', '\u253c', '\u2524')];

@@ -73,7 +73,9 @@ var path = (function () {
     var end = trimEnd(p);
     if (end === 1 && p.charAt(0) === '/') return '';
     var b = p.slice(p.lastIndexOf('/', end - 1) + 1, end);
-    if (ext !== undefined && ext !== '' && b !== ext && b.length > ext.length &&
+    // As node: an ext that is the whole name leaves "" only without a "/".
+    if (ext !== undefined && ext !== '' && b === ext) return p.indexOf('/') >= 0 ? b : '';
+    if (ext !== undefined && ext !== '' && b.length > ext.length &&
         b.slice(b.length - ext.length) === ext) b = b.slice(0, b.length - ext.length);
     return b;
   }
@@ -212,7 +214,7 @@ var fs = (function () {
     }
     var f = flag(o);
     if (f.charAt(0) === 'w' && f.indexOf('x') > 0 && N.exists(p)) {
-      throw sysErr('EEXIST', -20, 'file already exists', 'open', p);
+      throw sysErr('EEXIST', -17, 'file already exists', 'open', p);
     }
     N.writeFile(p, d, f.charAt(0) === 'a');
   }
@@ -275,7 +277,7 @@ var fs = (function () {
   }
   function copyFileSync(src, dst, mode) {
     if (mode & 1 && N.exists(dst)) {
-      var x = sysErr('EEXIST', -20, 'file already exists', 'copyfile', src);
+      var x = sysErr('EEXIST', -17, 'file already exists', 'copyfile', src);
       x.message += " -> '" + dst + "'";
       x.dest = dst;
       throw x;
