@@ -482,6 +482,15 @@ static duk_ret_t n_unlink(duk_context *ctx)
     return 0;
 }
 
+/* __pending(): process.nextTick queued a callback for after the script. */
+static int ticks_pending;
+static duk_ret_t n_pending(duk_context *ctx)
+{
+    (void)ctx;
+    ticks_pending = 1;
+    return 0;
+}
+
 static const duk_function_list_entry natives[] = {
     {"write", n_write, 1},
     {"exit", n_exit, 1},
@@ -496,6 +505,7 @@ static const duk_function_list_entry natives[] = {
     {"rmdir", n_rmdir, 1},
     {"compile", n_compile, 2},
     {"func", n_func, 2},
+    {"pending", n_pending, 0},
     {NULL, NULL, 0},
 };
 
@@ -576,14 +586,13 @@ __attribute__((export_name("wizer.initialize"))) void jsexec_initialize(void)
 }
 
 /* helpers.ticks(): the callbacks process.nextTick queued (when there is
- * no microtask queue), if helpers.pending; one that throws is uncaught. */
+ * no microtask queue), if N.pending() said there are; one that throws is
+ * uncaught. */
 static void run_ticks(duk_context *ctx, duk_idx_t helpers)
 {
-    duk_get_prop_string(ctx, helpers, "pending");
-    int pending = duk_to_boolean(ctx, -1);
-    duk_pop(ctx);
-    if (!pending)
+    if (!ticks_pending)
         return;
+    ticks_pending = 0;
     duk_get_prop_string(ctx, helpers, "ticks");
     if (duk_pcall(ctx, 0) != 0)
         uncaught(ctx, helpers);
@@ -640,6 +649,15 @@ static int run(void *arg)
         tool_fail("jsexec: internal error in the prelude: %s",
                   duk_safe_to_string(ctx, -1));
     duk_pop(ctx);
+    if (strcmp(job->name, "[code]") != 0) {
+        /* helpers.start(name): module, require, __filename of the file */
+        duk_get_prop_string(ctx, helpers, "start");
+        duk_push_string(ctx, job->name);
+        if (duk_pcall(ctx, 1) != 0)
+            tool_fail("jsexec: internal error in the prelude: %s",
+                      duk_safe_to_string(ctx, -1));
+        duk_pop(ctx);
+    }
 
     /* The program: compiled as eval code, so its value is the value of
      * the last expression statement. */

@@ -12,18 +12,21 @@ var inspect = (function () {
   var fnStr = Function.prototype.toString;
   var KEY = /^[a-zA-Z_][a-zA-Z_0-9]*$/;
   var INDEX = /^(0|[1-9][0-9]*)$/;
-  var CUSTOM = Symbol.for('nodejs.util.inspect.custom');
+  var PLAIN = /['\\\x00-\x1f\x7f\ud800-\udfff]/; // what quote() must look at
+  var CUSTOM = Symbol.for('nodejs.util.inspect.custom'), TAG = Symbol.toStringTag;
   var CLASS = Symbol.for('jsexec.class');
   var DEFAULTS = { depth: 2, breakLength: 80, compact: 3, showHidden: false,
-    maxArrayLength: 100, maxStringLength: 10000, sorted: false, customInspect: true };
+    maxArrayLength: 100, sorted: false, customInspect: true };
 
-  function spaces(n) { return n > 0 ? new Array(n + 1).join(' ') : ''; }
+  var SP = '                                                                                ';
+  function spaces(n) { return n <= 0 ? '' : n <= 80 ? SP.slice(0, n) : new Array(n + 1).join(' '); }
   function padStart(s, n) { return spaces(n - s.length) + s; }
   function padEnd(s, n) { return s + spaces(n - s.length); }
   function hex2(c) { return (c < 16 ? '0' : '') + c.toString(16).toUpperCase(); }
 
   // A string in quotes: ' unless the text has one (then ", then `).
   function quote(s) {
+    if (!PLAIN.test(s)) return "'" + s + "'";
     var q = "'";
     if (s.indexOf("'") >= 0) {
       if (s.indexOf('"') < 0) q = '"';
@@ -61,7 +64,7 @@ var inspect = (function () {
   }
   function tagOf(v) {
     var t;
-    try { t = v[Symbol.toStringTag]; } catch (e) { return ''; }
+    try { t = v[TAG]; } catch (e) { return ''; }
     if (typeof t !== 'string' || t === '') return '';
     var d = Object.getOwnPropertyDescriptor(v, Symbol.toStringTag);
     return d && d.enumerable ? '' : t;
@@ -118,7 +121,7 @@ var inspect = (function () {
   }
   function ownKeys(v, ctx) {
     var keys = ctx.showHidden ? Object.getOwnPropertyNames(v) : Object.keys(v);
-    var syms = Object.getOwnPropertySymbols ? Object.getOwnPropertySymbols(v) : [];
+    var syms = Object.getOwnPropertySymbols(v);
     for (var i = 0; i < syms.length; i++) {
       if (ctx.showHidden || Object.prototype.propertyIsEnumerable.call(v, syms[i])) keys.push(syms[i]);
     }
@@ -126,11 +129,11 @@ var inspect = (function () {
   }
 
   // One value at depth rt (0 = top).
-  function value(ctx, v, rt, typed) {
-    if (v === null) return 'null';
-    if (v === undefined) return 'undefined';
+  function value(ctx, v, rt) {
     var t = typeof v;
+    if (t === 'number') return v === 0 && 1 / v < 0 ? '-0' : '' + v;
     if (t === 'string') {
+      if (v.length <= 16) return PLAIN.test(v) ? quote(v) : "'" + v + "'";
       if (v.length > 16 && v.length > ctx.breakLength - ctx.lvl - 4 && v.indexOf('\n') >= 0 &&
           v.indexOf('\n') < v.length - 1) {
         var parts = v.split('\n'), out = [];
@@ -142,16 +145,16 @@ var inspect = (function () {
       }
       return quote(v);
     }
-    if (t === 'number') return num(v);
-    if (t === 'boolean') return String(v);
+    if (t === 'boolean') return v ? 'true' : 'false';
+    if (v === null) return 'null';
+    if (t === 'undefined') return 'undefined';
     if (t === 'symbol') return String(v);
     if (t === 'bigint') return String(v) + 'n';
-    if (ctx.customInspect) {
-      var cu;
-      try { cu = v[CUSTOM]; } catch (e) {}
+    if (ctx.customInspect && CUSTOM in v) {
+      var cu = v[CUSTOM];
       if (typeof cu === 'function' && cu !== inspect) {
         var opts = {}, k;
-        for (k in ctx.opts) opts[k] = ctx.opts[k];
+        for (k in DEFAULTS) opts[k] = ctx[k];
         opts.depth = ctx.depth === null ? null : ctx.depth - rt;
         var r = cu.call(v, opts.depth, opts, inspect);
         if (r !== v) return typeof r === 'string' ? r.split('\n').join('\n' + spaces(ctx.lvl)) : value(ctx, r, rt);
@@ -162,15 +165,40 @@ var inspect = (function () {
       if (idx < 0) { ctx.circ.push(v); idx = ctx.circ.length - 1; }
       return '[Circular *' + (idx + 1) + ']';
     }
-    return raw(ctx, v, rt, typed);
+    return raw(ctx, v, rt);
   }
 
   function raw(ctx, v, rt) {
-    var ctor = ctorName(v), tag = tagOf(v), keys, braces, base = '', fmt = null;
-    var arrayLike = false, i, size, s = objStr.call(v);
+    var s = objStr.call(v), proto = Object.getPrototypeOf(v), keys, braces, ctor, tag;
+    var base = '', fmt = null, arrayLike = false, i, size;
+    // Plain objects and arrays (most of what is shown) skip the searches.
+    var plain = proto === Object.prototype && s === '[object Object]';
+    if (plain) {
+      ctor = 'Object';
+      tag = v[TAG] === undefined ? '' : tagOf(v);
+    } else if (proto === Array.prototype) {
+      ctor = 'Array';
+      tag = '';
+    } else {
+      ctor = ctorName(v);
+      tag = tagOf(v);
+    }
     if (tag === ctor) tag = '';
-    if (Array.isArray(v)) {
-      keys = ownKeys(v, ctx).filter(function (k) { return typeof k !== 'string' || !INDEX.test(k); });
+    ctx.dense = false;
+    if (plain) {
+      keys = ctx.showHidden || Object.getOwnPropertySymbols(v).length ? ownKeys(v, ctx) : Object.keys(v);
+      braces = [tag !== '' ? prefix(ctor, tag, 'Object') + '{' : '{', '}'];
+      if (keys.length === 0) return braces[0] + '}';
+    } else if (Array.isArray(v)) {
+      keys = ownKeys(v, ctx);
+      // Object.keys lists the indices first: exactly 0..length-1 is dense.
+      if (keys.length === v.length && !ctx.showHidden &&
+          (v.length === 0 || keys[v.length - 1] === '' + (v.length - 1))) {
+        keys = [];
+        ctx.dense = true;
+      } else {
+        keys = keys.filter(function (k) { return typeof k !== 'string' || !INDEX.test(k); });
+      }
       if (ctx.showHidden) keys = keys.filter(function (k) { return k !== 'length'; }).concat(['length']);
       braces = [(ctor !== 'Array' || tag !== '' ? prefix(ctor, tag, 'Array', '(' + v.length + ')') : '') + '[', ']'];
       if (v.length === 0 && keys.length === 0) return braces[0] + ']';
@@ -298,6 +326,11 @@ var inspect = (function () {
   function fmtArray(ctx, v, rt) {
     var len = v.length, max = Math.min(Math.max(0, ctx.maxArrayLength), len), out = [], i = 0;
     var idx = null;
+    if (ctx.dense) {
+      ctx.lvl += 2;
+      for (; i < max; i++) out.push(value(ctx, v[i], rt));
+      ctx.lvl -= 2;
+    }
     while (i < len && out.length < max) {
       if (hasOwn.call(v, i)) {
         out.push(prop(ctx, v, rt, i, 'item'));
@@ -405,16 +438,19 @@ var inspect = (function () {
   }
 
   function inspect(v, opts) {
-    var ctx = { seen: [], circ: [], lvl: 0, cur: 0, opts: {} }, k;
-    for (k in DEFAULTS) ctx[k] = DEFAULTS[k];
+    var t = typeof v;
+    if (t === 'number') return v === 0 && 1 / v < 0 ? '-0' : '' + v;
+    var ctx = { seen: [], circ: [], lvl: 0, cur: 0, dense: false, depth: 2, breakLength: 80,
+      compact: 3, showHidden: false, maxArrayLength: 100, sorted: false, customInspect: true }, k;
     if (typeof opts === 'boolean') opts = { showHidden: opts, depth: arguments[2] };
     if (opts && typeof opts === 'object') {
-      for (k in opts) if (hasOwn.call(opts, k) && opts[k] !== undefined) ctx[k] = opts[k];
+      for (k in opts) {
+        if (hasOwn.call(opts, k) && opts[k] !== undefined && hasOwn.call(DEFAULTS, k)) ctx[k] = opts[k];
+      }
+      if (ctx.depth === Infinity) ctx.depth = null;
+      if (ctx.maxArrayLength === null || ctx.maxArrayLength === Infinity) ctx.maxArrayLength = 1e9;
+      if (ctx.compact === true || ctx.compact === false) ctx.compact = ctx.compact ? 3 : 0;
     }
-    if (ctx.depth === Infinity) ctx.depth = null;
-    if (ctx.maxArrayLength === null || ctx.maxArrayLength === Infinity) ctx.maxArrayLength = 1e9;
-    if (ctx.compact === true || ctx.compact === false) ctx.compact = ctx.compact ? 3 : 0;
-    for (k in DEFAULTS) ctx.opts[k] = ctx[k];
     return value(ctx, v, 0);
   }
   inspect.custom = CUSTOM;
@@ -449,8 +485,7 @@ var format = (function () {
     if (typeof first === 'string') {
       if (args.length === 1) return first;
       var last = 0;
-      for (i = 0; i < first.length - 1; i++) {
-        if (first.charAt(i) !== '%') continue;
+      for (i = first.indexOf('%'); i >= 0 && i < first.length - 1; i = first.indexOf('%', i + 1)) {
         var c = first.charAt(i + 1), rep = null;
         if (c === '%') {
           str += first.slice(last, i) + '%';

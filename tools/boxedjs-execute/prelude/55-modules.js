@@ -150,7 +150,7 @@ var process = { argv: [], env: {}, platform: 'wasi', arch: 'wasm32', title: 'jse
     var args = Array.prototype.slice.call(arguments, 1);
     var run = function () { fn.apply(undefined, args); };
     if (typeof G.queueMicrotask === 'function') G.queueMicrotask(run);
-    else { ticks.push(run); H.pending = true; }
+    else { ticks.push(run); N.pending(); }
   },
   hrtime: function hrtime(prev) {
     var ms = Date.now(), s = Math.floor(ms / 1000), ns = (ms - s * 1000) * 1e6;
@@ -158,12 +158,10 @@ var process = { argv: [], env: {}, platform: 'wasi', arch: 'wasm32', title: 'jse
     return [s, ns];
   } };
 // Runs what process.nextTick queued; main.c calls it after the script and
-// after main when H.pending is set.  A callback may queue more.
+// after main when N.pending() was called.  A callback may queue more.
 H.ticks = function () {
   while (ticks.length) ticks.shift()();
-  H.pending = false;
 };
-H.pending = false;
 
 // ---- fs ---------------------------------------------------------------------
 var fs = (function () {
@@ -321,7 +319,7 @@ var fs = (function () {
   function later(fn) {
     if (typeof G.setImmediate === 'function') G.setImmediate(fn);
     else if (typeof G.setTimeout === 'function') G.setTimeout(fn, 0);
-    else { ticks.push(fn); H.pending = true; }
+    else { ticks.push(fn); N.pending(); }
   }
   f.promises = {};
   ['readFile', 'writeFile', 'appendFile', 'readdir', 'mkdir', 'stat', 'lstat', 'unlink',
@@ -612,6 +610,8 @@ H.call = function (a, e, x) {
   process.argv = a;
   process.env = e;
   H.args = x;
-  if (a[1] !== '[code]') require.start(a[1]);
 };
+// start(file): a file_path script is the main module (main.c calls it
+// for those only; [code] is the main module made at build time).
+H.start = function (name) { require.start(name); };
 require.start('[code]');
