@@ -223,6 +223,11 @@ jcase "node: unsupported modules name themselves" 1 '{"code": "require('\''child
     '+"content": "Uncaught Error: Cannot find module '\''child_process'\'': jsexec has no child processes, network or OS modules (available: fs, path, util)'
 jcase "node: module, exports, __filename of the script" 0 '{"code": "exports.a = 1; [module.exports.a, typeof require.cache, __filename, require.main === module]"}' \
     '+"content": "[1,\"object\",\"[code]\",true]"'
+jcase "node: fs encodings, wx flag, callbacks after the script" 0 '{"code": "var fs = require('\''fs'\''); fs.writeFileSync('\''enc.txt'\'', '\''hi'\''); var r = [fs.readFileSync('\''enc.txt'\'', '\''hex'\''), fs.readFileSync('\''enc.txt'\'', '\''base64'\''), fs.readFileSync('\''enc.txt'\'', '\''latin1'\'')]; try { fs.writeFileSync('\''enc.txt'\'', '\''x'\'', {flag: '\''wx'\''}); } catch (e) { r.push(e.code); } fs.readFile('\''enc.txt'\'', '\''utf8'\'', function (err, d) { console.log('\''cb'\'', err, d); fs.unlinkSync('\''enc.txt'\''); }); console.log(r.join('\'' '\''))"}' \
+    '+"content": "6869 aGk= hi EEXIST\ncb null hi"'
+printf 'console.log(__filename, __dirname, require("../m1").name, module.id);\nprocess.nextTick(function () { console.log("tick"); });\nfunction main() { return require.main === module; }\n' >"$work/lib/main.js"
+jcase "node: a file_path script is the main module, requiring relative to its directory" 0 '{"file_path": "/lib/main.js"}' \
+    '+"content": "/lib/main.js /lib m1 .\ntick\ntrue"'
 
 # ---- input, output ---------------------------------------------------------------
 printf 'function main(args) { return "from file " + args[0]; }\n' >"$work/script.js"

@@ -7,11 +7,12 @@
  *         expression (strings as they are, other values JSON-stringified).
  *         An uncaught exception is an error result with its stack.
  *
- * The script gets console.log/info/warn/error/debug (all collected, in
- * order, into the content), process.argv (["jsexec", SCRIPT, ...args]),
- * process.env (the guest's environment), process.exit(code), a small fs
- * (readFileSync, writeFileSync, appendFileSync, existsSync, readdirSync,
- * mkdirSync, statSync, unlinkSync) over WASI, and require('fs').
+ * The script gets Node's basics (prelude/50-node.js, 55-modules.js):
+ * console as util.inspect formats (all methods collected, in order, into
+ * the content), process (argv ["jsexec", SCRIPT, ...args], env: the
+ * guest's environment, exit(code), nextTick, stdout.write), and require
+ * of fs (sync, callback and promise forms over the natives here), path,
+ * util, and the sandbox's own .js/.json files as CommonJS modules.
  *
  * Duktape reports errors with setjmp/longjmp; here those are the asyncify
  * ones of setjmp.h/sjlj.c, so everything that touches Duktape runs below

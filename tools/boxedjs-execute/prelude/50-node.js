@@ -42,7 +42,7 @@ var inspect = (function () {
       } else if (c >= 0xd800 && c <= 0xdfff) {
         var d = s.charCodeAt(i + 1);
         if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) { r += ch + s.charAt(i + 1); i++; }
-        else r += '\\u' + c.toString(16).toUpperCase();
+        else r += '\\u' + c.toString(16);
       } else r += ch;
     }
     return q + r + q;
