@@ -14,7 +14,10 @@ var inspect = (function () {
   var INDEX = /^(0|[1-9][0-9]*)$/;
   var PLAIN = /['\\\x00-\x1f\x7f\ud800-\udfff]/; // what quote() must look at
   var CUSTOM = Symbol.for('nodejs.util.inspect.custom'), TAG = Symbol.toStringTag;
-  var CLASS = Symbol.for('jsexec.class');
+  // What the front end marks its lowered functions with: a class (true),
+  // and the kind of an async function or generator ('AsyncFunction',
+  // 'GeneratorFunction', 'AsyncGeneratorFunction').
+  var CLASS = Symbol.for('jsexec.class'), KIND = Symbol.for('jsexec.kind');
   var DEFAULTS = { depth: 2, breakLength: 80, compact: 3, showHidden: false,
     maxArrayLength: 100, sorted: false, customInspect: true };
 
@@ -90,7 +93,7 @@ var inspect = (function () {
       if (sup && sup !== Function.prototype && sup.name) b += ' extends ' + sup.name;
       return b + ']';
     }
-    var type = 'Function';
+    var type = typeof f[KIND] === 'string' ? f[KIND] : 'Function';
     b = '[' + type + (ctor === null ? ' (null prototype)' : '');
     b += f.name ? ': ' + f.name : ' (anonymous)';
     b += ']';
@@ -240,7 +243,7 @@ var inspect = (function () {
         if (keys.length === 0) return braces[0] + '}';
       } else if (typeof v === 'function') {
         base = fnBase(v, ctor, tag);
-        keys = keys.filter(function (k) { return k !== 'fileName' && k !== CLASS; });
+        keys = keys.filter(function (k) { return k !== 'fileName' && k !== CLASS && k !== KIND; });
         if (keys.length === 0) return base;
       } else if (s === '[object RegExp]') {
         base = RegExp.prototype.toString.call(v);
