@@ -6,7 +6,7 @@ var path = (function () {
   function str(p, what) {
     if (typeof p !== 'string') {
       var e = new TypeError('The "' + (what || 'path') + '" argument must be of type string. Received ' +
-        (p === null ? 'null' : typeof p === 'object' ? 'an instance of ' + (inspect.ctorOf(p) || 'Object')
+        (p === null ? 'null' : typeof p === 'object' ? 'an instance of ' + (ctorOf(p) || 'Object')
           : 'type ' + typeof p + ' (' + inspect(p) + ')'));
       e.code = 'ERR_INVALID_ARG_TYPE';
       throw e;
@@ -120,10 +120,11 @@ var path = (function () {
   p.posix = p;
   return p;
 })();
-inspect.ctorOf = function (v) {
+// The class name node's ERR_INVALID_ARG_TYPE messages give an object.
+function ctorOf(v) {
   var c = v && v.constructor;
   return typeof c === 'function' && c.name ? c.name : null;
-};
+}
 
 // ---- process --------------------------------------------------------------
 var ticks = [];
@@ -206,7 +207,7 @@ var fs = (function () {
     if (typeof d !== 'string' && !(d instanceof Uint8Array) && !ArrayBuffer.isView(d)) {
       var x = new TypeError('The "data" argument must be of type string or an instance of Buffer, ' +
         'TypedArray, or DataView. Received ' + (d === null ? 'null' : typeof d === 'object'
-          ? 'an instance of ' + (inspect.ctorOf(d) || 'Object') : 'type ' + typeof d + ' (' + inspect(d) + ')'));
+          ? 'an instance of ' + (ctorOf(d) || 'Object') : 'type ' + typeof d + ' (' + inspect(d) + ')'));
       x.code = 'ERR_INVALID_ARG_TYPE';
       throw x;
     }
