@@ -99,7 +99,7 @@ jcase "closures keep their state" 0 \
     '+"content": "[3,1]"'
 jcase "console.log then main(args)" 0 \
     '{"code": "console.log(\"hello\", 42, {a: [1, 2]});\nfunction main(args) { return args.length + \":\" + args.join(\",\"); }", "args": ["x", "y"]}' \
-    '+"content": "hello 42 {\"a\":[1,2]}\n2:x,y"' '+"is_error": false'
+    '+"content": "hello 42 { a: [ 1, 2 ] }\n2:x,y"' '+"is_error": false'
 jcase "JSON parse and stringify round trip" 0 \
     '{"code": "var o = JSON.parse(\"{\\\"k\\\": [1, 2.5, \\\"s\\\", null, true]}\"); o.k.push({n: o.k.length}); JSON.stringify(o)"}' \
     '+"content": "{\"k\":[1,2.5,\"s\",null,true,{\"n\":5}]}"'
@@ -171,6 +171,63 @@ jcase "process.exit(3) is an error with exit_code 3" 1 \
 jcase "console.error and warn are collected in order" 0 \
     '{"code": "console.log(1); console.error(\"e\"); console.warn(\"w\"); console.info(\"i\")"}' \
     '+"content": "1\ne\nw\ni"'
+
+# ---- Node basics: console as util.inspect, process, fs, path, util, require ----
+# (50-node.js, 55-modules.js; the expected output is what node v20 prints)
+mkdir -p "$work/lib/dir" "$work/node_modules/pkg/src"
+printf 'exports.name = "m1"; exports.file = __filename; exports.sub = require("./lib/sub").v;\n' >"$work/m1.js"
+printf 'module.exports = { v: 42 };\n' >"$work/lib/sub.js"
+printf '{"k": [1, 2]}\n' >"$work/lib/data.json"
+printf 'module.exports = "dir index";\n' >"$work/lib/dir/index.js"
+printf 'exports.loaded = false; var b = require("./cb"); exports.fromB = b.seenA; exports.loaded = true;\n' >"$work/ca.js"
+printf 'var a = require("./ca"); exports.seenA = a.loaded;\n' >"$work/cb.js"
+printf '{"main": "src/main.js"}\n' >"$work/node_modules/pkg/package.json"
+printf 'module.exports = function hello(n) { return "hi " + n; };\n' >"$work/node_modules/pkg/src/main.js"
+printf 'function f() {\n  throw new Error("in module");\n}\nmodule.exports = f;\n' >"$work/thrower.js"
+jcase "node: console.log of nested values like util.inspect" 0 '{"code": "console.log('\''s'\'', 1, -0, [1, 2, 3], [], {}, {a: 1, '\''b-c'\'': 2}, ['\''q'\'', \"it'\''s\"], null, undefined)"}' \
+    '+"content": "s 1 -0 [ 1, 2, 3 ] [] {} { a: 1, '\''b-c'\'': 2 } [ '\''q'\'', \"it'\''s\" ] null undefined"'
+jcase "node: depth 2 then [Object] and [Array]" 0 '{"code": "console.log({a: {b: {c: {d: 1}}}}, [[[[1]]]])"}' \
+    '+"content": "{ a: { b: { c: [Object] } } } [ [ [ [Array] ] ] ]"'
+jcase "node: functions, dates, regexps, symbols, boxed primitives" 0 '{"code": "console.log(function f() {}, [function () {}], new Date(0), /x/g, Symbol('\''s'\''), new Number(3), new String('\''ab'\''))"}' \
+    '+"content": "[Function: f] [ [Function (anonymous)] ] 1970-01-01T00:00:00.000Z /x/g Symbol(s) [Number: 3] [String: '\''ab'\'']"'
+jcase "node: circular references, class instances, null prototype" 0 '{"code": "var o = {a: 1}; o.self = o; function A() { this.x = 1; } var n = Object.create(null); n.k = 1; console.log(o, new A(), n)"}' \
+    '+"content": "<ref *1> { a: 1, self: [Circular *1] } A { x: 1 } [Object: null prototype] { k: 1 }"'
+jcase "node: sparse arrays and more than 100 items" 0 '{"code": "var s = [1, , 3]; s[10] = 5; var b = []; for (var i = 0; i < 102; i++) b.push(0); console.log(s, new Array(2)); console.log(b.length, require('\''util'\'').inspect(b).slice(-20))"}' \
+    '+"content": "[ 1, <1 empty item>, 3, <7 empty items>, 5 ] [ <2 empty items> ]\n102   ... 2 more items\n]"'
+jcase "node: long arrays are grouped in columns, long objects broken" 0 '{"code": "console.log([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26]); console.log({aaaaaaaaaa: '\''bbbbbbbbbbbbbbbbbbbb'\'', cccccccccccc: '\''dddddddddddddddd'\'', eeeeeeeeeeee: 1234567})"}' \
+    '+"content": "[\n   1,  2,  3,  4,  5,  6,  7,  8,\n   9, 10, 11, 12, 13, 14, 15, 16,\n  17, 18, 19, 20, 21, 22, 23, 24,\n  25, 26\n]\n{\n  aaaaaaaaaa: '\''bbbbbbbbbbbbbbbbbbbb'\'',\n  cccccccccccc: '\''dddddddddddddddd'\'',\n  eeeeeeeeeeee: 1234567\n}"'
+jcase "node: errors show their stack, with their own properties" 0 '{"code": "var e = new Error('\''x'\''); e.code = '\''E1'\''; console.log(e); console.log({n: new RangeError('\''r'\'')})"}' \
+    '+"content": "Error: x\n    at eval ([code]:1) {\n  code: '\''E1'\''\n}\n{\n  n: RangeError: r\n      at eval ([code]:1)\n}"'
+jcase "node: printf-style format strings" 0 '{"code": "console.log('\''%s is %d, %i, %f, %j %o %O %c|%%|%x'\'', '\''Bob'\'', 42.5, 42.5, '\''3.5x'\'', {a: [1]}, {b: 2}, {c: {d: {e: {f: 1}}}}, '\''css'\'', '\''rest'\'', 7); console.log('\''100%'\'', '\''%s'\'')"}' \
+    '+"content": "Bob is 42.5, 42, 3.5, {\"a\":[1]} { b: 2 } { c: { d: { e: [Object] } } } |%|%x rest 7\n100% %s"'
+jcase "node: console.dir, console.table, assert, count, group" 0 '{"code": "console.dir({a: {b: {c: 1}}}, {depth: 0}); console.table([{a: 1, b: '\''x'\''}, {a: 2}]); console.assert(false, '\''it %s'\'', '\''failed'\''); console.count(); console.count(); console.group('\''G'\''); console.log('\''in'\''); console.groupEnd(); console.log('\''out'\'')"}' \
+    '+"content": "{ a: [Object] }\n┌─────────┬───┬─────┐\n│ (index) │ a │ b   │\n├─────────┼───┼─────┤\n│ 0       │ 1 │ '\''x'\'' │\n│ 1       │ 2 │     │\n└─────────┴───┴─────┘\nAssertion failed: it failed\ndefault: 1\ndefault: 2\nG\n  in\nout"'
+jcase "node: process.stdout.write, nextTick after the script, platform, cwd" 0 '{"code": "process.stdout.write('\''a'\''); process.stdout.write('\''b\\n'\''); process.nextTick(function (x) { console.log('\''tick'\'', x); }, 7); console.log('\''first'\'', process.platform, process.cwd())"}' \
+    '+"content": "ab\nfirst wasi /\ntick 7"'
+jcase "node: path" 0 '{"code": "var p = require('\''path'\''); [p.join('\''a'\'', '\'''\'', '\''b/../c'\'', '\''./d/'\''), p.resolve('\''a/b'\'', '\''../c'\''), p.normalize('\''/a//b/./c/..'\''), p.dirname('\''/a/b/'\''), p.basename('\''/a/b.txt'\'', '\''.txt'\''), p.extname('\''x.tar.gz'\''), p.relative('\''/data/a/b'\'', '\''/data/c'\''), p.isAbsolute('\''a'\''), p.parse('\''/h/f.txt'\'').name, p.format({dir: '\''/x'\'', base: '\''y'\''}), p.sep]"}' \
+    '+"content": "[\"a/c/d/\",\"/a/c\",\"/a/b\",\"/a\",\"b\",\".gz\",\"../../c\",false,\"f\",\"/x/y\",\"/\"]"'
+jcase "node: util inspect, format, isDeepStrictEqual; the node: prefix" 0 '{"code": "var u = require('\''node:util'\''); [u.inspect({a: [1, '\''x'\'']}), u.format('\''%s=%d'\'', '\''k'\'', 2, '\''more'\''), u.isDeepStrictEqual({a: [1, {b: 2}]}, {a: [1, {b: 2}]}), u.isDeepStrictEqual([1], ['\''1'\'']), require('\''node:path'\'') === require('\''path'\'')]"}' \
+    '+"content": "[\"{ a: [ 1, '\''x'\'' ] }\",\"k=2 more\",true,false,true]"'
+jcase "node: fs rename, copy, rm, readdir withFileTypes, stat" 0 '{"code": "var fs = require('\''fs'\''); fs.mkdirSync('\''t/a/b'\'', {recursive: true}); fs.writeFileSync('\''t/a/f.txt'\'', '\''abc'\''); fs.renameSync('\''t/a/f.txt'\'', '\''t/a/g.txt'\''); fs.copyFileSync('\''t/a/g.txt'\'', '\''t/a/h.txt'\''); var r = [fs.readdirSync('\''t/a'\''), fs.readdirSync('\''t/a'\'', {withFileTypes: true}).map(function (d) { return d.name + (d.isDirectory() ? '\''/'\'' : '\'''\''); }), fs.statSync('\''t/a/h.txt'\'').size, fs.statSync('\''t/a/h.txt'\'').isFile(), fs.statSync('\''t'\'').isDirectory(), fs.readFileSync('\''t/a/h.txt'\'', {encoding: '\''utf8'\''})]; fs.rmSync('\''t'\'', {recursive: true}); r.push(fs.existsSync('\''t'\'')); r"}' \
+    '+"content": "[[\"b\",\"g.txt\",\"h.txt\"],[\"b/\",\"g.txt\",\"h.txt\"],3,true,true,\"abc\",false]"'
+jcase "node: fs errors as node words them, with the path as given" 0 '{"code": "var fs = require('\''fs'\''), m = []; try { fs.readFileSync('\''missing.txt'\'') } catch (e) { m.push(e.message, e.code, e.errno) } try { fs.renameSync('\''n1'\'', '\''n2'\'') } catch (e) { m.push(e.message) } try { fs.mkdirSync('\''lib'\'') } catch (e) { m.push(e.message) } try { fs.rmSync('\''lib'\'') } catch (e) { m.push(e.code) } m.join('\'' | '\'')"}' \
+    '+"content": "ENOENT: no such file or directory, open '\''missing.txt'\'' | ENOENT | -2 | ENOENT: no such file or directory, rename '\''n1'\'' -> '\''n2'\'' | EEXIST: file already exists, mkdir '\''lib'\'' | ERR_FS_EISDIR"'
+jcase "node: require of sandbox files: .js, .json, index.js, node_modules, cache, cycles" 0 '{"code": "var m = require('\''./m1'\''); [m.name, m.file, m.sub, require('\''/m1.js'\'') === m, require('\''./lib/data'\'').k, require('\''./lib/dir'\''), require('\''pkg'\'')('\''x'\''), require('\''./ca'\''), require('\''./cb'\'')]"}' \
+    '+"content": "[\"m1\",\"/m1.js\",42,true,[1,2],\"dir index\",\"hi x\",{\"loaded\":true,\"fromB\":false},{\"seenA\":false}]"'
+jcase "node: an error in a module has its file and line in the stack" 1 '{"code": "require('\''./thrower'\'')()"}' \
+    '+"content": "Uncaught Error: in module\n    at f (/thrower.js:2)' \
+    '+"is_error": true'
+jcase "node: a missing module is MODULE_NOT_FOUND" 0 '{"code": "try { require('\''./nope'\'') } catch (e) { e.code + '\'': '\'' + e.message }"}' \
+    '+"content": "MODULE_NOT_FOUND: Cannot find module '\''./nope'\''"'
+jcase "node: unsupported modules name themselves" 1 '{"code": "require('\''child_process'\'')"}' \
+    '+"content": "Uncaught Error: Cannot find module '\''child_process'\'': jsexec has no child processes, network or OS modules (available: fs, path, util)'
+jcase "node: module, exports, __filename of the script" 0 '{"code": "exports.a = 1; [module.exports.a, typeof require.cache, __filename, require.main === module]"}' \
+    '+"content": "[1,\"object\",\"[code]\",true]"'
+jcase "node: fs encodings, wx flag, callbacks after the script" 0 '{"code": "var fs = require('\''fs'\''); fs.writeFileSync('\''enc.txt'\'', '\''hi'\''); var r = [fs.readFileSync('\''enc.txt'\'', '\''hex'\''), fs.readFileSync('\''enc.txt'\'', '\''base64'\''), fs.readFileSync('\''enc.txt'\'', '\''latin1'\'')]; try { fs.writeFileSync('\''enc.txt'\'', '\''x'\'', {flag: '\''wx'\''}); } catch (e) { r.push(e.code); } fs.readFile('\''enc.txt'\'', '\''utf8'\'', function (err, d) { console.log('\''cb'\'', err, d); fs.unlinkSync('\''enc.txt'\''); }); console.log(r.join('\'' '\''))"}' \
+    '+"content": "6869 aGk= hi EEXIST\ncb null hi"'
+printf 'console.log(__filename, __dirname, require("../m1").name, module.id);\nprocess.nextTick(function () { console.log("tick"); });\nfunction main() { return require.main === module; }\n' >"$work/lib/main.js"
+jcase "node: a file_path script is the main module, requiring relative to its directory" 0 '{"file_path": "/lib/main.js"}' \
+    '+"content": "/lib/main.js /lib m1 .\ntick\ntrue"'
 
 # ---- input, output ---------------------------------------------------------------
 printf 'function main(args) { return "from file " + args[0]; }\n' >"$work/script.js"

@@ -7,11 +7,12 @@
  *         expression (strings as they are, other values JSON-stringified).
  *         An uncaught exception is an error result with its stack.
  *
- * The script gets console.log/info/warn/error/debug (all collected, in
- * order, into the content), process.argv (["jsexec", SCRIPT, ...args]),
- * process.env (the guest's environment), process.exit(code), a small fs
- * (readFileSync, writeFileSync, appendFileSync, existsSync, readdirSync,
- * mkdirSync, statSync, unlinkSync) over WASI, and require('fs').
+ * The script gets Node's basics (prelude/50-node.js, 55-modules.js):
+ * console as util.inspect formats (all methods collected, in order, into
+ * the content), process (argv ["jsexec", SCRIPT, ...args], env: the
+ * guest's environment, exit(code), nextTick, stdout.write), and require
+ * of fs (sync, callback and promise forms over the natives here), path,
+ * util, and the sandbox's own .js/.json files as CommonJS modules.
  *
  * Duktape reports errors with setjmp/longjmp; here those are the asyncify
  * ones of setjmp.h/sjlj.c, so everything that touches Duktape runs below
@@ -161,32 +162,77 @@ static const char *errno_code(int e)
     }
 }
 
+/* The errno that node reports for e (Linux's numbers, negated). */
+static int errno_node(int e)
+{
+    switch (e) {
+    case ENOENT: return -2;
+    case EEXIST: return -17;
+    case ENOTDIR: return -20;
+    case EISDIR: return -21;
+    case EACCES: return -13;
+    case EPERM: case ENOTCAPABLE: return -1;
+    case ENOTEMPTY: return -39;
+    case ENOSPC: return -28;
+    case EROFS: return -30;
+    case ENAMETOOLONG: return -36;
+    case ELOOP: return -40;
+    case EBADF: return -9;
+    case EINVAL: return -22;
+    case ENXIO: return -6;
+    default: return -5;
+    }
+}
+
 /* Throws a Node-style error: "ENOENT: no such file or directory, open
  * '/x'" with .code, .errno, .syscall and .path. */
-static duk_ret_t throw_errno(duk_context *ctx, int e, const char *syscall,
-                             const char *path)
+static duk_ret_t throw_errno2(duk_context *ctx, int e, const char *syscall,
+                              const char *path, const char *dest)
 {
     const char *why;
     if (e == ENOTCAPABLE || e == EPERM || e == EACCES)
         why = "not permitted: outside the sandbox's mapped directories or "
               "read-only";
+    else if (e == EEXIST) /* Node's words for these */
+        why = "file already exists";
+    else if (e == ENOTDIR)
+        why = "not a directory";
+    else if (e == EISDIR)
+        why = "illegal operation on a directory";
+    else if (e == ENOTEMPTY)
+        why = "directory not empty";
     else
         why = tool_errno_msg(e);
-    duk_push_error_object(ctx, DUK_ERR_ERROR, "%s: %s, %s '%s'",
-                          errno_code(e), why, syscall, path);
+    duk_push_error_object(ctx, DUK_ERR_ERROR, "%s: %s, %s%s%s%s%s%s%s",
+                          errno_code(e), why, syscall, path ? " '" : "",
+                          path ? path : "", path ? "'" : "",
+                          dest ? " -> '" : "", dest ? dest : "",
+                          dest ? "'" : "");
     duk_push_string(ctx, errno_code(e));
     duk_put_prop_string(ctx, -2, "code");
-    duk_push_int(ctx, -e);
+    duk_push_int(ctx, errno_node(e));
     duk_put_prop_string(ctx, -2, "errno");
     duk_push_string(ctx, syscall);
     duk_put_prop_string(ctx, -2, "syscall");
-    duk_push_string(ctx, path);
-    duk_put_prop_string(ctx, -2, "path");
+    if (path) {
+        duk_push_string(ctx, path);
+        duk_put_prop_string(ctx, -2, "path");
+    }
+    if (dest) {
+        duk_push_string(ctx, dest);
+        duk_put_prop_string(ctx, -2, "dest");
+    }
     return duk_throw(ctx);
 }
 
+/* The error names the path as the script gave it (argument 0), as Node's
+ * do; the natives work on the resolved one. */
+#define throw_errno(ctx, e, syscall, resolved) \
+    ((void)(resolved), throw_errno2(ctx, e, syscall, duk_get_string(ctx, 0), NULL))
+
 /* The guest path of argument idx, normalised against "/" (the sandbox
- * keeps it inside the mapped directories). */
+ * keeps it inside the mapped directories), pushed on the stack; argument
+ * idx becomes the path as given, a string. */
 static const char *path_arg(duk_context *ctx, duk_idx_t idx)
 {
     duk_size_t n;
@@ -202,8 +248,7 @@ static const char *path_arg(duk_context *ctx, duk_idx_t idx)
     char *r = tool_path_resolve("/", p, NULL);
     duk_push_string(ctx, r);
     free(r);
-    duk_replace(ctx, idx);
-    return duk_get_string(ctx, idx);
+    return duk_get_string(ctx, -1);
 }
 
 /* __read(path, asText) */
@@ -217,7 +262,7 @@ static duk_ret_t n_read(duk_context *ctx)
         return throw_errno(ctx, errno, "open", path);
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
-        return throw_errno(ctx, EISDIR, "read", path);
+        return throw_errno2(ctx, EISDIR, "read", NULL, NULL); /* as node */
     }
     sbuf b = SBUF_INIT;
     char chunk[16384];
@@ -352,23 +397,80 @@ static duk_ret_t n_mkdir(duk_context *ctx)
     return 0;
 }
 
-/* __stat(path): {size, mtimeMs, type: "file" | "dir" | "other"} */
+static double ms_of(struct timespec t)
+{
+    return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
+}
+
+/* __stat(path, nofollow): {size, ino, nlink, atimeMs, mtimeMs, ctimeMs,
+ * type: "file" | "dir" | "symlink" | "other"}; lstat when nofollow. */
 static duk_ret_t n_stat(duk_context *ctx)
 {
     const char *path = path_arg(ctx, 0);
+    int nofollow = duk_to_boolean(ctx, 1);
     struct stat st;
-    if (stat(path, &st) != 0)
-        return throw_errno(ctx, errno, "stat", path);
+    if ((nofollow ? lstat(path, &st) : stat(path, &st)) != 0)
+        return throw_errno(ctx, errno, nofollow ? "lstat" : "stat", path);
     duk_push_object(ctx);
     duk_push_number(ctx, (double)st.st_size);
     duk_put_prop_string(ctx, -2, "size");
-    duk_push_number(ctx, (double)st.st_mtim.tv_sec * 1000.0 +
-                             (double)st.st_mtim.tv_nsec / 1e6);
+    duk_push_number(ctx, (double)st.st_ino);
+    duk_put_prop_string(ctx, -2, "ino");
+    duk_push_number(ctx, (double)st.st_nlink);
+    duk_put_prop_string(ctx, -2, "nlink");
+    duk_push_number(ctx, ms_of(st.st_atim));
+    duk_put_prop_string(ctx, -2, "atimeMs");
+    duk_push_number(ctx, ms_of(st.st_mtim));
     duk_put_prop_string(ctx, -2, "mtimeMs");
+    duk_push_number(ctx, ms_of(st.st_ctim));
+    duk_put_prop_string(ctx, -2, "ctimeMs");
     duk_push_string(ctx, S_ISREG(st.st_mode)   ? "file"
                          : S_ISDIR(st.st_mode) ? "dir"
+                         : S_ISLNK(st.st_mode) ? "symlink"
                                                : "other");
     duk_put_prop_string(ctx, -2, "type");
+    return 1;
+}
+
+/* __rename(from, to) */
+static duk_ret_t n_rename(duk_context *ctx)
+{
+    const char *from = path_arg(ctx, 0);
+    const char *to = path_arg(ctx, 1);
+    if (rename(from, to) != 0)
+        return throw_errno2(ctx, errno, "rename", duk_get_string(ctx, 0),
+                            duk_get_string(ctx, 1));
+    return 0;
+}
+
+/* __rmdir(path): an empty directory */
+static duk_ret_t n_rmdir(duk_context *ctx)
+{
+    const char *path = path_arg(ctx, 0);
+    if (rmdir(path) != 0)
+        return throw_errno(ctx, errno, "rmdir", path);
+    return 0;
+}
+
+/* __compile(src, filename): the source of a module that require() loads,
+ * as Duktape is to compile it.  This is where the ES2022 -> ES5 front end
+ * plugs in; until it does, the source is returned as it is. */
+static duk_ret_t n_compile(duk_context *ctx)
+{
+    duk_to_string(ctx, 0);
+    duk_pop(ctx);
+    return 1;
+}
+
+/* __func(src, filename): src ("function (...) {...}") compiled as a
+ * function whose stacks name filename. */
+static duk_ret_t n_func(duk_context *ctx)
+{
+    duk_size_t n;
+    const char *src = duk_to_lstring(ctx, 0, &n);
+    duk_to_string(ctx, 1);
+    duk_dup(ctx, 1);
+    duk_compile_lstring_filename(ctx, DUK_COMPILE_FUNCTION, src, n);
     return 1;
 }
 
@@ -381,6 +483,15 @@ static duk_ret_t n_unlink(duk_context *ctx)
     return 0;
 }
 
+/* __pending(): process.nextTick queued a callback for after the script. */
+static int ticks_pending;
+static duk_ret_t n_pending(duk_context *ctx)
+{
+    (void)ctx;
+    ticks_pending = 1;
+    return 0;
+}
+
 static const duk_function_list_entry natives[] = {
     {"write", n_write, 1},
     {"exit", n_exit, 1},
@@ -389,8 +500,13 @@ static const duk_function_list_entry natives[] = {
     {"exists", n_exists, 1},
     {"readdir", n_readdir, 1},
     {"mkdir", n_mkdir, 2},
-    {"stat", n_stat, 1},
+    {"stat", n_stat, 2},
     {"unlink", n_unlink, 1},
+    {"rename", n_rename, 2},
+    {"rmdir", n_rmdir, 1},
+    {"compile", n_compile, 2},
+    {"func", n_func, 2},
+    {"pending", n_pending, 0},
     {NULL, NULL, 0},
 };
 
@@ -470,6 +586,20 @@ __attribute__((export_name("wizer.initialize"))) void jsexec_initialize(void)
     sjlj_reset();
 }
 
+/* helpers.ticks(): the callbacks process.nextTick queued (when there is
+ * no microtask queue), if N.pending() said there are; one that throws is
+ * uncaught. */
+static void run_ticks(duk_context *ctx, duk_idx_t helpers)
+{
+    if (!ticks_pending)
+        return;
+    ticks_pending = 0;
+    duk_get_prop_string(ctx, helpers, "ticks");
+    if (duk_pcall(ctx, 0) != 0)
+        uncaught(ctx, helpers);
+    duk_pop(ctx);
+}
+
 static int run(void *arg)
 {
     struct job *job = arg;
@@ -520,6 +650,15 @@ static int run(void *arg)
         tool_fail("jsexec: internal error in the prelude: %s",
                   duk_safe_to_string(ctx, -1));
     duk_pop(ctx);
+    if (strcmp(job->name, "[code]") != 0) {
+        /* helpers.start(name): module, require, __filename of the file */
+        duk_get_prop_string(ctx, helpers, "start");
+        duk_push_string(ctx, job->name);
+        if (duk_pcall(ctx, 1) != 0)
+            tool_fail("jsexec: internal error in the prelude: %s",
+                      duk_safe_to_string(ctx, -1));
+        duk_pop(ctx);
+    }
 
     /* The program: compiled as eval code, so its value is the value of
      * the last expression statement. */
@@ -529,6 +668,7 @@ static int run(void *arg)
         uncaught(ctx, helpers);
     if (duk_pcall(ctx, 0) != 0)
         uncaught(ctx, helpers);
+    run_ticks(ctx, helpers);
 
     /* main(args), if the program defines it. */
     duk_push_global_object(ctx);
@@ -540,6 +680,7 @@ static int run(void *arg)
         duk_get_prop_string(ctx, helpers, "args");
         if (duk_pcall(ctx, 1) != 0)
             uncaught(ctx, helpers);
+        run_ticks(ctx, helpers);
     } else {
         duk_pop_2(ctx);           /* [... value] */
     }
