@@ -381,6 +381,13 @@ static duk_ret_t n_unlink(duk_context *ctx)
     return 0;
 }
 
+/* __clock(ms): the event loop's virtual time, added to Date.now(). */
+static duk_ret_t n_clock(duk_context *ctx)
+{
+    jsx_clock_offset = duk_to_number(ctx, 0);
+    return 0;
+}
+
 static const duk_function_list_entry natives[] = {
     {"write", n_write, 1},
     {"exit", n_exit, 1},
@@ -391,6 +398,7 @@ static const duk_function_list_entry natives[] = {
     {"mkdir", n_mkdir, 2},
     {"stat", n_stat, 1},
     {"unlink", n_unlink, 1},
+    {"clock", n_clock, 1},
     {NULL, NULL, 0},
 };
 
@@ -413,7 +421,8 @@ static void fatal(void *udata, const char *msg)
 
 /* [... err] -> finishes with the uncaught error (never returns): an Error
  * shows its stack, anything else its value. */
-static void uncaught(duk_context *ctx, duk_idx_t helpers)
+static void uncaught_as(duk_context *ctx, duk_idx_t helpers,
+                        const char *prefix)
 {
     const char *text;
     duk_size_t n;
@@ -428,9 +437,14 @@ static void uncaught(duk_context *ctx, duk_idx_t helpers)
         duk_dup(ctx, err);
     }
     text = duk_safe_to_lstring(ctx, -1, &n);
-    sb_puts(&s, "Uncaught ");
+    sb_puts(&s, prefix);
     sb_put(&s, text, n);
     finish(sb_cstr(&s), s.len, 1, 1, NULL, NULL);
+}
+
+static void uncaught(duk_context *ctx, duk_idx_t helpers)
+{
+    uncaught_as(ctx, helpers, "Uncaught ");
 }
 
 /* The heap, with the prelude's helpers at index 0 of its value stack:
@@ -542,6 +556,30 @@ static int run(void *arg)
             uncaught(ctx, helpers);
     } else {
         duk_pop_2(ctx);           /* [... value] */
+    }
+
+    /* The event loop (prelude/25-timers.js): microtasks, then timers in
+     * virtual time, until none remain; a promise as the value is awaited.
+     * helpers.settle(value) -> [kind, x]: 0 the value x, 1 an uncaught
+     * error x, 2 an unhandled rejection x, 3 a message (the promise never
+     * settled). */
+    duk_get_prop_string(ctx, helpers, "settle");
+    duk_swap_top(ctx, -2);
+    if (duk_pcall(ctx, 1) != 0)
+        uncaught(ctx, helpers);
+    duk_get_prop_index(ctx, -1, 0);
+    int kind = duk_to_int(ctx, -1);
+    duk_pop(ctx);
+    duk_get_prop_index(ctx, -1, 1);
+    duk_remove(ctx, -2);          /* [... x] */
+    if (kind == 1)
+        uncaught(ctx, helpers);
+    if (kind == 2)
+        uncaught_as(ctx, helpers, "Uncaught (in promise) ");
+    if (kind == 3) {
+        duk_size_t mn;
+        const char *msg = duk_safe_to_lstring(ctx, -1, &mn);
+        finish(msg, mn, 1, 1, NULL, NULL);
     }
 
     /* The value: shown and, when it has one, its JSON. */
