@@ -118,12 +118,36 @@ static void finish(const char *value, size_t vlen, int is_error,
 
 /* ---- natives ------------------------------------------------------------ */
 
-/* __write(text): appends text to the console output. */
+/* __write(text): appends text to the console output, in UTF-8: Duktape
+ * keeps a string's surrogate pairs as two 3-byte sequences (CESU-8), which
+ * become the 4-byte form here; a lone surrogate becomes U+FFFD. */
 static duk_ret_t n_write(duk_context *ctx)
 {
     duk_size_t n;
-    const char *s = duk_to_lstring(ctx, 0, &n);
-    out_put(s, n);
+    const unsigned char *s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
+    size_t i = 0, from = 0;
+    while (i < n) {
+        if (s[i] != 0xED || i + 2 >= n || s[i + 1] < 0xA0) {
+            i++;
+            continue;
+        }
+        out_put((const char *)s + from, i - from);
+        unsigned hi = ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+        if (s[i + 1] < 0xB0 && i + 5 < n && s[i + 3] == 0xED &&
+            s[i + 4] >= 0xB0 && s[i + 4] <= 0xBF) {
+            unsigned lo = ((s[i + 4] & 0x3Fu) << 6) | (s[i + 5] & 0x3Fu);
+            unsigned cp = 0x10000u + (((hi & 0x3FFu) << 10) | (lo & 0x3FFu));
+            char u[4] = {(char)(0xF0 | (cp >> 18)), (char)(0x80 | ((cp >> 12) & 0x3F)),
+                         (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F))};
+            out_put(u, 4);
+            i += 6;
+        } else {
+            out_put("\xEF\xBF\xBD", 3);
+            i += 3;
+        }
+        from = i;
+    }
+    out_put((const char *)s + from, n - from);
     return 0;
 }
 

@@ -22,11 +22,11 @@ var hiddenSyms = [];
 function hiddenSym(name) { var s = Symbol(name); hiddenSyms.push(s); return s; }
 function notHidden(k) { return hiddenSyms.indexOf(k) < 0; }
 (function () {
-  var gops = Object.getOwnPropertySymbols, ownKeys = Reflect.ownKeys;
+  var gops = Object.getOwnPropertySymbols, rOwnKeys = Reflect.ownKeys;
   def(Object, 'getOwnPropertySymbols', function getOwnPropertySymbols(o) {
     return gops(o).filter(notHidden);
   });
-  def(Reflect, 'ownKeys', function ownKeys(o) { return ownKeys(o).filter(notHidden); });
+  def(Reflect, 'ownKeys', function ownKeys(o) { return rOwnKeys(o).filter(notHidden); });
   Object.defineProperty(Symbol, 'asyncIterator', { value: Symbol('Symbol.asyncIterator') });
   getter(Symbol.prototype, 'description', function () {
     var s = Symbol.prototype.toString.call(this);
