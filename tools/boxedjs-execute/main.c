@@ -405,6 +405,15 @@ static duk_ret_t n_unlink(duk_context *ctx)
     return 0;
 }
 
+/* __arm(): the event loop has work (a job, a timer or an immediate). */
+static int loop_armed;
+static duk_ret_t n_arm(duk_context *ctx)
+{
+    (void)ctx;
+    loop_armed = 1;
+    return 0;
+}
+
 /* __clock(ms): the event loop's virtual time, added to Date.now(). */
 static duk_ret_t n_clock(duk_context *ctx)
 {
@@ -423,6 +432,7 @@ static const duk_function_list_entry natives[] = {
     {"stat", n_stat, 1},
     {"unlink", n_unlink, 1},
     {"clock", n_clock, 1},
+    {"arm", n_arm, 0},
     {NULL, NULL, 0},
 };
 
@@ -508,6 +518,46 @@ __attribute__((export_name("wizer.initialize"))) void jsexec_initialize(void)
     sjlj_reset();
 }
 
+/* [... value] -> whether value has a callable .then (a pre-filter: the
+ * prelude's settle looks again, as the spec reads it). */
+static int is_thenable(duk_context *ctx, duk_idx_t idx)
+{
+    int r;
+    if (!duk_is_object(ctx, idx))
+        return 0;
+    duk_get_prop_string(ctx, idx, "then");
+    r = duk_is_function(ctx, -1);
+    duk_pop(ctx);
+    return r;
+}
+
+/* [... value] -> [... result]: the event loop (prelude/25-timers.js) -
+ * microtasks, then timers in virtual time, until none remain; a thenable
+ * value is awaited.  helpers.settle(value) -> [kind, x]: 0 the value x,
+ * 1 an uncaught error x, 2 an unhandled rejection x, 3 a message (the
+ * promise never settled); all but 0 end the program here. */
+static void event_loop(duk_context *ctx, duk_idx_t helpers)
+{
+    duk_get_prop_string(ctx, helpers, "settle");
+    duk_swap_top(ctx, -2);
+    if (duk_pcall(ctx, 1) != 0)
+        uncaught(ctx, helpers);
+    duk_get_prop_index(ctx, -1, 0);
+    int kind = duk_to_int(ctx, -1);
+    duk_pop(ctx);
+    duk_get_prop_index(ctx, -1, 1);
+    duk_remove(ctx, -2);          /* [... x] */
+    if (kind == 1)
+        uncaught(ctx, helpers);
+    if (kind == 2)
+        uncaught_as(ctx, helpers, "Uncaught (in promise) ");
+    if (kind == 3) {
+        duk_size_t mn;
+        const char *msg = duk_safe_to_lstring(ctx, -1, &mn);
+        finish(msg, mn, 1, 1, NULL, NULL);
+    }
+}
+
 static int run(void *arg)
 {
     struct job *job = arg;
@@ -582,29 +632,10 @@ static int run(void *arg)
         duk_pop_2(ctx);           /* [... value] */
     }
 
-    /* The event loop (prelude/25-timers.js): microtasks, then timers in
-     * virtual time, until none remain; a promise as the value is awaited.
-     * helpers.settle(value) -> [kind, x]: 0 the value x, 1 an uncaught
-     * error x, 2 an unhandled rejection x, 3 a message (the promise never
-     * settled). */
-    duk_get_prop_string(ctx, helpers, "settle");
-    duk_swap_top(ctx, -2);
-    if (duk_pcall(ctx, 1) != 0)
-        uncaught(ctx, helpers);
-    duk_get_prop_index(ctx, -1, 0);
-    int kind = duk_to_int(ctx, -1);
-    duk_pop(ctx);
-    duk_get_prop_index(ctx, -1, 1);
-    duk_remove(ctx, -2);          /* [... x] */
-    if (kind == 1)
-        uncaught(ctx, helpers);
-    if (kind == 2)
-        uncaught_as(ctx, helpers, "Uncaught (in promise) ");
-    if (kind == 3) {
-        duk_size_t mn;
-        const char *msg = duk_safe_to_lstring(ctx, -1, &mn);
-        finish(msg, mn, 1, 1, NULL, NULL);
-    }
+    /* The event loop, skipped when nothing was ever scheduled and the
+     * value is not a thenable. */
+    if (loop_armed || is_thenable(ctx, -1))
+        event_loop(ctx, helpers);
 
     /* The value: shown and, when it has one, its JSON. */
     duk_idx_t value = duk_get_top_index(ctx);

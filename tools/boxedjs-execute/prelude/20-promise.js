@@ -13,7 +13,11 @@
 // ends the program, as it does in node.
 
 var jobs = [], jobHead = 0;
-function enqueue(f, a, b, c) { jobs.push(f, a, b, c); }
+// armLoop(): tells main.c, once, that the event loop has work (until then
+// a call skips it: nothing of it costs a program that uses none of it).
+var loopArmed = false;
+function armLoop() { if (!loopArmed) { loopArmed = true; N.arm(); } }
+function enqueue(f, a, b, c) { if (!loopArmed) armLoop(); jobs.push(f, a, b, c); }
 function runJobs() {
   while (jobHead < jobs.length) {
     var f = jobs[jobHead], a = jobs[jobHead + 1], b = jobs[jobHead + 2], c = jobs[jobHead + 3];

@@ -32,6 +32,7 @@ function Timeout(fn, ms, args, repeat) {
 }
 // timers: sorted by (time, order set); a timer that is set again moves.
 function schedule(t) {
+  armLoop();
   t._at = vnow + t._idleTimeout;
   t._seq = timerSeq++;
   var lo = 0, hi = timers.length;
@@ -86,6 +87,7 @@ def(G, 'clearTimeout', function clearTimeout(timeout) { clearTimer(timeout); });
 def(G, 'clearInterval', function clearInterval(timeout) { clearTimer(timeout); });
 def(G, 'setImmediate', function setImmediate(callback) {
   var im = new Immediate(timerFn(callback), restArgs(arguments, 1));
+  armLoop();
   immediates.push(im);
   return im;
 });
