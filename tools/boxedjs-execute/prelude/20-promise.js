@@ -18,7 +18,26 @@ var jobs = [], jobHead = 0;
 var loopArmed = false;
 function armLoop() { if (!loopArmed) { loopArmed = true; N.arm(); } }
 function enqueue(f, a, b, c) { if (!loopArmed) armLoop(); jobs.push(f, a, b, c); }
+// process.nextTick's queue runs first, whole, then the promise jobs, and
+// again while either has work (node's processTicksAndRejections).
+var ticks = [];
+function nextTick(callback) {
+  if (typeof callback !== 'function')
+    throw new TypeError('The "callback" argument must be of type function. Received ' + show(callback));
+  armLoop();
+  ticks.push(callback, Array.prototype.slice.call(arguments, 1));
+}
 function runJobs() {
+  do {
+    while (ticks.length) {
+      var t = ticks;
+      ticks = [];
+      for (var k = 0; k < t.length; k += 2) t[k].apply(undefined, t[k + 1]);
+    }
+    runPromiseJobs();
+  } while (ticks.length);
+}
+function runPromiseJobs() {
   while (jobHead < jobs.length) {
     var f = jobs[jobHead], a = jobs[jobHead + 1], b = jobs[jobHead + 2], c = jobs[jobHead + 3];
     jobs[jobHead] = jobs[jobHead + 1] = jobs[jobHead + 2] = jobs[jobHead + 3] = undefined;
@@ -234,4 +253,12 @@ def(G, 'queueMicrotask', function queueMicrotask(callback) {
   enqueue(function (f) { f(); }, callback);
 });
 def(G, 'Promise', Promise);
+def(process, 'nextTick', nextTick);
+// H.promiseState(p): {state: 'pending' | 'fulfilled' | 'rejected', value}
+// of a promise (for console.log / util.inspect), else undefined.
+H.promiseState = function (p) {
+  if (!isPromise(p)) return undefined;
+  var st = p[PSt];
+  return { state: ['pending', 'fulfilled', 'rejected'][st.state], value: st.value };
+};
 def(G, 'AggregateError', AggregateError);
