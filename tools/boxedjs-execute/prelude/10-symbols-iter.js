@@ -60,6 +60,10 @@ function needFn(f, what) {
   if (typeof f !== 'function') throw new TypeError(show(f) + ' is not a function' + (what ? ' (' + what + ')' : ''));
   return f;
 }
+// arity(f, n): f with .length n (a built-in's optional parameters are
+// declared, not read from `arguments`: Duktape makes that object at every
+// call of a function that names it).
+function arity(f, n) { Object.defineProperty(f, 'length', { value: n }); return f; }
 function isObj(v) { return v !== null && (typeof v === 'object' || typeof v === 'function'); }
 
 // %IteratorPrototype% and the prototype of the runtime's iterators, with
@@ -89,7 +93,7 @@ var ArrayIterProto = iterClass('Array Iterator', function next() {
 });
 function arrayIter(o, kind) {
   var it = Object.create(ArrayIterProto);
-  Object.defineProperty(it, ArrIterSt, { value: { o: o, i: 0, k: kind } });
+  it[ArrIterSt] = { o: o, i: 0, k: kind };
   return it;
 }
 var arrayValues = function values() { return arrayIter(toObj(this, 'Array.prototype.values'), 1); };
@@ -133,7 +137,7 @@ var StringIterProto = iterClass('String Iterator', function next() {
 });
 def(String.prototype, SymIt, function () {
   var it = Object.create(StringIterProto);
-  Object.defineProperty(it, StrIterSt, { value: { s: String(toObj(this, 'String.prototype[Symbol.iterator]')), i: 0 } });
+  it[StrIterSt] = { s: String(toObj(this, 'String.prototype[Symbol.iterator]')), i: 0 };
   return it;
 });
 

@@ -27,7 +27,7 @@ function keyStr(k) {
     if (k === null) return 'l';
     if (Object.prototype.hasOwnProperty.call(k, ObjId)) return 'o' + k[ObjId];
     if (!Object.isExtensible(k)) return null;
-    Object.defineProperty(k, ObjId, { value: nextObjId });
+    k[ObjId] = nextObjId;
     return 'o' + nextObjId++;
   default: return null; // symbols
   }
@@ -40,18 +40,20 @@ function Store() {
   this.odd = []; // entries whose key has no keyStr
   this.size = 0;
 }
+// (the hot paths test for a string key first: keyStr is a call)
 Store.prototype.find = function (k) {
-  var s = keyStr(k);
+  var s = typeof k === 'string' ? 's' + k : keyStr(k);
   if (s !== null) return this.idx[s];
   for (var i = 0; i < this.odd.length; i++) if (sameValueZero(this.odd[i].key, k)) return this.odd[i];
   return undefined;
 };
 Store.prototype.add = function (k, v) {
-  var e = this.find(k);
+  var s = typeof k === 'string' ? 's' + k : keyStr(k), e;
+  if (s !== null) e = this.idx[s];
+  else for (var i = 0; i < this.odd.length && !e; i++) if (sameValueZero(this.odd[i].key, k)) e = this.odd[i];
   if (e) { e.value = v; return; }
   if (k === 0) k = 0; // -0 is stored as +0
   e = { key: k, value: v, next: null, prev: this.tail, removed: false };
-  var s = keyStr(k);
   if (s !== null) this.idx[s] = e; else this.odd.push(e);
   this.tail.next = e;
   if (this.tail.removed) { // a deleted last entry: unlink it now
@@ -81,18 +83,14 @@ Store.prototype.clear = function () {
   this.odd = [];
   this.size = 0;
 };
-// forEach: visits entries added during the walk, skips deleted ones.
-Store.prototype.each = function (f) {
-  for (var e = this.head.next; e; e = e.next) if (!e.removed) f(e);
-};
 
 function storeOf(o, tag) {
-  var st = isObj(o) ? o[MapSt] : undefined;
+  var st = o !== null && typeof o === 'object' ? o[MapSt] : undefined;
   if (!st || st.tag !== tag) throw new TypeError('Method ' + tag + '.prototype function called on incompatible receiver ' + show(o));
   return st.s;
 }
 function initStore(o, tag) {
-  Object.defineProperty(o, MapSt, { value: { tag: tag, s: new Store() } });
+  o[MapSt] = { tag: tag, s: new Store() };
 }
 // Map and Set iterators: kind 0 keys, 1 values, 2 entries.
 var CollIterSt = hiddenSym('CollectionIterator');
@@ -111,7 +109,7 @@ function collIterProto(tag) {
 var MapIterProto = collIterProto('Map Iterator'), SetIterProto = collIterProto('Set Iterator');
 function collIter(proto, s, kind) {
   var it = Object.create(proto);
-  Object.defineProperty(it, CollIterSt, { value: { cur: s.head, k: kind } });
+  it[CollIterSt] = { cur: s.head, k: kind };
   return it;
 }
 function needNew(o, C, name) {
@@ -122,10 +120,10 @@ function tagged(C, name) {
   Object.defineProperty(C.prototype, Symbol.toStringTag, { value: name, configurable: true });
 }
 
-var Map = function Map() {
+var Map = function Map(it) {
   needNew(this, Map, 'Map');
   initStore(this, 'Map');
-  var it = arguments[0], self = this;
+  var self = this;
   if (it !== undefined && it !== null) {
     var set = needFn(self.set, "'set' of the new Map");
     iterate(it, function (e) {
@@ -139,10 +137,10 @@ def(Map.prototype, 'set', function set(k, v) { storeOf(this, 'Map').add(k, v); r
 def(Map.prototype, 'has', function has(k) { return !!storeOf(this, 'Map').find(k); });
 def(Map.prototype, 'delete', function (k) { return storeOf(this, 'Map').remove(k); });
 def(Map.prototype, 'clear', function clear() { storeOf(this, 'Map').clear(); });
-def(Map.prototype, 'forEach', function forEach(f) {
-  var s = storeOf(this, 'Map'), t = arguments[1], self = this;
+def(Map.prototype, 'forEach', function forEach(f, t) {
+  var s = storeOf(this, 'Map');
   needFn(f);
-  s.each(function (e) { f.call(t, e.value, e.key, self); });
+  for (var e = s.head.next; e; e = e.next) if (!e.removed) f.call(t, e.value, e.key, this);
 });
 getter(Map.prototype, 'size', function () { return storeOf(this, 'Map').size; });
 def(Map.prototype, 'keys', function keys() { return collIter(MapIterProto, storeOf(this, 'Map'), 0); });
@@ -151,10 +149,10 @@ def(Map.prototype, 'entries', function entries() { return collIter(MapIterProto,
 def(Map.prototype, SymIt, Map.prototype.entries);
 tagged(Map, 'Map');
 
-var Set = function Set() {
+var Set = function Set(it) {
   needNew(this, Set, 'Set');
   initStore(this, 'Set');
-  var it = arguments[0], self = this;
+  var self = this;
   if (it !== undefined && it !== null) {
     var add = needFn(self.add, "'add' of the new Set");
     iterate(it, function (v) { add.call(self, v); });
@@ -164,10 +162,10 @@ def(Set.prototype, 'add', function add(v) { storeOf(this, 'Set').add(v, v); retu
 def(Set.prototype, 'has', function has(v) { return !!storeOf(this, 'Set').find(v); });
 def(Set.prototype, 'delete', function (v) { return storeOf(this, 'Set').remove(v); });
 def(Set.prototype, 'clear', function clear() { storeOf(this, 'Set').clear(); });
-def(Set.prototype, 'forEach', function forEach(f) {
-  var s = storeOf(this, 'Set'), t = arguments[1], self = this;
+def(Set.prototype, 'forEach', function forEach(f, t) {
+  var s = storeOf(this, 'Set');
   needFn(f);
-  s.each(function (e) { f.call(t, e.key, e.key, self); });
+  for (var e = s.head.next; e; e = e.next) if (!e.removed) f.call(t, e.key, e.key, this);
 });
 getter(Set.prototype, 'size', function () { return storeOf(this, 'Set').size; });
 def(Set.prototype, 'values', function values() { return collIter(SetIterProto, storeOf(this, 'Set'), 1); });
@@ -196,7 +194,7 @@ function weakSlot(m, k, tag, make) {
       return e;
     }
     t = Object.create(null);
-    Object.defineProperty(k, WeakSt, { value: t });
+    k[WeakSt] = t;
   }
   var slot = t[st.id];
   if (!slot && make) slot = t[st.id] = { value: undefined };
@@ -211,12 +209,12 @@ function weakDelete(m, k, tag) {
   return false;
 }
 function initWeak(o, tag) {
-  Object.defineProperty(o, MapSt, { value: { tag: tag, s: { id: nextWeakId++, odd: [] } } });
+  o[MapSt] = { tag: tag, s: { id: nextWeakId++, odd: [] } };
 }
-var WeakMap = function WeakMap() {
+var WeakMap = function WeakMap(it) {
   needNew(this, WeakMap, 'WeakMap');
   initWeak(this, 'WeakMap');
-  var it = arguments[0], self = this;
+  var self = this;
   if (it !== undefined && it !== null) {
     var set = needFn(self.set, "'set' of the new WeakMap");
     iterate(it, function (e) {
@@ -230,10 +228,10 @@ def(WeakMap.prototype, 'set', function set(k, v) { weakSlot(this, weakKey(k, 'We
 def(WeakMap.prototype, 'has', function has(k) { return !!weakSlot(this, k, 'WeakMap', false); });
 def(WeakMap.prototype, 'delete', function (k) { return weakDelete(this, k, 'WeakMap'); });
 tagged(WeakMap, 'WeakMap');
-var WeakSet = function WeakSet() {
+var WeakSet = function WeakSet(it) {
   needNew(this, WeakSet, 'WeakSet');
   initWeak(this, 'WeakSet');
-  var it = arguments[0], self = this;
+  var self = this;
   if (it !== undefined && it !== null) {
     var add = needFn(self.add, "'add' of the new WeakSet");
     iterate(it, function (v) { add.call(self, v); });
@@ -246,4 +244,6 @@ tagged(WeakSet, 'WeakSet');
 [['delete', Map], ['delete', Set], ['delete', WeakMap], ['delete', WeakSet]].forEach(function (p) {
   Object.defineProperty(p[1].prototype['delete'], 'name', { value: 'delete' });
 });
-[Map, Set, WeakMap, WeakSet].forEach(function (C) { def(G, C.name, C); });
+[Map, Set, WeakMap, WeakSet].forEach(function (C) { arity(C, 0); def(G, C.name, C); });
+arity(Map.prototype.forEach, 1);
+arity(Set.prototype.forEach, 1);

@@ -9,8 +9,8 @@
 // call its then, and one more for then's reaction.  Jobs wait in a FIFO
 // queue that runJobs() empties (25-timers.js runs it after the script and
 // after each timer).  A rejection without handlers is remembered until a
-// handler is added; what is still in `unhandled` once the queue is empty
-// ends the program, as it does in node.
+// handler is added (it stays in `unhandled`, marked handled); what is
+// unhandled there once the queue is empty ends the program, as in node.
 
 var jobs = [], jobHead = 0;
 // armLoop(): tells main.c, once, that the event loop has work (until then
@@ -21,11 +21,19 @@ function enqueue(f, a, b, c) { if (!loopArmed) armLoop(); jobs.push(f, a, b, c);
 // process.nextTick's queue runs first, whole, then the promise jobs, and
 // again while either has work (node's processTicksAndRejections).
 var ticks = [];
-function nextTick(callback) {
+function nextTick(callback, a, b, c, d) {
   if (typeof callback !== 'function')
     throw new TypeError('The "callback" argument must be of type function. Received ' + show(callback));
-  armLoop();
-  ticks.push(callback, Array.prototype.slice.call(arguments, 1));
+  if (!loopArmed) armLoop();
+  ticks.push(callback, extraArgs(a, b, c, d, undefined, undefined));
+}
+// The extra arguments of nextTick/setTimeout/setImmediate (up to 6, as
+// declared parameters), trailing undefined ones left out.
+function extraArgs(a, b, c, d, e, f) {
+  var r = [a, b, c, d, e, f], n = 6;
+  while (n > 0 && r[n - 1] === undefined) n--;
+  r.length = n;
+  return r;
 }
 function runJobs() {
   do {
@@ -103,10 +111,6 @@ function performThen(p, onF, onR, cap) {
   var st = p[PSt], r = { cap: cap, onF: onF, onR: onR };
   if (st.state === 0) st.reactions.push(r);
   else {
-    if (st.state === 2 && !st.handled) {
-      var i = unhandled.indexOf(p);
-      if (i >= 0) unhandled.splice(i, 1);
-    }
     enqueue(reactionJob, r, st.state, st.value);
   }
   st.handled = true;
@@ -131,7 +135,7 @@ function capability(C) {
   return cap;
 }
 function initPromise(p) {
-  Object.defineProperty(p, PSt, { value: { state: 0, value: undefined, reactions: [], handled: false } });
+  p[PSt] = { state: 0, value: undefined, reactions: [], handled: false };
 }
 function speciesCtor(o) {
   var C = o.constructor;

@@ -15,84 +15,113 @@
 // (duk_build.c), so a program that times a setTimeout(f, 500) measures at
 // least 500 ms.
 
-var vnow = 0, timerSeq = 1, timers = [], immediates = [];
+var vnow = 0, timerSeq = 1, immediates = [];
+// The pending timers: a binary heap of entries {at, seq, t, dead} ordered
+// by (at, seq); clearing a timer marks its entry dead (dropped when it
+// comes to the top).  refLive counts the live entries of referenced
+// timers: the loop ends when it is 0 and no immediate waits.
+var heap = [], refLive = 0, timerById = Object.create(null);
+var TSt = hiddenSym('Timeout');
+// (the order test is written out: a call costs more than the test)
+function heapPush(e) {
+  var i = heap.length, p, q;
+  heap.push(e);
+  while (i > 0) {
+    p = (i - 1) >> 1; q = heap[p];
+    if (!(e.at < q.at || (e.at === q.at && e.seq < q.seq))) break;
+    heap[i] = q; i = p;
+  }
+  heap[i] = e;
+}
+function heapPop() {
+  var top = heap[0], last = heap.pop(), n = heap.length, i = 0, l, r, m, a, b;
+  if (n === 0) return top;
+  for (;;) {
+    l = 2 * i + 1; r = l + 1; m = l;
+    if (l >= n) break;
+    a = heap[l];
+    if (r < n) { b = heap[r]; if (b.at < a.at || (b.at === a.at && b.seq < a.seq)) { m = r; a = b; } }
+    if (!(a.at < last.at || (a.at === last.at && a.seq < last.seq))) break;
+    heap[i] = a; i = m;
+  }
+  heap[i] = last;
+  return top;
+}
+function heapTop() {
+  while (heap.length && heap[0].dead) heapPop();
+  return heap.length ? heap[0] : null;
+}
 function Timeout(fn, ms, args, repeat) {
-  ms = Number(ms);
+  ms = +ms;
   if (!(ms >= 1 && ms <= 2147483647)) ms = 1;
-  def(this, '_idleTimeout', ms);
-  def(this, '_onTimeout', fn);
-  def(this, '_args', args);
-  def(this, '_repeat', repeat ? ms : null);
-  def(this, '_ref', true);
-  def(this, '_destroyed', false);
-  def(this, '_id', timerSeq++);
-  def(this, '_at', 0);
-  def(this, '_seq', 0);
+  var id = timerSeq++;
+  this[TSt] = { fn: fn, args: args, ms: ms, repeat: repeat,
+    ref: true, entry: null, id: id };
+  timerById[id] = this;
   schedule(this);
 }
-// timers: sorted by (time, order set); a timer that is set again moves.
 function schedule(t) {
-  armLoop();
-  t._at = vnow + t._idleTimeout;
-  t._seq = timerSeq++;
-  var lo = 0, hi = timers.length;
-  while (lo < hi) {
-    var mid = (lo + hi) >> 1, m = timers[mid];
-    if (m._at < t._at || (m._at === t._at && m._seq < t._seq)) lo = mid + 1; else hi = mid;
-  }
-  timers.splice(lo, 0, t);
+  var st = t[TSt], e = { at: vnow + st.ms, seq: timerSeq++, t: t, dead: false };
+  if (!loopArmed) armLoop();
+  st.entry = e;
+  heapPush(e);
+  if (st.ref) refLive++;
 }
 function unschedule(t) {
-  var i = timers.indexOf(t);
-  if (i >= 0) timers.splice(i, 1);
+  var st = t[TSt];
+  if (!st.entry) return;
+  st.entry.dead = true;
+  st.entry = null;
+  if (st.ref) refLive--;
 }
-def(Timeout.prototype, 'ref', function ref() { this._ref = true; return this; });
-def(Timeout.prototype, 'unref', function unref() { this._ref = false; return this; });
-def(Timeout.prototype, 'hasRef', function hasRef() { return this._ref; });
+function setRef(t, on) {
+  var st = t[TSt];
+  if (st.ref !== on && st.entry) refLive += on ? 1 : -1;
+  st.ref = on;
+  return t;
+}
+def(Timeout.prototype, 'ref', function ref() { return setRef(this, true); });
+def(Timeout.prototype, 'unref', function unref() { return setRef(this, false); });
+def(Timeout.prototype, 'hasRef', function hasRef() { return this[TSt].ref; });
 def(Timeout.prototype, 'refresh', function refresh() {
-  if (!this._destroyed) { unschedule(this); schedule(this); }
+  if (this[TSt].entry) { unschedule(this); schedule(this); }
   return this;
 });
 def(Timeout.prototype, 'close', function close() { clearTimer(this); return this; });
-def(Timeout.prototype, Symbol.toPrimitive, function () { return this._id; });
+def(Timeout.prototype, Symbol.toPrimitive, function () { return this[TSt].id; });
 function Immediate(fn, args) {
-  def(this, '_onImmediate', fn);
-  def(this, '_args', args);
-  def(this, '_ref', true);
-  def(this, '_destroyed', false);
+  this[TSt] = { fn: fn, args: args, ref: true, done: false };
 }
-def(Immediate.prototype, 'ref', function ref() { this._ref = true; return this; });
-def(Immediate.prototype, 'unref', function unref() { this._ref = false; return this; });
-def(Immediate.prototype, 'hasRef', function hasRef() { return this._ref; });
+def(Immediate.prototype, 'ref', function ref() { this[TSt].ref = true; return this; });
+def(Immediate.prototype, 'unref', function unref() { this[TSt].ref = false; return this; });
+def(Immediate.prototype, 'hasRef', function hasRef() { return this[TSt].ref; });
 
-function timerFn(f, what) {
+function timerFn(f) {
   if (typeof f !== 'function')
-    throw new TypeError('The "callback" argument must be of type function. Received ' + show(f) + (what ? '' : ''));
+    throw new TypeError('The "callback" argument must be of type function. Received ' + show(f));
   return f;
 }
-function restArgs(a, from) { return Array.prototype.slice.call(a, from); }
 function clearTimer(t) {
-  if (typeof t === 'number' || typeof t === 'string') {
-    for (var i = 0; i < timers.length; i++) if (timers[i]._id === Number(t)) { t = timers[i]; break; }
-  }
-  if (t instanceof Timeout) { t._destroyed = true; unschedule(t); }
+  if (typeof t === 'number' || typeof t === 'string') t = timerById[t];
+  if (t instanceof Timeout) { unschedule(t); delete timerById[t[TSt].id]; }
 }
-def(G, 'setTimeout', function setTimeout(callback, delay) {
-  return new Timeout(timerFn(callback), delay, restArgs(arguments, 2), false);
-});
-def(G, 'setInterval', function setInterval(callback, delay) {
-  return new Timeout(timerFn(callback), delay, restArgs(arguments, 2), true);
-});
+def(G, 'setTimeout', arity(function setTimeout(callback, delay, a, b, c, d, e, f) {
+  if (typeof callback !== 'function') timerFn(callback);
+  return new Timeout(callback, delay, a === undefined && b === undefined ? [] : extraArgs(a, b, c, d, e, f), false);
+}, 5)); // node's lengths
+def(G, 'setInterval', arity(function setInterval(callback, delay, a, b, c, d, e, f) {
+  return new Timeout(timerFn(callback), delay, extraArgs(a, b, c, d, e, f), true);
+}, 5));
 def(G, 'clearTimeout', function clearTimeout(timeout) { clearTimer(timeout); });
 def(G, 'clearInterval', function clearInterval(timeout) { clearTimer(timeout); });
-def(G, 'setImmediate', function setImmediate(callback) {
-  var im = new Immediate(timerFn(callback), restArgs(arguments, 1));
-  armLoop();
+def(G, 'setImmediate', arity(function setImmediate(callback, a, b, c, d, e, f) {
+  var im = new Immediate(timerFn(callback), a === undefined && b === undefined ? [] : extraArgs(a, b, c, d, e, f));
+  if (!loopArmed) armLoop();
   immediates.push(im);
   return im;
-});
+}, 4));
 def(G, 'clearImmediate', function clearImmediate(im) {
-  if (im instanceof Immediate) im._destroyed = true;
+  if (im instanceof Immediate) im[TSt].done = true;
 });
 
 // A "turn": run the microtasks, then end the program if a rejection is
@@ -101,8 +130,10 @@ var Unhandled = hiddenSym('Unhandled');
 function turn() {
   runJobs();
   if (unhandled.length) {
-    var p = unhandled[0];
+    var p;
+    for (var i = 0; i < unhandled.length && !p; i++) if (!unhandled[i][PSt].handled) p = unhandled[i];
     unhandled = [];
+    if (!p) return;
     var e = {};
     e[Unhandled] = p[PSt].value;
     throw e;
@@ -113,34 +144,36 @@ function setClock(t) {
   N.clock(t);
 }
 function runLoop() {
+  var e, t, st, i;
   turn();
   // The program counts as having taken 1 ms: its setTimeout(f, 0) then
   // runs before its setImmediate(g), as in node in practice (where it is
   // left to the timing).
-  if (timers.length) setClock(vnow + 1);
+  if (heap.length) setClock(vnow + 1);
   for (;;) {
-    while (timers.length && timers[0]._at <= vnow) {
-      var t = timers.shift();
-      if (t._repeat !== null) schedule(t); else t._destroyed = true;
-      t._onTimeout.apply(t, t._args);
+    while ((e = heapTop()) !== null && e.at <= vnow) {
+      heapPop();
+      t = e.t; st = t[TSt];
+      st.entry = null;
+      if (st.ref) refLive--;
+      if (st.repeat) schedule(t); else delete timerById[st.id];
+      st.fn.apply(t, st.args);
       turn();
     }
     if (immediates.length) {
       var batch = immediates;
       immediates = [];
-      for (var i = 0; i < batch.length; i++) {
-        var im = batch[i];
-        if (im._destroyed) continue;
-        im._destroyed = true;
-        im._onImmediate.apply(im, im._args);
+      for (i = 0; i < batch.length; i++) {
+        st = batch[i][TSt];
+        if (st.done) continue;
+        st.done = true;
+        st.fn.apply(batch[i], st.args);
         turn();
       }
       continue;
     }
-    var live = false;
-    for (i = 0; i < timers.length && !live; i++) live = timers[i]._ref;
-    if (!live) return;
-    setClock(timers[0]._at);
+    if (refLive <= 0 || (e = heapTop()) === null) return;
+    setClock(e.at);
   }
 }
 

@@ -67,8 +67,8 @@ def(Array, 'from', function from(items) {
 });
 def(Array, 'of', function of() { return AP.slice.call(arguments); });
 function finder(name, fromEnd, wantIndex) {
-  var f = function (pred) {
-    var o = toObj(this, 'Array.prototype.' + name), n = toLen(o.length), t = arguments[1];
+  var f = function (pred, t) {
+    var o = toObj(this, 'Array.prototype.' + name), n = toLen(o.length);
     needFn(pred);
     for (var k = 0; k < n; k++) {
       var i = fromEnd ? n - 1 - k : k, v = o[i];
@@ -77,17 +77,17 @@ function finder(name, fromEnd, wantIndex) {
     return wantIndex ? -1 : undefined;
   };
   Object.defineProperty(f, 'name', { value: name });
-  return f;
+  return arity(f, 1);
 }
 def(AP, 'find', finder('find', false, false));
 def(AP, 'findIndex', finder('findIndex', false, true));
 def(AP, 'findLast', finder('findLast', true, false));
 def(AP, 'findLastIndex', finder('findLastIndex', true, true));
-def(AP, 'includes', function includes(x) {
+def(AP, 'includes', arity(function includes(x, from) {
   var o = toObj(this, 'Array.prototype.includes'), n = toLen(o.length);
-  for (var i = relIdx(arguments[1], n, 0); i < n; i++) if (sameValueZero(o[i], x)) return true;
+  for (var i = relIdx(from, n, 0); i < n; i++) if (sameValueZero(o[i], x)) return true;
   return false;
-});
+}, 1));
 function flatInto(out, src, depth) {
   var n = toLen(src.length);
   for (var i = 0; i < n; i++) {
@@ -97,12 +97,12 @@ function flatInto(out, src, depth) {
   }
   return out;
 }
-def(AP, 'flat', function flat() {
-  var d = arguments[0] === undefined ? 1 : toInt(arguments[0]);
+def(AP, 'flat', arity(function flat(depth) {
+  var d = depth === undefined ? 1 : toInt(depth);
   return flatInto([], toObj(this, 'Array.prototype.flat'), d);
-});
-def(AP, 'flatMap', function flatMap(f) {
-  var o = toObj(this, 'Array.prototype.flatMap'), t = arguments[1], n = toLen(o.length), out = [];
+}, 0));
+def(AP, 'flatMap', function flatMap(f, t) {
+  var o = toObj(this, 'Array.prototype.flatMap'), n = toLen(o.length), out = [];
   needFn(f, 'flatMap mapper function');
   for (var i = 0; i < n; i++) {
     if (!(i in o)) continue;
@@ -117,14 +117,14 @@ def(AP, 'at', function at(i) {
   if (i < 0) i += n;
   return i < 0 || i >= n ? undefined : o[i];
 });
-def(AP, 'fill', function fill(v) {
+def(AP, 'fill', arity(function fill(v, start, end) {
   var o = toObj(this, 'Array.prototype.fill'), n = toLen(o.length);
-  for (var i = relIdx(arguments[1], n, 0), e = relIdx(arguments[2], n, n); i < e; i++) o[i] = v;
+  for (var i = relIdx(start, n, 0), e = relIdx(end, n, n); i < e; i++) o[i] = v;
   return o;
-});
-def(AP, 'copyWithin', function copyWithin(target, start) {
+}, 1));
+def(AP, 'copyWithin', function copyWithin(target, start, stop) {
   var o = toObj(this, 'Array.prototype.copyWithin'), n = toLen(o.length);
-  var to = relIdx(target, n, 0), from = relIdx(start, n, 0), end = relIdx(arguments[2], n, n);
+  var to = relIdx(target, n, 0), from = relIdx(start, n, 0), end = relIdx(stop, n, n);
   var count = Math.min(end - from, n - to), dir = 1;
   if (from < to && to < from + count) { dir = -1; from += count - 1; to += count - 1; }
   for (; count > 0; count--, from += dir, to += dir) {
@@ -132,6 +132,8 @@ def(AP, 'copyWithin', function copyWithin(target, start) {
   }
   return o;
 });
+arity(AP.copyWithin, 2);
+arity(AP.flatMap, 1);
 // sort: stable (a merge sort; Duktape's own is not), undefined last, holes
 // removed to the end, as ES2019 asks.
 function sortCompare(cmp) {
@@ -256,8 +258,8 @@ function pad(s, n, fill, start) {
   p = p.slice(0, need);
   return start ? p + s : s + p;
 }
-def(SP, 'padStart', function padStart(n) { return pad(thisStr(this, 'padStart'), n, arguments[1], true); });
-def(SP, 'padEnd', function padEnd(n) { return pad(thisStr(this, 'padEnd'), n, arguments[1], false); });
+def(SP, 'padStart', arity(function padStart(n, fill) { return pad(thisStr(this, 'padStart'), n, fill, true); }, 1));
+def(SP, 'padEnd', arity(function padEnd(n, fill) { return pad(thisStr(this, 'padEnd'), n, fill, false); }, 1));
 var wsStart = /^[\s\uFEFF\xA0]+/, wsEnd = /[\s\uFEFF\xA0]+$/;
 def(SP, 'trimStart', function trimStart() { return thisStr(this, 'trimStart').replace(wsStart, ''); });
 def(SP, 'trimEnd', function trimEnd() { return thisStr(this, 'trimEnd').replace(wsEnd, ''); });

@@ -108,8 +108,8 @@ var TextDecoder = function TextDecoder() {
   var label = arguments[0] === undefined ? 'utf-8' : String(arguments[0]).trim().toLowerCase(), o = arguments[1] || {};
   if (label !== 'utf-8' && label !== 'utf8' && label !== 'unicode-1-1-utf-8')
     throw new RangeError('The "' + label + '" encoding is not supported (jsexec decodes only utf-8)');
-  Object.defineProperty(this, TDSt, { value: { fatal: !!o.fatal, ignoreBOM: !!o.ignoreBOM,
-    pend: [], bomSeen: false } });
+  this[TDSt] = { fatal: !!o.fatal, ignoreBOM: !!o.ignoreBOM,
+    pend: [], bomSeen: false };
 };
 getter(TextDecoder.prototype, 'encoding', function () { return 'utf-8'; });
 getter(TextDecoder.prototype, 'fatal', function () { return this[TDSt].fatal; });

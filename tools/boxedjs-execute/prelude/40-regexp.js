@@ -207,9 +207,9 @@ function makeRegExp(src, fl) {
   if (!t && !sticky) return new NativeRegExp(src, fl);
   var nf = fl.replace(/[suy]/g, '') + (sticky && fl.indexOf('g') < 0 ? 'g' : ''), re;
   try { re = new NativeRegExp(t ? t.src : src, nf); } catch (e) { throw reError(src, fl, e.message); }
-  Object.defineProperty(re, ReSt, { value: {
+  re[ReSt] = {
     source: src, nsrc: t ? t.src : src, nflags: nf, names: t ? t.names : null, global: fl.indexOf('g') >= 0, sticky: sticky,
-    unicode: fl.indexOf('u') >= 0, dotAll: fl.indexOf('s') >= 0 } });
+    unicode: fl.indexOf('u') >= 0, dotAll: fl.indexOf('s') >= 0 };
   return re;
 }
 var RegExpW = function RegExp(pattern, flags) {
@@ -358,6 +358,6 @@ def(SP, 'matchAll', function matchAll(regexp) {
     re.lastIndex = toLen(regexp.lastIndex);
   } else re = new RegExpW(regexp === undefined ? '' : String(regexp), 'g');
   var it = Object.create(MatchAllProto);
-  Object.defineProperty(it, MatchAllSt, { value: { re: re, s: s, done: false } });
+  it[MatchAllSt] = { re: re, s: s, done: false };
   return it;
 });
