@@ -180,11 +180,30 @@ function sortList(o, cmp) {
   for (i = 0; i < n; i++) if (i in o) vals.push(o[i]);
   return mergeSort(vals, sortCompare(cmp));
 }
+var nativeSort = AP.sort;
 def(AP, 'sort', function sort(cmp) {
   if (cmp !== undefined && typeof cmp !== 'function')
     throw new TypeError('The comparison function must be either a function or undefined');
   var o = toObj(this, 'Array.prototype.sort'), n = toLen(o.length);
-  var s = sortList(o, cmp), i;
+  var s, i;
+  if (cmp === undefined) {
+    // All strings or all numbers: values that compare equal are the same
+    // value, so Duktape's own (unstable, much faster) sort is as good.
+    var vals = [], undef = 0, t0 = null, same = true;
+    for (i = 0; i < n; i++) {
+      if (!(i in o)) continue;
+      var v = o[i], t = typeof v;
+      if (v === undefined) { undef++; continue; }
+      if (t0 === null) t0 = t;
+      if (t !== t0 || (t !== 'string' && t !== 'number')) { same = false; break; }
+      vals.push(v);
+    }
+    if (same) {
+      s = nativeSort.call(vals);
+      while (undef-- > 0) s.push(undefined);
+    }
+  }
+  if (!s) s = sortList(o, cmp);
   for (i = 0; i < s.length; i++) o[i] = s[i];
   for (; i < n; i++) delete o[i];
   return o;
