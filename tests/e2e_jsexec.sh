@@ -299,6 +299,22 @@ rtcase 'Symbol.iterator on arguments and strings (by code point); Symbol.asyncIt
   console.log(a.join(), s.join(), typeof Symbol.asyncIterator, Object.prototype.toString.call([].values()), typeof {}[Symbol.iterator]);
 })(1, 2, 3);
 EOF
+rtcase 'process.nextTick runs before the promise jobs' 0 '+sync t1 t2 tick-nested p1 p-in-tick p2 tick-in-p1' <<'EOF'
+var log = [];
+Promise.resolve().then(function () { log.push('p1'); process.nextTick(function () { log.push('tick-in-p1'); }); }).then(function () { log.push('p2'); });
+process.nextTick(function () { log.push('t1'); process.nextTick(function () { log.push('tick-nested'); }); Promise.resolve().then(function () { log.push('p-in-tick'); }); });
+process.nextTick(function () { log.push('t2'); });
+setTimeout(function () { console.log(log.join(' ')); }, 0);
+log.push('sync');
+EOF
+rtcase 'an exception in a timer callback is uncaught; later timers do not run' 1 '+"content": "first\nUncaught TypeError: in timer\n' '-not reached' <<'EOF'
+setTimeout(function () { console.log('first'); }, 1);
+setTimeout(function () { throw new TypeError('in timer'); }, 5);
+setTimeout(function () { console.log('not reached'); }, 6);
+EOF
+rtcase 'a promise value that never settles is an error' 1 '+never settled' <<'EOF'
+new Promise(function () {});
+EOF
 jcase "1+1 skips the event loop and stays a number" 0 '{"code": "1 + 1"}' '+"content": "2"' '+"result_type": "number"'
 
 # ---- limits ---------------------------------------------------------------------
