@@ -73,10 +73,9 @@ function cloneValue(v, seen) {
   for (i = 0; i < ks.length; i++) r[ks[i]] = cloneValue(v[ks[i]], seen);
   return r;
 }
-def(G, 'structuredClone', function structuredClone(value) {
-  if (arguments.length === 0) throw new TypeError("The \"value\" argument must be specified");
+def(G, 'structuredClone', arity(function structuredClone(value) {
   return cloneValue(value, new Map());
-});
+}, 0));
 
 // ---- TextEncoder.encodeInto ----------------------------------------------------
 def(TextEncoder.prototype, 'encodeInto', function encodeInto(src, dest) {
