@@ -6,6 +6,11 @@
  *         defines a global function main, else the value of the last
  *         expression (strings as they are, other values JSON-stringified).
  *         An uncaught exception is an error result with its stack.
+ *         After the program and main(args), the event loop (prelude/
+ *         20-promise.js, 25-timers.js) runs the microtasks and then the
+ *         timers on a virtual clock until none remain; a promise value
+ *         is awaited, and an unhandled rejection is an error result
+ *         ("Uncaught (in promise) ...").
  *
  * The script gets console.log/info/warn/error/debug (all collected, in
  * order, into the content), process.argv (["jsexec", SCRIPT, ...args]),

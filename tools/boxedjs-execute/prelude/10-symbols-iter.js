@@ -55,7 +55,6 @@ function relIdx(n, len, dflt) {
   n = toInt(n);
   return n < 0 ? Math.max(len + n, 0) : Math.min(n, len);
 }
-function isCallable(f) { return typeof f === 'function'; }
 function needFn(f, what) {
   if (typeof f !== 'function') throw new TypeError(show(f) + ' is not a function' + (what ? ' (' + what + ')' : ''));
   return f;
