@@ -252,6 +252,128 @@ else
     n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - # SKIP valid JSON check (no python3)"
 fi
 
+# ---- runtime (issue 11): collections, promises, event loop, built-ins ------
+# rtcase DESC STATUS [+MUST ...] [-MUSTNOT ...] <<'EOF' ... EOF: the program
+# (stdin) written to the work dir and run by file_path; the expected
+# outputs are node's (v20) for the same program.
+rtcase() {
+    rt_file=rt_$((n + 1)).js
+    cat >"$work/$rt_file"
+    rt_desc=$1 rt_want=$2
+    shift 2
+    jcase "$rt_desc" "$rt_want" "{\"file_path\": \"/$rt_file\"}" "$@"
+}
+rtcase 'Map/Set: SameValueZero keys, insertion order, deletion during forEach' 0 '+n z 4 true 3/NaN/9 true abnz' <<'EOF'
+var m = new Map([[1, 'a'], ['1', 'b']]); m.set(NaN, 'n').set(-0, 'z');
+var s = new Set([3, 1, 3, NaN, NaN]), seen = [];
+s.forEach(function (v) { seen.push(v); if (v === 3) { s.delete(1); s.add(9); } });
+var it = m.keys(); it.next();
+console.log([m.get(NaN), m.get(0), m.size, m.has('1'), seen.join('/'), it[Symbol.iterator]() === it, Array.from(m.values()).join('')].join(' '));
+EOF
+rtcase 'WeakMap/WeakSet: object keys only, no visible trace on the key' 0 '+1 false 0 {} 0 TypeError TypeError' <<'EOF'
+var wm = new WeakMap(), k = {}, r = [];
+wm.set(k, 1); r.push(wm.get(k), wm.has({}), Object.keys(k).length, JSON.stringify(k), Object.getOwnPropertySymbols(k).length);
+try { wm.set('str', 1); } catch (e) { r.push(e.name); }
+try { new WeakSet().add(1); } catch (e) { r.push(e.name); }
+console.log(r.join(' '));
+EOF
+rtcase 'promise jobs, microtasks, timers and immediates in node'\''s order' 0 '+sync a1 fin qm a2 all a3 rp rt a4 fc t0 m-in-t imm imm2 t-in-t' <<'EOF'
+var log = [];
+function L(x) { return function () { log.push(x); }; }
+Promise.resolve().then(L('a1')).then(L('a2')).then(L('a3')).then(L('a4'));
+new Promise(function (r) { r(Promise.resolve()); }).then(L('rp'));
+Promise.resolve().then(function () { return { then: function (r) { r(); } }; }).then(L('rt'));
+Promise.reject(1).finally(L('fin')).catch(L('fc'));
+Promise.all([1, Promise.resolve(2)]).then(L('all'));
+queueMicrotask(L('qm'));
+setTimeout(function () { log.push('t0'); Promise.resolve().then(L('m-in-t')); setImmediate(L('imm2')); setTimeout(L('t-in-t'), 0); }, 0);
+setImmediate(L('imm'));
+setTimeout(function () { console.log(log.join(' ')); }, 50);
+log.push('sync');
+EOF
+rtcase 'virtual clock: setTimeout/setInterval/clear*/unref, Date.now() advances' 0 '+early iv1 iv2 iv3 late:true' '-unref' '-cleared' <<'EOF'
+var t0 = Date.now(), out = [];
+setTimeout(function (a) { out.push(a + (Date.now() - t0 >= 1000)); }, 1000, 'late:');
+setTimeout(function () { out.push('early'); }, 10);
+var n = 0, iv = setInterval(function () { out.push('iv' + (++n)); if (n === 3) clearInterval(iv); }, 100);
+clearTimeout(setTimeout(function () { out.push('cleared'); }, 1));
+setTimeout(function () { out.push('unref'); }, 99999).unref();
+setTimeout(function () { console.log(out.join(' ')); }, 2000);
+EOF
+rtcase 'main() returning a promise is awaited' 0 '+"content": "waited\n{\"n\":0}"' '+"is_error": false' <<'EOF'
+function main(args) {
+  return new Promise(function (resolve) { setTimeout(function () { console.log('waited'); resolve({ n: args.length }); }, 50); });
+}
+EOF
+rtcase 'an unhandled rejection ends the program with its stack' 1 '+"content": "before\nUncaught (in promise) Error: nobody caught me\n    at ' '-never printed' '+"is_error": true' <<'EOF'
+console.log('before');
+Promise.reject(new Error('nobody caught me'));
+setTimeout(function () { console.log('never printed'); }, 0);
+EOF
+rtcase 'Promise.any (AggregateError), allSettled, race' 0 '+AggregateError All promises were rejected 1,2 true true\nfulfilled,rejected\nfast' <<'EOF'
+Promise.any([Promise.reject(1), Promise.reject(2)]).catch(function (e) {
+  console.log([e.name, e.message, e.errors.join(), e instanceof AggregateError, e instanceof Error].join(' '));
+});
+Promise.allSettled([1, Promise.reject('no')]).then(function (r) { console.log(r.map(function (x) { return x.status; }).join()); });
+Promise.race([new Promise(function (r) { setTimeout(r, 20, 'slow'); }), new Promise(function (r) { setTimeout(r, 10, 'fast'); })]).then(console.log);
+EOF
+rtcase 'ES2015-ES2022 built-ins; stable sort' 0 '+true [1,2,3,4] 007 a+b+c {\"x\":1} [[\"y\",2]] 2 3 true 8 -4 -1 true a1b   x| 0.46211715726000974' <<'EOF'
+var recs = []; for (var i = 0; i < 30; i++) recs.push({ k: i % 3, i: i });
+var stable = recs.sort(function (a, b) { return a.k - b.k; }).every(function (r, j, a) { return j === 0 || a[j - 1].k < r.k || a[j - 1].i < r.i; });
+console.log([stable, JSON.stringify([1, [2, [3, [4]]]].flat(Infinity)), '7'.padStart(3, '0'), 'a-b-c'.replaceAll('-', '+'),
+  JSON.stringify(Object.fromEntries([['x', 1]])), JSON.stringify(Object.entries({ y: 2 })), Array.from(new Set([1, 1, 2])).length,
+  [1, 2, 3].at(-1), [NaN].includes(NaN), [5, 12, 8].findLast(function (x) { return x < 10; }), Math.trunc(-4.7), Math.sign(-3),
+  Number.isInteger(5), String.raw({ raw: ['a', 'b'] }, 1), '  x '.trimEnd() + '|', Math.tanh(0.5)].join(' '));
+EOF
+rtcase 'BigInt is a clear error' 1 '+Uncaught TypeError: BigInt is not supported by jsexec' <<'EOF'
+BigInt(10);
+EOF
+rtcase 'structuredClone (cycles, Date, Map, Set, RegExp; DataCloneError), TextEncoder/TextDecoder' 0 '+true true 0 1 true true gi DataCloneError 7 4 1f600' <<'EOF'
+var o = { d: new Date(0), m: new Map([[1, { z: 1 }]]), s: new Set([1]), a: [1, { b: 2 }], r: /x/gi };
+o.self = o;
+var c = structuredClone(o), r = [c.self === c, c.d instanceof Date, c.d.getTime(), c.m.get(1).z, c.m.get(1) !== o.m.get(1), c.s.has(1), c.r.flags];
+try { structuredClone(function () {}); } catch (e) { r.push(e.name); }
+var u = new TextEncoder().encode('h\u00e9\ud83d\ude00'), t = new TextDecoder().decode(u);
+r.push(u.length, t.length, t.codePointAt(2).toString(16));
+console.log(r.join(' '));
+EOF
+rtcase 'RegExp: named groups, \\k, $<name>, s/y/u flags, matchAll; lookbehind a SyntaxError' 0 '+2024 03 03/2024 true true false true gsy true false 1@1,22@3 SyntaxError' <<'EOF'
+var re = new RegExp('(?<y>\\d{4})-(?<m>\\d{2})'), m = re.exec('on 2024-03');
+var got = [m.groups.y, m.groups.m, '2024-03'.replace(re, '$<m>/$<y>'), new RegExp('(?<q>.)\\k<q>').test('aa'),
+  new RegExp('a.b', 's').test('a\nb'), new RegExp('a.b').test('a\nb'), new RegExp('^.$', 'u').test('\ud83d\ude00'),
+  new RegExp('x', 'gsy').flags];
+var st = new RegExp('foo', 'y'); st.lastIndex = 3; got.push(st.test('barfoo'), st.test('barfoo'));
+got.push(Array.from('a1b22'.matchAll(new RegExp('(?<n>\\d+)', 'g')), function (x) { return x.groups.n + '@' + x.index; }).join(','));
+try { new RegExp('(?<=a)b'); } catch (e) { got.push(e.name); }
+console.log(got.join(' '));
+EOF
+rtcase 'Symbol.iterator on arguments and strings (by code point); Symbol.asyncIterator' 0 '+1,2,3 1,2,1 symbol [object Array Iterator] undefined' <<'EOF'
+(function () {
+  var a = [];
+  for (var it = arguments[Symbol.iterator](), r = it.next(); !r.done; r = it.next()) a.push(r.value);
+  var s = [];
+  for (it = 'a\ud83d\ude00b'[Symbol.iterator](), r = it.next(); !r.done; r = it.next()) s.push(r.value.length);
+  console.log(a.join(), s.join(), typeof Symbol.asyncIterator, Object.prototype.toString.call([].values()), typeof {}[Symbol.iterator]);
+})(1, 2, 3);
+EOF
+rtcase 'process.nextTick runs before the promise jobs' 0 '+sync t1 t2 tick-nested p1 p-in-tick p2 tick-in-p1' <<'EOF'
+var log = [];
+Promise.resolve().then(function () { log.push('p1'); process.nextTick(function () { log.push('tick-in-p1'); }); }).then(function () { log.push('p2'); });
+process.nextTick(function () { log.push('t1'); process.nextTick(function () { log.push('tick-nested'); }); Promise.resolve().then(function () { log.push('p-in-tick'); }); });
+process.nextTick(function () { log.push('t2'); });
+setTimeout(function () { console.log(log.join(' ')); }, 0);
+log.push('sync');
+EOF
+rtcase 'an exception in a timer callback is uncaught; later timers do not run' 1 '+"content": "first\nUncaught TypeError: in timer\n' '-not reached' <<'EOF'
+setTimeout(function () { console.log('first'); }, 1);
+setTimeout(function () { throw new TypeError('in timer'); }, 5);
+setTimeout(function () { console.log('not reached'); }, 6);
+EOF
+rtcase 'a promise value that never settles is an error' 1 '+never settled' <<'EOF'
+new Promise(function () {});
+EOF
+jcase "1+1 skips the event loop and stays a number" 0 '{"code": "1 + 1"}' '+"content": "2"' '+"result_type": "number"'
+
 # ---- limits ---------------------------------------------------------------------
 n=$((n + 1))
 printf '%s' '{"code": "for (;;) {}"}' >"$tmp/loop.json"

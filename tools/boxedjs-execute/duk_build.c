@@ -54,10 +54,12 @@ static double jsx_date_now(void);
 /* ---- pre-initialisation (duk_jsexec.h) ------------------------------------ */
 
 int jsx_no_clock;
+double jsx_clock_offset;
 
 static double jsx_date_now(void)
 {
-    return jsx_no_clock ? 0.0 : duk_bi_date_get_now_gettimeofday();
+    return jsx_no_clock ? 0.0
+                        : duk_bi_date_get_now_gettimeofday() + jsx_clock_offset;
 }
 
 void jsx_reseed(duk_context *ctx, uint64_t seed)

@@ -14,6 +14,10 @@
  * during heap creation is the seed of Math.random. */
 extern int jsx_no_clock;
 
+/* Milliseconds added to Duktape's clock: the virtual time of the event
+ * loop (prelude/25-timers.js), so that Date.now() sees timers' delays. */
+extern double jsx_clock_offset;
+
 /* Seed Math.random's generator of ctx's heap with seed (as Duktape seeds
  * it from the clock when it makes the heap). */
 void jsx_reseed(duk_context *ctx, uint64_t seed);

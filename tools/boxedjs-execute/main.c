@@ -6,6 +6,11 @@
  *         defines a global function main, else the value of the last
  *         expression (strings as they are, other values JSON-stringified).
  *         An uncaught exception is an error result with its stack.
+ *         After the program and main(args), the event loop (prelude/
+ *         20-promise.js, 25-timers.js) runs the microtasks and then the
+ *         timers on a virtual clock until none remain; a promise value
+ *         is awaited, and an unhandled rejection is an error result
+ *         ("Uncaught (in promise) ...").
  *
  * The script gets Node's basics (prelude/50-node.js, 55-modules.js):
  * console as util.inspect formats (all methods collected, in order, into
@@ -119,12 +124,36 @@ static void finish(const char *value, size_t vlen, int is_error,
 
 /* ---- natives ------------------------------------------------------------ */
 
-/* __write(text): appends text to the console output. */
+/* __write(text): appends text to the console output, in UTF-8: Duktape
+ * keeps a string's surrogate pairs as two 3-byte sequences (CESU-8), which
+ * become the 4-byte form here; a lone surrogate becomes U+FFFD. */
 static duk_ret_t n_write(duk_context *ctx)
 {
     duk_size_t n;
-    const char *s = duk_to_lstring(ctx, 0, &n);
-    out_put(s, n);
+    const unsigned char *s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
+    size_t i = 0, from = 0;
+    while (i < n) {
+        if (s[i] != 0xED || i + 2 >= n || s[i + 1] < 0xA0) {
+            i++;
+            continue;
+        }
+        out_put((const char *)s + from, i - from);
+        unsigned hi = ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+        if (s[i + 1] < 0xB0 && i + 5 < n && s[i + 3] == 0xED &&
+            s[i + 4] >= 0xB0 && s[i + 4] <= 0xBF) {
+            unsigned lo = ((s[i + 4] & 0x3Fu) << 6) | (s[i + 5] & 0x3Fu);
+            unsigned cp = 0x10000u + (((hi & 0x3FFu) << 10) | (lo & 0x3FFu));
+            char u[4] = {(char)(0xF0 | (cp >> 18)), (char)(0x80 | ((cp >> 12) & 0x3F)),
+                         (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F))};
+            out_put(u, 4);
+            i += 6;
+        } else {
+            out_put("\xEF\xBF\xBD", 3);
+            i += 3;
+        }
+        from = i;
+    }
+    out_put((const char *)s + from, n - from);
     return 0;
 }
 
@@ -492,6 +521,22 @@ static duk_ret_t n_pending(duk_context *ctx)
     return 0;
 }
 
+/* __arm(): the event loop has work (a job, a timer or an immediate). */
+static int loop_armed;
+static duk_ret_t n_arm(duk_context *ctx)
+{
+    (void)ctx;
+    loop_armed = 1;
+    return 0;
+}
+
+/* __clock(ms): the event loop's virtual time, added to Date.now(). */
+static duk_ret_t n_clock(duk_context *ctx)
+{
+    jsx_clock_offset = duk_to_number(ctx, 0);
+    return 0;
+}
+
 static const duk_function_list_entry natives[] = {
     {"write", n_write, 1},
     {"exit", n_exit, 1},
@@ -507,6 +552,8 @@ static const duk_function_list_entry natives[] = {
     {"compile", n_compile, 2},
     {"func", n_func, 2},
     {"pending", n_pending, 0},
+    {"clock", n_clock, 1},
+    {"arm", n_arm, 0},
     {NULL, NULL, 0},
 };
 
@@ -529,7 +576,8 @@ static void fatal(void *udata, const char *msg)
 
 /* [... err] -> finishes with the uncaught error (never returns): an Error
  * shows its stack, anything else its value. */
-static void uncaught(duk_context *ctx, duk_idx_t helpers)
+static void uncaught_as(duk_context *ctx, duk_idx_t helpers,
+                        const char *prefix)
 {
     const char *text;
     duk_size_t n;
@@ -544,9 +592,14 @@ static void uncaught(duk_context *ctx, duk_idx_t helpers)
         duk_dup(ctx, err);
     }
     text = duk_safe_to_lstring(ctx, -1, &n);
-    sb_puts(&s, "Uncaught ");
+    sb_puts(&s, prefix);
     sb_put(&s, text, n);
     finish(sb_cstr(&s), s.len, 1, 1, NULL, NULL);
+}
+
+static void uncaught(duk_context *ctx, duk_idx_t helpers)
+{
+    uncaught_as(ctx, helpers, "Uncaught ");
 }
 
 /* The heap, with the prelude's helpers at index 0 of its value stack:
@@ -598,6 +651,46 @@ static void run_ticks(duk_context *ctx, duk_idx_t helpers)
     if (duk_pcall(ctx, 0) != 0)
         uncaught(ctx, helpers);
     duk_pop(ctx);
+}
+
+/* [... value] -> whether value has a callable .then (a pre-filter: the
+ * prelude's settle looks again, as the spec reads it). */
+static int is_thenable(duk_context *ctx, duk_idx_t idx)
+{
+    int r;
+    if (!duk_is_object(ctx, idx))
+        return 0;
+    duk_get_prop_string(ctx, idx, "then");
+    r = duk_is_function(ctx, -1);
+    duk_pop(ctx);
+    return r;
+}
+
+/* [... value] -> [... result]: the event loop (prelude/25-timers.js) -
+ * microtasks, then timers in virtual time, until none remain; a thenable
+ * value is awaited.  helpers.settle(value) -> [kind, x]: 0 the value x,
+ * 1 an uncaught error x, 2 an unhandled rejection x, 3 a message (the
+ * promise never settled); all but 0 end the program here. */
+static void event_loop(duk_context *ctx, duk_idx_t helpers)
+{
+    duk_get_prop_string(ctx, helpers, "settle");
+    duk_swap_top(ctx, -2);
+    if (duk_pcall(ctx, 1) != 0)
+        uncaught(ctx, helpers);
+    duk_get_prop_index(ctx, -1, 0);
+    int kind = duk_to_int(ctx, -1);
+    duk_pop(ctx);
+    duk_get_prop_index(ctx, -1, 1);
+    duk_remove(ctx, -2);          /* [... x] */
+    if (kind == 1)
+        uncaught(ctx, helpers);
+    if (kind == 2)
+        uncaught_as(ctx, helpers, "Uncaught (in promise) ");
+    if (kind == 3) {
+        duk_size_t mn;
+        const char *msg = duk_safe_to_lstring(ctx, -1, &mn);
+        finish(msg, mn, 1, 1, NULL, NULL);
+    }
 }
 
 static int run(void *arg)
@@ -684,6 +777,11 @@ static int run(void *arg)
     } else {
         duk_pop_2(ctx);           /* [... value] */
     }
+
+    /* The event loop, skipped when nothing was ever scheduled and the
+     * value is not a thenable. */
+    if (loop_armed || is_thenable(ctx, -1))
+        event_loop(ctx, helpers);
 
     /* The value: shown and, when it has one, its JSON. */
     duk_idx_t value = duk_get_top_index(ctx);

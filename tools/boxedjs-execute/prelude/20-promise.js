@@ -1,0 +1,268 @@
+// 20-promise.js - Promise (ES2021: all, allSettled, race, any with
+// AggregateError), the microtask queue, queueMicrotask, and the tracking
+// of unhandled rejections.
+//
+// Written from the spec's abstract operations (CreateResolvingFunctions,
+// NewPromiseReactionJob, NewPromiseResolveThenableJob, PerformPromiseThen,
+// PromiseResolve), so that the order of jobs, and with it the interleaving
+// of console output, is node's: resolving with a thenable costs one job to
+// call its then, and one more for then's reaction.  Jobs wait in a FIFO
+// queue that runJobs() empties (25-timers.js runs it after the script and
+// after each timer).  A rejection without handlers is remembered until a
+// handler is added (it stays in `unhandled`, marked handled); what is
+// unhandled there once the queue is empty ends the program, as in node.
+
+var jobs = [], jobHead = 0;
+// armLoop(): tells main.c, once, that the event loop has work (until then
+// a call skips it: nothing of it costs a program that uses none of it).
+var loopArmed = false;
+function armLoop() { if (!loopArmed) { loopArmed = true; N.arm(); } }
+function enqueue(f, a, b, c) { if (!loopArmed) armLoop(); jobs.push(f, a, b, c); }
+// process.nextTick's queue runs first, whole, then the promise jobs, and
+// again while either has work (node's processTicksAndRejections).
+var ticks = [];
+function nextTick(callback, a, b, c, d) {
+  if (typeof callback !== 'function')
+    throw new TypeError('The "callback" argument must be of type function. Received ' + show(callback));
+  if (!loopArmed) armLoop();
+  ticks.push(callback, extraArgs(a, b, c, d, undefined, undefined));
+}
+// The extra arguments of nextTick/setTimeout/setImmediate (up to 6, as
+// declared parameters), trailing undefined ones left out.
+function extraArgs(a, b, c, d, e, f) {
+  var r = [a, b, c, d, e, f], n = 6;
+  while (n > 0 && r[n - 1] === undefined) n--;
+  r.length = n;
+  return r;
+}
+function runJobs() {
+  do {
+    while (ticks.length) {
+      var t = ticks;
+      ticks = [];
+      for (var k = 0; k < t.length; k += 2) t[k].apply(undefined, t[k + 1]);
+    }
+    runPromiseJobs();
+  } while (ticks.length);
+}
+function runPromiseJobs() {
+  while (jobHead < jobs.length) {
+    var f = jobs[jobHead], a = jobs[jobHead + 1], b = jobs[jobHead + 2], c = jobs[jobHead + 3];
+    jobs[jobHead] = jobs[jobHead + 1] = jobs[jobHead + 2] = jobs[jobHead + 3] = undefined;
+    jobHead += 4;
+    if (jobHead > 4096 && jobHead * 2 > jobs.length) { jobs = jobs.slice(jobHead); jobHead = 0; }
+    f(a, b, c);
+  }
+  jobs = []; jobHead = 0;
+}
+var unhandled = [];
+
+var PSt = hiddenSym('PromiseState');
+function isPromise(v) { return isObj(v) && Object.prototype.hasOwnProperty.call(v, PSt); }
+function pstate(p) {
+  if (!isPromise(p)) throw new TypeError('Method Promise.prototype.then called on incompatible receiver ' + show(p));
+  return p[PSt];
+}
+function settle(p, state, v) {
+  var st = p[PSt], rs = st.reactions;
+  st.state = state; st.value = v; st.reactions = null;
+  if (state === 2 && !st.handled) unhandled.push(p);
+  for (var i = 0; i < rs.length; i++) enqueue(reactionJob, rs[i], state, v);
+}
+function resolvingFunctions(p) {
+  var done = false;
+  return {
+    resolve: function (x) {
+      if (done) return;
+      done = true;
+      resolvePromise(p, x);
+    },
+    reject: function (r) {
+      if (done) return;
+      done = true;
+      settle(p, 2, r);
+    }
+  };
+}
+function resolvePromise(p, x) {
+  if (x === p) return settle(p, 2, new TypeError('Chaining cycle detected for promise #<Promise>'));
+  if (!isObj(x)) return settle(p, 1, x);
+  var then;
+  try { then = x.then; } catch (e) { return settle(p, 2, e); }
+  if (typeof then !== 'function') return settle(p, 1, x);
+  enqueue(thenableJob, p, x, then);
+}
+function thenableJob(p, x, then) {
+  var fns = resolvingFunctions(p);
+  try { then.call(x, fns.resolve, fns.reject); } catch (e) { fns.reject(e); }
+}
+// A reaction: {cap, onF, onR}; cap is null for the runtime's own
+// reactions (nothing to resolve).
+function reactionJob(r, state, v) {
+  var h = state === 1 ? r.onF : r.onR, out;
+  if (typeof h !== 'function') {
+    if (r.cap) (state === 1 ? r.cap.resolve : r.cap.reject)(v);
+    return;
+  }
+  try { out = h(v); } catch (e) { if (r.cap) r.cap.reject(e); return; }
+  if (r.cap) r.cap.resolve(out);
+}
+function performThen(p, onF, onR, cap) {
+  var st = p[PSt], r = { cap: cap, onF: onF, onR: onR };
+  if (st.state === 0) st.reactions.push(r);
+  else {
+    enqueue(reactionJob, r, st.state, st.value);
+  }
+  st.handled = true;
+}
+// NewPromiseCapability(C): the promise and its resolving functions, for
+// Promise itself without a detour through the constructor.
+function capability(C) {
+  if (C === Promise || C === undefined) {
+    var p = Object.create(Promise.prototype);
+    initPromise(p);
+    var fns = resolvingFunctions(p);
+    return { promise: p, resolve: fns.resolve, reject: fns.reject };
+  }
+  if (typeof C !== 'function') throw new TypeError(show(C) + ' is not a constructor');
+  var cap = { promise: undefined, resolve: undefined, reject: undefined };
+  cap.promise = new C(function (res, rej) {
+    if (cap.resolve !== undefined || cap.reject !== undefined) throw new TypeError('Promise executor has already been invoked with non-undefined arguments');
+    cap.resolve = res; cap.reject = rej;
+  });
+  needFn(cap.resolve, 'resolve of a promise capability');
+  needFn(cap.reject, 'reject of a promise capability');
+  return cap;
+}
+function initPromise(p) {
+  p[PSt] = { state: 0, value: undefined, reactions: [], handled: false };
+}
+function speciesCtor(o) {
+  var C = o.constructor;
+  if (C === undefined) return Promise;
+  if (!isObj(C)) throw new TypeError('The .constructor of a promise is not an object');
+  return C;
+}
+function promiseResolve(C, x) {
+  if (isPromise(x) && x.constructor === C) return x;
+  var cap = capability(C);
+  cap.resolve(x);
+  return cap.promise;
+}
+
+var Promise = function Promise(executor) {
+  if (!(this instanceof Promise) || isPromise(this)) throw new TypeError("Promise constructor cannot be invoked without 'new'");
+  if (typeof executor !== 'function') throw new TypeError('Promise resolver ' + show(executor) + ' is not a function');
+  initPromise(this);
+  var fns = resolvingFunctions(this);
+  try { executor(fns.resolve, fns.reject); } catch (e) { fns.reject(e); }
+};
+def(Promise.prototype, 'then', function then(onFulfilled, onRejected) {
+  pstate(this);
+  var cap = capability(speciesCtor(this));
+  performThen(this, onFulfilled, onRejected, cap);
+  return cap.promise;
+});
+def(Promise.prototype, 'catch', function (onRejected) { return this.then(undefined, onRejected); });
+Object.defineProperty(Promise.prototype['catch'], 'name', { value: 'catch' });
+def(Promise.prototype, 'finally', function (onFinally) {
+  if (!isObj(this)) throw new TypeError('Promise.prototype.finally called on a non-object');
+  var C = speciesCtor(this);
+  if (typeof onFinally !== 'function') return this.then(onFinally, onFinally);
+  return this.then(function (v) {
+    return promiseResolve(C, onFinally()).then(function () { return v; });
+  }, function (e) {
+    return promiseResolve(C, onFinally()).then(function () { throw e; });
+  });
+});
+Object.defineProperty(Promise.prototype['finally'], 'name', { value: 'finally' });
+Object.defineProperty(Promise.prototype, Symbol.toStringTag, { value: 'Promise', configurable: true });
+def(Promise, 'resolve', function resolve(x) {
+  if (!isObj(this)) throw new TypeError('PromiseResolve called on non-object');
+  return promiseResolve(this, x);
+});
+def(Promise, 'reject', function reject(r) {
+  var cap = capability(this);
+  cap.reject(r);
+  return cap.promise;
+});
+// The combinators: each element goes through C.resolve(x).then(...).
+function combinator(name, body) {
+  var f = function (iterable) {
+    var C = this, cap = capability(C);
+    try {
+      var res = needFn(C.resolve, 'Promise resolve');
+      body(C, cap, res, iterable);
+    } catch (e) { cap.reject(e); }
+    return cap.promise;
+  };
+  Object.defineProperty(f, 'name', { value: name });
+  def(Promise, name, f);
+}
+// Gathers results into an array; finish runs when every element (and the
+// iteration itself) is done.
+function gather(C, cap, res, iterable, onF, onR, finish) {
+  var values = [], left = 1, i = 0;
+  iterate(iterable, function (x) {
+    var idx = i++, called = false;
+    values.push(undefined);
+    left++;
+    res.call(C, x).then(function (v) {
+      if (called) return; called = true;
+      if (onF(values, idx, v) && --left === 0) finish(values);
+    }, function (e) {
+      if (called) return; called = true;
+      if (onR(values, idx, e) && --left === 0) finish(values);
+    });
+  });
+  if (--left === 0) finish(values);
+}
+combinator('all', function (C, cap, res, it) {
+  gather(C, cap, res, it, function (vs, i, v) { vs[i] = v; return true; },
+    function (vs, i, e) { cap.reject(e); return false; }, cap.resolve);
+});
+combinator('allSettled', function (C, cap, res, it) {
+  gather(C, cap, res, it, function (vs, i, v) { vs[i] = { status: 'fulfilled', value: v }; return true; },
+    function (vs, i, e) { vs[i] = { status: 'rejected', reason: e }; return true; }, cap.resolve);
+});
+combinator('any', function (C, cap, res, it) {
+  gather(C, cap, res, it, function (vs, i, v) { cap.resolve(v); return false; },
+    function (vs, i, e) { vs[i] = e; return true; }, function (errs) {
+      cap.reject(new AggregateError(errs, 'All promises were rejected'));
+    });
+});
+combinator('race', function (C, cap, res, it) {
+  iterate(it, function (x) { res.call(C, x).then(cap.resolve, cap.reject); });
+});
+
+// AggregateError(errors, message): an Error with .errors.
+var AggregateError = function AggregateError(errors, message) {
+  var e = new Error(message === undefined ? '' : message);
+  Object.setPrototypeOf(e, this instanceof AggregateError ? Object.getPrototypeOf(this) : AggregateError.prototype);
+  if (message === undefined) delete e.message;
+  var list = [];
+  iterate(errors, function (x) { list.push(x); });
+  def(e, 'errors', list);
+  return e;
+};
+AggregateError.prototype = Object.create(Error.prototype);
+def(AggregateError.prototype, 'constructor', AggregateError);
+def(AggregateError.prototype, 'name', 'AggregateError');
+def(AggregateError.prototype, 'message', '');
+Object.setPrototypeOf(AggregateError, Error);
+
+def(G, 'queueMicrotask', function queueMicrotask(callback) {
+  if (typeof callback !== 'function')
+    throw new TypeError('The "callback" argument must be of type function. Received ' + show(callback));
+  enqueue(function (f) { f(); }, callback);
+});
+def(G, 'Promise', Promise);
+def(process, 'nextTick', nextTick);
+// H.promiseState(p): {state: 'pending' | 'fulfilled' | 'rejected', value}
+// of a promise (for console.log / util.inspect), else undefined.
+H.promiseState = function (p) {
+  if (!isPromise(p)) return undefined;
+  var st = p[PSt];
+  return { state: ['pending', 'fulfilled', 'rejected'][st.state], value: st.value };
+};
+def(G, 'AggregateError', AggregateError);
