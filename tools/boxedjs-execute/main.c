@@ -512,15 +512,6 @@ static duk_ret_t n_unlink(duk_context *ctx)
     return 0;
 }
 
-/* __pending(): process.nextTick queued a callback for after the script. */
-static int ticks_pending;
-static duk_ret_t n_pending(duk_context *ctx)
-{
-    (void)ctx;
-    ticks_pending = 1;
-    return 0;
-}
-
 /* __arm(): the event loop has work (a job, a timer or an immediate). */
 static int loop_armed;
 static duk_ret_t n_arm(duk_context *ctx)
@@ -551,7 +542,6 @@ static const duk_function_list_entry natives[] = {
     {"rmdir", n_rmdir, 1},
     {"compile", n_compile, 2},
     {"func", n_func, 2},
-    {"pending", n_pending, 0},
     {"clock", n_clock, 1},
     {"arm", n_arm, 0},
     {NULL, NULL, 0},
@@ -637,20 +627,6 @@ __attribute__((export_name("wizer.initialize"))) void jsexec_initialize(void)
     sjlj_run(make_heap, NULL);
     jsx_no_clock = 0;
     sjlj_reset();
-}
-
-/* helpers.ticks(): the callbacks process.nextTick queued (when there is
- * no microtask queue), if N.pending() said there are; one that throws is
- * uncaught. */
-static void run_ticks(duk_context *ctx, duk_idx_t helpers)
-{
-    if (!ticks_pending)
-        return;
-    ticks_pending = 0;
-    duk_get_prop_string(ctx, helpers, "ticks");
-    if (duk_pcall(ctx, 0) != 0)
-        uncaught(ctx, helpers);
-    duk_pop(ctx);
 }
 
 /* [... value] -> whether value has a callable .then (a pre-filter: the
@@ -761,7 +737,6 @@ static int run(void *arg)
         uncaught(ctx, helpers);
     if (duk_pcall(ctx, 0) != 0)
         uncaught(ctx, helpers);
-    run_ticks(ctx, helpers);
 
     /* main(args), if the program defines it. */
     duk_push_global_object(ctx);
@@ -773,7 +748,6 @@ static int run(void *arg)
         duk_get_prop_string(ctx, helpers, "args");
         if (duk_pcall(ctx, 1) != 0)
             uncaught(ctx, helpers);
-        run_ticks(ctx, helpers);
     } else {
         duk_pop_2(ctx);           /* [... value] */
     }

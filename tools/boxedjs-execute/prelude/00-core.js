@@ -1,5 +1,5 @@
 // 00-core.js - the first part of jsexec's prelude: the helpers H that
-// main.c uses (show, json, args, call, ticks); console, process, fs and
+// main.c uses (show, json, args, call); console, process, fs and
 // require are in 50-node.js and 55-modules.js.
 //
 // The files of prelude/ are joined in the order of their names into the
@@ -30,7 +30,5 @@ function json(v) {
   try { return JSON.stringify(v); } catch (e) { return undefined; }
 }
 var H = { show: show, json: json, args: [] };
-// call(argv, env, args): the values of one call (55-modules.js adds to it);
-// ticks(): what runs after the script (55-modules.js: process.nextTick).
+// call(argv, env, args): the values of one call (55-modules.js adds to it).
 H.call = function (a, e, x) { H.args = x; };
-H.ticks = function () {};

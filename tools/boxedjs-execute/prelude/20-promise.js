@@ -257,7 +257,7 @@ def(G, 'queueMicrotask', function queueMicrotask(callback) {
   enqueue(function (f) { f(); }, callback);
 });
 def(G, 'Promise', Promise);
-def(process, 'nextTick', nextTick);
+// process.nextTick (55-modules.js) is this nextTick.
 // H.promiseState(p): {state: 'pending' | 'fulfilled' | 'rejected', value}
 // of a promise (for console.log / util.inspect), else undefined.
 H.promiseState = function (p) {

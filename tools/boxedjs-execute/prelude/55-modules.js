@@ -127,7 +127,6 @@ function ctorOf(v) {
 }
 
 // ---- process --------------------------------------------------------------
-var ticks = [];
 function stream() {
   return { isTTY: false, columns: 80,
     write: function write(s, enc, cb) {
@@ -141,29 +140,20 @@ var process = { argv: [], env: {}, platform: 'wasi', arch: 'wasm32', title: 'jse
   exitCode: undefined, execArgv: [], stdout: stream(), stderr: stream(),
   exit: function exit(c) { N.exit(c === undefined ? (process.exitCode || 0) : c); },
   cwd: function cwd() { return '/'; },
-  // A microtask when the runtime has them, else after the script.
-  nextTick: function nextTick(fn) {
+  // 20-promise.js's queue, which runs before the promise jobs, as node's
+  nextTick: function processNextTick(fn) {
     if (typeof fn !== 'function') {
       var e = new TypeError('The "callback" argument must be of type function. Received ' + inspect(fn));
       e.code = 'ERR_INVALID_ARG_TYPE';
       throw e;
     }
-    var args = Array.prototype.slice.call(arguments, 1);
-    var run = function () { fn.apply(undefined, args); };
-    if (typeof G.queueMicrotask === 'function') G.queueMicrotask(run);
-    else { ticks.push(run); N.pending(); }
+    nextTick.apply(undefined, arguments);
   },
   hrtime: function hrtime(prev) {
     var ms = Date.now(), s = Math.floor(ms / 1000), ns = (ms - s * 1000) * 1e6;
     if (prev) { s -= prev[0]; ns -= prev[1]; if (ns < 0) { s--; ns += 1e9; } }
     return [s, ns];
   } };
-// Runs what process.nextTick queued; main.c calls it after the script and
-// after main when N.pending() was called.  A callback may queue more.
-H.ticks = function () {
-  while (ticks.length) ticks.shift()();
-};
-
 // ---- fs ---------------------------------------------------------------------
 var fs = (function () {
   // Node's error for syscall on p (and dest), from a native's error.
@@ -316,12 +306,8 @@ var fs = (function () {
     constants: { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1, COPYFILE_EXCL: 1 }
   };
   // The callback and promise forms: the sync call, its result delivered
-  // later (a macrotask when the runtime has timers, else after the script).
-  function later(fn) {
-    if (typeof G.setImmediate === 'function') G.setImmediate(fn);
-    else if (typeof G.setTimeout === 'function') G.setTimeout(fn, 0);
-    else { ticks.push(fn); N.pending(); }
-  }
+  // later, as a macrotask (25-timers.js).
+  function later(fn) { G.setImmediate(fn); }
   f.promises = {};
   ['readFile', 'writeFile', 'appendFile', 'readdir', 'mkdir', 'stat', 'lstat', 'unlink',
    'rename', 'rm', 'rmdir', 'copyFile', 'access'].forEach(function (name) {
