@@ -1,0 +1,385 @@
+// 06-gen.js - the runtime of generators and async functions, which es/gen.c
+// lowers to state machines.
+//
+// A lowered function keeps its locals in its own scope and hands a body
+// `function ($c) { $L: for (;;) switch ($c.s) { case 0: ... } }` to
+// $es_gen / $es_async / $es_agen with its `this` and a table of its try
+// statements.  The body runs from state $c.s until it suspends or ends,
+// through the context's operations:
+//   return $c.y(v, K)   yield v, resume at state K ($c.v: the value sent)
+//   return $c.a(v, K)   await v, likewise
+//   return $c.d(it, K)  yield* it; at K, $c.v is the delegate's result
+//   return $c.r(v)      return v, through the finally blocks it crosses
+//   return $c.j(K)      a break/continue that crosses a finally block
+//   return $c.F(i)      the end of try i's finally: goes on as its
+//                       completion says (normal, return, throw, jump)
+// A throw is an ordinary throw: the driver catches it and resumes at the
+// catch or finally of the innermost try around $c.s.  States are numbered
+// in source order, so try i is the range of states T[i] = [start, catch
+// or -1, finally or -1, end]: its body [start, catch|finally|end), its
+// catch [catch, finally|end), its finally [finally, end).
+// Promise is looked up when an async function is called, not here, so the
+// runtime files after this one can define or replace it.
+
+var GEN_CONT = {}, GEN_SUSP = {};
+function GenCtx(body, self, tries) {
+  this.s = 0;           // the state to run
+  this.v = undefined;   // the value sent in (next(v), an await's result)
+  this.e = undefined;   // the exception a catch block receives
+  this.b = body; this.t = self; this.T = tries;
+  this.k = tries ? [] : null;   // completion of each try's finally: [type, value]
+  this.op = 0;          // why the body stopped: 1 yield, 2 await, 3 yield*, 4 end
+  this.rv = undefined;  // with it: the value
+  this.dl = null;       // the iterator of a yield* in progress
+  this.st = 0;          // 0 not started, 1 suspended, 2 running, 3 done, 4 finishing
+}
+GenCtx.prototype.y = function (v, k) { this.s = k; this.op = 1; this.rv = v; return GEN_SUSP; };
+GenCtx.prototype.a = function (v, k) { this.s = k; this.op = 2; this.rv = v; return GEN_SUSP; };
+GenCtx.prototype.d = function (v, k) { this.s = k; this.op = 3; this.rv = v; return GEN_SUSP; };
+// The innermost try whose finally a jump from state s to state k (-1: out
+// of the function) crosses, or -1.
+GenCtx.prototype.fin = function (s, k) {
+  var T = this.T, i, t;
+  if (!T) return -1;
+  for (i = T.length - 1; i >= 0; i--) {
+    t = T[i];
+    if (s < t[0] || s >= t[3]) continue;
+    if (k >= t[0] && k < t[3]) return -1;
+    if (t[2] >= 0 && s < t[2]) return i;
+  }
+  return -1;
+};
+GenCtx.prototype.r = function (v) {
+  var i = this.fin(this.s, -1);
+  if (i >= 0) { this.k[i] = [1, v]; this.s = this.T[i][2]; return GEN_CONT; }
+  this.op = 4; this.rv = v; return GEN_SUSP;
+};
+GenCtx.prototype.j = function (k) {
+  var i = this.fin(this.s, k);
+  if (i >= 0) { this.k[i] = [3, k]; this.s = this.T[i][2]; } else this.s = k;
+  return GEN_CONT;
+};
+GenCtx.prototype.F = function (i) {
+  var c = this.k[i];
+  this.k[i] = undefined;
+  if (!c || c[0] === 0) { this.s = this.T[i][3]; return GEN_CONT; }
+  if (c[0] === 1) return this.r(c[1]);
+  if (c[0] === 2) throw c[1];
+  return this.j(c[1]);
+};
+// An exception at state s: to the innermost catch or finally around it.
+GenCtx.prototype.h = function (e) {
+  var T = this.T, s = this.s, i, t;
+  if (!T) return false;
+  for (i = T.length - 1; i >= 0; i--) {
+    t = T[i];
+    if (s < t[0] || s >= t[3]) continue;
+    if (t[1] >= 0 && s < t[1]) { this.s = t[1]; this.e = e; return true; }
+    if (t[2] >= 0 && s < t[2]) { this.k[i] = [2, e]; this.s = t[2]; return true; }
+  }
+  return false;
+};
+
+// Runs c from its state until it suspends or ends; returns c.op.  mode 0:
+// resume with the value x, 1: throw x in, 2: return x, 3: just run.  An
+// exception nothing catches ends c and is thrown.
+function genAdv(c, mode, x) {
+  var r;
+  for (;;) {
+    if (mode === 1) {
+      if (!c.h(x)) { c.st = 3; c.dl = null; throw x; }
+    } else if (mode === 2) {
+      try { r = c.r(x); } catch (e) { mode = 1; x = e; continue; }
+      if (r === GEN_SUSP) return c.op;
+    } else if (mode === 0) c.v = x;
+    mode = 3;
+    try { r = c.b.call(c.t, c); } catch (e) { mode = 1; x = e; continue; }
+    if (r !== GEN_CONT) return c.op;
+  }
+}
+
+function genIsObj(v) { return (typeof v === 'object' && v !== null) || typeof v === 'function'; }
+function genNotObj(r) { return new TypeError('Iterator result ' + show(r) + ' is not an object'); }
+// GetIterator(v, sync): v[Symbol.iterator]().
+function $es_iter(v) {
+  var m = v === null || v === undefined ? undefined : v[Symbol.iterator];
+  if (typeof m !== 'function') throw new TypeError(show(v) + ' is not iterable');
+  var it = m.call(v);
+  if (!genIsObj(it)) throw new TypeError('Result of the Symbol.iterator method is not an object');
+  return it;
+}
+// IteratorClose for a break out of a loop over it (or a yield* ended by
+// return()): calls it.return() if it has one.
+function $es_close(it) {
+  var m = it['return'];
+  if (m === undefined || m === null) return;
+  var r = m.call(it);
+  if (!genIsObj(r)) throw genNotObj(r);
+}
+// The same when the loop ends by an exception: return()'s own errors are
+// dropped, the exception goes on.
+function $es_closeq(it) {
+  try { var m = it['return']; if (m !== undefined && m !== null) m.call(it); } catch (e) {}
+}
+
+// ---- generator objects --------------------------------------------------
+function Generator() {}
+function genCtxOf(g) {
+  var c = g instanceof Generator ? g.$es_c : undefined;
+  if (!c) throw new TypeError('next method called on an incompatible receiver ' + show(g));
+  return c;
+}
+function genResume(g, mode, x) {
+  var c = genCtxOf(g), op, r, m, it;
+  if (c.st === 2) throw new TypeError('Generator is already running');
+  if (c.st === 0 && mode !== 0) c.st = 3;
+  if (c.st === 3) {
+    if (mode === 1) throw x;
+    return { value: mode === 2 ? x : undefined, done: true };
+  }
+  c.st = 2;
+  try {
+    for (;;) {
+      if (c.dl !== null) {
+        // yield* in progress: the request goes to the delegate
+        it = c.dl;
+        try {
+          if (mode === 0 || mode === 3) r = it.next(x);
+          else {
+            m = it[mode === 1 ? 'throw' : 'return'];
+            if (m === undefined || m === null) {
+              c.dl = null;
+              if (mode === 1) {
+                $es_close(it);
+                throw new TypeError('The iterator does not provide a \'throw\' method');
+              }
+              r = null;
+            } else r = m.call(it, x);
+          }
+          if (r !== null && !genIsObj(r)) throw genNotObj(r);
+        } catch (e) { c.dl = null; mode = 1; x = e; r = undefined; }
+        if (r !== undefined) {
+          if (r !== null && !r.done) { c.st = 1; return r; }
+          c.dl = null;
+          if (r !== null) {
+            x = r.value;
+            if (mode !== 2) mode = 0;
+          }
+        }
+      }
+      op = genAdv(c, mode, x);
+      if (op === 1) { c.st = 1; return { value: c.rv, done: false }; }
+      if (op === 4) { c.st = 3; return { value: c.rv, done: true }; }
+      // op 3: yield* starts; its first next() gets undefined
+      c.dl = $es_iter(c.rv); mode = 0; x = undefined;
+    }
+  } catch (e) {
+    c.st = 3; throw e;
+  } finally {
+    if (c.st === 2) c.st = 1;
+  }
+}
+function genDef(o, k, v) {
+  Object.defineProperty(o, k, { value: v, writable: true, configurable: true, enumerable: false });
+}
+genDef(Generator.prototype, 'next', function next(v) { return genResume(this, 0, v); });
+genDef(Generator.prototype, 'return', function (v) { return genResume(this, 2, v); });
+genDef(Generator.prototype, 'throw', function (e) { return genResume(this, 1, e); });
+genDef(Generator.prototype, Symbol.iterator, function () { return this; });
+Object.defineProperty(Generator.prototype, Symbol.toStringTag,
+  { value: 'Generator', configurable: true });
+function $es_gen(body, self, tries) {
+  var g = new Generator();
+  genDef(g, '$es_c', new GenCtx(body, self, tries));
+  return g;
+}
+
+// ---- async functions ----------------------------------------------------
+function $es_async(body, self, tries) {
+  var P = G.Promise, c = new GenCtx(body, self, tries);
+  return new P(function (res, rej) {
+    function go(mode, x) {
+      var op;
+      try { op = genAdv(c, mode, x); } catch (e) { rej(e); return; }
+      if (op === 4) res(c.rv);
+      else P.resolve(c.rv).then(ok, bad);
+    }
+    function ok(v) { go(0, v); }
+    function bad(e) { go(1, e); }
+    go(3);
+  });
+}
+
+// ---- async generators ---------------------------------------------------
+// Requests (next/throw/return) queue up; one runs at a time.  A yield
+// awaits its value; a return(v) request awaits v before it resumes the
+// body (or settles, once the generator is done).
+function AsyncGenerator() {}
+function agenReq(g, mode, x) {
+  var P = G.Promise, d = { m: mode, x: x, res: null, rej: null };
+  var p = new P(function (res, rej) { d.res = res; d.rej = rej; });
+  var c = g instanceof AsyncGenerator ? g.$es_c : undefined;
+  if (!c) { d.rej(new TypeError('not an async generator: ' + show(g))); return p; }
+  c.q.push(d);
+  if (c.st !== 2 && c.st !== 4) agenNext(c);
+  return p;
+}
+function agenSettle(c, bad, v) {
+  var d = c.q.shift();
+  if (bad) d.rej(v); else d.res(v);
+}
+// Starts the request at the head of the queue, if the generator is idle.
+function agenNext(c) {
+  var P = G.Promise, d;
+  while (c.q.length && c.st !== 2 && c.st !== 4) {
+    d = c.q[0];
+    if (c.st === 0 && d.m !== 0) c.st = 3;
+    if (c.st === 3) {
+      if (d.m === 2) {
+        c.st = 4;
+        P.resolve(d.x).then(function (v) {
+          c.st = 3; agenSettle(c, false, { value: v, done: true }); agenNext(c);
+        }, function (e) {
+          c.st = 3; agenSettle(c, true, e); agenNext(c);
+        });
+        return;
+      }
+      if (d.m === 1) agenSettle(c, true, d.x);
+      else agenSettle(c, false, { value: undefined, done: true });
+      continue;
+    }
+    c.st = 2;
+    if (d.m === 2 && c.dl === null) {
+      // return(v) at a yield: the value is awaited in the body
+      P.resolve(d.x).then(function (v) { agenRun(c, 2, v); },
+                          function (e) { agenRun(c, 1, e); });
+    } else agenRun(c, d.m, d.x);
+  }
+}
+function agenRun(c, mode, x) {
+  var P = G.Promise, op, r, m, it;
+  if (c.dl !== null) {
+    // yield* over an async iterator: forward, await the result
+    it = c.dl;
+    try {
+      if (mode === 0 || mode === 3) r = it.next(x);
+      else {
+        m = it[mode === 1 ? 'throw' : 'return'];
+        if (m === undefined || m === null) {
+          c.dl = null;
+          if (mode === 1) {
+            $es_close(it);
+            throw new TypeError('The iterator does not provide a \'throw\' method');
+          }
+          P.resolve(x).then(function (v) { agenRun(c, 2, v); },
+                            function (e) { agenRun(c, 1, e); });
+          return;
+        }
+        r = m.call(it, x);
+      }
+    } catch (e) { c.dl = null; agenRun(c, 1, e); return; }
+    P.resolve(r).then(function (r) {
+      if (!genIsObj(r)) { c.dl = null; agenRun(c, 1, genNotObj(r)); return; }
+      if (!r.done) { c.st = 1; agenSettle(c, false, { value: r.value, done: false }); agenNext(c); return; }
+      c.dl = null;
+      agenRun(c, mode === 2 ? 2 : 0, r.value);
+    }, function (e) { c.dl = null; agenRun(c, 1, e); });
+    return;
+  }
+  try { op = genAdv(c, mode, x); } catch (e) {
+    c.st = 3; agenSettle(c, true, e); agenNext(c); return;
+  }
+  if (op === 2) {
+    P.resolve(c.rv).then(function (v) { agenRun(c, 0, v); }, function (e) { agenRun(c, 1, e); });
+  } else if (op === 1) {
+    P.resolve(c.rv).then(function (v) {
+      c.st = 1; agenSettle(c, false, { value: v, done: false }); agenNext(c);
+    }, function (e) { agenRun(c, 1, e); });
+  } else if (op === 4) {
+    c.st = 3; agenSettle(c, false, { value: c.rv, done: true }); agenNext(c);
+  } else {
+    try { c.dl = $es_aiter(c.rv); } catch (e) { agenRun(c, 1, e); return; }
+    agenRun(c, 0, undefined);
+  }
+}
+genDef(AsyncGenerator.prototype, 'next', function next(v) { return agenReq(this, 0, v); });
+genDef(AsyncGenerator.prototype, 'return', function (v) { return agenReq(this, 2, v); });
+genDef(AsyncGenerator.prototype, 'throw', function (e) { return agenReq(this, 1, e); });
+Object.defineProperty(AsyncGenerator.prototype, Symbol.toStringTag,
+  { value: 'AsyncGenerator', configurable: true });
+var agenKey;
+function $es_agen(body, self, tries) {
+  // [Symbol.asyncIterator] is set when first needed: the symbol is made
+  // by a later runtime file.
+  var k = Symbol.asyncIterator;
+  if (k !== undefined && k !== agenKey) {
+    genDef(AsyncGenerator.prototype, k, function () { return this; });
+    agenKey = k;
+  }
+  var g = new AsyncGenerator(), c = new GenCtx(body, self, tries);
+  c.q = [];
+  genDef(g, '$es_c', c);
+  return g;
+}
+
+// GetIterator(v, async): v[Symbol.asyncIterator](), or its sync iterator
+// with each result's value awaited (CreateAsyncFromSyncIterator).
+function $es_aiter(v) {
+  var k = Symbol.asyncIterator, m, it;
+  m = v === null || v === undefined || k === undefined ? undefined : v[k];
+  if (m !== undefined && m !== null) {
+    if (typeof m !== 'function') throw new TypeError(show(v) + ' is not async iterable');
+    it = m.call(v);
+    if (!genIsObj(it)) throw new TypeError('Result of the Symbol.asyncIterator method is not an object');
+    return it;
+  }
+  return new AsyncFromSync($es_iter(v));
+}
+function AsyncFromSync(it) { this.i = it; }
+function afsStep(it, m, x, close) {
+  var P = G.Promise;
+  return new P(function (res, rej) {
+    var r = m.call(it, x);
+    if (!genIsObj(r)) throw genNotObj(r);
+    var done = !!r.done;
+    P.resolve(r.value).then(function (v) { res({ value: v, done: done }); }, function (e) {
+      if (!done && close) $es_closeq(it);
+      rej(e);
+    });
+  });
+}
+genDef(AsyncFromSync.prototype, 'next', function (x) { return afsStep(this.i, this.i.next, x, true); });
+genDef(AsyncFromSync.prototype, 'return', function (x) {
+  var P = G.Promise, m = this.i['return'];
+  if (m === undefined || m === null) return P.resolve({ value: x, done: true });
+  return afsStep(this.i, m, x, false);
+});
+genDef(AsyncFromSync.prototype, 'throw', function (x) {
+  var P = G.Promise, it = this.i, m = it['throw'];
+  if (m === undefined || m === null) {
+    return new P(function (res, rej) {
+      $es_close(it);
+      rej(new TypeError('The iterator does not provide a \'throw\' method'));
+    });
+  }
+  return afsStep(it, m, x, true);
+});
+// The result of an await in a for-await loop: an object, or a TypeError.
+function $es_ares(r) {
+  if (!genIsObj(r)) throw genNotObj(r);
+  return r;
+}
+// for await's close on break/return: the value to await, or undefined.
+function $es_aclose(it) {
+  var m = it['return'];
+  if (m === undefined || m === null) return undefined;
+  return m.call(it);
+}
+
+['$es_gen', '$es_async', '$es_agen', '$es_iter', '$es_aiter', '$es_close', '$es_closeq',
+ '$es_ares', '$es_aclose'].forEach(function (k) {
+  hide.value = { $es_gen: $es_gen, $es_async: $es_async, $es_agen: $es_agen, $es_iter: $es_iter,
+    $es_aiter: $es_aiter, $es_close: $es_close, $es_closeq: $es_closeq, $es_ares: $es_ares,
+    $es_aclose: $es_aclose }[k];
+  Object.defineProperty(G, k, hide);
+});
