@@ -158,7 +158,7 @@ static void esc_walk(es_node *n, escan *e)
         return;
     case ES_RETURN: e->bad = 1; return;
     case ES_VAR:
-        if (n->op == T_VAR) { e->bad = 1; return; }
+        if (n->op == ES_VAR_VAR) { e->bad = 1; return; }
         break;
     case ES_BREAK: case ES_CONTINUE:
         if (n->str) {
@@ -641,7 +641,7 @@ static void lower_var(gen *g, es_node *v, int in_loop)
         declare_pattern(g, d->a);
         if (!d->b) {
             /* let x; in a loop starts each time undefined */
-            if (v->op != T_VAR && d->a->kind == ES_IDENT && in_loop) {
+            if (v->op != ES_VAR_VAR && d->a->kind == ES_IDENT && in_loop) {
                 es_sync(g->c, d->line);
                 outf(g, "%s = void 0; ", bname(d->a));
             }
@@ -1058,26 +1058,39 @@ static void lower_stmt(gen *g, es_node *s)
 
 /* ---- `arguments` ------------------------------------------------------ */
 /* References to the function's own arguments (not inside nested
- * functions other than arrows) become $es_args, set in the outer function;
- * the nodes on the way are marked to be rewritten.  Returns whether n has
- * any. */
-static int rename_args(es_node *n)
+ * functions other than arrows) would be the body function's: they are
+ * marked as an arrow's (the emitter writes $args, set in the outer
+ * function), and the nodes on the way to be rewritten.  Returns whether n
+ * has any. */
+static int mark_args(es_node *n)
 {
     if (!n) return 0;
     int r = 0;
     if (n->kind == ES_IDENT && n->str && strcmp(n->str, "arguments") == 0 && !n->bind) {
-        n->str = "$es_args";
-        n->flags &= ~ES_F_LEXTHIS;
+        n->flags |= ES_F_LEXTHIS;
         n->dirty = 1;
         return 1;
     }
     if (n->kind == ES_FUNC && !(n->flags & ES_F_ARROW)) return 0;
     if (n->kind == ES_FUNC_DECL) return 0;
-    r |= rename_args(n->a); r |= rename_args(n->b); r |= rename_args(n->c);
-    r |= rename_args(n->d);
-    for (es_node *l = n->list; l; l = l->next) r |= rename_args(l);
+    if (n->kind == ES_MEMBER && !(n->flags & ES_F_COMPUTED)) r |= mark_args(n->a);
+    else {
+        r |= mark_args(n->a); r |= mark_args(n->b);
+    }
+    r |= mark_args(n->c); r |= mark_args(n->d);
+    for (es_node *l = n->list; l; l = l->next) r |= mark_args(l);
     if (r) n->dirty = 1;
     return r;
+}
+
+/* Text inserted at byte `at` of the output (no newlines in it). */
+static void insert_at(es_ctx *c, size_t at, const char *s)
+{
+    size_t n = strlen(s);
+    if (!n) return;
+    es_buf_put(&c->out, s, n);
+    memmove(c->out.p + at + n, c->out.p + at, c->out.n - n - at);
+    memcpy(c->out.p + at, s, n);
 }
 
 /* ---- the function ------------------------------------------------------ */
@@ -1093,25 +1106,40 @@ void es_lower_generator(es_ctx *c, es_node *fn)
     int saved_depth = loop_depth;
     loop_depth = 0;
 
-    int uses_args = 0;
-    if (!(fn->flags & ES_F_ARROW)) {
-        for (es_node *p = fn->list; p; p = p->next) uses_args |= rename_args(p);
-        uses_args |= rename_args(fn->b);
+    /* the function, for the emitter: its temporaries, $this and $args of
+     * the arrows in it (an async arrow: those of the function around) */
+    es_fn fr;
+    memset(&fr, 0, sizeof fr);
+    fr.up = c->fn;
+    fr.node = fn;
+    fr.arrow = (fn->flags & ES_F_ARROW) != 0;
+    if (c->fn) {
+        fr.derived = fr.arrow ? c->fn->derived : 0;
+        fr.home = c->fn->home;
+        fr.superc = c->fn->superc;
+        fr.cls = c->fn->cls;
     }
-    out(&g, "function ");
-    if (fn->str && !(fn->flags & ES_F_ARROW)) out(&g, fn->a ? bname(fn->a) : fn->str);
+    if (!fr.arrow) {
+        for (es_node *p = fn->list; p; p = p->next) mark_args(p);
+        mark_args(fn->b);
+    }
+    c->fn = &fr;
+    out(&g, "function");
+    if (!fr.arrow && (fn->a || fn->str)) {
+        out(&g, " ");
+        out(&g, fn->a ? bname(fn->a) : fn->str);
+    }
     es_emit_params(c, fn);
-    out(&g, " { ");
+    out(&g, " {");
+    out(&g, " ");
     if (fn->flags & ES_F_STRICT) out(&g, "'use strict'; ");
-    if (uses_args) out(&g, "var $es_args = arguments; ");
+    size_t at = c->out.n;
     /* parameters: a sync generator binds them at the call, an async
      * function in its body (an error rejects its promise) */
     if (!g.is_async) es_emit_params_prologue(c, fn);
     outf(&g, "return %s(function ($c) { $L: for (;;) switch ($c.s) { case 0: ",
          g.is_async ? (g.is_gen ? "$es_agen" : "$es_async") : "$es_gen");
-    g.nstate = 0;
     new_state(&g);
-    g.sctx[0] = -1;
     if (g.is_async) es_emit_params_prologue(c, fn);
     if (fn->flags & ES_F_EXPRBODY) {
         es_node *r = syn(&g, ES_RETURN, fn->b);
@@ -1119,6 +1147,7 @@ void es_lower_generator(es_ctx *c, es_node *fn)
         lower_stmt(&g, r);
     } else if (fn->b) {
         lower_list(&g, fn->b->list);
+        es_sync(c, fn->b->line);
     }
     if (!g.dead) out(&g, "return $c.r(); ");
     out(&g, "} }, this, ");
@@ -1132,6 +1161,8 @@ void es_lower_generator(es_ctx *c, es_node *fn)
         out(&g, "]]");
     } else out(&g, "null");
     out(&g, ");");
+    for (int i = 0; i < fr.ntmps; i++) declare(&g, fr.tmps[i]);
+    for (int i = 0; i < fr.nhoist; i++) declare(&g, fr.hoist[i]);
     if (g.nnames) {
         out(&g, " var ");
         for (int i = 0; i < g.nnames; i++) {
@@ -1141,5 +1172,12 @@ void es_lower_generator(es_ctx *c, es_node *fn)
         out(&g, ";");
     }
     out(&g, " }");
+    if (!fr.arrow) {
+        char pre[64] = "";
+        if (fr.need_this) strcat(pre, "var $this = this; ");
+        if (fr.need_args) strcat(pre, "var $args = arguments; ");
+        insert_at(c, at, pre);
+    }
+    c->fn = fr.up;
     loop_depth = saved_depth;
 }
