@@ -604,7 +604,9 @@ static void declare_pattern(gen *g, es_node *p)
 {
     if (!p) return;
     switch (p->kind) {
-    case ES_IDENT: declare(g, bname(p)); break;
+    case ES_IDENT:
+        if (!strchr(bname(p), '.')) declare(g, bname(p));   /* not a boxed one */
+        break;
     case ES_ASSIGN_PAT: case ES_REST: declare_pattern(g, p->a); break;
     case ES_ARRAY_PAT:
         for (es_node *e = p->list; e; e = e->next) declare_pattern(g, e);
@@ -699,12 +701,109 @@ static void lower_jump(gen *g, es_node *s)
     es_error(g->c, s, "Undefined label");
 }
 
+/* ---- per-iteration bindings -------------------------------------------
+ * A loop taken apart whose let/const bindings are captured by closures
+ * (ES_F_WRAP) keeps them in a box object per iteration ($gN.x for x),
+ * made anew each iteration, and each closure that uses them is made by
+ * `(function ($gN) { return CLOSURE; })($gN)`, so it keeps the box of its
+ * iteration. */
+typedef struct { es_scope *sc; const char *box; } gbox;
+
+static es_node *box_list(gen *g, gbox *bx, int nb, es_node *at)
+{
+    es_node *head = NULL, **tail = &head;
+    for (int i = 0; i < nb; i++) {
+        *tail = syn_ident(g, bx[i].box, at);
+        tail = &(*tail)->next;
+    }
+    return head;
+}
+/* Rewrites the references in *slot; returns whether there were any. */
+static int box_walk(gen *g, es_node **slot, gbox *bx, int nb, int in_func, int wrap_ok)
+{
+    es_node *n = *slot;
+    if (!n) return 0;
+    if (n->kind == ES_IDENT) {
+        if (!n->bind) return 0;
+        for (int i = 0; i < nb; i++) {
+            if (n->bind->scope != bx[i].sc) continue;
+            char buf[160];
+            snprintf(buf, sizeof buf, "%s.%s", bx[i].box, n->bind->name);
+            n->str = es_strndup(g->c->ar, buf, strlen(buf));
+            n->bind = NULL;
+            n->flags &= ~(ES_F_TDZ | ES_F_LEXTHIS);
+            n->dirty = 1;
+            return 1;
+        }
+        return 0;
+    }
+    int fn = n->kind == ES_FUNC || n->kind == ES_FUNC_DECL;
+    int sub = in_func || fn;
+    int r = 0;
+    int mslot = (n->kind == ES_PROP && (n->op == ES_P_GET || n->op == ES_P_SET ||
+                                        n->op == ES_P_METHOD)) || n->kind == ES_METHOD;
+    r |= box_walk(g, &n->a, bx, nb, sub, 1);
+    r |= box_walk(g, &n->b, bx, nb, sub, !mslot);
+    r |= box_walk(g, &n->c, bx, nb, sub, 1);
+    r |= box_walk(g, &n->d, bx, nb, sub, 1);
+    for (es_node **l = &n->list; *l; l = &(*l)->next) r |= box_walk(g, l, bx, nb, sub, 1);
+    if (!r) return 0;
+    n->dirty = 1;
+    if (fn && !in_func && wrap_ok && n->kind == ES_FUNC) {
+        es_node *w = syn(g, ES_FUNC, n);
+        w->flags = ES_F_ARROW | ES_F_EXPRBODY | ES_F_SIMPLEPARAMS;
+        w->list = box_list(g, bx, nb, n);
+        w->b = n;
+        es_node *p = syn(g, ES_PAREN, n);
+        p->a = w;
+        es_node *call = syn(g, ES_CALL, n);
+        call->a = p;
+        call->list = box_list(g, bx, nb, n);
+        call->next = n->next;
+        n->next = NULL;
+        *slot = call;
+    }
+    return 1;
+}
+/* The boxes of loop n (its head's bindings, its body block's), with the
+ * references rewritten; returns how many (0: not such a loop). */
+static int box_loop(gen *g, es_node *n, gbox bx[2])
+{
+    int nb = 0;
+    if (!(n->flags & ES_F_WRAP)) return 0;
+    if (n->scope && n->scope->binds) { bx[nb].sc = n->scope; bx[nb++].box = tmp(g); }
+    if (n->d && n->d->kind == ES_BLOCK && n->d->scope && n->d->scope->binds) {
+        bx[nb].sc = n->d->scope; bx[nb++].box = tmp(g);
+    }
+    if (!nb) return 0;
+    box_walk(g, &n->a, bx, nb, 0, 1);
+    box_walk(g, &n->b, bx, nb, 0, 1);
+    box_walk(g, &n->c, bx, nb, 0, 1);
+    box_walk(g, &n->d, bx, nb, 0, 1);
+    return nb;
+}
+/* A fresh box for scope sc, if it has one; copy: with the values of the
+ * last one (the head of a for loop, before the update). */
+static void box_new(gen *g, gbox *bx, int nb, es_scope *sc, int copy_old)
+{
+    for (int i = 0; i < nb; i++) {
+        if (bx[i].sc != sc) continue;
+        outf(g, "%s = {", bx[i].box);
+        if (copy_old)
+            for (es_binding *b = sc->binds; b; b = b->next)
+                outf(g, "%s: %s.%s%s", b->name, bx[i].box, b->name, b->next ? ", " : "");
+        out(g, "}; ");
+    }
+}
+
 /* The body of a loop, with targets for break (to brk) and continue. */
-static void loop_body(gen *g, es_node *body, int brk, int cont, int brk_ctx, int cont_ctx)
+static void loop_body(gen *g, es_node *body, int brk, int cont, int brk_ctx, int cont_ctx,
+                      gbox *bx, int nb)
 {
     int n = 1 + g->nlabels;
     push_loop(g, brk, cont, brk_ctx, cont_ctx);
     loop_depth++;
+    if (nb && body->kind == ES_BLOCK) box_new(g, bx, nb, body->scope, 0);
     lower_stmt(g, body);
     loop_depth--;
     pop_loop(g, n);
@@ -741,6 +840,8 @@ static void lower_for_of(gen *g, es_node *s)
      * break; $d = 0; left = $r.value; body } } catch (e) { if (!$d)
      * close quietly; throw } finally { if (!$d) close } */
     int aw = (s->flags & ES_F_AWAIT) != 0;
+    gbox bx[2];
+    int nb = box_loop(g, s, bx);
     const char *it = tmp(g), *r = tmp(g), *dn = tmp(g);
     es_sync(g->c, s->line);
     es_node *obj = ex(g, s->b);
@@ -766,8 +867,9 @@ static void lower_for_of(gen *g, es_node *s)
     outf(g, "if (%s.done) { $c.s = %d; continue $L; } %s = 0; ", r, fin, dn);
     char val[32];
     snprintf(val, sizeof val, "%s.value", r);
+    box_new(g, bx, nb, s->scope, 0);
     loop_assign(g, s->a, val);
-    loop_body(g, s->d, end, top, outer, g->cur);
+    loop_body(g, s->d, end, top, outer, g->cur, bx, nb);
     jump(g, top, g->cur);
     /* catch: an exception from the body closes the iterator */
     g->cur = ti * 3 + 1;
@@ -938,19 +1040,23 @@ static void lower_stmt(gen *g, es_node *s)
         return;
     }
     case ES_WHILE: {
+        gbox bx[2];
+        int nb = box_loop(g, s, bx);
         int top = new_state(g), end = new_state(g);
         mark(g, top);
         es_node *t = ex(g, s->a);
         jump_unless(g, t, end, 1);
-        loop_body(g, s->d, end, top, g->cur, g->cur);
+        loop_body(g, s->d, end, top, g->cur, g->cur, bx, nb);
         jump(g, top, g->cur);
         mark(g, end);
         return;
     }
     case ES_DO_WHILE: {
+        gbox bx[2];
+        int nb = box_loop(g, s, bx);
         int top = new_state(g), cont = new_state(g), end = new_state(g);
         mark(g, top);
-        loop_body(g, s->d, end, cont, g->cur, g->cur);
+        loop_body(g, s->d, end, cont, g->cur, g->cur, bx, nb);
         es_sync(g->c, s->a->line);
         mark(g, cont);
         es_node *t = ex(g, s->a);
@@ -959,9 +1065,12 @@ static void lower_stmt(gen *g, es_node *s)
         return;
     }
     case ES_FOR: {
+        gbox bx[2];
+        int nb = box_loop(g, s, bx);
         int top = new_state(g), cont = new_state(g), end = new_state(g);
         int nlab = g->nlabels;
         g->nlabels = 0;
+        box_new(g, bx, nb, s->scope, 0);
         if (s->a && s->a->kind == ES_VAR) lower_var(g, s->a, 1);
         else if (s->a) {
             es_node *v = ex(g, s->a);
@@ -974,8 +1083,9 @@ static void lower_stmt(gen *g, es_node *s)
             es_node *t = ex(g, s->b);
             jump_unless(g, t, end, 1);
         }
-        loop_body(g, s->d, end, cont, g->cur, g->cur);
+        loop_body(g, s->d, end, cont, g->cur, g->cur, bx, nb);
         mark(g, cont);
+        box_new(g, bx, nb, s->scope, 1);
         if (s->c) {
             es_node *u = ex(g, s->c);
             es_expr(g->c, u);
@@ -986,6 +1096,8 @@ static void lower_stmt(gen *g, es_node *s)
         return;
     }
     case ES_FOR_IN: {
+        gbox bx[2];
+        int nb = box_loop(g, s, bx);
         const char *keys = tmp(g), *i = tmp(g), *o = tmp(g), *k = tmp(g);
         es_node *obj = ex(g, s->b);
         outf(g, "%s = ", o);
@@ -997,8 +1109,9 @@ static void lower_stmt(gen *g, es_node *s)
         outf(g, "if (%s >= %s.length) { $c.s = %d; continue $L; } %s = %s[%s++]; "
                 "if (!(%s in Object(%s))) { $c.s = %d; continue $L; } ",
              i, keys, end, k, keys, i, k, o, top);
+        box_new(g, bx, nb, s->scope, 0);
         loop_assign(g, s->a, k);
-        loop_body(g, s->d, end, top, g->cur, g->cur);
+        loop_body(g, s->d, end, top, g->cur, g->cur, bx, nb);
         jump(g, top, g->cur);
         mark(g, end);
         return;
@@ -1134,13 +1247,16 @@ void es_lower_generator(es_ctx *c, es_node *fn)
     out(&g, " ");
     if (fn->flags & ES_F_STRICT) out(&g, "'use strict'; ");
     size_t at = c->out.n;
-    /* parameters: a sync generator binds them at the call, an async
-     * function in its body (an error rejects its promise) */
-    if (!g.is_async) es_emit_params_prologue(c, fn);
+    /* parameters are bound at the call; for an async function an error
+     * there rejects its promise */
+    if (!(fn->flags & ES_F_SIMPLEPARAMS)) {
+        if (g.is_async) out(&g, "try { ");
+        es_emit_params_prologue(c, fn);
+        if (g.is_async) out(&g, "} catch ($e) { return $es_arej($e); } ");
+    }
     outf(&g, "return %s(function ($c) { $L: for (;;) switch ($c.s) { case 0: ",
          g.is_async ? (g.is_gen ? "$es_agen" : "$es_async") : "$es_gen");
     new_state(&g);
-    if (g.is_async) es_emit_params_prologue(c, fn);
     if (fn->flags & ES_F_EXPRBODY) {
         es_node *r = syn(&g, ES_RETURN, fn->b);
         r->a = fn->b;

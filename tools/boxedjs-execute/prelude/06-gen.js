@@ -14,10 +14,8 @@
 //   return $c.F(i)      the end of try i's finally: goes on as its
 //                       completion says (normal, return, throw, jump)
 // A throw is an ordinary throw: the driver catches it and resumes at the
-// catch or finally of the innermost try around $c.s.  States are numbered
-// in source order, so try i is the range of states T[i] = [start, catch
-// or -1, finally or -1, end]: its body [start, catch|finally|end), its
-// catch [catch, finally|end), its finally [finally, end).
+// catch or finally of the innermost try around $c.s.  States are placed
+// in a table by their try statement (below).
 // Promise is looked up when an async function is called, not here, so the
 // runtime files after this one can define or replace it.
 
@@ -36,46 +34,53 @@ function GenCtx(body, self, tries) {
 GenCtx.prototype.y = function (v, k) { this.s = k; this.op = 1; this.rv = v; return GEN_SUSP; };
 GenCtx.prototype.a = function (v, k) { this.s = k; this.op = 2; this.rv = v; return GEN_SUSP; };
 GenCtx.prototype.d = function (v, k) { this.s = k; this.op = 3; this.rv = v; return GEN_SUSP; };
+// The try table T = [R, P]: R[s] is the try context of state s (3 * i +
+// 0 in the body of try i, 1 in its catch, 2 in its finally; -1 none),
+// P[i] = [context of try i itself, catch state, finally state, end state]
+// (-1: no catch / no finally).
+// Is state k inside try i (any part)?
+function genIn(T, k, i) {
+  for (var x = T[0][k]; x >= 0; x = T[1][(x / 3) | 0][0]) if (((x / 3) | 0) === i) return true;
+  return false;
+}
 // The innermost try whose finally a jump from state s to state k (-1: out
 // of the function) crosses, or -1.
 GenCtx.prototype.fin = function (s, k) {
-  var T = this.T, i, t;
+  var T = this.T, x, i;
   if (!T) return -1;
-  for (i = T.length - 1; i >= 0; i--) {
-    t = T[i];
-    if (s < t[0] || s >= t[3]) continue;
-    if (k >= t[0] && k < t[3]) return -1;
-    if (t[2] >= 0 && s < t[2]) return i;
+  for (x = T[0][s]; x >= 0; x = T[1][i][0]) {
+    i = (x / 3) | 0;
+    if (k >= 0 && genIn(T, k, i)) return -1;
+    if (x % 3 < 2 && T[1][i][2] >= 0) return i;
   }
   return -1;
 };
 GenCtx.prototype.r = function (v) {
   var i = this.fin(this.s, -1);
-  if (i >= 0) { this.k[i] = [1, v]; this.s = this.T[i][2]; return GEN_CONT; }
+  if (i >= 0) { this.k[i] = [1, v]; this.s = this.T[1][i][2]; return GEN_CONT; }
   this.op = 4; this.rv = v; return GEN_SUSP;
 };
 GenCtx.prototype.j = function (k) {
   var i = this.fin(this.s, k);
-  if (i >= 0) { this.k[i] = [3, k]; this.s = this.T[i][2]; } else this.s = k;
+  if (i >= 0) { this.k[i] = [3, k]; this.s = this.T[1][i][2]; } else this.s = k;
   return GEN_CONT;
 };
 GenCtx.prototype.F = function (i) {
   var c = this.k[i];
   this.k[i] = undefined;
-  if (!c || c[0] === 0) { this.s = this.T[i][3]; return GEN_CONT; }
+  if (!c) { this.s = this.T[1][i][3]; return GEN_CONT; }
   if (c[0] === 1) return this.r(c[1]);
   if (c[0] === 2) throw c[1];
   return this.j(c[1]);
 };
 // An exception at state s: to the innermost catch or finally around it.
 GenCtx.prototype.h = function (e) {
-  var T = this.T, s = this.s, i, t;
+  var T = this.T, x, i, t;
   if (!T) return false;
-  for (i = T.length - 1; i >= 0; i--) {
-    t = T[i];
-    if (s < t[0] || s >= t[3]) continue;
-    if (t[1] >= 0 && s < t[1]) { this.s = t[1]; this.e = e; return true; }
-    if (t[2] >= 0 && s < t[2]) { this.k[i] = [2, e]; this.s = t[2]; return true; }
+  for (x = T[0][this.s]; x >= 0; x = t[0]) {
+    i = (x / 3) | 0; t = T[1][i];
+    if (x % 3 === 0 && t[1] >= 0) { this.s = t[1]; this.e = e; return true; }
+    if (x % 3 < 2 && t[2] >= 0) { this.k[i] = [2, e]; this.s = t[2]; return true; }
   }
   return false;
 };
@@ -209,6 +214,9 @@ function $es_async(body, self, tries) {
     go(3);
   });
 }
+
+// An async function whose parameters threw: its promise.
+function $es_arej(e) { return G.Promise.reject(e); }
 
 // ---- async generators ---------------------------------------------------
 // Requests (next/throw/return) queue up; one runs at a time.  A yield
@@ -376,10 +384,9 @@ function $es_aclose(it) {
   return m.call(it);
 }
 
-['$es_gen', '$es_async', '$es_agen', '$es_iter', '$es_aiter', '$es_close', '$es_closeq',
- '$es_ares', '$es_aclose'].forEach(function (k) {
-  hide.value = { $es_gen: $es_gen, $es_async: $es_async, $es_agen: $es_agen, $es_iter: $es_iter,
-    $es_aiter: $es_aiter, $es_close: $es_close, $es_closeq: $es_closeq, $es_ares: $es_ares,
-    $es_aclose: $es_aclose }[k];
-  Object.defineProperty(G, k, hide);
-});
+(function () {
+  var all = { $es_gen: $es_gen, $es_async: $es_async, $es_agen: $es_agen, $es_arej: $es_arej,
+    $es_iter: $es_iter, $es_aiter: $es_aiter, $es_close: $es_close, $es_closeq: $es_closeq,
+    $es_ares: $es_ares, $es_aclose: $es_aclose };
+  for (var k in all) { hide.value = all[k]; Object.defineProperty(G, k, hide); }
+})();
