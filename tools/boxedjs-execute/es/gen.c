@@ -1226,12 +1226,15 @@ void es_lower_generator(es_ctx *c, es_node *fn)
     fr.up = c->fn;
     fr.node = fn;
     fr.arrow = (fn->flags & ES_F_ARROW) != 0;
-    if (c->fn) {
-        fr.derived = fr.arrow ? c->fn->derived : 0;
+    if (c->fn && fr.arrow) {
+        fr.derived = c->fn->derived;
         fr.home = c->fn->home;
         fr.superc = c->fn->superc;
         fr.cls = c->fn->cls;
     }
+    if (c->next_home) fr.home = c->next_home;     /* a method: super's home */
+    c->next_home = NULL;
+    c->next_accessor = 0;
     if (!fr.arrow) {
         for (es_node *p = fn->list; p; p = p->next) mark_args(p);
         mark_args(fn->b);
