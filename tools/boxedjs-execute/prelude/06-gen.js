@@ -105,8 +105,10 @@ function genAdv(c, mode, x) {
 
 function genIsObj(v) { return (typeof v === 'object' && v !== null) || typeof v === 'function'; }
 function genNotObj(r) { return new TypeError('Iterator result ' + show(r) + ' is not an object'); }
-// GetIterator(v, sync): v[Symbol.iterator]().
+// GetIterator(v, sync): v[Symbol.iterator]() (05-lower.js's, which also
+// iterates arrays and strings by index while they have no @@iterator).
 function $es_iter(v) {
+  if (typeof $es === 'object') return $es.iter(v);
   var m = v === null || v === undefined ? undefined : v[Symbol.iterator];
   if (typeof m !== 'function') throw new TypeError(show(v) + ' is not iterable');
   var it = m.call(v);
