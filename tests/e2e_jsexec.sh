@@ -255,6 +255,29 @@ if [ -c /dev/zero ]; then
     fi
 fi
 
+# ---- generators and async functions (es/gen.c, prelude/06-gen.js) ---------
+jcase "gen: next/return values and the done protocol" 0 \
+    '{"code": "function* g(a) { const x = yield a; yield x * 2; return \"end\"; }\nconst it = g(1);\n[it.next(), it.next(10), it.next(), it.next()].map(r => JSON.stringify(r)).join(\" \")"}' \
+    '+"content": "{\"value\":1,\"done\":false} {\"value\":20,\"done\":false} {\"value\":\"end\",\"done\":true} {\"done\":true}"'
+jcase "gen: return() and break run finally" 0 \
+    '{"code": "const log = [];\nfunction* g() { try { yield 1; yield 2; } finally { log.push(\"cleanup\"); } }\nconst a = g(); a.next();\nlog.push(JSON.stringify(a.return(5)));\nfor (const v of g()) { log.push(v); break; }\nlog.join(\" \")"}' \
+    '+"content": "cleanup {\"value\":5,\"done\":true} 1 cleanup"'
+jcase "gen: yield* forwards throw() and gives the inner return value" 0 \
+    '{"code": "function* inner() { try { yield \"i1\"; } catch (e) { yield \"caught \" + e; } return \"r\"; }\nfunction* outer() { const r = yield* inner(); yield \"got \" + r; }\nconst it = outer(); [it.next().value, it.throw(\"E\").value, it.next().value].join(\", \")"}' \
+    '+"content": "i1, caught E, got r"'
+jcase "gen: closures keep the let of their iteration across yield" 0 \
+    '{"code": "function* g() { const fns = []; for (let i = 0; i < 3; i++) { fns.push(() => i); yield i; } yield fns.map(f => f()).join(\"\"); }\n[...g()].join(\" \")"}' \
+    '+"content": "0 1 2 012"'
+jcase "gen: yield in the middle of expressions, in order" 0 \
+    '{"code": "function f(...a) { return a.join(\"|\"); }\nfunction* g() { const o = { p: 1 }; o.p += yield \"a\"; return f(o.p, yield \"b\", ...(yield \"c\")) + (yield \"d\" ? 1 : 2); }\nconst it = g(); it.next(); it.next(10); it.next(\"B\"); it.next([7, 8]); it.next(\"x\").value"}' \
+    '+"content": "11|B|7|8x"'
+jcase "gen: an error thrown in a generator has the user line in its stack" 1 \
+    '{"code": "function* g() {\n  yield 1;\n  throw new Error(\"in gen\");\n}\nconst it = g(); it.next(); it.next();"}' \
+    '+"content": "Uncaught Error: in gen\n    at [anon] ([code]:3)' '+"is_error": true'
+jcase "gen: a running generator cannot be resumed" 0 \
+    '{"code": "function* g() { it.next(); }\nconst it = g(); try { it.next(); } catch (e) { e.name + \": \" + e.message }"}' \
+    '+"content": "TypeError: Generator is already running"'
+
 # ---- the same module under node:wasi -----------------------------------------------
 n=$((n + 1))
 if command -v node >/dev/null 2>&1 && [ -f "$root/bench/node-wasi.mjs" ]; then
