@@ -144,46 +144,44 @@ function genResume(g, mode, x) {
     if (mode === 1) throw x;
     return { value: mode === 2 ? x : undefined, done: true };
   }
+  // no try/finally here: what throws out of genAdv has ended c already,
+  // and the errors of a delegate are thrown into the generator
   c.st = 2;
-  try {
-    for (;;) {
-      if (c.dl !== null) {
-        // yield* in progress: the request goes to the delegate
-        it = c.dl;
-        try {
-          if (mode === 0 || mode === 3) r = it.next(x);
-          else {
-            m = it[mode === 1 ? 'throw' : 'return'];
-            if (m === undefined || m === null) {
-              c.dl = null;
-              if (mode === 1) {
-                $es_close(it);
-                throw new TypeError('The iterator does not provide a \'throw\' method');
-              }
-              r = null;
-            } else r = m.call(it, x);
-          }
-          if (r !== null && !genIsObj(r)) throw genNotObj(r);
-        } catch (e) { c.dl = null; mode = 1; x = e; r = undefined; }
-        if (r !== undefined) {
-          if (r !== null && !r.done) { c.st = 1; return r; }
-          c.dl = null;
-          if (r !== null) {
-            x = r.value;
-            if (mode !== 2) mode = 0;
-          }
+  for (;;) {
+    if (c.dl !== null) {
+      // yield* in progress: the request goes to the delegate
+      it = c.dl;
+      try {
+        if (mode === 0) r = it.next(x);
+        else {
+          m = it[mode === 1 ? 'throw' : 'return'];
+          if (m === undefined || m === null) {
+            c.dl = null;
+            if (mode === 1) {
+              $es_close(it);
+              throw new TypeError('The iterator does not provide a \'throw\' method');
+            }
+            r = null;
+          } else r = m.call(it, x);
+        }
+        if (r !== null && !genIsObj(r)) throw genNotObj(r);
+      } catch (e) { c.dl = null; mode = 1; x = e; r = undefined; }
+      if (r !== undefined) {
+        if (r !== null && !r.done) { c.st = 1; return r; }
+        c.dl = null;
+        if (r !== null) {
+          x = r.value;
+          if (mode !== 2) mode = 0;
         }
       }
-      op = genAdv(c, mode, x);
-      if (op === 1) { c.st = 1; return { value: c.rv, done: false }; }
-      if (op === 4) { c.st = 3; return { value: c.rv, done: true }; }
-      // op 3: yield* starts; its first next() gets undefined
-      c.dl = $es_iter(c.rv); mode = 0; x = undefined;
     }
-  } catch (e) {
-    c.st = 3; throw e;
-  } finally {
-    if (c.st === 2) c.st = 1;
+    op = genAdv(c, mode, x);
+    if (op === 1) { c.st = 1; return { value: c.rv, done: false }; }
+    if (op === 4) { c.st = 3; return { value: c.rv, done: true }; }
+    // op 3: yield* starts (GetIterator fails inside the generator); its
+    // first next() gets undefined
+    try { c.dl = $es_iter(c.rv); mode = 0; } catch (e) { mode = 1; x = e; continue; }
+    x = undefined;
   }
 }
 function genDef(o, k, v) {
