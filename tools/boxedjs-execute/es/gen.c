@@ -1196,6 +1196,18 @@ static int mark_args(es_node *n)
     return r;
 }
 
+/* Is `name` an identifier anywhere in n? */
+static int mentions(es_node *n, const char *name)
+{
+    for (; n; n = n->next) {
+        if (n->kind == ES_IDENT && n->str && strcmp(n->str, name) == 0) return 1;
+        if (mentions(n->a, name) || mentions(n->b, name) || mentions(n->c, name) ||
+            mentions(n->d, name) || mentions(n->list, name))
+            return 1;
+    }
+    return 0;
+}
+
 /* Text inserted at byte `at` of the output (no newlines in it). */
 static void insert_at(es_ctx *c, size_t at, const char *s)
 {
@@ -1257,8 +1269,12 @@ void es_lower_generator(es_ctx *c, es_node *fn)
         es_emit_params_prologue(c, fn);
         if (g.is_async) out(&g, "} catch ($e) { return $es_arej($e); } ");
     }
-    outf(&g, "return %s(function ($c) { $L: for (;;) switch ($c.s) { case 0: ",
-         g.is_async ? (g.is_gen ? "$es_agen" : "$es_async") : "$es_gen");
+    /* the body function takes the function's name (stacks show it) unless
+     * that would hide the function from its own body */
+    const char *bn = fr.arrow ? NULL : fn->a ? bname(fn->a) : fn->str;
+    if (bn && (mentions(fn->list, bn) || mentions(fn->b, bn) || strchr(bn, '$'))) bn = NULL;
+    outf(&g, "return %s(function %s($c) { $L: for (;;) switch ($c.s) { case 0: ",
+         g.is_async ? (g.is_gen ? "$es_agen" : "$es_async") : "$es_gen", bn ? bn : "");
     new_state(&g);
     if (fn->flags & ES_F_EXPRBODY) {
         es_node *r = syn(&g, ES_RETURN, fn->b);
