@@ -273,7 +273,7 @@ jcase "gen: yield in the middle of expressions, in order" 0 \
     '+"content": "11|B|7|8x"'
 jcase "gen: an error thrown in a generator has the user line in its stack" 1 \
     '{"code": "function* g() {\n  yield 1;\n  throw new Error(\"in gen\");\n}\nconst it = g(); it.next(); it.next();"}' \
-    '+"content": "Uncaught Error: in gen\n    at [anon] ([code]:3)' '+"is_error": true'
+    '+"content": "Uncaught Error: in gen\n    at g ([code]:3)' '+"is_error": true'
 jcase "gen: a running generator cannot be resumed" 0 \
     '{"code": "function* g() { it.next(); }\nconst it = g(); try { it.next(); } catch (e) { e.name + \": \" + e.message }"}' \
     '+"content": "TypeError: Generator is already running"'
