@@ -91,8 +91,10 @@ const char *es_tok_name(int type)
 
 int es_is_keyword(const char *s)
 {
+    if (s[0] < 'b' || s[0] > 'w' || !s[1])
+        return 0;
     for (int t = T_BREAK; t < T_COUNT; t++)
-        if (strcmp(tok_names[t], s) == 0)
+        if (tok_names[t][0] == s[0] && strcmp(tok_names[t], s) == 0)
             return t;
     return 0;
 }
@@ -307,6 +309,9 @@ static int scan_number(es_lexer *lx)
             for (size_t i = 0; i < n; i++) if (buf[i] > '7') oct = 0;
             if (oct) for (size_t i = 0; i < n; i++) v = v * 8 + (buf[i] - '0');
             else v = strtod(buf, NULL);
+        } else if (n < 16 && strspn(buf, "0123456789") == n) {
+            v = 0;  /* the common case, without strtod (costly in wasm) */
+            for (size_t i = 0; i < n; i++) v = v * 10 + (buf[i] - '0');
         } else {
             v = strtod(buf, NULL);
         }
@@ -466,6 +471,8 @@ int es_lex_next(es_lexer *lx)
     } else {
         t->type = -1;
         for (size_t i = 0; i < sizeof puncts / sizeof puncts[0]; i++) {
+            if ((unsigned char)puncts[i].s[0] != ch)
+                continue;
             size_t n = strlen(puncts[i].s);
             if (lx->pos + n <= lx->len && memcmp(s + lx->pos, puncts[i].s, n) == 0) {
                 /* ?. followed by a digit is ? then .5 */

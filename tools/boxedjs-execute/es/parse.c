@@ -860,9 +860,9 @@ static es_node *lhs_expr(P *p, int no_call)
 {
     if (!enter(p)) return node(p, ES_NULL);
     es_node *e = primary(p);
-    int chain = 0;
+    int chain = 0, saved = p->depth;
     for (;;) {
-        if (p->failed) break;
+        if (p->failed || !enter(p)) break;
         if (IS(T_DOT)) {
             es_node *m = node_at(p, ES_MEMBER, e);
             next(p);
@@ -920,6 +920,7 @@ static es_node *lhs_expr(P *p, int no_call)
             break;
         }
     }
+    p->depth = saved;
     if (chain) {
         es_node *c = node_at(p, ES_CHAIN, e);
         c->a = e;
@@ -1010,9 +1011,12 @@ static es_node *binary(P *p, int minprec, int no_in)
 {
     if (!enter(p)) return node(p, ES_NULL);
     es_node *l = unary(p);
+    int saved = p->depth;
     for (;;) {
         int t = TOK.type, pr = binprec(t, no_in);
         if (!pr || pr < minprec || p->failed)
+            break;
+        if (!enter(p))  /* a long chain is a deep tree too */
             break;
         next(p);
         /* ** is right-associative */
@@ -1028,6 +1032,7 @@ static es_node *binary(P *p, int minprec, int no_in)
             fail_node(p, b, "Unexpected token");
         l = fin(p, b);
     }
+    p->depth = saved;
     LEAVE(l);
 }
 
@@ -1132,7 +1137,7 @@ static es_node *expression(P *p, int no_in)
     list_add(&l, e);
     while (eat(p, T_COMMA) && !p->failed)
         list_add(&l, assign_expr(p, no_in));
-    s->list = l.head;
+    s->list = l.head;  /* a list, not a chain: no depth */
     return fin(p, s);
 }
 

@@ -4,7 +4,7 @@
 
 #include "ast.h"
 
-#define ES_MAX_DEPTH 400    /* deeper nesting is a SyntaxError */
+#define ES_MAX_DEPTH 1000   /* deeper nesting is a SyntaxError */
 
 typedef struct {
     char msg[160];
