@@ -273,8 +273,8 @@ static int stable(es_node *n)
     case ES_SUPER:
         return 1;
     case ES_IDENT:
-        /* undefined, and the sent value of an earlier yield that is
-         * spilled by its own parent */
+        /* ($c.v, the value of an earlier yield, is not: a later one
+         * changes it) */
         return strcmp(n->str, "undefined") == 0;
     default:
         return 0;
@@ -558,7 +558,13 @@ static es_node *ex(gen *g, es_node *n)
             return m;
     }
     case ES_TAGGED: {
-        es_node *tag = spill(g, ex(g, n->a));
+        /* the tag first (a method keeps its this) */
+        es_node *tag = n->a;
+        if (tag->kind == ES_MEMBER && tag->a->kind != ES_SUPER) {
+            tag = copy(g, n->a);
+            if (!stable(tag->a)) tag->a = spill(g, ex(g, tag->a));
+            if ((tag->flags & ES_F_COMPUTED) && !stable(tag->b)) tag->b = spill(g, ex(g, tag->b));
+        } else if (!stable(tag)) tag = spill(g, ex(g, tag));
         es_node *m = copy(g, n);
         m->a = tag;
         m->b = ex(g, n->b);
