@@ -51,6 +51,7 @@ typedef struct {
     int dead;                   /* the last code emitted jumped away */
     const char **names; int nnames, ncap;   /* declared in the outer function */
     int ntmp;
+    int loops;                  /* loops around the statement being lowered */
     const char *labels[8]; int nlabels;     /* labels of the next statement */
 } gen;
 
@@ -312,11 +313,10 @@ static es_node *relist(gen *g, es_node **v, int n)
     return head;
 }
 
-static const char *suspend_op(gen *g, es_node *n)
+static const char *suspend_op(es_node *n)
 {
     if (n->kind == ES_AWAIT) return "a";
     if (n->flags & ES_F_DELEGATE) return "d";
-    (void)g;
     return "y";
 }
 /* The suspension itself: `return $c.y(v, K); case K:`; its value $c.v. */
@@ -325,7 +325,7 @@ static es_node *ex_suspend(gen *g, es_node *n)
     es_node *a = n->a ? ex(g, n->a) : NULL;
     int k = new_state(g);
     es_sync(g->c, n->line);
-    outf(g, "return $c.%s(", suspend_op(g, n));
+    outf(g, "return $c.%s(", suspend_op(n));
     if (a) es_expr(g->c, a);
     else out(g, "void 0");
     outf(g, ", %d); ", k);
@@ -663,7 +663,6 @@ static void lower_var(gen *g, es_node *v, int in_loop)
 
 /* ---- statements ------------------------------------------------------- */
 static void lower_stmt(gen *g, es_node *s);
-static int loop_depth;
 
 static void lower_list(gen *g, es_node *l)
 {
@@ -808,10 +807,10 @@ static void loop_body(gen *g, es_node *body, int brk, int cont, int brk_ctx, int
 {
     int n = 1 + g->nlabels;
     push_loop(g, brk, cont, brk_ctx, cont_ctx);
-    loop_depth++;
+    g->loops++;
     if (nb && body->kind == ES_BLOCK) box_new(g, bx, nb, body->scope, 0);
     lower_stmt(g, body);
-    loop_depth--;
+    g->loops--;
     pop_loop(g, n);
 }
 
@@ -991,7 +990,7 @@ static void lower_stmt(gen *g, es_node *s)
     }
     switch (s->kind) {
     case ES_VAR:
-        lower_var(g, s, loop_depth > 0);
+        lower_var(g, s, g->loops > 0);
         return;
     case ES_CLASS_DECL: {
         declare(g, bname(s->a));
@@ -1234,8 +1233,6 @@ void es_lower_generator(es_ctx *c, es_node *fn)
     g.is_async = (fn->flags & ES_F_ASYNC) != 0;
     g.is_gen = (fn->flags & ES_F_GENERATOR) != 0;
     g.cur = -1;
-    int saved_depth = loop_depth;
-    loop_depth = 0;
 
     /* the function, for the emitter: its temporaries, $this and $args of
      * the arrows in it (an async arrow: those of the function around) */
@@ -1320,5 +1317,4 @@ void es_lower_generator(es_ctx *c, es_node *fn)
         insert_at(c, at, pre);
     }
     c->fn = fr.up;
-    loop_depth = saved_depth;
 }
