@@ -35,6 +35,36 @@ void es_outf(es_ctx *c, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
+    /* %s and %d by hand (vsnprintf is most of the emitter's time) */
+    const char *f = fmt;
+    while ((f = strchr(f, '%')) && (f[1] == 's' || f[1] == 'd'))
+        f += 2;
+    if (!f) {
+        va_start(ap, fmt);
+        for (f = fmt; *f;) {
+            const char *q = strchr(f, '%');
+            if (!q) {
+                es_outn(c, f, strlen(f));
+                break;
+            }
+            es_outn(c, f, (size_t)(q - f));
+            if (q[1] == 's') {
+                const char *a = va_arg(ap, const char *);
+                es_outn(c, a, strlen(a));
+            } else {
+                int v = va_arg(ap, int);
+                char d[16];
+                int n = 0;
+                unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+                do { d[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+                if (v < 0) d[n++] = '-';
+                while (n) es_outn(c, &d[--n], 1);
+            }
+            f = q + 2;
+        }
+        va_end(ap);
+        return;
+    }
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
@@ -66,14 +96,27 @@ const char *es_name_tmp(es_ctx *c, const char *base)
     return es_strndup(c->ar, buf, strlen(buf));
 }
 
+void es_push_name(es_ctx *c, const char ***arr, int *n, int *cap, const char *name)
+{
+    if (*n == *cap) {
+        int nc = *cap ? *cap * 2 : 16;
+        const char **na = es_alloc(c->ar, (size_t)nc * sizeof *na);
+        if (!na) {
+            es_error(c, NULL, "out of memory");
+            return;
+        }
+        if (*n) memcpy(na, *arr, (size_t)*n * sizeof *na);
+        *arr = na;
+        *cap = nc;
+    }
+    (*arr)[(*n)++] = name;
+}
+
 const char *es_tmp(es_ctx *c)
 {
     const char *t = es_name_tmp(c, "$$");
     es_fn *f = c->fn;
-    if (f->ntmps < (int)(sizeof f->tmps / sizeof f->tmps[0]))
-        f->tmps[f->ntmps++] = t;
-    else
-        es_error(c, f->node, "expression too complex (temporaries)");
+    es_push_name(c, &f->tmps, &f->ntmps, &f->captmps, t);
     return t;
 }
 

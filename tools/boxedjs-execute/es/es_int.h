@@ -26,6 +26,7 @@ struct es_binding {
     es_node *loop;          /* innermost loop around it (same function) */
     uint32_t decl_end;      /* end of its declarator (dead zone before) */
     es_binding *next;
+    es_binding *hnext;      /* in its scope's hash chain */
 };
 
 enum { S_FUNC = 1, S_BLOCK };
@@ -35,6 +36,8 @@ struct es_scope {
     es_scope *parent, *func;
     es_node *node;
     es_binding *binds;
+    es_binding **tab;       /* a hash of binds, once there are many */
+    int nbinds, tabcap;
     es_node *loop;          /* innermost loop around (same function) */
     uint8_t arrow;          /* S_FUNC of an arrow */
     uint8_t uses_this, uses_args, uses_nt;  /* captured by its arrows */
@@ -64,10 +67,10 @@ typedef struct es_fn {          /* the function being emitted */
     struct es_fn *up;
     es_node *node;              /* ES_FUNC or ES_PROGRAM (or NULL: a wrapper) */
     int arrow;                  /* arrows and wrappers see the outer this */
-    const char *tmps[64];
-    int ntmps;
-    const char *hoist[64];      /* vars of the real function met in a wrapper */
-    int nhoist;
+    const char **tmps;          /* in the arena, grown by doubling */
+    int ntmps, captmps;
+    const char **hoist;         /* vars of the real function met in a wrapper */
+    int nhoist, caphoist;
     int need_this, need_args, need_nt;
     int derived;                /* derived constructor: this is $this */
     const char *home;           /* home object of super (text) */
@@ -94,6 +97,7 @@ struct es_ctx {
 
 void es_buf_put(es_buf *b, const char *s, size_t n);
 const char *es_name_tmp(es_ctx *c, const char *base);   /* unique name */
+void es_push_name(es_ctx *c, const char ***arr, int *n, int *cap, const char *name);
 void es_copy(es_ctx *c, es_node *n);                    /* source text */
 void es_emit(es_ctx *c, es_node *n);                    /* any node */
 void es_emit_func(es_ctx *c, es_node *f, const char *name);  /* function expr */

@@ -91,11 +91,20 @@ const char *es_tok_name(int type)
 
 int es_is_keyword(const char *s)
 {
-    if (s[0] < 'b' || s[0] > 'w' || !s[1])
+    static uint8_t first[26][8], nfirst[26], ready;
+    if (!ready) {  /* the reserved words by first letter */
+        for (int t = T_BREAK; t < T_COUNT; t++) {
+            int k = tok_names[t][0] - 'a';
+            if (nfirst[k] < 8) first[k][nfirst[k]++] = (uint8_t)t;
+        }
+        ready = 1;
+    }
+    if (s[0] < 'a' || s[0] > 'z' || !s[1])
         return 0;
-    for (int t = T_BREAK; t < T_COUNT; t++)
-        if (tok_names[t][0] == s[0] && strcmp(tok_names[t], s) == 0)
-            return t;
+    int k = s[0] - 'a';
+    for (int i = 0; i < nfirst[k]; i++)
+        if (strcmp(tok_names[first[k][i]] + 1, s + 1) == 0)
+            return first[k][i];
     return 0;
 }
 
@@ -470,9 +479,16 @@ int es_lex_next(es_lexer *lx)
         r = scan_template_part(lx, t->start);
     } else {
         t->type = -1;
-        for (size_t i = 0; i < sizeof puncts / sizeof puncts[0]; i++) {
-            if ((unsigned char)puncts[i].s[0] != ch)
-                continue;
+        static uint8_t byc[128][10], nbyc[128], ready;
+        if (!ready) {  /* the punctuators by first character, longest first */
+            for (size_t i = 0; i < sizeof puncts / sizeof puncts[0]; i++) {
+                unsigned char f = (unsigned char)puncts[i].s[0];
+                if (nbyc[f] < 10) byc[f][nbyc[f]++] = (uint8_t)i;
+            }
+            ready = 1;
+        }
+        for (int k = 0; ch < 128 && k < nbyc[ch]; k++) {
+            size_t i = byc[ch][k];
             size_t n = strlen(puncts[i].s);
             if (lx->pos + n <= lx->len && memcmp(s + lx->pos, puncts[i].s, n) == 0) {
                 /* ?. followed by a digit is ? then .5 */

@@ -300,7 +300,7 @@ static void prop_value(es_ctx *c, es_node *p, const char *home)
 
 static int is_proto(es_node *p)
 {
-    const char *k = p->a->str;
+    const char *k = p->a ? p->a->str : NULL;
     return p->op == ES_P_INIT && !(p->flags & ES_F_COMPUTED) && k &&
            (!strcmp(k, "__proto__") || !strcmp(k, "'__proto__'") || !strcmp(k, "\"__proto__\""));
 }

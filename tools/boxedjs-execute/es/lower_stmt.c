@@ -22,8 +22,7 @@ static void hoist_names(es_ctx *c, es_node *p)
         const char *nm = p->bind ? p->bind->emit : p->str;
         for (int i = 0; i < f->nhoist; i++)
             if (!strcmp(f->hoist[i], nm)) return;
-        if (f->nhoist < 64) f->hoist[f->nhoist++] = nm;
-        else es_error(c, p, "too many var declarations in a loop body");
+        es_push_name(c, &f->hoist, &f->nhoist, &f->caphoist, nm);
         break;
     }
     case ES_ASSIGN_PAT: case ES_REST: hoist_names(c, p->a); break;
@@ -225,16 +224,7 @@ static void loop_body(es_ctx *c, es_node *loop, const char **labels, int nl, voi
     }
     es_out(c, "}");
     /* temporaries of the function */
-    if (fn.ntmps) {
-        char buf[2048];
-        size_t n = 0;
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "var ");
-        for (int i = 0; i < fn.ntmps && n < sizeof buf - 40; i++)
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", fn.tmps[i], i + 1 < fn.ntmps ? ", " : "; ");
-        es_buf_put(&c->out, buf, n);
-        memmove(c->out.p + at + n, c->out.p + at, c->out.n - n - at);
-        memcpy(c->out.p + at, buf, n);
-    }
+    es_prologue(c, &fn, at, NULL);
     c->fn = fn.up;
     es_out(c, ".call(this");
     if (hs)

@@ -1062,16 +1062,9 @@ static es_node *assign_expr(P *p, int no_in)
     p->cover_ok = 0;
     if (!enter(p)) return node(p, ES_NULL);
     /* x => ..., async x => ..., async (..) => ... */
-    if (IS(T_IDENT)) {
+    if (IS(T_IDENT) && TOK.str[0] == 'a' && is_name(p, "async")) {
         int nl = 0, t = peek(p, &nl);
-        if (t == T_ARROW && !nl) {
-            es_node *f = node(p, ES_FUNC);
-            f->list = ident(p);
-            f->flags |= ES_F_SIMPLEPARAMS;
-            next(p);
-            LEAVE(arrow_body(p, f));
-        }
-        if (is_name(p, "async") && t == T_IDENT && !nl) {
+        if (t == T_IDENT && !nl) {
             es_node *f = node(p, ES_FUNC);
             next(p);
             f->list = ident(p);
@@ -1079,6 +1072,8 @@ static es_node *assign_expr(P *p, int no_in)
             expect(p, T_ARROW);
             LEAVE(arrow_body(p, f));
         }
+    }
+    if (IS(T_IDENT)) {
         if (p->in_gen && is_name(p, "yield")) {
             es_node *y = node(p, ES_YIELD);
             next(p);
@@ -1093,6 +1088,14 @@ static es_node *assign_expr(P *p, int no_in)
         }
     }
     es_node *l = conditional(p, no_in);
+    /* x => ... */
+    if (IS(T_ARROW) && l->kind == ES_IDENT && !TOK.nl_before) {
+        es_node *f = node_at(p, ES_FUNC, l);
+        f->list = l;
+        f->flags |= ES_F_SIMPLEPARAMS;
+        next(p);
+        LEAVE(arrow_body(p, f));
+    }
     /* async (a, b) => ...: parsed as a call of `async` */
     if (IS(T_ARROW) && l->kind == ES_CALL && l->a->kind == ES_IDENT && !strcmp(l->a->str, "async") &&
         !TOK.nl_before) {
@@ -1144,7 +1147,7 @@ static es_node *expression(P *p, int no_in)
 /* ---- statements -------------------------------------------------------- */
 static int let_starts_decl(P *p)
 {
-    if (!is_name(p, "let"))
+    if (TOK.type != T_IDENT || TOK.str[0] != 'l' || !is_name(p, "let"))
         return 0;
     int t = peek(p, NULL);
     return t == T_IDENT || t == T_LBRACK || t == T_LBRACE;
@@ -1405,20 +1408,21 @@ static es_node *statement(P *p)
                 LEAVE(function_rest(p, n, 1));
             }
         }
-        if (peek(p, NULL) == T_COLON) {
-            n = node(p, ES_LABELED);
-            n->str = TOK.str;
-            next(p);
-            next(p);
-            n->a = statement(p);
-            LEAVE(fin(p, n));
-        }
         break;
     default:
         break;
     }
     n = node(p, ES_EXPR_STMT);
     n->a = expression(p, 0);
+    if (n->a->kind == ES_IDENT && IS(T_COLON) && n->a->end == n->a->start + strlen(n->a->str)) {
+        /* a label (an identifier then `:`) */
+        n->kind = ES_LABELED;
+        n->str = n->a->str;
+        n->a = NULL;
+        next(p);
+        n->a = statement(p);
+        LEAVE(fin(p, n));
+    }
     semi(p);
     LEAVE(fin(p, n));
 }

@@ -51,11 +51,48 @@ static es_scope *push(W *w, int kind, es_node *n)
     return s;
 }
 
+static unsigned hash(const char *s)
+{
+    unsigned h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
 static es_binding *find_local(es_scope *s, const char *name)
 {
+    if (s->tab) {
+        for (es_binding *b = s->tab[hash(name) & (unsigned)(s->tabcap - 1)]; b; b = b->hnext)
+            if (!strcmp(b->name, name)) return b;
+        return NULL;
+    }
     for (es_binding *b = s->binds; b; b = b->next)
         if (!strcmp(b->name, name)) return b;
     return NULL;
+}
+
+/* Past 8 bindings a scope is hashed (a script's top level can hold
+ * thousands). */
+static void add_binding(W *w, es_scope *s, es_binding *b)
+{
+    b->next = s->binds;
+    s->binds = b;
+    s->nbinds++;
+    if (s->nbinds > 8 && s->nbinds * 2 > s->tabcap) {
+        int cap = s->tabcap ? s->tabcap * 4 : 64;
+        es_binding **t = es_alloc(w->ar, (size_t)cap * sizeof *t);
+        if (!t) return;  /* stays on the list: still correct */
+        for (es_binding *x = s->binds; x; x = x->next) {
+            unsigned h = hash(x->name) & (unsigned)(cap - 1);
+            x->hnext = t[h];
+            t[h] = x;
+        }
+        s->tab = t;
+        s->tabcap = cap;
+    } else if (s->tab) {
+        unsigned h = hash(b->name) & (unsigned)(s->tabcap - 1);
+        b->hnext = s->tab[h];
+        s->tab[h] = b;
+    }
 }
 
 static es_binding *declare(W *w, es_scope *s, es_node *id, int kind, uint32_t end)
@@ -84,8 +121,7 @@ static es_binding *declare(W *w, es_scope *s, es_node *id, int kind, uint32_t en
         snprintf(buf, sizeof buf, "%.100s$%d", id->str, ++w->nren);
         b->emit = es_strndup(w->ar, buf, strlen(buf));
     }
-    b->next = s->binds;
-    s->binds = b;
+    add_binding(w, s, b);
     return b;
 }
 
