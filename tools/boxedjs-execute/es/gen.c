@@ -879,8 +879,16 @@ static void lower_for_of(gen *g, es_node *s)
     /* catch: an exception from the body closes the iterator */
     g->cur = ti * 3 + 1;
     mark(g, cat);
-    outf(g, "if (!%s) { %s = 1; %s(%s); } throw $c.e; ", dn, dn,
-         aw ? "$es_aclose" : "$es_closeq", it);
+    if (aw) {
+        /* its return() is awaited, its result and errors dropped */
+        const char *e = tmp(g);
+        int k = new_state(g);
+        outf(g, "%s = $c.e; if (%s) throw %s; %s = 1; return $c.a($es_acloseq(%s), %d); ",
+             e, dn, e, dn, it, k);
+        g->dead = 1;
+        mark(g, k);
+        outf(g, "throw %s; ", e);
+    } else outf(g, "if (!%s) { %s = 1; $es_closeq(%s); } throw $c.e; ", dn, dn, it);
     g->dead = 1;
     /* finally: a break or return closes it */
     g->cur = ti * 3 + 2;

@@ -377,6 +377,12 @@ function $es_ares(r) {
   if (!genIsObj(r)) throw genNotObj(r);
   return r;
 }
+// ... and when the loop ends by an exception: a promise that does not
+// reject (the exception goes on).
+function $es_acloseq(it) {
+  var P = G.Promise;
+  try { return P.resolve($es_aclose(it)).then(undefined, function () {}); } catch (e) { return undefined; }
+}
 // for await's close on break/return: the value to await, or undefined.
 function $es_aclose(it) {
   var m = it['return'];
@@ -387,6 +393,6 @@ function $es_aclose(it) {
 (function () {
   var all = { $es_gen: $es_gen, $es_async: $es_async, $es_agen: $es_agen, $es_arej: $es_arej,
     $es_iter: $es_iter, $es_aiter: $es_aiter, $es_close: $es_close, $es_closeq: $es_closeq,
-    $es_ares: $es_ares, $es_aclose: $es_aclose };
+    $es_ares: $es_ares, $es_aclose: $es_aclose, $es_acloseq: $es_acloseq };
   for (var k in all) { hide.value = all[k]; Object.defineProperty(G, k, hide); }
 })();
