@@ -457,6 +457,10 @@ static int make_heap(void *arg)
         tool_fail("jsexec: internal error in the prelude: %s",
                   duk_safe_to_string(ctx, -1));
     heap = ctx;
+    /* the front end's tables are made by its first compile: at build time */
+    es_result es;
+    if (es_compile("let x = [1, 2];", 15, &es) == 0)
+        es_result_free(&es);
     return 0;
 }
 

@@ -169,7 +169,12 @@ struct es_node {
 
 /* The arena: blocks of memory handed out in order, freed all at once. */
 typedef struct es_arena_blk { struct es_arena_blk *prev; size_t used, cap; } es_arena_blk;
-typedef struct { es_arena_blk *top; size_t total; size_t limit; } es_arena;
+typedef struct {
+    es_arena_blk *top;
+    size_t total, limit;
+    char *first;            /* optional first block (static): no malloc */
+    size_t first_used, first_cap;
+} es_arena;
 
 void *es_alloc(es_arena *ar, size_t n);         /* zeroed; NULL past limit */
 char *es_strndup(es_arena *ar, const char *s, size_t n);

@@ -11,17 +11,20 @@
 
 typedef struct { es_arena ar; char *out; } priv_t;
 
+/* The first 16 KiB of the arena and the state are static: a short
+ * script compiles without a malloc (one compile at a time). */
+static _Alignas(16) char first_block[16384];
+static priv_t the_priv;
+
 int es_compile(const char *src, size_t len, es_result *r)
 {
     memset(r, 0, sizeof *r);
-    priv_t *pv = calloc(1, sizeof *pv);
-    if (!pv) {
-        snprintf(r->msg, sizeof r->msg, "out of memory");
-        r->line = r->col = 1;
-        return -1;
-    }
+    priv_t *pv = &the_priv;
+    memset(pv, 0, sizeof *pv);
     r->priv = pv;
     pv->ar.limit = ES_ARENA_LIMIT;
+    pv->ar.first = first_block;
+    pv->ar.first_cap = sizeof first_block;
     es_perr pe;
     memset(&pe, 0, sizeof pe);
     es_node *prog = es_parse(src, len, &pv->ar, &pe);
@@ -75,7 +78,7 @@ void es_result_free(es_result *r)
     priv_t *pv = r->priv;
     if (pv) {
         free(pv->out);
-        free(pv);
+        pv->out = NULL;
     }
     r->priv = NULL;
     r->out = NULL;

@@ -9,6 +9,12 @@
 void *es_alloc(es_arena *ar, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
+    if (!ar->top && ar->first && ar->first_used + n <= ar->first_cap) {
+        void *p = ar->first + ar->first_used;
+        ar->first_used += n;
+        memset(p, 0, n);
+        return p;
+    }
     es_arena_blk *b = ar->top;
     if (!b || b->used + n > b->cap) {
         /* small first (a short script should not grow the memory) */
@@ -50,6 +56,7 @@ void es_arena_free(es_arena *ar)
         ar->top = p;
     }
     ar->total = 0;
+    ar->first_used = 0;
 }
 
 /* ---- names ---------------------------------------------------------- */
