@@ -28,6 +28,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "es_int.h"
@@ -55,11 +56,17 @@ typedef struct {
     const char *labels[8]; int nlabels;     /* labels of the next statement */
 } gen;
 
-/* Memory is the compile's arena (freed with it, also after an error). */
+/* Memory is the compile's arena (freed with it).  Past its limit the
+ * compile fails; the lowering still finishes (the emitter writes nothing
+ * more), on memory of its own that the failing process does not free. */
 static void *gmem(gen *g, size_t n)
 {
     void *p = es_alloc(g->c->ar, n ? n : 1);
-    if (!p) es_error(g->c, g->fn, "out of memory");
+    if (!p) {
+        es_error(g->c, g->fn, "out of memory");
+        p = calloc(1, n ? n : 1);
+        if (!p) abort();
+    }
     return p;
 }
 static void *grow(gen *g, void *p, int *cap, int need, size_t sz)
@@ -108,10 +115,8 @@ static void declare(gen *g, const char *name)
 }
 static const char *tmp(gen *g)
 {
-    char b[16];
-    snprintf(b, sizeof b, "$g%d", g->ntmp++);
-    char *s = es_strndup(g->c->ar, b, strlen(b));
-    if (!s) es_error(g->c, g->fn, "out of memory");
+    char *s = gmem(g, 16);
+    snprintf(s, 16, "$g%d", g->ntmp++);
     declare(g, s);
     return s;
 }
@@ -734,7 +739,9 @@ static int box_walk(gen *g, es_node **slot, gbox *bx, int nb, int in_func, int w
             if (n->bind->scope != bx[i].sc) continue;
             char buf[160];
             snprintf(buf, sizeof buf, "%s.%s", bx[i].box, n->bind->name);
-            n->str = es_strndup(g->c->ar, buf, strlen(buf));
+            char *nm = gmem(g, strlen(buf) + 1);
+            memcpy(nm, buf, strlen(buf) + 1);
+            n->str = nm;
             n->bind = NULL;
             n->flags &= ~(ES_F_TDZ | ES_F_LEXTHIS);
             n->dirty = 1;
