@@ -278,7 +278,10 @@ void es_prologue(es_ctx *c, es_fn *f, size_t at, es_scope *s)
     if (!f->arrow) {
         if (f->need_this && !f->derived) es_buf_put(&b, "var $this = this; ", 18);
         if (f->need_args) es_buf_put(&b, "var $args = arguments; ", 23);
-        if (f->need_nt) es_buf_put(&b, "var $nt = new.target; ", 22);
+        if (f->need_nt && f->node && (f->node->flags & ES_F_CLASSCTOR))
+            es_buf_put(&b, "var $nt = new.target || this.constructor; ", 42);
+        else if (f->need_nt)
+            es_buf_put(&b, "var $nt = new.target; ", 22);
     }
     if (s)
         for (es_binding *x = s->binds; x; x = x->next)
@@ -581,9 +584,13 @@ void es_emit(es_ctx *c, es_node *n)
         }
         break;
     case ES_NEW_TARGET:
+        /* a base class constructor run by a derived one (through apply)
+         * has no new.target: the object's constructor is it */
         if (c->fn->arrow) {
             real_fn(c)->need_nt = 1;
             es_out(c, "$nt");
+        } else if (c->fn->node && (c->fn->node->flags & ES_F_CLASSCTOR)) {
+            es_out(c, "(new.target || this.constructor)");
         } else {
             es_out(c, "new.target");
         }

@@ -74,7 +74,13 @@ void es_emit_var(es_ctx *c, es_node *v, int in_for_head)
             es_emit_ident(c, d->a);
             if (d->b) {
                 es_out(c, " = ");
-                if (d->b->kind == ES_FUNC && !d->b->a && !(d->b->flags & (ES_F_GENERATOR | ES_F_ASYNC))) {
+                if (d->b->kind == ES_CLASS && !d->b->str) {
+                    /* const A = class {}: A is its name */
+                    es_sync(c, d->b->line);
+                    d->b->str = d->a->str;
+                    es_emit_class(c, d->b);
+                    d->b->str = NULL;
+                } else if (d->b->kind == ES_FUNC && !d->b->a && !(d->b->flags & (ES_F_GENERATOR | ES_F_ASYNC))) {
                     extern const char *es_infer_name(es_node *, const char *);
                     es_sync(c, d->b->line);
                     es_node *f = d->b;
