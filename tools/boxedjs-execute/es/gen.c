@@ -3,7 +3,7 @@
  *
  *   function* f(a) { BODY }
  * becomes
- *   function f(a) { return $es_gen(function ($c) { $L: for (;;)
+ *   function f(a) { return $es_gen(function f($c) { $L: for (;;)
  *     switch ($c.s) { case 0: ...BODY as states...  return $c.r(); } },
  *     this, TRIES); var LOCALS; }
  * ($es_async for async functions, $es_agen for async generators).  The
@@ -318,22 +318,26 @@ static es_node *relist(gen *g, es_node **v, int n)
     return head;
 }
 
-static const char *suspend_op(es_node *n)
+/* The op of a suspension, as 06-gen.js's GenCtx.op: 1 yield, 2 await,
+ * 3 yield*. */
+static int suspend_op(es_node *n)
 {
-    if (n->kind == ES_AWAIT) return "a";
-    if (n->flags & ES_F_DELEGATE) return "d";
-    return "y";
+    if (n->kind == ES_AWAIT) return 2;
+    if (n->flags & ES_F_DELEGATE) return 3;
+    return 1;
 }
-/* The suspension itself: `return $c.y(v, K); case K:`; its value $c.v. */
+
+/* The suspension itself: `return ($c.rv = v, $c.s = K, $c.op = 1, $c);
+ * case K:`; its value $c.v. */
 static es_node *ex_suspend(gen *g, es_node *n)
 {
     es_node *a = n->a ? ex(g, n->a) : NULL;
     int k = new_state(g);
     es_sync(g->c, n->line);
-    outf(g, "return $c.%s(", suspend_op(n));
+    out(g, "return ($c.rv = ");
     if (a) es_expr(g->c, a);
     else out(g, "void 0");
-    outf(g, ", %d); ", k);
+    outf(g, ", $c.s = %d, $c.op = %d, $c); ", k, suspend_op(n));
     g->dead = 1;
     mark(g, k);
     return syn_ident(g, "$c.v", n);
@@ -870,7 +874,7 @@ static void lower_for_of(gen *g, es_node *s)
     mark(g, top);
     if (aw) {
         int k = new_state(g);
-        outf(g, "%s = 1; return $c.a(%s.next(), %d); ", dn, it, k);
+        outf(g, "%s = 1; return ($c.rv = %s.next(), $c.s = %d, $c.op = 2, $c); ", dn, it, k);
         g->dead = 1;
         mark(g, k);
         outf(g, "%s = $es_ares($c.v); ", r);
@@ -890,7 +894,8 @@ static void lower_for_of(gen *g, es_node *s)
         /* its return() is awaited, its result and errors dropped */
         const char *e = tmp(g);
         int k = new_state(g);
-        outf(g, "%s = $c.e; if (%s) throw %s; %s = 1; return $c.a($es_acloseq(%s), %d); ",
+        outf(g, "%s = $c.e; if (%s) throw %s; %s = 1; "
+                "return ($c.rv = $es_acloseq(%s), $c.s = %d, $c.op = 2, $c); ",
              e, dn, e, dn, it, k);
         g->dead = 1;
         mark(g, k);
@@ -902,7 +907,8 @@ static void lower_for_of(gen *g, es_node *s)
     mark(g, fin);
     if (aw) {
         int k = new_state(g);
-        outf(g, "if (%s) { $c.s = %d; continue $L; } %s = 1; return $c.a($es_aclose(%s), %d); ",
+        outf(g, "if (%s) { $c.s = %d; continue $L; } %s = 1; "
+                "return ($c.rv = $es_aclose(%s), $c.s = %d, $c.op = 2, $c); ",
              dn, k, dn, it, k);
         g->dead = 1;
         mark(g, k);
@@ -1152,9 +1158,9 @@ static void lower_stmt(gen *g, es_node *s)
         if (v && g->is_async && g->is_gen) {
             /* return in an async generator awaits its value */
             int k = new_state(g);
-            out(g, "return $c.a(");
+            out(g, "return ($c.rv = ");
             es_expr(g->c, v);
-            outf(g, ", %d); ", k);
+            outf(g, ", $c.s = %d, $c.op = 2, $c); ", k);
             g->dead = 1;
             mark(g, k);
             out(g, "return $c.r($c.v); ");

@@ -5,10 +5,11 @@
 // `function ($c) { $L: for (;;) switch ($c.s) { case 0: ... } }` to
 // $es_gen / $es_async / $es_agen with its `this` and a table of its try
 // statements.  The body runs from state $c.s until it suspends or ends,
-// through the context's operations:
-//   return $c.y(v, K)   yield v, resume at state K ($c.v: the value sent)
-//   return $c.a(v, K)   await v, likewise
-//   return $c.d(it, K)  yield* it; at K, $c.v is the delegate's result
+// through the context:
+//   return ($c.rv = v, $c.s = K, $c.op = OP, $c)
+//                       suspends: OP 1 yield v, 2 await v, 3 yield* v;
+//                       it resumes at state K with the value sent (the
+//                       await's result, the delegate's result) in $c.v
 //   return $c.r(v)      return v, through the finally blocks it crosses
 //   return $c.j(K)      a break/continue that crosses a finally block
 //   return $c.F(i)      the end of try i's finally: goes on as its
@@ -31,9 +32,6 @@ function GenCtx(body, self, tries) {
   this.dl = null;       // the iterator of a yield* in progress
   this.st = 0;          // 0 not started, 1 suspended, 2 running, 3 done, 4 finishing
 }
-GenCtx.prototype.y = function (v, k) { this.s = k; this.op = 1; this.rv = v; return GEN_SUSP; };
-GenCtx.prototype.a = function (v, k) { this.s = k; this.op = 2; this.rv = v; return GEN_SUSP; };
-GenCtx.prototype.d = function (v, k) { this.s = k; this.op = 3; this.rv = v; return GEN_SUSP; };
 // The try table T = [R, P]: R[s] is the try context of state s (3 * i +
 // 0 in the body of try i, 1 in its catch, 2 in its finally; -1 none),
 // P[i] = [context of try i itself, catch state, finally state, end state]
@@ -137,49 +135,58 @@ function genCtxOf(g) {
   return c;
 }
 function genResume(g, mode, x) {
-  var c = genCtxOf(g), op, r, m, it;
+  var c = genCtxOf(g);
   if (c.st === 2) throw new TypeError('Generator is already running');
   if (c.st === 0 && mode !== 0) c.st = 3;
   if (c.st === 3) {
     if (mode === 1) throw x;
     return { value: mode === 2 ? x : undefined, done: true };
   }
-  // no try/finally here: what throws out of genAdv has ended c already,
-  // and the errors of a delegate are thrown into the generator
   c.st = 2;
+  return genLoop(c, mode, x, 0);
+}
+// Runs the generator c (running) until it yields or ends; op: what its
+// body has just stopped for (0: nothing yet, run it with mode and x).  No
+// try/finally here: what throws out of genAdv has ended c already, and
+// the errors of a delegate are thrown into the generator.
+function genLoop(c, mode, x, op) {
+  var r, m, it;
   for (;;) {
-    if (c.dl !== null) {
-      // yield* in progress: the request goes to the delegate
-      it = c.dl;
-      try {
-        if (mode === 0) r = it.next(x);
-        else {
-          m = it[mode === 1 ? 'throw' : 'return'];
-          if (m === undefined || m === null) {
-            c.dl = null;
-            if (mode === 1) {
-              $es_close(it);
-              throw new TypeError('The iterator does not provide a \'throw\' method');
-            }
-            r = null;
-          } else r = m.call(it, x);
-        }
-        if (r !== null && !genIsObj(r)) throw genNotObj(r);
-      } catch (e) { c.dl = null; mode = 1; x = e; r = undefined; }
-      if (r !== undefined) {
-        if (r !== null && !r.done) { c.st = 1; return r; }
-        c.dl = null;
-        if (r !== null) {
-          x = r.value;
-          if (mode !== 2) mode = 0;
+    if (op === 0) {
+      if (c.dl !== null) {
+        // yield* in progress: the request goes to the delegate
+        it = c.dl;
+        try {
+          if (mode === 0) r = it.next(x);
+          else {
+            m = it[mode === 1 ? 'throw' : 'return'];
+            if (m === undefined || m === null) {
+              c.dl = null;
+              if (mode === 1) {
+                $es_close(it);
+                throw new TypeError('The iterator does not provide a \'throw\' method');
+              }
+              r = null;
+            } else r = m.call(it, x);
+          }
+          if (r !== null && !genIsObj(r)) throw genNotObj(r);
+        } catch (e) { c.dl = null; mode = 1; x = e; r = undefined; }
+        if (r !== undefined) {
+          if (r !== null && !r.done) { c.st = 1; return r; }
+          c.dl = null;
+          if (r !== null) {
+            x = r.value;
+            if (mode !== 2) mode = 0;
+          }
         }
       }
+      op = genAdv(c, mode, x);
     }
-    op = genAdv(c, mode, x);
     if (op === 1) { c.st = 1; return { value: c.rv, done: false }; }
     if (op === 4) { c.st = 3; return { value: c.rv, done: true }; }
     // op 3: yield* starts (GetIterator fails inside the generator); its
     // first next() gets undefined
+    op = 0;
     try { c.dl = $es_iter(c.rv); mode = 0; } catch (e) { mode = 1; x = e; continue; }
     x = undefined;
   }
@@ -187,7 +194,17 @@ function genResume(g, mode, x) {
 function genDef(o, k, v) {
   Object.defineProperty(o, k, { value: v, writable: true, configurable: true, enumerable: false });
 }
-genDef(Generator.prototype, 'next', function next(v) { return genResume(this, 0, v); });
+genDef(Generator.prototype, 'next', function next(v) {
+  var c = this instanceof Generator ? this.$es_c : undefined, r;
+  if (c === undefined || c.st !== 1 || c.dl !== null) return genResume(this, 0, v);
+  // the common case, a suspended generator outside yield*: its body
+  // straight away (genAdv and genLoop do the rest)
+  c.st = 2; c.v = v;
+  try { r = c.b.call(c.t, c); } catch (e) { return genLoop(c, 1, e, 0); }
+  if (r === GEN_CONT) return genLoop(c, 3, undefined, 0);
+  if (c.op === 1) { c.st = 1; return { value: c.rv, done: false }; }
+  return genLoop(c, 0, undefined, c.op);
+});
 genDef(Generator.prototype, 'return', function (v) { return genResume(this, 2, v); });
 genDef(Generator.prototype, 'throw', function (e) { return genResume(this, 1, e); });
 genDef(Generator.prototype, Symbol.iterator, function () { return this; });
