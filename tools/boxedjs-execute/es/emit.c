@@ -224,6 +224,12 @@ static void emit_string(es_ctx *c, const char *s)
             s = p;
             continue;
         }
+        if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+            ((unsigned char)s[2] == 0xA8 || (unsigned char)s[2] == 0xA9)) {
+            es_out(c, (unsigned char)s[2] == 0xA8 ? "\\u2028" : "\\u2029");
+            s += 2;
+            continue;
+        }
         es_outn(c, s, 1);
     }
 }

@@ -86,7 +86,7 @@ void es_emit_var(es_ctx *c, es_node *v, int in_for_head)
                     es_node *f = d->b;
                     int was = f->dirty;
                     const char *nm = es_infer_name(f, d->a->str);
-                    if (nm && d->a->bind && strcmp(d->a->bind->emit, nm) == 0 && v->op != ES_VAR_VAR) {
+                    if (nm) {
                         f->dirty = 1;
                         es_emit_func(c, f, nm);
                     } else {

@@ -443,7 +443,9 @@ static int walk(W *w, es_node *n)
     switch (n->kind) {
     case ES_IDENT: d = ref(w, n, 0); break;
     case ES_NUM: d = num_dirty(n->str); break;
-    case ES_STR: d = strstr(n->str, "\\u{") != NULL; break;
+    case ES_STR:  /* \u{...}, and LS/PS (allowed in strings since ES2019) */
+        d = strstr(n->str, "\\u{") != NULL || strstr(n->str, "\xe2\x80\xa8") || strstr(n->str, "\xe2\x80\xa9");
+        break;
     case ES_THIS: d = lex_this(w, n, 0); break;
     case ES_NEW_TARGET: d = 1; lex_this(w, n, 1); break;
     case ES_SUPER: d = 1; break;
