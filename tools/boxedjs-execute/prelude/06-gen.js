@@ -21,6 +21,9 @@
 // runtime files after this one can define or replace it.
 
 var GEN_CONT = {}, GEN_SUSP = {};
+// the context of a generator object, under a key of its own (out of
+// Object.keys, getOwnPropertyNames and JSON)
+var GEN_KEY = Symbol('generator state');
 function GenCtx(body, self, tries) {
   this.s = 0;           // the state to run
   this.v = undefined;   // the value sent in (next(v), an await's result)
@@ -130,7 +133,7 @@ function $es_closeq(it) {
 // ---- generator objects --------------------------------------------------
 function Generator() {}
 function genCtxOf(g) {
-  var c = g instanceof Generator ? g.$es_c : undefined;
+  var c = g instanceof Generator ? g[GEN_KEY] : undefined;
   if (!c) throw new TypeError('next method called on an incompatible receiver ' + show(g));
   return c;
 }
@@ -195,7 +198,7 @@ function genDef(o, k, v) {
   Object.defineProperty(o, k, { value: v, writable: true, configurable: true, enumerable: false });
 }
 genDef(Generator.prototype, 'next', function next(v) {
-  var c = this instanceof Generator ? this.$es_c : undefined, r;
+  var c = this instanceof Generator ? this[GEN_KEY] : undefined, r;
   if (c === undefined || c.st !== 1 || c.dl !== null) return genResume(this, 0, v);
   // the common case, a suspended generator outside yield*: its body
   // straight away (genAdv and genLoop do the rest)
@@ -212,7 +215,7 @@ Object.defineProperty(Generator.prototype, Symbol.toStringTag,
   { value: 'Generator', configurable: true });
 function $es_gen(body, self, tries) {
   var g = new Generator();
-  genDef(g, '$es_c', new GenCtx(body, self, tries));
+  genDef(g, GEN_KEY, new GenCtx(body, self, tries));
   return g;
 }
 
@@ -243,7 +246,7 @@ function AsyncGenerator() {}
 function agenReq(g, mode, x) {
   var P = G.Promise, d = { m: mode, x: x, res: null, rej: null };
   var p = new P(function (res, rej) { d.res = res; d.rej = rej; });
-  var c = g instanceof AsyncGenerator ? g.$es_c : undefined;
+  var c = g instanceof AsyncGenerator ? g[GEN_KEY] : undefined;
   if (!c) { d.rej(new TypeError('not an async generator: ' + show(g))); return p; }
   c.q.push(d);
   if (c.st !== 2 && c.st !== 4) agenNext(c);
@@ -343,7 +346,7 @@ function $es_agen(body, self, tries) {
   }
   var g = new AsyncGenerator(), c = new GenCtx(body, self, tries);
   c.q = [];
-  genDef(g, '$es_c', c);
+  genDef(g, GEN_KEY, c);
   return g;
 }
 
