@@ -183,9 +183,17 @@ void es_emit_class(es_ctx *c, es_node *cls)
     if (cls->kind == ES_CLASS_DECL) {
         es_out(c, "var ");
         es_out(c, cls->a->bind ? cls->a->bind->emit : name);
-        es_out(c, " = ");
+        es_out(c, " = (");
     } else {
         es_out(c, "(");
+    }
+    /* the heritage first: it is evaluated first, and on its line */
+    const char *sup = NULL;
+    if (cls->b) {
+        sup = es_tmp(c);
+        es_outf(c, "%s = ", sup);
+        es_expr(c, cls->b);
+        es_out(c, ", ");
     }
     es_out(c, cls->b ? "function ($S) {\"use strict\"; var $F = []" : "function () {\"use strict\"; var $F = []");
     collect_private(c, cls);
@@ -232,13 +240,7 @@ void es_emit_class(es_ctx *c, es_node *cls)
     }
     es_sync(c, cls->line);
     es_outf(c, "return %s; }", name);
-    if (cls->b) {
-        es_out(c, "(");
-        es_emit(c, cls->b);
-        es_out(c, ")");
-    } else {
-        es_out(c, "()");
-    }
-    if (cls->kind == ES_CLASS_DECL) es_out(c, ";");
-    else es_out(c, ")");
+    if (sup) es_outf(c, "(%s)", sup);
+    else es_out(c, "()");
+    es_out(c, cls->kind == ES_CLASS_DECL ? ");" : ")");
 }
