@@ -39,8 +39,11 @@ JSX_HDRS  := $(wildcard $(JSX_DIR)/*.h $(JSX_DIR)/es/*.h tools/lib/*.h)
 JSX_ES_SRC ?= $(filter-out %/esc_main.c,$(wildcard $(JSX_DIR)/es/*.c))
 JSX_ES_OBJS = $(JSX_ES_SRC:$(JSX_DIR)/%.c=$(JSX_OBJ)/%.o)
 JSX_LDFLAGS := -Wl,-z,stack-size=1048576
-JSX_ASYNCIFY := --asyncify --pass-arg=asyncify-ignore-imports \
-                --pass-arg=asyncify-removelist@sjlj_run
+# The front end (es/*.o) never unwinds (it calls no Duktape and no
+# longjmp): its functions are left out of the instrumentation too.
+JSX_ASYNCIFY = --asyncify --pass-arg=asyncify-ignore-imports \
+                --pass-arg=asyncify-removelist@sjlj_run$$(for o in $(JSX_ES_OBJS); do \
+                  llvm-nm --defined-only $$o | awk '$$2 ~ /^[tT]$$/ { printf ",%s", $$3 }'; done)
 
 $(JSX_OBJ)/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h $(JSX_DIR)/duk_jsexec.h
 	@mkdir -p $(dir $@)

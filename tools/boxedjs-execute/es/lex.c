@@ -116,7 +116,7 @@ int es_is_keyword(const char *s)
 }
 
 /* ---- scanning ------------------------------------------------------------ */
-static int fail(es_lexer *lx, uint32_t at, const char *msg)
+static int lex_fail(es_lexer *lx, uint32_t at, const char *msg)
 {
     int line = lx->line;
     uint32_t ls = lx->line_start;
@@ -182,7 +182,7 @@ static int skip_space(es_lexer *lx)
             lx->pos += 2;
             for (;;) {
                 if (lx->pos + 1 >= lx->len)
-                    return fail(lx, at, "Unterminated comment"), -1;
+                    return lex_fail(lx, at, "Unterminated comment"), -1;
                 if (s[lx->pos] == '*' && s[lx->pos + 1] == '/') {
                     lx->pos += 2;
                     break;
@@ -235,26 +235,26 @@ static int scan_ident(es_lexer *lx)
     } else {
         char *b = es_alloc(lx->ar, (lx->pos - st) * 2 + 8);
         size_t n = 0;
-        if (!b) return fail(lx, st, "out of memory");
+        if (!b) return lex_fail(lx, st, "out of memory");
         for (uint32_t i = st; i < lx->pos;) {
             if (s[i] != '\\') { b[n++] = s[i++]; continue; }
-            if (i + 1 >= lx->pos || s[i + 1] != 'u') return fail(lx, i, "Invalid Unicode escape sequence");
+            if (i + 1 >= lx->pos || s[i + 1] != 'u') return lex_fail(lx, i, "Invalid Unicode escape sequence");
             i += 2;
             unsigned cp = 0;
             if (i < lx->pos && s[i] == '{') {
                 i++;
                 while (i < lx->len && s[i] != '}') {
                     int h = hexval(s[i++]);
-                    if (h < 0) return fail(lx, i - 1, "Invalid Unicode escape sequence");
+                    if (h < 0) return lex_fail(lx, i - 1, "Invalid Unicode escape sequence");
                     cp = cp * 16 + (unsigned)h;
                 }
-                if (i >= lx->len) return fail(lx, i, "Invalid Unicode escape sequence");
+                if (i >= lx->len) return lex_fail(lx, i, "Invalid Unicode escape sequence");
                 i++;
                 if (i > lx->pos) lx->pos = i;
             } else {
                 for (int k = 0; k < 4; k++) {
                     int h = i < lx->len ? hexval(s[i]) : -1;
-                    if (h < 0) return fail(lx, i, "Invalid Unicode escape sequence");
+                    if (h < 0) return lex_fail(lx, i, "Invalid Unicode escape sequence");
                     cp = cp * 16 + (unsigned)h;
                     i++;
                 }
@@ -293,7 +293,7 @@ static int scan_number(es_lexer *lx)
             digits++;
             lx->pos++;
         }
-        if (!digits) return fail(lx, st, "Invalid or unexpected token");
+        if (!digits) return lex_fail(lx, st, "Invalid or unexpected token");
     } else {
         int legacy_octal = s[st] == '0' && st + 1 < lx->len && s[st + 1] >= '0' && s[st + 1] <= '9';
         while (lx->pos < lx->len) {
@@ -301,7 +301,7 @@ static int scan_number(es_lexer *lx)
             if (ch == '_') {
                 if (lx->pos + 1 >= lx->len || !(s[lx->pos + 1] >= '0' && s[lx->pos + 1] <= '9') ||
                     lx->pos == st || !(s[lx->pos - 1] >= '0' && s[lx->pos - 1] <= '9'))
-                    return fail(lx, lx->pos, "Numeric separators are not allowed here");
+                    return lex_fail(lx, lx->pos, "Numeric separators are not allowed here");
                 lx->pos++;
                 continue;
             }
@@ -311,7 +311,7 @@ static int scan_number(es_lexer *lx)
                     break;
                 if ((ch == 'e' || ch == 'E') && (memchr(buf, 'e', n) || memchr(buf, 'E', n)))
                     break;
-                if (n + 1 >= sizeof buf) return fail(lx, st, "Number too long");
+                if (n + 1 >= sizeof buf) return lex_fail(lx, st, "Number too long");
                 buf[n++] = ch;
                 lx->pos++;
                 continue;
@@ -334,10 +334,10 @@ static int scan_number(es_lexer *lx)
     }
     if (lx->pos < lx->len && s[lx->pos] == 'n') {
         lx->tok.type = T_BIGINT;
-        return fail(lx, st, "BigInt is not supported");
+        return lex_fail(lx, st, "BigInt is not supported");
     }
     if (lx->pos < lx->len && (is_id_start((unsigned char)s[lx->pos]) || (s[lx->pos] >= '0' && s[lx->pos] <= '9')))
-        return fail(lx, lx->pos, "Invalid or unexpected token");
+        return lex_fail(lx, lx->pos, "Invalid or unexpected token");
     lx->tok.type = T_NUM;
     lx->tok.num = v;
     return 0;
@@ -356,12 +356,12 @@ static int scan_string(es_lexer *lx)
             if (lx->pos < lx->len && s[lx->pos] == '\n')
                 newline(lx, lx->pos + 1);
         } else if (s[lx->pos] == '\n' || s[lx->pos] == '\r') {
-            return fail(lx, st, "Invalid or unexpected token");
+            return lex_fail(lx, st, "Invalid or unexpected token");
         }
         lx->pos++;
     }
     if (lx->pos >= lx->len)
-        return fail(lx, st, "Invalid or unexpected token");
+        return lex_fail(lx, st, "Invalid or unexpected token");
     lx->pos++;
     lx->tok.type = T_STR;
     return 0;
@@ -374,7 +374,7 @@ static int scan_template_part(es_lexer *lx, uint32_t st)
     lx->tok.bad_escape = 0;
     for (;;) {
         if (lx->pos >= lx->len)
-            return fail(lx, st, "Unterminated template literal");
+            return lex_fail(lx, st, "Unterminated template literal");
         char ch = s[lx->pos];
         if (ch == '`') { lx->pos++; lx->tok.tpl_tail = 1; break; }
         if (ch == '$' && lx->pos + 1 < lx->len && s[lx->pos + 1] == '{') {
@@ -473,7 +473,7 @@ int es_lex_next(es_lexer *lx)
     } else if (ch == '#') {
         lx->pos++;
         if (lx->pos >= lx->len || !is_id_start((unsigned char)s[lx->pos]))
-            return fail(lx, t->start, "Invalid or unexpected token");
+            return lex_fail(lx, t->start, "Invalid or unexpected token");
         r = scan_ident(lx);
         t->type = T_PRIVATE;
     } else if ((ch >= '0' && ch <= '9') ||
@@ -507,7 +507,7 @@ int es_lex_next(es_lexer *lx)
             }
         }
         if (t->type < 0)
-            return fail(lx, t->start, "Invalid or unexpected token");
+            return lex_fail(lx, t->start, "Invalid or unexpected token");
     }
     if (r)
         return -1;
@@ -523,7 +523,7 @@ int es_lex_regex(es_lexer *lx)
     int in_class = 0;
     for (;;) {
         if (lx->pos >= lx->len || s[lx->pos] == '\n' || s[lx->pos] == '\r')
-            return fail(lx, t->start, "Invalid regular expression: missing /");
+            return lex_fail(lx, t->start, "Invalid regular expression: missing /");
         char ch = s[lx->pos++];
         if (ch == '\\') {
             if (lx->pos < lx->len && s[lx->pos] != '\n') lx->pos++;
