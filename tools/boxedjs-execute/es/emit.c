@@ -576,6 +576,17 @@ void es_emit(es_ctx *c, es_node *n)
     case ES_IDENT: es_emit_ident(c, n); break;
     case ES_NUM: emit_number(c, n); break;
     case ES_STR: emit_string(c, n->str); break;
+    case ES_REGEX: {
+        const char *e = strrchr(n->str, '/');
+        es_out(c, "new RegExp(\"");
+        for (const char *q = n->str + 1; q < e; q++) {
+            if (*q == '\\' && q[1] == '/') { es_out(c, "/"); q++; continue; }
+            if (*q == '\\' || *q == '"') es_out(c, "\\");
+            es_outn(c, q, 1);
+        }
+        es_outf(c, "\", \"%s\")", e + 1);
+        break;
+    }
     case ES_THIS:
         if (c->fn->derived || (n->flags & ES_F_LEXTHIS) || c->fn->arrow) {
             es_fn *f = real_fn(c);

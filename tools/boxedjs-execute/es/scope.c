@@ -449,7 +449,15 @@ static int walk(W *w, es_node *n)
     case ES_THIS: d = lex_this(w, n, 0); break;
     case ES_NEW_TARGET: d = 1; lex_this(w, n, 1); break;
     case ES_SUPER: d = 1; break;
-    case ES_REGEX: case ES_NULL: case ES_TRUE: case ES_FALSE: case ES_EMPTY: case ES_DEBUGGER:
+    case ES_REGEX: {
+        /* flags and syntax beyond ES5: made at run time by RegExp, which
+         * the runtime's regex layer may extend */
+        const char *e = strrchr(n->str, '/');
+        d = strpbrk(e, "suyd") != NULL || strstr(n->str, "(?<") || strstr(n->str, "\\p{") ||
+            strstr(n->str, "\\P{") || strstr(n->str, "\\k<");
+        break;
+    }
+    case ES_NULL: case ES_TRUE: case ES_FALSE: case ES_EMPTY: case ES_DEBUGGER:
     case ES_HOLE: case ES_BREAK: case ES_CONTINUE: case ES_TPL_STR:
         break;
     case ES_PRIVATE: d = 1; break;
