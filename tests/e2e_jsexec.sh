@@ -434,6 +434,60 @@ if [ -c /dev/zero ]; then
     fi
 fi
 
+# ---- the front end (es/: ES2022 -> ES5 before Duktape compiles) -----------
+jcase "es: a syntax error names the user's line and column" 1 \
+    '{"code": "let a = 1;\nlet b = (a +;\n"}' \
+    '+"content": "Uncaught SyntaxError: Unexpected token '"';'"' (line 2, column 13)"' '+"is_error": true'
+jcase "es: BigInt literals are a clear SyntaxError" 1 '{"code": "const big = 10n;"}' \
+    '+"content": "Uncaught SyntaxError: BigInt is not supported (line 1, column 13)"'
+jcase "es: deep nesting is a SyntaxError, not a crash" 1 \
+    "{\"code\": \"x = $(printf '%0.s[' $(seq 1 3000))\"}" \
+    '+Uncaught SyntaxError: nesting too deep'
+jcase "es: let/const, arrows, template literals, destructuring, spread" 0 \
+    '{"code": "const xs = [1, 2, 3];\nlet total = 0;\nfor (const x of xs) total += x;\nconst {a, b: [c, d = 4], ...rest} = {a: 1, b: [3], e: 5};\nconst f = (p, q = p * 2, ...r) => p + q + r.length;\n`${total} ${xs.map(x => x * x)} ${a}${c}${d} ${JSON.stringify(rest)} ${f(1)} ${f(1, 1, 9, 9)} ${Math.max(...xs, 0)} ${[...\"hé\", ...xs].length}`"}' \
+    '+"content": "6 1,4,9 134 {\"e\":5} 3 4 3 5"'
+jcase "es: closures capture a fresh let per loop iteration, break/continue/labels kept" 0 \
+    '{"code": "const fns = [];\nouter: for (let i = 0; i < 4; i++) {\n  for (let j = 0; j < 4; j++) {\n    if (j > i) continue outer;\n    if (i === 3) break outer;\n    fns.push(() => i * 10 + j);\n  }\n}\nfns.map(f => f()).join(\",\")"}' \
+    '+"content": "0,10,11,20,21,22"'
+jcase "es: classes (fields, private, static, accessors, super, extends Error)" 0 \
+    '{"code": "class A { #n; static count = 0; constructor(n) { this.#n = n; A.count++; } get n() { return this.#n; } has(o) { return #n in o; } describe() { return \"A\" + this.#n; } }\nclass B extends A { constructor() { super(5); } describe() { return super.describe() + \"B\"; } static { B.tag = \"t\"; } }\nclass MyErr extends Error { constructor(m) { super(m); this.name = \"MyErr\"; } }\nconst b = new B(); let e; try { throw new MyErr(\"boom\"); } catch (x) { e = x; }\n[b.n, b.describe(), A.count, b.has(b), b.has({}), B.tag, b instanceof A, e instanceof MyErr, e instanceof Error, String(e)].join(\" \")"}' \
+    '+"content": "5 A5B 1 true false t true true true MyErr: boom"'
+jcase "es: calling a class without new, const assignment, dead zone" 0 \
+    '{"code": "const r = [];\ntry { class K {} K(); } catch (e) { r.push(e.message); }\ntry { const c = 1; c = 2; } catch (e) { r.push(e.message); }\ntry { (() => z)(); let z = 1; } catch (e) { r.push(e.name + \": \" + e.message); }\nr.join(\" | \")"}' \
+    '+"content": "Class constructor K cannot be invoked without '"'new'"' | Assignment to constant variable. | ReferenceError: Cannot access '"'z'"' before initialization"'
+jcase "es: optional chaining, ??, logical assignment, **, tagged templates" 0 \
+    '{"code": "const o = {a: {f() { return this.v; }, v: 7}, n: null};\nlet q = null; q ??= 1; q ||= 2; q &&= 3;\nconst tag = (s, ...v) => s.raw.join(\"|\") + v.join(\",\");\n[o?.a?.f(), o.n?.x.y.z, o.zz?.(), o.n ?? \"d\", 0 ?? 1, q, 2 ** 10, tag`a${1}\\n${2}`, String.raw`x\\ty`].join(\" \")"}' \
+    '+"content": "7   d 0 3 1024 a|\\n|1,2 x\\ty"'
+jcase "es: a runtime error in lowered code has the user line in its stack" 1 \
+    '{"code": "const x = 1;\nclass A {\n  m() {\n    throw new Error(`bad ${x}`);\n  }\n}\nnew A().m();"}' \
+    '+"content": "Uncaught Error: bad 1\n    at m ([code]:4)' '+"is_error": true'
+jcase "es: ES5 input is left as it is" 0 \
+    '{"code": "var a = [1, 2]; // comment\nfunction sq(x) { return x * x; }\na.map(sq).join()"}' \
+    '+"content": "1,4"'
+
+# ---- generators and async functions (es/gen.c, prelude/06-gen.js) ---------
+jcase "gen: next/return values and the done protocol" 0 \
+    '{"code": "function* g(a) { const x = yield a; yield x * 2; return \"end\"; }\nconst it = g(1);\n[it.next(), it.next(10), it.next(), it.next()].map(r => JSON.stringify(r)).join(\" \")"}' \
+    '+"content": "{\"value\":1,\"done\":false} {\"value\":20,\"done\":false} {\"value\":\"end\",\"done\":true} {\"done\":true}"'
+jcase "gen: return() and break run finally" 0 \
+    '{"code": "const log = [];\nfunction* g() { try { yield 1; yield 2; } finally { log.push(\"cleanup\"); } }\nconst a = g(); a.next();\nlog.push(JSON.stringify(a.return(5)));\nfor (const v of g()) { log.push(v); break; }\nlog.join(\" \")"}' \
+    '+"content": "cleanup {\"value\":5,\"done\":true} 1 cleanup"'
+jcase "gen: yield* forwards throw() and gives the inner return value" 0 \
+    '{"code": "function* inner() { try { yield \"i1\"; } catch (e) { yield \"caught \" + e; } return \"r\"; }\nfunction* outer() { const r = yield* inner(); yield \"got \" + r; }\nconst it = outer(); [it.next().value, it.throw(\"E\").value, it.next().value].join(\", \")"}' \
+    '+"content": "i1, caught E, got r"'
+jcase "gen: closures keep the let of their iteration across yield" 0 \
+    '{"code": "function* g() { const fns = []; for (let i = 0; i < 3; i++) { fns.push(() => i); yield i; } yield fns.map(f => f()).join(\"\"); }\n[...g()].join(\" \")"}' \
+    '+"content": "0 1 2 012"'
+jcase "gen: yield in the middle of expressions, in order" 0 \
+    '{"code": "function f(...a) { return a.join(\"|\"); }\nfunction* g() { const o = { p: 1 }; o.p += yield \"a\"; return f(o.p, yield \"b\", ...(yield \"c\")) + (yield \"d\" ? 1 : 2); }\nconst it = g(); it.next(); it.next(10); it.next(\"B\"); it.next([7, 8]); it.next(\"x\").value"}' \
+    '+"content": "11|B|7|8x"'
+jcase "gen: an error thrown in a generator has the user line in its stack" 1 \
+    '{"code": "function* g() {\n  yield 1;\n  throw new Error(\"in gen\");\n}\nconst it = g(); it.next(); it.next();"}' \
+    '+"content": "Uncaught Error: in gen\n    at g ([code]:3)' '+"is_error": true'
+jcase "gen: a running generator cannot be resumed" 0 \
+    '{"code": "function* g() { it.next(); }\nconst it = g(); try { it.next(); } catch (e) { e.name + \": \" + e.message }"}' \
+    '+"content": "TypeError: Generator is already running"'
+
 # ---- the same module under node:wasi -----------------------------------------------
 n=$((n + 1))
 if command -v node >/dev/null 2>&1 && [ -f "$root/bench/node-wasi.mjs" ]; then

@@ -33,10 +33,17 @@ JSX_CC    := clang --target=wasm32-wasi
 JSX_OPT   ?= -Os
 JSX_CFLAGS := $(JSX_OPT) -I$(JSX_DIR) -I$(JSX_DUK) -Itools/lib
 JSX_LIB_SRC := $(wildcard tools/lib/*.c)
-JSX_HDRS  := $(wildcard $(JSX_DIR)/*.h tools/lib/*.h)
+JSX_HDRS  := $(wildcard $(JSX_DIR)/*.h $(JSX_DIR)/es/*.h tools/lib/*.h)
+# The front end (es/: ES2022 -> ES5), linked into the module; esc_main.c
+# is the native command build/es/esc only.
+JSX_ES_SRC ?= $(filter-out %/esc_main.c,$(wildcard $(JSX_DIR)/es/*.c))
+JSX_ES_OBJS = $(JSX_ES_SRC:$(JSX_DIR)/%.c=$(JSX_OBJ)/%.o)
 JSX_LDFLAGS := -Wl,-z,stack-size=1048576
-JSX_ASYNCIFY := --asyncify --pass-arg=asyncify-ignore-imports \
-                --pass-arg=asyncify-removelist@sjlj_run
+# The front end (es/*.o) never unwinds (it calls no Duktape and no
+# longjmp): its functions are left out of the instrumentation too.
+JSX_ASYNCIFY = --asyncify --pass-arg=asyncify-ignore-imports \
+                --pass-arg=asyncify-removelist@sjlj_run$$(for o in $(JSX_ES_OBJS); do \
+                  llvm-nm --defined-only $$o | awk '$$2 ~ /^[tT]$$/ { printf ",%s", $$3 }'; done)
 
 $(JSX_OBJ)/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h $(JSX_DIR)/duk_jsexec.h
 	@mkdir -p $(dir $@)
@@ -68,8 +75,8 @@ $(JSX_OBJ)/prelude.c: $(JSX_PRELUDE) $(JSX_DIR)/build.mk
 $(JSX_OBJ)/prelude.o: $(JSX_OBJ)/prelude.c
 	$(JSX_CC) $(JSX_CFLAGS) -c $< -o $@
 
-JSX_OBJS := $(JSX_OBJ)/duktape.o $(JSX_OBJ)/main.o $(JSX_OBJ)/sjlj.o $(JSX_OBJ)/prelude.o \
-            $(JSX_OBJ)/sjlj_sp.o $(JSX_LIB_SRC:tools/lib/%.c=$(JSX_OBJ)/lib/%.o)
+JSX_OBJS = $(JSX_OBJ)/duktape.o $(JSX_OBJ)/main.o $(JSX_OBJ)/sjlj.o $(JSX_OBJ)/prelude.o \
+            $(JSX_OBJ)/sjlj_sp.o $(JSX_LIB_SRC:tools/lib/%.c=$(JSX_OBJ)/lib/%.o) $(JSX_ES_OBJS)
 
 # Linked without -O (see 2.), with a 1 MiB shadow stack.
 $(JSX_OBJ)/linked.wasm: $(JSX_OBJS)
@@ -93,7 +100,8 @@ $(JSX_OBJ)/noerr/%.o: $(JSX_DIR)/%.c $(JSX_HDRS)
 
 $(JSX_OBJ)/noerr-linked.wasm: $(JSX_OBJ)/noerr/duktape.o $(JSX_OBJ)/noerr/main.o \
                        $(JSX_OBJ)/noerr/sjlj.o $(JSX_OBJ)/prelude.o \
-                       $(JSX_LIB_SRC:tools/lib/%.c=$(JSX_OBJ)/lib/%.o)
+                       $(JSX_LIB_SRC:tools/lib/%.c=$(JSX_OBJ)/lib/%.o) \
+                       $(JSX_ES_SRC:$(JSX_DIR)/%.c=$(JSX_OBJ)/noerr/%.o)
 	$(JSX_CC) $(JSX_LDFLAGS) -o $@ $^
 
 $(JSX_OBJ)/noerr.wasm: $(JSX_OBJ)/noerr-linked.wasm
@@ -101,5 +109,11 @@ $(JSX_OBJ)/noerr.wasm: $(JSX_OBJ)/noerr-linked.wasm
 
 .PHONY: jsexec-noerr
 jsexec-noerr: $(JSX_OBJ)/noerr.wasm
+
+# ---- the front end as a native command ------------------------------------
+#   make build/es/esc;  build/es/esc <prog.js   prints the ES5 text
+build/es/esc: $(wildcard $(JSX_DIR)/es/*.c $(JSX_DIR)/es/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $(wildcard $(JSX_DIR)/es/*.c)
 
 .DEFAULT_GOAL := $(JSX_SAVED_GOAL)

@@ -43,6 +43,7 @@
 
 #include "duktape.h"
 #include "duk_jsexec.h"
+#include "es/es.h"
 #include "sjlj.h"
 #include "tool.h"
 
@@ -615,6 +616,10 @@ static int make_heap(void *arg)
         tool_fail("jsexec: internal error in the prelude: %s",
                   duk_safe_to_string(ctx, -1));
     heap = ctx;
+    /* the front end's tables are made by its first compile: at build time */
+    es_result es;
+    if (es_compile("let x = [1, 2];", 15, &es) == 0)
+        es_result_free(&es);
     return 0;
 }
 
@@ -731,10 +736,20 @@ static int run(void *arg)
 
     /* The program: compiled as eval code, so its value is the value of
      * the last expression statement. */
-    duk_push_string(ctx, job->name);
-    if (duk_pcompile_lstring_filename(ctx, DUK_COMPILE_EVAL, job->code,
-                                      job->code_len) != 0)
+    /* ES2022 -> ES5 first (es/es.h): each construct stays on its line, so
+     * the positions in Duktape's stacks are the user's. */
+    es_result es;
+    if (es_compile(job->code, job->code_len, &es) != 0) {
+        duk_push_error_object(ctx, DUK_ERR_SYNTAX_ERROR, "%s (line %d, column %d)",
+                              es.msg, es.line, es.col);
+        es_result_free(&es);
         uncaught(ctx, helpers);
+    }
+    duk_push_string(ctx, job->name);
+    if (duk_pcompile_lstring_filename(ctx, DUK_COMPILE_EVAL, es.out,
+                                      es.out_len) != 0)
+        uncaught(ctx, helpers);
+    es_result_free(&es);
     if (duk_pcall(ctx, 0) != 0)
         uncaught(ctx, helpers);
 

@@ -1,0 +1,204 @@
+// 05-lower.js - the runtime helpers that the front end's output calls
+// (es/*.c: ES2022 -> ES5), as the global $es (not enumerable).  ES5.
+var $es = (function () {
+  var hasSym = typeof Symbol === 'function';
+  var ITER = hasSym ? Symbol.iterator : '@@iterator';
+  var HOLE = {};             // the value of a binding in its dead zone
+  var gop = Object.getPrototypeOf, dpr = Object.defineProperty;
+  var toStr = Object.prototype.toString;
+  function desc(v) {
+    if (v === null || v === undefined) return String(v);
+    if (typeof v === 'function') return 'function';
+    if (typeof v === 'object') return 'object';
+    return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  }
+  // index iteration, for arrays, strings and arguments without @@iterator
+  function IndexIter(a) { this.a = a; this.i = 0; }
+  IndexIter.prototype.next = function () {
+    var a = this.a, i = this.i;
+    if (a === null || i >= a.length) { this.a = null; return { value: undefined, done: true }; }
+    var v = a[i];
+    if (typeof a === 'string') {
+      var c = a.charCodeAt(i);
+      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < a.length) {
+        var d = a.charCodeAt(i + 1);
+        if (d >= 0xDC00 && d <= 0xDFFF) { v = a.slice(i, i + 2); i++; }
+      }
+    }
+    this.i = i + 1;
+    return { value: v, done: false };
+  };
+  function iter(v) {
+    if (v === null || v === undefined) throw new TypeError(desc(v) + ' is not iterable');
+    var f = v[ITER];
+    if (typeof f === 'function') {
+      var it = f.call(v);
+      if (Object(it) !== it) throw new TypeError('Result of the Symbol.iterator method is not an object');
+      return it;
+    }
+    if (typeof v === 'string' || Array.isArray(v) || toStr.call(v) === '[object Arguments]')
+      return new IndexIter(v);
+    throw new TypeError(desc(v) + ' is not iterable');
+  }
+  function close(it) {
+    var r = it['return'];
+    if (typeof r === 'function') r.call(it);
+  }
+  // an array of (the first n, or all if n < 0) values of an iterable
+  function arr(v, n) {
+    if (Array.isArray(v)) return v;
+    var it = iter(v), out = [], s;
+    while (n < 0 || out.length < n) {
+      s = it.next();
+      if (s.done) return out;
+      out.push(s.value);
+    }
+    close(it);
+    return out;
+  }
+  function own(o) {
+    var ks = Object.keys(o);
+    if (hasSym && Object.getOwnPropertySymbols) {
+      var ss = Object.getOwnPropertySymbols(o);
+      for (var i = 0; i < ss.length; i++)
+        if (Object.prototype.propertyIsEnumerable.call(o, ss[i])) ks.push(ss[i]);
+    }
+    return ks;
+  }
+  function dp(o, k, v) {
+    dpr(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+    return o;
+  }
+  function accessor(o, k, f, e, which) {
+    var d = Object.getOwnPropertyDescriptor(o, k), nd = { enumerable: !!e, configurable: true };
+    if (d && !('value' in d)) { nd.get = d.get; nd.set = d.set; }
+    nd[which] = f;
+    dpr(o, k, nd);
+    return o;
+  }
+  function construct(F, args) {
+    return new (Function.prototype.bind.apply(F, [null].concat(args)))();
+  }
+  var tpls = [];
+  var E = {
+    T: HOLE,
+    tdz: function (v, name) {
+      if (v === HOLE) throw new ReferenceError("Cannot access '" + name + "' before initialization");
+      return v;
+    },
+    ce: function () { throw new TypeError('Assignment to constant variable.'); },
+    iter: iter,
+    close: close,
+    arr: arr,
+    toArr: function (v) { return Array.isArray(v) ? v : arr(v, -1); },
+    cat: function () { return Array.prototype.concat.apply([], arguments); },
+    obj: function (v) {
+      if (v === null || v === undefined) throw new TypeError("Cannot destructure '" + v + "' as it is " + v + '.');
+      return v;
+    },
+    rest: function (o, keys) {
+      var r = {}, ks = own(Object(o));
+      for (var i = 0; i < ks.length; i++) if (keys.indexOf(ks[i]) < 0) r[ks[i]] = o[ks[i]];
+      return r;
+    },
+    setp: function (o, p) {
+      if (p === null || typeof p === 'object' || typeof p === 'function') Object.setPrototypeOf(o, p);
+    },
+    key: function (k) { return typeof k === 'symbol' ? k : String(k); },
+    nw: construct,
+    dp: dp,
+    dm: function (o, k, f) {
+      dpr(o, k, { value: f, writable: true, enumerable: false, configurable: true });
+      return o;
+    },
+    dg: function (o, k, f, e) { return accessor(o, k, f, e, 'get'); },
+    ds: function (o, k, f, e) { return accessor(o, k, f, e, 'set'); },
+    spo: function (t, s) {
+      if (s === null || s === undefined) return t;
+      var o = Object(s), ks = own(o);
+      for (var i = 0; i < ks.length; i++) dp(t, ks[i], o[ks[i]]);
+      return t;
+    },
+    // classes
+    cc: function (self, C) {
+      if (!(self instanceof C))
+        throw new TypeError('Class constructor ' + C.name + " cannot be invoked without 'new'");
+    },
+    ext: function (C, S) {
+      if (S !== null && typeof S !== 'function')
+        throw new TypeError('Class extends value ' + desc(S) + ' is not a constructor or null');
+      C.prototype = Object.create(S === null ? null : S.prototype,
+        { constructor: { value: C, writable: true, configurable: true } });
+      if (S !== null) Object.setPrototypeOf(C, S);
+    },
+    // super(...args) in a derived constructor: the object the superclass
+    // makes (natives such as Error and Array make their own: it is given
+    // the prototype of the class being constructed)
+    sc: function (S, cur, self, args) {
+      if (cur !== undefined) throw new ReferenceError('Super constructor may only be called once');
+      var proto = gop(self), r;
+      if (S === Date || S === RegExp || (typeof Uint8Array === 'function' && S === Uint8Array)) r = construct(S, args);
+      else r = S.apply(self, args);
+      if (r !== null && (typeof r === 'object' || typeof r === 'function') && r !== self) {
+        Object.setPrototypeOf(r, proto);
+        return r;
+      }
+      return self;
+    },
+    ck: function (t) {
+      if (t === undefined)
+        throw new ReferenceError("Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
+      return t;
+    },
+    dret: function (t, v) {
+      if (v !== null && (typeof v === 'object' || typeof v === 'function')) return v;
+      if (v !== undefined) throw new TypeError('Derived constructors may only return object or undefined');
+      return E.ck(t);
+    },
+    fi: function (o, F) {
+      for (var i = 0; i < F.length; i++) {
+        var f = F[i], v = f[1] ? f[1].call(o) : undefined;
+        if (f[2]) dpr(o, f[0], { value: v, writable: true, enumerable: false, configurable: true });
+        else dp(o, f[0], v);
+      }
+    },
+    sf: function (C, k, f, priv) {
+      var v = f ? f.call(C) : undefined;
+      dpr(C, k, { value: v, writable: true, enumerable: !priv, configurable: true });
+    },
+    gp: function (home) { return gop(home); },
+    sg: function (home, k, self) {
+      for (var o = gop(home); o !== null; o = gop(o)) {
+        var d = Object.getOwnPropertyDescriptor(o, k);
+        if (d) return 'value' in d ? d.value : d.get ? d.get.call(self) : undefined;
+      }
+      return undefined;
+    },
+    pn: function (name) { return hasSym ? Symbol('#' + name) : '#' + name + '@' + Math.random(); },
+    pin: function (k, o) {
+      if (o === null || (typeof o !== 'object' && typeof o !== 'function'))
+        throw new TypeError("Cannot use 'in' operator to search for a private field in " + desc(o));
+      return k in o;
+    },
+    // the strings array of a tagged template site (made once per site)
+    tpl: function (n, cooked, raw) {
+      var t = tpls[n];
+      if (t) return t;
+      dpr(cooked, 'raw', { value: Object.freeze(raw) });
+      return (tpls[n] = Object.freeze(cooked));
+    }
+  };
+  return E;
+})();
+Object.defineProperty(G, '$es', { value: $es, writable: false, enumerable: false, configurable: false });
+if (typeof String.raw !== 'function') {
+  Object.defineProperty(String, 'raw', { writable: true, configurable: true, enumerable: false,
+    value: function raw(strs) {
+      var r = Object(strs).raw, n = r.length >>> 0, out = '';
+      for (var i = 0; i < n; i++) {
+        out += String(r[i]);
+        if (i + 1 < n && i + 1 < arguments.length) out += String(arguments[i + 1]);
+      }
+      return out;
+    } });
+}
