@@ -483,12 +483,22 @@ static duk_ret_t n_rmdir(duk_context *ctx)
 }
 
 /* __compile(src, filename): the source of a module that require() loads,
- * as Duktape is to compile it.  This is where the ES2022 -> ES5 front end
- * plugs in; until it does, the source is returned as it is. */
+ * through the ES2022 -> ES5 front end (es/es.h), as the script's is; a
+ * syntax error names the module's file, line and column. */
 static duk_ret_t n_compile(duk_context *ctx)
 {
-    duk_to_string(ctx, 0);
-    duk_pop(ctx);
+    duk_size_t n;
+    const char *src = duk_to_lstring(ctx, 0, &n);
+    const char *file = duk_to_string(ctx, 1);
+    es_result es;
+    if (es_compile(src, n, &es) != 0) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s (%s: line %d, column %d)", es.msg, file, es.line, es.col);
+        es_result_free(&es);
+        return duk_error(ctx, DUK_ERR_SYNTAX_ERROR, "%s", msg);
+    }
+    duk_push_lstring(ctx, es.out, es.out_len);
+    es_result_free(&es);
     return 1;
 }
 

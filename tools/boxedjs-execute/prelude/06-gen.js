@@ -414,5 +414,6 @@ function $es_aclose(it) {
   var all = { $es_gen: $es_gen, $es_async: $es_async, $es_agen: $es_agen, $es_arej: $es_arej,
     $es_iter: $es_iter, $es_aiter: $es_aiter, $es_close: $es_close, $es_closeq: $es_closeq,
     $es_ares: $es_ares, $es_aclose: $es_aclose, $es_acloseq: $es_acloseq };
-  for (var k in all) { hide.value = all[k]; Object.defineProperty(G, k, hide); }
+  var d = { writable: true, configurable: true, enumerable: false };
+  for (var k in all) { d.value = all[k]; Object.defineProperty(G, k, d); }
 })();
