@@ -91,9 +91,7 @@ void es_error(es_ctx *c, es_node *at, const char *msg)
 
 const char *es_name_tmp(es_ctx *c, const char *base)
 {
-    char buf[96];
-    snprintf(buf, sizeof buf, "%s%d", base, ++c->ntmp);
-    return es_strndup(c->ar, buf, strlen(buf));
+    return es_strnum(c->ar, base, ++c->ntmp, NULL);
 }
 
 void es_push_name(es_ctx *c, const char ***arr, int *n, int *cap, const char *name)
