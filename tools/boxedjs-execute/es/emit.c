@@ -281,7 +281,12 @@ void es_prologue(es_ctx *c, es_fn *f, size_t at, es_scope *s)
     es_buf b = {0};
     if (!f->arrow) {
         if (f->need_this && !f->derived) es_buf_put(&b, "var $this = this; ", 18);
-        if (f->need_args) es_buf_put(&b, "var $args = arguments; ", 23);
+        if (f->need_args && f->node && f->node->kind == ES_PROGRAM) {
+            const char *a = "var $args = typeof arguments === \"undefined\" ? [] : arguments; ";
+            es_buf_put(&b, a, strlen(a));  /* the script has none */
+        } else if (f->need_args) {
+            es_buf_put(&b, "var $args = arguments; ", 23);
+        }
         if (f->need_nt && f->node && (f->node->flags & ES_F_CLASSCTOR))
             es_buf_put(&b, "var $nt = new.target || this.constructor; ", 42);
         else if (f->need_nt)
