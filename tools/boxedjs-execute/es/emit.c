@@ -511,6 +511,15 @@ static void emit_member(es_ctx *c, es_node *n)
         es_emit_super_member(c, n);
         return;
     }
+    int brand = n->b->kind == ES_PRIVATE && !(n->flags & ES_F_COMPUTED) &&
+                n->a->kind != ES_THIS && !c->no_brand;
+    c->no_brand = 0;
+    if (brand) {  /* o.#x: a TypeError unless o has it */
+        es_out(c, "$es.pg(");
+        es_emit(c, n->a);
+        es_outf(c, ", $es_p_%s, \"#%s\")", n->b->str, n->b->str);
+        return;
+    }
     es_expr(c, n->a);
     if (n->flags & ES_F_COMPUTED) {
         es_out(c, "[");

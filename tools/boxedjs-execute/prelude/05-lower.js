@@ -192,6 +192,11 @@ var $es = (function () {
       return undefined;
     },
     pn: function (name) { return hasSym ? Symbol('#' + name) : '#' + name + '@' + Math.random(); },
+    pg: function (o, k, name) {
+      if (o === null || o === undefined || !(k in Object(o)))
+        throw new TypeError('Cannot read private member ' + name + ' from an object whose class did not declare it');
+      return o[k];
+    },
     pin: function (k, o) {
       if (o === null || (typeof o !== 'object' && typeof o !== 'function'))
         throw new TypeError("Cannot use 'in' operator to search for a private field in " + desc(o));
