@@ -461,6 +461,9 @@ jcase "es: optional chaining, ??, logical assignment, **, tagged templates" 0 \
 jcase "es: a runtime error in lowered code has the user line in its stack" 1 \
     '{"code": "const x = 1;\nclass A {\n  m() {\n    throw new Error(`bad ${x}`);\n  }\n}\nnew A().m();"}' \
     '+"content": "Uncaught Error: bad 1\n    at m ([code]:4)' '+"is_error": true'
+jcase "es: an uncaught Error subclass shows its name and only user frames" 1 \
+    '{"code": "class VE extends Error { constructor(m) { super(m); this.name = \"VE\"; } }\nfunction f() { throw new VE(\"bad\"); }\nf();"}' \
+    '+"content": "Uncaught VE: bad\n    at VE ([code]:1)\n    at f ([code]:2)' '-jsexec:prelude'
 jcase "es: ES5 input is left as it is" 0 \
     '{"code": "var a = [1, 2]; // comment\nfunction sq(x) { return x * x; }\na.map(sq).join()"}' \
     '+"content": "1,4"'

@@ -178,6 +178,10 @@ typedef struct {
 
 void *es_alloc(es_arena *ar, size_t n);         /* zeroed; NULL past limit */
 char *es_strndup(es_arena *ar, const char *s, size_t n);
+/* a + the decimal n + b (b may be NULL), in the arena */
+char *es_strnum(es_arena *ar, const char *a, long n, const char *b);
+/* the concatenation of the strings up to a NULL, in the arena */
+char *es_cat(es_arena *ar, ...);
 void es_arena_free(es_arena *ar);
 
 #endif

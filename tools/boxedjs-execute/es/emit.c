@@ -91,9 +91,7 @@ void es_error(es_ctx *c, es_node *at, const char *msg)
 
 const char *es_name_tmp(es_ctx *c, const char *base)
 {
-    char buf[96];
-    snprintf(buf, sizeof buf, "%s%d", base, ++c->ntmp);
-    return es_strndup(c->ar, buf, strlen(buf));
+    return es_strnum(c->ar, base, ++c->ntmp, NULL);
 }
 
 void es_push_name(es_ctx *c, const char ***arr, int *n, int *cap, const char *name)
@@ -283,7 +281,12 @@ void es_prologue(es_ctx *c, es_fn *f, size_t at, es_scope *s)
     es_buf b = {0};
     if (!f->arrow) {
         if (f->need_this && !f->derived) es_buf_put(&b, "var $this = this; ", 18);
-        if (f->need_args) es_buf_put(&b, "var $args = arguments; ", 23);
+        if (f->need_args && f->node && f->node->kind == ES_PROGRAM) {
+            const char *a = "var $args = typeof arguments === \"undefined\" ? [] : arguments; ";
+            es_buf_put(&b, a, strlen(a));  /* the script has none */
+        } else if (f->need_args) {
+            es_buf_put(&b, "var $args = arguments; ", 23);
+        }
         if (f->need_nt && f->node && (f->node->flags & ES_F_CLASSCTOR))
             es_buf_put(&b, "var $nt = new.target || this.constructor; ", 42);
         else if (f->need_nt)
@@ -506,6 +509,15 @@ static void emit_member(es_ctx *c, es_node *n)
 {
     if (n->a->kind == ES_SUPER) {
         es_emit_super_member(c, n);
+        return;
+    }
+    int brand = n->b->kind == ES_PRIVATE && !(n->flags & ES_F_COMPUTED) &&
+                n->a->kind != ES_THIS && !c->no_brand;
+    c->no_brand = 0;
+    if (brand) {  /* o.#x: a TypeError unless o has it */
+        es_out(c, "$es.pg(");
+        es_emit(c, n->a);
+        es_outf(c, ", $es_p_%s, \"#%s\")", n->b->str, n->b->str);
         return;
     }
     es_expr(c, n->a);

@@ -7,7 +7,7 @@
  *   else use r.out (r.out_len bytes, NUL-terminated; r.out == src when
  *       the input needed no change), then es_result_free(&r).
  *
- * The pipeline: lex.c (tokens) -> parse.c (ast.h, with scopes) ->
+ * The pipeline: lex.c (tokens) -> parse.c (ast.h) ->
  * scope.c (bindings, which nodes must be rewritten) -> emit.c and
  * lower_*.c (ES5 text); generators and async functions: gen.c, through
  * es_lower_generator below.  Runtime helpers the output calls are in
@@ -43,7 +43,9 @@ void es_body(es_ctx *c, es_node *list);             /* statements of a list */
 const char *es_tmp(es_ctx *c);                      /* a fresh variable of the
                                                        current function (declared
                                                        by the emitter) */
-void es_error(es_ctx *c, es_node *at, const char *msg); /* a SyntaxError; longjmps out */
+void es_error(es_ctx *c, es_node *at, const char *msg); /* a SyntaxError: the first is
+                                                           kept, emitting goes on
+                                                           but es_compile fails */
 
 /* gen.c: emit `fn` (an ES_FUNC with ES_F_GENERATOR and/or ES_F_ASYNC, not
  * a class constructor) as an ES5 function expression whose value behaves

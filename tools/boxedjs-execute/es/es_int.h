@@ -90,6 +90,8 @@ struct es_ctx {
     int nclass;
     const char *next_home;      /* for the next es_emit_func: its home object */
     int next_accessor;          /* ... written as get/set (no `function`) */
+    int no_brand;               /* the member being written is a target or
+                                   a callee: o[#key], not a checked read */
     int failed;
     char msg[200];
     int eline, ecol;

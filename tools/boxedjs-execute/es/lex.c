@@ -1,6 +1,7 @@
 /* lex.c - the tokenizer (see lex.h) and the arena (ast.h). */
 #include "lex.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,44 @@ char *es_strndup(es_arena *ar, const char *s, size_t n)
         memcpy(p, s, n);
         p[n] = 0;
     }
+    return p;
+}
+
+char *es_strnum(es_arena *ar, const char *a, long n, const char *b)
+{
+    char d[24];
+    int k = 0;
+    unsigned long u = n < 0 ? 0ul - (unsigned long)n : (unsigned long)n;
+    do { d[k++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (n < 0) d[k++] = '-';
+    size_t la = strlen(a), lb = b ? strlen(b) : 0;
+    char *p = es_alloc(ar, la + (size_t)k + lb + 1);
+    if (!p) return NULL;
+    memcpy(p, a, la);
+    for (int i = 0; i < k; i++) p[la + (size_t)i] = d[k - 1 - i];
+    if (lb) memcpy(p + la + k, b, lb);
+    p[la + (size_t)k + lb] = 0;
+    return p;
+}
+
+char *es_cat(es_arena *ar, ...)
+{
+    va_list ap;
+    size_t n = 0;
+    const char *a;
+    va_start(ap, ar);
+    while ((a = va_arg(ap, const char *))) n += strlen(a);
+    va_end(ap);
+    char *p = es_alloc(ar, n + 1), *q = p;
+    if (!p) return NULL;
+    va_start(ap, ar);
+    while ((a = va_arg(ap, const char *))) {
+        size_t k = strlen(a);
+        memcpy(q, a, k);
+        q += k;
+    }
+    va_end(ap);
+    *q = 0;
     return p;
 }
 

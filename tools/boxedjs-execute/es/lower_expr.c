@@ -268,7 +268,9 @@ void es_emit_assign(es_ctx *c, es_node *a)
             es_out(c, ")");
             return;
         }
+        c->no_brand = 1;
         es_emit(c, t);
+        c->no_brand = 0;
         es_outf(c, " %s ", es_tok_name(op));
         es_emit(c, a->b);
         return;
@@ -336,7 +338,9 @@ void es_emit_update(es_ctx *c, es_node *u)
     }
     const char *op = u->op == T_INC ? "++" : "--";
     if (u->flags & ES_F_PREFIX) es_out(c, op);
+    c->no_brand = 1;
     es_emit(c, t);
+    c->no_brand = 0;
     if (!(u->flags & ES_F_PREFIX)) es_out(c, op);
 }
 
@@ -366,10 +370,12 @@ void es_emit_call(es_ctx *c, es_node *call)
         return;
     }
     if (!spread) {
+        c->no_brand = f->kind == ES_MEMBER;
         if (f->kind == ES_MEMBER || f->kind == ES_IDENT || f->kind == ES_CALL || f->kind == ES_PAREN)
             es_emit(c, f);
         else
             es_expr(c, f);
+        c->no_brand = 0;
         es_emit_args(c, call->list, 1);
         return;
     }

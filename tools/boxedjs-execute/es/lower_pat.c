@@ -6,11 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* a[n] / a.slice(n) */
 static const char *fmt(es_ctx *c, const char *f, const char *a, long n)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, f, a, n);
-    return es_strndup(c->ar, buf, strlen(buf));
+    size_t la = strlen(a);
+    int slice = f[2] == '.';
+    char *pre = es_alloc(c->ar, la + 8);
+    if (!pre) return a;
+    memcpy(pre, a, la);
+    strcpy(pre + la, slice ? ".slice(" : "[");
+    const char *r = es_strnum(c->ar, pre, n, slice ? ")" : "]");
+    return r ? r : a;
 }
 
 static int valid_ident(const char *s)
@@ -119,32 +125,26 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
                 es_emit(c, e->a);
                 es_out(c, ")");
                 kt = k;
-                char buf[256];
-                snprintf(buf, sizeof buf, "%s[%s]", o, k);
-                val = es_strndup(c->ar, buf, strlen(buf));
+                val = es_cat(c->ar, o, "[", k, "]", (char *)NULL);
             } else {
                 const char *name = e->a->kind == ES_IDENT ? e->a->str : NULL;
-                char buf[512];
+                es_arena *ar = c->ar;
                 if (name && valid_ident(name)) {
-                    snprintf(buf, sizeof buf, "%s.%s", o, name);
-                    val = es_strndup(c->ar, buf, strlen(buf));
-                    snprintf(buf, sizeof buf, "\"%s\"", name);
-                    kt = es_strndup(c->ar, buf, strlen(buf));
+                    val = es_cat(ar, o, ".", name, (char *)NULL);
+                    kt = es_cat(ar, "\"", name, "\"", (char *)NULL);
                 } else if (name) {
-                    snprintf(buf, sizeof buf, "%s[\"%s\"]", o, name);
-                    val = es_strndup(c->ar, buf, strlen(buf));
-                    snprintf(buf, sizeof buf, "\"%s\"", name);
-                    kt = es_strndup(c->ar, buf, strlen(buf));
+                    val = es_cat(ar, o, "[\"", name, "\"]", (char *)NULL);
+                    kt = es_cat(ar, "\"", name, "\"", (char *)NULL);
                 } else if (e->a->kind == ES_NUM) {
+                    char buf[64];
                     snprintf(buf, sizeof buf, "\"%.17g\"", e->a->num);
-                    kt = es_strndup(c->ar, buf, strlen(buf));
-                    snprintf(buf, sizeof buf, "%s[%s]", o, kt);
-                    val = es_strndup(c->ar, buf, strlen(buf));
+                    kt = es_strndup(ar, buf, strlen(buf));
+                    val = es_cat(ar, o, "[", kt, "]", (char *)NULL);
                 } else {
-                    snprintf(buf, sizeof buf, "%s[%s]", o, e->a->str);
-                    val = es_strndup(c->ar, buf, strlen(buf));
+                    val = es_cat(ar, o, "[", e->a->str, "]", (char *)NULL);
                     kt = e->a->str;
                 }
+                if (!val || !kt) { es_error(c, e, "out of memory"); return; }
             }
             if (nk < 64) keys[nk++] = kt;
             destr(c, e->b, val, decl, first);
@@ -188,9 +188,8 @@ void es_emit_params_prologue(es_ctx *c, es_node *f)
 {
     int i = 0;
     for (es_node *p = f->list; p; p = p->next, i++) {
-        char name[32];
-        snprintf(name, sizeof name, "$p%d", i);
         if (p->kind == ES_IDENT) continue;
+        const char *name = es_strnum(c->ar, "$p", i, NULL);
         if (p->kind == ES_REST) {
             char buf[64];
             snprintf(buf, sizeof buf, "[].slice.call(arguments, %d)", i);

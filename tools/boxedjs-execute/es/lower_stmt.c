@@ -300,8 +300,7 @@ static void labels_out(es_ctx *c, const char **labels, int nl)
 void es_emit_for_of(es_ctx *c, es_node *f, const char **labels, int nl)
 {
     const char *it = es_tmp(c), *st = es_tmp(c);
-    char src[64];
-    snprintf(src, sizeof src, "%s.value", st);
+    const char *src = es_cat(c->ar, st, ".value", (char *)NULL);
     es_outf(c, "{%s = $es.iter(", it);
     es_emit(c, f->b);
     es_outf(c, "); %s = void 0; try { ", st);

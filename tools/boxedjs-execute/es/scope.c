@@ -95,6 +95,18 @@ static void add_binding(W *w, es_scope *s, es_binding *b)
     }
 }
 
+/* name -> name$N, unique in the script */
+static const char *renamed(W *w, const char *name)
+{
+    size_t n = strlen(name);
+    char *pre = es_alloc(w->ar, n + 2);
+    if (!pre) return name;
+    memcpy(pre, name, n);
+    pre[n] = '$';
+    const char *r = es_strnum(w->ar, pre, ++w->nren, NULL);
+    return r ? r : name;
+}
+
 static es_binding *declare(W *w, es_scope *s, es_node *id, int kind, uint32_t end)
 {
     es_binding *b = find_local(s, id->str);
@@ -116,11 +128,8 @@ static es_binding *declare(W *w, es_scope *s, es_node *id, int kind, uint32_t en
     b->scope = s;
     b->loop = s->loop;
     b->decl_end = end;
-    if (s->kind == S_BLOCK && kind >= B_LET && kind <= B_CLASS) {
-        char buf[128];
-        snprintf(buf, sizeof buf, "%.100s$%d", id->str, ++w->nren);
-        b->emit = es_strndup(w->ar, buf, strlen(buf));
-    }
+    if (s->kind == S_BLOCK && kind >= B_LET && kind <= B_CLASS)
+        b->emit = renamed(w, id->str);
     add_binding(w, s, b);
     return b;
 }
@@ -405,11 +414,8 @@ static int walk_loop(W *w, es_node *n)
         mark_lex(w, n->d, fs);
         if (n->scope) {
             /* the body sees a per-iteration copy of the head's bindings */
-            for (es_binding *b = n->scope->binds; b; b = b->next) {
-                char buf[128];
-                snprintf(buf, sizeof buf, "%.100s$%d", b->name, ++w->nren);
-                b->alt = es_strndup(w->ar, buf, strlen(buf));
-            }
+            for (es_binding *b = n->scope->binds; b; b = b->next)
+                b->alt = renamed(w, b->name);
         }
     }
     w->scope = save;

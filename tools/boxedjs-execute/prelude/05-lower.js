@@ -80,6 +80,22 @@ var $es = (function () {
     return new (Function.prototype.bind.apply(F, [null].concat(args)))();
   }
   var tpls = [];
+  // an Error made by super(...) shows no frames of its making (the native
+  // constructor, $es.sc): its stack, read lazily as Duktape's is, skips them
+  var errStack = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
+  function trimStack(e) {
+    if (!errStack || !errStack.get) return;
+    dpr(e, 'stack', { configurable: true, enumerable: false,
+      get: function () {
+        var st = errStack.get.call(this);
+        if (typeof st !== 'string') return st;
+        var ls = st.split('\n'), out = [ls[0]];
+        for (var i = 1; i < ls.length; i++)
+          if (!/^ *at [A-Za-z]*Error \(\)/.test(ls[i]) && ls[i].indexOf('(jsexec:prelude:') < 0) out.push(ls[i]);
+        return out.join('\n');
+      },
+      set: function (v) { dpr(this, 'stack', { value: v, writable: true, configurable: true }); } });
+  }
   var E = {
     T: HOLE,
     tdz: function (v, name) {
@@ -141,6 +157,7 @@ var $es = (function () {
       else r = S.apply(self, args);
       if (r !== null && (typeof r === 'object' || typeof r === 'function') && r !== self) {
         Object.setPrototypeOf(r, proto);
+        if (r instanceof Error) trimStack(r);
         return r;
       }
       return self;
@@ -175,6 +192,11 @@ var $es = (function () {
       return undefined;
     },
     pn: function (name) { return hasSym ? Symbol('#' + name) : '#' + name + '@' + Math.random(); },
+    pg: function (o, k, name) {
+      if (o === null || o === undefined || !(k in Object(o)))
+        throw new TypeError('Cannot read private member ' + name + ' from an object whose class did not declare it');
+      return o[k];
+    },
     pin: function (k, o) {
       if (o === null || (typeof o !== 'object' && typeof o !== 'function'))
         throw new TypeError("Cannot use 'in' operator to search for a private field in " + desc(o));
