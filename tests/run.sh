@@ -199,6 +199,7 @@ run_e2e e2e_stops tests/e2e_stops.sh "$B/corral"
 run_e2e e2e_bash tests/e2e_bash.sh "$B/corral" build/wasm/tools/bash.wasm
 run_e2e e2e_jsexec tests/e2e_jsexec.sh "$B/corral" build/wasm/tools/boxedjs-execute.wasm
 run_e2e e2e_jsexec_es tests/e2e_jsexec_es.sh "$B/corral" build/wasm/tools/boxedjs-execute.wasm
+run_e2e jsexec_gen tests/jsexec/gen/run.sh "$B/corral" build/wasm/tools/boxedjs-execute.wasm
 run_e2e e2e_snapshot tests/e2e_snapshot.sh "$B/corral" build/wasm/obj/boxedjs-execute/plain.wasm
 # e2e_net.sh built the loopback test server into build/e2e-net.
 run_e2e e2e_webfetch tests/e2e_webfetch.sh "$B/corral" build/wasm/tools/web-fetch.wasm \

@@ -3,7 +3,7 @@
 # each NAME.js here is run by jsexec and its console output compared with
 # NAME.out, node's output for the same program (`node NAME.js > NAME.out`).
 #
-#   sh tests/jsexec_gen/run.sh CORRAL WASM
+#   sh tests/jsexec/gen/run.sh CORRAL WASM
 #
 # The a*.js programs (async functions) need Promise and the event loop
 # (prelude/20-*.js, main.c); the g*.js ones only generators.  Prints
