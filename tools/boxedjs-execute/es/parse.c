@@ -448,8 +448,10 @@ static es_node *primary(P *p)
                     a = assign_expr(p, 0);
                 }
                 list_add(&l, a);
-                if (!IS(T_RPAREN))
+                if (!IS(T_RPAREN)) {
                     expect(p, T_COMMA);
+                    if (IS(T_RPAREN)) n->flags |= ES_F_TRAILCOMMA;
+                }
             }
             expect(p, T_RPAREN);
             n->list = l.head;
@@ -715,8 +717,10 @@ static es_node *function_rest(P *p, es_node *f, int is_stmt)
             break;
         }
         list_add(&l, binding_element(p));
-        if (!IS(T_RPAREN))
+        if (!IS(T_RPAREN)) {
             expect(p, T_COMMA);
+            if (IS(T_RPAREN)) f->flags |= ES_F_TRAILCOMMA;
+        }
     }
     expect(p, T_RPAREN);
     f->list = l.head;
@@ -847,8 +851,10 @@ static es_node *arguments(P *p, es_node *call)
             a = assign_expr(p, 0);
         }
         list_add(&l, a);
-        if (!IS(T_RPAREN))
+        if (!IS(T_RPAREN)) {
             expect(p, T_COMMA);
+            if (IS(T_RPAREN)) call->flags |= ES_F_TRAILCOMMA;
+        }
     }
     expect(p, T_RPAREN);
     call->list = l.head;
