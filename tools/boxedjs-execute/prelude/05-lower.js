@@ -141,6 +141,7 @@ var $es = (function () {
     setp: function (o, p) {
       if (p === null || typeof p === 'object' || typeof p === 'function') Object.setPrototypeOf(o, p);
     },
+    nm: function (f, n) { dpr(f, 'name', { value: n, configurable: true }); return f; },
     key: function (k) { return typeof k === 'symbol' ? k : String(k); },
     nw: construct,
     dp: dp,
