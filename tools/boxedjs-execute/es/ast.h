@@ -146,6 +146,8 @@ enum { ES_P_INIT = 1, ES_P_GET, ES_P_SET, ES_P_METHOD, ES_P_SHORTHAND,
 #define ES_F_BADESC      0x2000u
 #define ES_F_DERIVED     0x4000u  /* ES_FUNC: constructor of a class with extends */
 #define ES_F_CLASSCTOR   0x8000u  /* ES_FUNC: a class constructor */
+#define ES_F_WRAPPER     0x10000u /* ES_FUNC: an arrow made by the lowering (called at once) */
+#define ES_F_TRAILCOMMA  0x20000u /* ES_FUNC, ES_CALL, ES_NEW: `,)` (ES2017; not ES5) */
 
 typedef struct es_node es_node;
 typedef struct es_scope es_scope;

@@ -393,7 +393,20 @@ void es_emit_func(es_ctx *c, es_node *f, const char *name)
     if (!name && f->a) name = f->a->str;
     if (f->kind == ES_FUNC_DECL && f->a && f->a->bind) name = f->a->bind->emit;
     c->fn = &fn;
-    if (!accessor) {
+    /* an arrow is no constructor (new throws a TypeError, no prototype):
+     * it becomes a method of an object literal, which Duktape makes so */
+    int method = fn.arrow && !accessor && !(f->flags & ES_F_WRAPPER);
+    /* Duktape names a method by an unquoted key only, and reads get( and
+     * set( as accessors: those two are named by $es.nm */
+    const char *nm = NULL;
+    if (method && name && (!strcmp(name, "get") || !strcmp(name, "set"))) {
+        nm = name;
+        name = NULL;
+        es_out(c, "$es.nm(");
+    }
+    if (method) {
+        es_outf(c, "({%s", name ? name : "\"\"");
+    } else if (!accessor) {
         es_out(c, "function");
         if (name) {
             es_out(c, " ");
@@ -414,6 +427,12 @@ void es_emit_func(es_ctx *c, es_node *f, const char *name)
         es_sync(c, f->b->line);
     }
     es_out(c, "}");
+    if (method) {
+        es_out(c, "})");
+        es_out(c, name ? "." : "[\"\"]");
+        if (name) es_out(c, name);
+        if (nm) es_outf(c, ", \"%s\")", nm);
+    }
     es_prologue(c, &fn, at, f->scope);
     c->fn = fn.up;
 }

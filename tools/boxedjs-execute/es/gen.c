@@ -767,7 +767,7 @@ static int box_walk(gen *g, es_node **slot, gbox *bx, int nb, int in_func, int w
     n->dirty = 1;
     if (fn && !in_func && wrap_ok && n->kind == ES_FUNC) {
         es_node *w = syn(g, ES_FUNC, n);
-        w->flags = ES_F_ARROW | ES_F_EXPRBODY | ES_F_SIMPLEPARAMS;
+        w->flags = ES_F_ARROW | ES_F_EXPRBODY | ES_F_SIMPLEPARAMS | ES_F_WRAPPER;
         w->list = box_list(g, bx, nb, n);
         w->b = n;
         es_node *p = syn(g, ES_PAREN, n);

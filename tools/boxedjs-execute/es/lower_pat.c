@@ -170,15 +170,22 @@ void es_destructure(es_ctx *c, es_node *target, const char *src, int decl)
 }
 
 /* ---- parameters ------------------------------------------------------------ */
+/* The formal parameters are those before the first default or rest (the
+ * function's length counts them); the others are read from arguments. */
+static int nformals(es_node *f)
+{
+    int i = 0;
+    for (es_node *p = f->list; p && p->kind != ES_REST && p->kind != ES_ASSIGN_PAT; p = p->next) i++;
+    return i;
+}
+
 void es_emit_params(es_ctx *c, es_node *f)
 {
     es_out(c, "(");
-    int i = 0;
-    for (es_node *p = f->list; p; p = p->next, i++) {
-        if (p->kind == ES_REST) break;
+    int i = 0, n = nformals(f);
+    for (es_node *p = f->list; p && i < n; p = p->next, i++) {
         if (i) es_out(c, ", ");
-        es_node *t = p->kind == ES_ASSIGN_PAT ? p->a : p;
-        if (t->kind == ES_IDENT) es_out(c, t->bind ? t->bind->emit : t->str);
+        if (p->kind == ES_IDENT) es_out(c, p->bind ? p->bind->emit : p->str);
         else es_outf(c, "$p%d", i);
     }
     es_out(c, ")");
@@ -186,9 +193,9 @@ void es_emit_params(es_ctx *c, es_node *f)
 
 void es_emit_params_prologue(es_ctx *c, es_node *f)
 {
-    int i = 0;
+    int i = 0, n = nformals(f);
     for (es_node *p = f->list; p; p = p->next, i++) {
-        if (p->kind == ES_IDENT) continue;
+        if (p->kind == ES_IDENT && i < n) continue;
         const char *name = es_strnum(c->ar, "$p", i, NULL);
         if (p->kind == ES_REST) {
             char buf[64];
@@ -202,13 +209,18 @@ void es_emit_params_prologue(es_ctx *c, es_node *f)
             }
             break;
         }
-        if (p->kind == ES_ASSIGN_PAT && p->a->kind == ES_IDENT) {
-            const char *n = p->a->bind ? p->a->bind->emit : p->a->str;
-            es_outf(c, "if (%s === void 0) %s = ", n, n);
-            es_expr(c, p->b);
-            es_out(c, "; ");
+        es_node *t = p->kind == ES_ASSIGN_PAT ? p->a : p;
+        if (t->kind == ES_IDENT) {
+            const char *v = t->bind ? t->bind->emit : t->str;
+            if (i >= n) es_outf(c, "var %s = arguments[%d]; ", v, i);
+            if (p->kind == ES_ASSIGN_PAT) {
+                es_outf(c, "if (%s === void 0) %s = ", v, v);
+                es_expr(c, p->b);
+                es_out(c, "; ");
+            }
             continue;
         }
+        if (i >= n) es_outf(c, "var %s = arguments[%d]; ", name, i);
         es_out(c, "var ");
         es_destructure(c, p, name, 1);
         es_out(c, "; ");

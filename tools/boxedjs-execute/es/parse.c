@@ -21,6 +21,7 @@ typedef struct {
     int depth;
     int in_func, in_gen, in_async, in_class;
     int cover_ok;           /* the next assign_expr may be an arrow parameter */
+    int saw_private;        /* a #name was read: check_private runs */
     es_node dummy;
 } P;
 
@@ -199,6 +200,7 @@ static es_node *prop_name(P *p)
     } else if (IS(T_PRIVATE)) {
         n->kind = ES_PRIVATE;
         n->str = TOK.str;
+        p->saw_private = 1;
         next(p);
     } else {
         unexpected(p);
@@ -448,8 +450,10 @@ static es_node *primary(P *p)
                     a = assign_expr(p, 0);
                 }
                 list_add(&l, a);
-                if (!IS(T_RPAREN))
+                if (!IS(T_RPAREN)) {
                     expect(p, T_COMMA);
+                    if (IS(T_RPAREN)) n->flags |= ES_F_TRAILCOMMA;
+                }
             }
             expect(p, T_RPAREN);
             n->list = l.head;
@@ -459,6 +463,7 @@ static es_node *primary(P *p)
     case T_PRIVATE: {  /* #x in obj */
         n = node(p, ES_PRIVATE);
         n->str = TOK.str;
+        p->saw_private = 1;
         next(p);
         fin(p, n);
         if (!IS(T_IN))
@@ -715,8 +720,10 @@ static es_node *function_rest(P *p, es_node *f, int is_stmt)
             break;
         }
         list_add(&l, binding_element(p));
-        if (!IS(T_RPAREN))
+        if (!IS(T_RPAREN)) {
             expect(p, T_COMMA);
+            if (IS(T_RPAREN)) f->flags |= ES_F_TRAILCOMMA;
+        }
     }
     expect(p, T_RPAREN);
     f->list = l.head;
@@ -847,8 +854,10 @@ static es_node *arguments(P *p, es_node *call)
             a = assign_expr(p, 0);
         }
         list_add(&l, a);
-        if (!IS(T_RPAREN))
+        if (!IS(T_RPAREN)) {
             expect(p, T_COMMA);
+            if (IS(T_RPAREN)) call->flags |= ES_F_TRAILCOMMA;
+        }
     }
     expect(p, T_RPAREN);
     call->list = l.head;
@@ -1427,6 +1436,53 @@ static es_node *statement(P *p)
     LEAVE(fin(p, n));
 }
 
+/* Every #name used must be declared by a class around it (an early
+ * SyntaxError, as the names of a class body are known at its end). */
+typedef struct pscope { es_node *cls; const struct pscope *up; } pscope;
+
+static int private_declared(const pscope *s, const char *name)
+{
+    for (; s; s = s->up)
+        for (es_node *m = s->cls->list; m; m = m->next)
+            if (m->a && m->a->kind == ES_PRIVATE && !strcmp(m->a->str, name)) return 1;
+    return 0;
+}
+
+static void check_private_list(P *p, es_node *n, const pscope *s);
+
+static void check_private(P *p, es_node *n, const pscope *s)
+{
+    if (!n || p->failed) return;
+    if (n->kind == ES_PRIVATE) {
+        if (!private_declared(s, n->str)) {
+            char m[160];
+            snprintf(m, sizeof m, "Private field '#%.60s' must be declared in an enclosing class", n->str);
+            fail_node(p, n, m);
+        }
+        return;
+    }
+    if (n->kind == ES_CLASS || n->kind == ES_CLASS_DECL) {
+        pscope in = {n, s};
+        check_private(p, n->b, s);  /* extends: outside the body */
+        for (es_node *m = n->list; m; m = m->next) {
+            if (m->a && m->a->kind != ES_PRIVATE) check_private(p, m->a, &in);  /* [computed] */
+            check_private(p, m->b, &in);
+            check_private_list(p, m->list, &in);
+        }
+        return;
+    }
+    check_private(p, n->a, s);
+    check_private(p, n->b, s);
+    check_private(p, n->c, s);
+    check_private(p, n->d, s);
+    check_private_list(p, n->list, s);
+}
+
+static void check_private_list(P *p, es_node *n, const pscope *s)
+{
+    for (; n && !p->failed; n = n->next) check_private(p, n, s);
+}
+
 es_node *es_parse(const char *src, size_t len, es_arena *ar, es_perr *err)
 {
     static P p0;  /* large (the lexer state): not on the stack */
@@ -1446,6 +1502,7 @@ es_node *es_parse(const char *src, size_t len, es_arena *ar, es_perr *err)
         list_add(&l, statement(p));
     prog->list = l.head;
     prog->end = (uint32_t)len;
+    if (p->saw_private && !p->failed) check_private_list(p, prog->list, NULL);
     if (directive_strict(p, l.head))
         prog->flags |= ES_F_STRICT;
     return p->failed ? NULL : prog;

@@ -315,7 +315,8 @@ static int walk_func(W *w, es_node *f)
     es_scope *save = w->scope;
     es_node *sloop = w->loop;
     w->loop = NULL;
-    int d = (f->flags & (ES_F_ARROW | ES_F_ASYNC | ES_F_GENERATOR)) || !(f->flags & ES_F_SIMPLEPARAMS);
+    int d = (f->flags & (ES_F_ARROW | ES_F_ASYNC | ES_F_GENERATOR | ES_F_TRAILCOMMA)) ||
+            !(f->flags & ES_F_SIMPLEPARAMS);
     if (f->kind == ES_FUNC && f->a) {  /* the name of a function expression */
         es_scope *ns = push(w, S_BLOCK, f);
         declare(w, ns, f->a, B_SELF, 0);
@@ -572,7 +573,7 @@ static int walk(W *w, es_node *n)
         d = walk(w, n->a);
         if (n->flags & ES_F_COMPUTED) d |= walk(w, n->b);
         else if (n->b->kind == ES_PRIVATE) d = 1;
-        if (n->flags & ES_F_OPTIONAL) d = 1;
+        if (n->flags & (ES_F_OPTIONAL | ES_F_TRAILCOMMA)) d = 1;
         break;
     case ES_PROP:
         if (n->flags & ES_F_COMPUTED) { walk(w, n->a); d = 1; }
@@ -592,7 +593,7 @@ static int walk(W *w, es_node *n)
         break;
     case ES_CALL: case ES_NEW:
         d = walk(w, n->a) | walk_list(w, n->list);
-        if (n->flags & ES_F_OPTIONAL) d = 1;
+        if (n->flags & (ES_F_OPTIONAL | ES_F_TRAILCOMMA)) d = 1;
         break;
     case ES_TEMPLATE: case ES_TAGGED: case ES_CHAIN: case ES_SPREAD: case ES_YIELD: case ES_AWAIT:
     case ES_ARRAY_PAT: case ES_OBJECT_PAT: case ES_ASSIGN_PAT: case ES_REST:

@@ -79,6 +79,27 @@ var $es = (function () {
   function construct(F, args) {
     return new (Function.prototype.bind.apply(F, [null].concat(args)))();
   }
+  // the methods of Array that make their result with the receiver's species
+  // (ArraySpeciesCreate): on a class extending Array they make an instance
+  // of the receiver's class, where Duktape's natives make plain arrays
+  var speciesNames = ['concat', 'filter', 'flat', 'flatMap', 'map', 'slice', 'splice'];
+  function speciesMethod(name) {
+    return function () {
+      var r = Array.prototype[name].apply(this, arguments), C;
+      if (!Array.isArray(this)) return r;
+      C = this.constructor;
+      if (hasSym && Symbol.species && C !== null && (typeof C === 'object' || typeof C === 'function')) {
+        C = C[Symbol.species];
+        if (C === null) C = undefined;
+      }
+      if (C === undefined || C === Array) return r;
+      if (typeof C !== 'function') throw new TypeError('object.constructor[Symbol.species] is not a constructor');
+      var a = new C(name === 'map' ? r.length : 0);
+      for (var i = 0; i < r.length; i++) if (i in r) a[i] = r[i];
+      a.length = r.length;
+      return a;
+    };
+  }
   var tpls = [];
   // an Error made by super(...) shows no frames of its making (the native
   // constructor, $es.sc): its stack, read lazily as Duktape's is, skips them
@@ -120,6 +141,7 @@ var $es = (function () {
     setp: function (o, p) {
       if (p === null || typeof p === 'object' || typeof p === 'function') Object.setPrototypeOf(o, p);
     },
+    nm: function (f, n) { dpr(f, 'name', { value: n, configurable: true }); return f; },
     key: function (k) { return typeof k === 'symbol' ? k : String(k); },
     nw: construct,
     dp: dp,
@@ -146,6 +168,9 @@ var $es = (function () {
       C.prototype = Object.create(S === null ? null : S.prototype,
         { constructor: { value: C, writable: true, configurable: true } });
       if (S !== null) Object.setPrototypeOf(C, S);
+      if (S === Array)
+        for (var i = 0; i < speciesNames.length; i++)
+          dpr(C.prototype, speciesNames[i], { value: speciesMethod(speciesNames[i]), writable: true, configurable: true });
     },
     // super(...args) in a derived constructor: the object the superclass
     // makes (natives such as Error and Array make their own: it is given
