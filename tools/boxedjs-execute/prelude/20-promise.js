@@ -66,7 +66,9 @@ function pstate(p) {
 function settle(p, state, v) {
   var st = p[PSt], rs = st.reactions;
   st.state = state; st.value = v; st.reactions = null;
-  if (state === 2 && !st.handled) unhandled.push(p);
+  // (an unhandled rejection arms the loop: the turn after the script is
+  // what reports it, even when no job was ever queued)
+  if (state === 2 && !st.handled) { unhandled.push(p); if (!loopArmed) armLoop(); }
   for (var i = 0; i < rs.length; i++) enqueue(reactionJob, rs[i], state, v);
 }
 function resolvingFunctions(p) {
