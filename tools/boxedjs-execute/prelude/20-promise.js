@@ -237,9 +237,10 @@ combinator('race', function (C, cap, res, it) {
   iterate(it, function (x) { res.call(C, x).then(cap.resolve, cap.reject); });
 });
 
-// AggregateError(errors, message): an Error with .errors.
+// AggregateError(errors, message, options): an Error with .errors (and
+// options.cause as Error's, 30-builtins.js).
 var AggregateError = function AggregateError(errors, message) {
-  var e = new Error(message === undefined ? '' : message);
+  var e = new Error(message === undefined ? '' : message, arguments[2]);
   Object.setPrototypeOf(e, this instanceof AggregateError ? Object.getPrototypeOf(this) : AggregateError.prototype);
   if (message === undefined) delete e.message;
   var list = [];

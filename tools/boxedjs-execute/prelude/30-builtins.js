@@ -418,3 +418,48 @@ def(String, 'raw', function raw(strings) {
 def(G, 'BigInt', function BigInt(v) {
   throw new TypeError('BigInt is not supported by jsexec (numbers are IEEE doubles; integers are exact up to Number.MAX_SAFE_INTEGER)');
 });
+
+// ---- Error options: new Error(message, { cause }) (ES2022) -------------------
+// Duktape's constructors take the message only: each global one becomes a
+// function that makes the native error (new, so no native frame is
+// recorded), adds an own cause when the options have one, and gives the
+// error the prototype of a subclass constructing it.  The prototypes stay
+// the natives' (so the engine's own errors are instances too).  Their
+// frames, named *Error and in the prelude, are left out of every stack by
+// Error.prototype.stack (as are AggregateError's).
+(function () {
+  var nativeStack = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
+  var ownFrame = /^ *at [A-Za-z]*Error \(jsexec:prelude:\d+\)/;
+  function makeError(NE, self, message, options) {
+    var e = message === undefined ? new NE() : new NE(message);
+    if (isObj(options) && 'cause' in options) def(e, 'cause', options.cause);
+    if (self instanceof NE && Object.getPrototypeOf(self) !== NE.prototype) Object.setPrototypeOf(e, Object.getPrototypeOf(self));
+    return e;
+  }
+  function wrap(NE, W, Parent) {
+    W.prototype = NE.prototype;
+    def(NE.prototype, 'constructor', W);
+    arity(W, 1);
+    if (Parent) Object.setPrototypeOf(W, Parent);
+    def(G, NE.name, W);
+    return W;
+  }
+  var NErr = Error, E = wrap(NErr, function Error(message, options) { return makeError(NErr, this, message, options); });
+  var NEv = EvalError, NRa = RangeError, NRe = ReferenceError, NSy = SyntaxError, NTy = TypeError, NUr = URIError;
+  wrap(NEv, function EvalError(message, options) { return makeError(NEv, this, message, options); }, E);
+  wrap(NRa, function RangeError(message, options) { return makeError(NRa, this, message, options); }, E);
+  wrap(NRe, function ReferenceError(message, options) { return makeError(NRe, this, message, options); }, E);
+  wrap(NSy, function SyntaxError(message, options) { return makeError(NSy, this, message, options); }, E);
+  wrap(NTy, function TypeError(message, options) { return makeError(NTy, this, message, options); }, E);
+  wrap(NUr, function URIError(message, options) { return makeError(NUr, this, message, options); }, E);
+  Object.setPrototypeOf(AggregateError, E);
+  if (nativeStack && nativeStack.get) {
+    Object.defineProperty(Error.prototype, 'stack', { configurable: true, enumerable: false,
+      get: function stack() {
+        var st = nativeStack.get.call(this);
+        if (typeof st !== 'string' || st.indexOf('Error (jsexec:prelude:') < 0) return st;
+        return st.split('\n').filter(function (l) { return !ownFrame.test(l); }).join('\n');
+      },
+      set: nativeStack.set });
+  }
+})();
