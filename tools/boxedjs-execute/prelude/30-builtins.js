@@ -335,6 +335,53 @@ def(String, 'raw', function raw(strings) {
   return out;
 });
 
+// ---- Number.prototype.toLocaleString ------------------------------------------
+// Duktape's takes its argument as a radix ('en-US' is a RangeError).  This
+// one formats as en-US, the sandbox's one locale, whatever the locales
+// given: groups of 3 with ',', '.', and the options minimumFractionDigits
+// (0), maximumFractionDigits (3) and useGrouping.  As ICU does, it rounds
+// the shortest decimal form of the number, half away from zero.
+function fracOpt(o, k, dflt, lo) {
+  var v = o[k];
+  if (v === undefined) return dflt;
+  v = Number(v);
+  if (!(v >= lo && v <= 100)) throw new RangeError(k + ' value is out of range.');
+  return Math.floor(v);
+}
+def(Number.prototype, 'toLocaleString', function toLocaleString(locales, options) {
+  var x = Number.prototype.valueOf.call(this), o = options === undefined ? {} : toObj(options, 'toLocaleString');
+  var minF = fracOpt(o, 'minimumFractionDigits', 0, 0);
+  var maxF = fracOpt(o, 'maximumFractionDigits', Math.max(minF, 3), 0);
+  if (maxF < minF) throw new RangeError('maximumFractionDigits value is out of range.');
+  var grouping = o.useGrouping === undefined ? true : !!o.useGrouping && o.useGrouping !== 'false';
+  if (x !== x) return 'NaN';
+  var neg = x < 0 || (x === 0 && 1 / x < 0);
+  if (neg) x = -x;
+  if (x === Infinity) return (neg ? '-' : '') + '\u221e';
+  // digits and point position of the shortest form ("1.5e-7" too)
+  var m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
+  var ds = m[1] + (m[2] || ''), pt = m[1].length + (m[3] ? +m[3] : 0);
+  while (pt <= 0) { ds = '0' + ds; pt++; }
+  while (ds.length < pt) ds += '0';
+  // round to maxF fraction digits, half away from zero
+  var keep = pt + maxF;
+  if (ds.length > keep) {
+    var up = ds.charCodeAt(keep) >= 53;
+    ds = ds.slice(0, keep);
+    if (up) {
+      var a = ds.split(''), i = a.length - 1;
+      while (i >= 0 && a[i] === '9') { a[i] = '0'; i--; }
+      if (i < 0) { a.unshift('1'); pt++; } else a[i] = String.fromCharCode(a[i].charCodeAt(0) + 1);
+      ds = a.join('');
+    }
+  }
+  var ip = ds.slice(0, pt).replace(/^0+(?=\d)/, ''), fp = ds.slice(pt);
+  while (fp.length > minF && fp.charAt(fp.length - 1) === '0') fp = fp.slice(0, -1);
+  while (fp.length < minF) fp += '0';
+  if (grouping) ip = ip.replace(/\B(?=(\d{3})+$)/g, ',');
+  return (neg ? '-' : '') + ip + (fp ? '.' + fp : '');
+});
+
 // ---- Math --------------------------------------------------------------------
 (function () {
   var f32 = new Float32Array(1);
