@@ -66,7 +66,9 @@ function pstate(p) {
 function settle(p, state, v) {
   var st = p[PSt], rs = st.reactions;
   st.state = state; st.value = v; st.reactions = null;
-  if (state === 2 && !st.handled) unhandled.push(p);
+  // (an unhandled rejection arms the loop: the turn after the script is
+  // what reports it, even when no job was ever queued)
+  if (state === 2 && !st.handled) { unhandled.push(p); if (!loopArmed) armLoop(); }
   for (var i = 0; i < rs.length; i++) enqueue(reactionJob, rs[i], state, v);
 }
 function resolvingFunctions(p) {
@@ -235,9 +237,10 @@ combinator('race', function (C, cap, res, it) {
   iterate(it, function (x) { res.call(C, x).then(cap.resolve, cap.reject); });
 });
 
-// AggregateError(errors, message): an Error with .errors.
+// AggregateError(errors, message, options): an Error with .errors (and
+// options.cause as Error's, 30-builtins.js).
 var AggregateError = function AggregateError(errors, message) {
-  var e = new Error(message === undefined ? '' : message);
+  var e = new Error(message === undefined ? '' : message, arguments[2]);
   Object.setPrototypeOf(e, this instanceof AggregateError ? Object.getPrototypeOf(this) : AggregateError.prototype);
   if (message === undefined) delete e.message;
   var list = [];

@@ -184,6 +184,9 @@ function runLoop() {
 // (in promise) ..."); [3, message] when value is a promise that never
 // settled.
 H.settle = function (v) {
+  // A program that ends with setTimeout(...) has the timer as its value:
+  // a handle, not a result (node -e shows nothing), so it has none.
+  if (v instanceof Timeout || v instanceof Immediate) v = undefined;
   var out = [0, v], waiting = false;
   try {
     if (isObj(v) && typeof v.then === 'function') {

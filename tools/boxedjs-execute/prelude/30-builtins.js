@@ -335,6 +335,53 @@ def(String, 'raw', function raw(strings) {
   return out;
 });
 
+// ---- Number.prototype.toLocaleString ------------------------------------------
+// Duktape's takes its argument as a radix ('en-US' is a RangeError).  This
+// one formats as en-US, the sandbox's one locale, whatever the locales
+// given: groups of 3 with ',', '.', and the options minimumFractionDigits
+// (0), maximumFractionDigits (3) and useGrouping.  As ICU does, it rounds
+// the shortest decimal form of the number, half away from zero.
+function fracOpt(o, k, dflt, lo) {
+  var v = o[k];
+  if (v === undefined) return dflt;
+  v = Number(v);
+  if (!(v >= lo && v <= 100)) throw new RangeError(k + ' value is out of range.');
+  return Math.floor(v);
+}
+def(Number.prototype, 'toLocaleString', function toLocaleString(locales, options) {
+  var x = Number.prototype.valueOf.call(this), o = options === undefined ? {} : toObj(options, 'toLocaleString');
+  var minF = fracOpt(o, 'minimumFractionDigits', 0, 0);
+  var maxF = fracOpt(o, 'maximumFractionDigits', Math.max(minF, 3), 0);
+  if (maxF < minF) throw new RangeError('maximumFractionDigits value is out of range.');
+  var grouping = o.useGrouping === undefined ? true : !!o.useGrouping && o.useGrouping !== 'false';
+  if (x !== x) return 'NaN';
+  var neg = x < 0 || (x === 0 && 1 / x < 0);
+  if (neg) x = -x;
+  if (x === Infinity) return (neg ? '-' : '') + '\u221e';
+  // digits and point position of the shortest form ("1.5e-7" too)
+  var m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
+  var ds = m[1] + (m[2] || ''), pt = m[1].length + (m[3] ? +m[3] : 0);
+  while (pt <= 0) { ds = '0' + ds; pt++; }
+  while (ds.length < pt) ds += '0';
+  // round to maxF fraction digits, half away from zero
+  var keep = pt + maxF;
+  if (ds.length > keep) {
+    var up = ds.charCodeAt(keep) >= 53;
+    ds = ds.slice(0, keep);
+    if (up) {
+      var a = ds.split(''), i = a.length - 1;
+      while (i >= 0 && a[i] === '9') { a[i] = '0'; i--; }
+      if (i < 0) { a.unshift('1'); pt++; } else a[i] = String.fromCharCode(a[i].charCodeAt(0) + 1);
+      ds = a.join('');
+    }
+  }
+  var ip = ds.slice(0, pt).replace(/^0+(?=\d)/, ''), fp = ds.slice(pt);
+  while (fp.length > minF && fp.charAt(fp.length - 1) === '0') fp = fp.slice(0, -1);
+  while (fp.length < minF) fp += '0';
+  if (grouping) ip = ip.replace(/\B(?=(\d{3})+$)/g, ',');
+  return (neg ? '-' : '') + ip + (fp ? '.' + fp : '');
+});
+
 // ---- Math --------------------------------------------------------------------
 (function () {
   var f32 = new Float32Array(1);
@@ -418,3 +465,48 @@ def(String, 'raw', function raw(strings) {
 def(G, 'BigInt', function BigInt(v) {
   throw new TypeError('BigInt is not supported by jsexec (numbers are IEEE doubles; integers are exact up to Number.MAX_SAFE_INTEGER)');
 });
+
+// ---- Error options: new Error(message, { cause }) (ES2022) -------------------
+// Duktape's constructors take the message only: each global one becomes a
+// function that makes the native error (new, so no native frame is
+// recorded), adds an own cause when the options have one, and gives the
+// error the prototype of a subclass constructing it.  The prototypes stay
+// the natives' (so the engine's own errors are instances too).  Their
+// frames, named *Error and in the prelude, are left out of every stack by
+// Error.prototype.stack (as are AggregateError's).
+(function () {
+  var nativeStack = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
+  var ownFrame = /^ *at [A-Za-z]*Error \(jsexec:prelude:\d+\)/;
+  function makeError(NE, self, message, options) {
+    var e = message === undefined ? new NE() : new NE(message);
+    if (isObj(options) && 'cause' in options) def(e, 'cause', options.cause);
+    if (self instanceof NE && Object.getPrototypeOf(self) !== NE.prototype) Object.setPrototypeOf(e, Object.getPrototypeOf(self));
+    return e;
+  }
+  function wrap(NE, W, Parent) {
+    W.prototype = NE.prototype;
+    def(NE.prototype, 'constructor', W);
+    arity(W, 1);
+    if (Parent) Object.setPrototypeOf(W, Parent);
+    def(G, NE.name, W);
+    return W;
+  }
+  var NErr = Error, E = wrap(NErr, function Error(message, options) { return makeError(NErr, this, message, options); });
+  var NEv = EvalError, NRa = RangeError, NRe = ReferenceError, NSy = SyntaxError, NTy = TypeError, NUr = URIError;
+  wrap(NEv, function EvalError(message, options) { return makeError(NEv, this, message, options); }, E);
+  wrap(NRa, function RangeError(message, options) { return makeError(NRa, this, message, options); }, E);
+  wrap(NRe, function ReferenceError(message, options) { return makeError(NRe, this, message, options); }, E);
+  wrap(NSy, function SyntaxError(message, options) { return makeError(NSy, this, message, options); }, E);
+  wrap(NTy, function TypeError(message, options) { return makeError(NTy, this, message, options); }, E);
+  wrap(NUr, function URIError(message, options) { return makeError(NUr, this, message, options); }, E);
+  Object.setPrototypeOf(AggregateError, E);
+  if (nativeStack && nativeStack.get) {
+    Object.defineProperty(Error.prototype, 'stack', { configurable: true, enumerable: false,
+      get: function stack() {
+        var st = nativeStack.get.call(this);
+        if (typeof st !== 'string' || st.indexOf('Error (jsexec:prelude:') < 0) return st;
+        return st.split('\n').filter(function (l) { return !ownFrame.test(l); }).join('\n');
+      },
+      set: nativeStack.set });
+  }
+})();
