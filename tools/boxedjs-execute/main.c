@@ -125,20 +125,20 @@ static void finish(const char *value, size_t vlen, int is_error,
 
 /* ---- natives ------------------------------------------------------------ */
 
-/* __write(text): appends text to the console output, in UTF-8: Duktape
- * keeps a string's surrogate pairs as two 3-byte sequences (CESU-8), which
- * become the 4-byte form here; a lone surrogate becomes U+FFFD. */
-static duk_ret_t n_write(duk_context *ctx)
+/* Duktape keeps a string's characters beyond the BMP as surrogate pairs,
+ * each half a 3-byte sequence (CESU-8).  cesu_to_utf8 writes the text s as
+ * UTF-8 (a pair becomes the 4-byte form, a lone surrogate U+FFFD) through
+ * put; it is what leaves the sandbox, on the console and in files. */
+static void cesu_to_utf8(const unsigned char *s, size_t n,
+                         void (*put)(void *, const char *, size_t), void *arg)
 {
-    duk_size_t n;
-    const unsigned char *s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
     size_t i = 0, from = 0;
     while (i < n) {
         if (s[i] != 0xED || i + 2 >= n || s[i + 1] < 0xA0) {
             i++;
             continue;
         }
-        out_put((const char *)s + from, i - from);
+        put(arg, (const char *)s + from, i - from);
         unsigned hi = ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
         if (s[i + 1] < 0xB0 && i + 5 < n && s[i + 3] == 0xED &&
             s[i + 4] >= 0xB0 && s[i + 4] <= 0xBF) {
@@ -146,16 +146,123 @@ static duk_ret_t n_write(duk_context *ctx)
             unsigned cp = 0x10000u + (((hi & 0x3FFu) << 10) | (lo & 0x3FFu));
             char u[4] = {(char)(0xF0 | (cp >> 18)), (char)(0x80 | ((cp >> 12) & 0x3F)),
                          (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F))};
-            out_put(u, 4);
+            put(arg, u, 4);
             i += 6;
         } else {
-            out_put("\xEF\xBF\xBD", 3);
+            put(arg, "\xEF\xBF\xBD", 3);
             i += 3;
         }
         from = i;
     }
-    out_put((const char *)s + from, n - from);
+    put(arg, (const char *)s + from, n - from);
+}
+
+static void put_out(void *arg, const char *s, size_t n)
+{
+    (void)arg;
+    out_put(s, n);
+}
+
+static void put_sb(void *arg, const char *s, size_t n)
+{
+    sb_put((sbuf *)arg, s, n);
+}
+
+/* Pushes the bytes s as a string, decoded as UTF-8 the way node does: a
+ * 4-byte sequence becomes a surrogate pair (two CESU-8 sequences), each
+ * maximal invalid subpart U+FFFD. */
+static void push_utf8(duk_context *ctx, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] < 0x80)
+        i++;
+    if (i == n) { /* ASCII: as it is */
+        duk_push_lstring(ctx, (const char *)s, n);
+        return;
+    }
+    sbuf b = SBUF_INIT;
+    sb_put(&b, s, i);
+    while (i < n) {
+        unsigned c = s[i], need, cp, lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            sb_putc(&b, (int)c);
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            cp = c & 0x0F;
+            if (c == 0xE0) lo = 0xA0;
+            if (c == 0xED) hi = 0x9F; /* no surrogates */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            cp = c & 0x07;
+            if (c == 0xF0) lo = 0x90;
+            if (c == 0xF4) hi = 0x8F;
+        } else {
+            sb_put(&b, "\xEF\xBF\xBD", 3);
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        unsigned k;
+        for (k = 0; k < need; k++, j++) {
+            if (j >= n || s[j] < lo || s[j] > hi)
+                break;
+            cp = (cp << 6) | (s[j] & 0x3Fu);
+            lo = 0x80;
+            hi = 0xBF;
+        }
+        if (k < need) { /* the lead and the good continuation bytes */
+            sb_put(&b, "\xEF\xBF\xBD", 3);
+            i = j;
+            continue;
+        }
+        if (cp >= 0x10000) {
+            unsigned h = 0xD800 + ((cp - 0x10000) >> 10), l = 0xDC00 + (cp & 0x3FF);
+            char u[6] = {(char)0xED, (char)(0x80 | ((h >> 6) & 0x3F)), (char)(0x80 | (h & 0x3F)),
+                         (char)0xED, (char)(0x80 | ((l >> 6) & 0x3F)), (char)(0x80 | (l & 0x3F))};
+            sb_put(&b, u, 6);
+        } else {
+            sb_put(&b, s + i, j - i);
+        }
+        i = j;
+    }
+    duk_push_lstring(ctx, sb_cstr(&b), b.len);
+    sb_free(&b);
+}
+
+/* __write(text): appends text to the console output, in UTF-8. */
+static duk_ret_t n_write(duk_context *ctx)
+{
+    duk_size_t n;
+    const unsigned char *s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
+    cesu_to_utf8(s, n, put_out, NULL);
     return 0;
+}
+
+/* __utf8(v): a string's UTF-8 bytes as a Buffer, or the bytes of a buffer
+ * (or view) decoded as UTF-8 to a string (Buffer.from, toString). */
+static duk_ret_t n_utf8(duk_context *ctx)
+{
+    duk_size_t n;
+    if (duk_is_buffer_data(ctx, 0)) {
+        const unsigned char *p = duk_get_buffer_data(ctx, 0, &n);
+        push_utf8(ctx, p, n);
+        return 1;
+    }
+    const unsigned char *s = (const unsigned char *)duk_to_lstring(ctx, 0, &n);
+    sbuf b = SBUF_INIT;
+    cesu_to_utf8(s, n, put_sb, &b);
+    void *p = duk_push_fixed_buffer(ctx, b.len);
+    if (b.len)
+        memcpy(p, b.data, b.len);
+    duk_push_buffer_object(ctx, -1, 0, b.len, DUK_BUFOBJ_NODEJS_BUFFER);
+    sb_free(&b);
+    return 1;
 }
 
 /* __exit(code): ends the program now with the output so far. */
@@ -312,7 +419,7 @@ static duk_ret_t n_read(duk_context *ctx)
     }
     close(fd);
     if (as_text) {
-        duk_push_lstring(ctx, sb_cstr(&b), b.len);
+        push_utf8(ctx, (const unsigned char *)b.data, b.len);
     } else {
         void *p = duk_push_fixed_buffer(ctx, b.len);
         if (b.len)
@@ -330,14 +437,21 @@ static duk_ret_t n_write_file(duk_context *ctx)
     int append = duk_to_boolean(ctx, 2);
     duk_size_t n;
     const char *data;
-    if (duk_is_buffer_data(ctx, 1))
+    int fd;
+    sbuf text = SBUF_INIT; /* a string, in UTF-8 */
+    if (duk_is_buffer_data(ctx, 1)) {
         data = duk_get_buffer_data(ctx, 1, &n);
-    else
+    } else {
         data = duk_to_lstring(ctx, 1, &n);
-    int fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC),
-                  0666);
+    }
+    fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0666);
     if (fd < 0)
         return throw_errno(ctx, errno, "open", path);
+    if (!duk_is_buffer_data(ctx, 1) && memchr(data, 0xED, n)) {
+        cesu_to_utf8((const unsigned char *)data, n, put_sb, &text);
+        data = text.data;
+        n = text.len;
+    }
     size_t off = 0;
     while (off < n) {
         ssize_t w = write(fd, data + off, n - off);
@@ -346,10 +460,12 @@ static duk_ret_t n_write_file(duk_context *ctx)
             if (e == EINTR)
                 continue;
             close(fd);
+            sb_free(&text);
             return throw_errno(ctx, e, "write", path);
         }
         off += (size_t)w;
     }
+    sb_free(&text);
     if (close(fd) != 0)
         return throw_errno(ctx, errno, "close", path);
     return 0;
@@ -541,6 +657,7 @@ static duk_ret_t n_clock(duk_context *ctx)
 
 static const duk_function_list_entry natives[] = {
     {"write", n_write, 1},
+    {"utf8", n_utf8, 1},
     {"exit", n_exit, 1},
     {"read", n_read, 2},
     {"writeFile", n_write_file, 3},

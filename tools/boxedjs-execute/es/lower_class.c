@@ -7,7 +7,7 @@
  *     $es.ext(A, $S); function A(x) { $es.cc(this, A); var $this;
  *     ($this = $es.sc($S, this, [x]), $es.fi($this, $F), $this);
  *     return $es.ck($this); } $es.dm(A.prototype, "m", function m() {});
- *     $F.push([$es_p_p, function () { return 1; }, 1]); return A; }(B);
+ *     $F.push([$es_p_p, function () { return 1; }, 1]); return $es.kc(A); }(B);
  *
  * Each member is written on its source line.  A derived constructor's
  * `this` is $this, set by super(...), checked by $es.ck before.
@@ -239,7 +239,8 @@ void es_emit_class(es_ctx *c, es_node *cls)
         }
     }
     es_sync(c, cls->line);
-    es_outf(c, "return %s; }", name);
+    /* $es.kc marks it a class, for inspect's [class A] */
+    es_outf(c, "return $es.kc(%s); }", name);
     if (sup) es_outf(c, "(%s)", sup);
     else es_out(c, "()");
     es_out(c, cls->kind == ES_CLASS_DECL ? ");" : ")");

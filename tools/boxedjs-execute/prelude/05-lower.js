@@ -3,6 +3,7 @@
 var $es = (function () {
   var hasSym = typeof Symbol === 'function';
   var ITER = hasSym ? Symbol.iterator : '@@iterator';
+  var CLASSMARK = hasSym ? Symbol.for('jsexec.class') : null; // what inspect shows as [class A]
   var HOLE = {};             // the value of a binding in its dead zone
   var gop = Object.getPrototypeOf, dpr = Object.defineProperty;
   var toStr = Object.prototype.toString;
@@ -158,6 +159,10 @@ var $es = (function () {
       return t;
     },
     // classes
+    kc: function (C) {
+      if (hasSym) dpr(C, CLASSMARK, { value: true });
+      return C;
+    },
     cc: function (self, C) {
       if (!(self instanceof C))
         throw new TypeError('Class constructor ' + C.name + " cannot be invoked without 'new'");

@@ -175,14 +175,10 @@ var fs = (function () {
     return e ? String(e).toLowerCase() : null;
   }
   function flag(o) { return o && typeof o === 'object' && o.flag ? o.flag : 'w'; }
-  // The bytes u as text in encoding e.
+  // The bytes u as text in encoding e (Buffer's codecs, 57-buffer.js).
   function decode(u, e) {
-    if (e === 'base64' || e === 'hex') return Duktape.enc(e, u);
-    if (e === 'latin1' || e === 'binary' || e === 'ascii') {
-      var s = '';
-      for (var i = 0; i < u.length; i++) s += String.fromCharCode(e === 'ascii' ? u[i] & 127 : u[i]);
-      return s;
-    }
+    var n = bufCodec.norm(e);
+    if (n !== null) return bufCodec.decode(u, n);
     var x = new TypeError("The argument 'encoding' is invalid encoding. Received '" + e + "'");
     x.code = 'ERR_INVALID_ARG_VALUE';
     throw x;
@@ -201,7 +197,8 @@ var fs = (function () {
       x.code = 'ERR_INVALID_ARG_TYPE';
       throw x;
     }
-    var f = flag(o);
+    var f = flag(o), e = bufCodec.norm(enc(o));
+    if (typeof d === 'string' && e !== null && e !== 'utf8') d = bufCodec.encode(d, e);
     if (f.charAt(0) === 'w' && f.indexOf('x') > 0 && N.exists(p)) {
       throw sysErr('EEXIST', -17, 'file already exists', 'open', p);
     }
