@@ -420,7 +420,9 @@ fi
 
 if [ -n "$jsplain" ] && [ -f "$jsplain" ]; then
     cp "$jsplain" "$tmp/js.wasm"
-    snap js
+    # jsexec's initialisation is 1.9G instructions: seconds, more under ASan
+    [ -z "$limit" ] || limit="timeout 900"
+    snap js --timeout 10m
     if [ "$rc" -ne 0 ]; then
         bad "jsexec's module pre-initialises" "$err"
     else
