@@ -204,22 +204,29 @@ static void emit_number(es_ctx *c, es_node *n)
         es_outf(c, "%.17g", v);
 }
 
+/* At s, an escape \u{X...}: written as \uXXXX (a surrogate pair above
+ * U+FFFF); returns its closing brace. */
+const char *es_emit_code_point(es_ctx *c, const char *s)
+{
+    unsigned cp = 0;
+    const char *p = s + 3;
+    while (*p && *p != '}') { cp = cp * 16 + (unsigned)(*p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10); p++; }
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        es_outf(c, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+    } else {
+        es_outf(c, "\\u%04x", cp);
+    }
+    return p;
+}
+
 /* A string literal with \u{...} escapes turned into \uXXXX (pairs). */
 static void emit_string(es_ctx *c, const char *s)
 {
     for (; *s; s++) {
         if (s[0] == '\\' && s[1] == '\\') { es_outn(c, s, 2); s++; continue; }
         if (s[0] == '\\' && s[1] == 'u' && s[2] == '{') {
-            unsigned cp = 0;
-            const char *p = s + 3;
-            while (*p && *p != '}') { cp = cp * 16 + (unsigned)(*p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10); p++; }
-            if (cp >= 0x10000) {
-                cp -= 0x10000;
-                es_outf(c, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
-            } else {
-                es_outf(c, "\\u%04x", cp);
-            }
-            s = p;
+            s = es_emit_code_point(c, s);
             continue;
         }
         if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&

@@ -105,6 +105,7 @@ void es_emit(es_ctx *c, es_node *n);                    /* any node */
 void es_emit_func(es_ctx *c, es_node *f, const char *name);  /* function expr */
 void es_emit_args(es_ctx *c, es_node *list, int open_paren);
 void es_emit_ident(es_ctx *c, es_node *id);
+const char *es_emit_code_point(es_ctx *c, const char *s); /* \u{...} at s */
 void es_emit_key(es_ctx *c, es_node *key, uint32_t flags);   /* "name" or (expr) */
 es_node *es_directives(es_ctx *c, es_node *list);
 void es_prologue(es_ctx *c, es_fn *f, size_t at, es_scope *s);

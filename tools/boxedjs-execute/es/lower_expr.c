@@ -21,16 +21,7 @@ static void cooked(es_ctx *c, const char *s)
             if (e == '\r') { s++; if (s[1] == '\n') s++; continue; }
             if (e == '`' || e == '$' || e == '{' || e == '}') { es_outn(c, s + 1, 1); s++; continue; }
             if (e == 'u' && s[2] == '{') {
-                unsigned cp = 0;
-                const char *p = s + 3;
-                while (*p && *p != '}') { cp = cp * 16 + (unsigned)(*p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10); p++; }
-                if (cp >= 0x10000) {
-                    cp -= 0x10000;
-                    es_outf(c, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
-                } else {
-                    es_outf(c, "\\u%04x", cp);
-                }
-                s = p;
+                s = es_emit_code_point(c, s);
                 continue;
             }
             es_outn(c, s, 2);

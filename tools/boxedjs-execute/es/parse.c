@@ -138,6 +138,8 @@ static es_node *node_at(P *p, int kind, es_node *from)
     return n;
 }
 
+static es_node *arguments(P *p, es_node *call);
+
 static es_node *fin(P *p, es_node *n)
 {
     n->end = p->prev_end;
@@ -435,29 +437,8 @@ static es_node *primary(P *p)
         }
         if (!enter(p)) return n;
         n->a = lhs_expr(p, 1);
-        if (IS(T_LPAREN)) {
-            list_t l;
-            list_init(&l);
-            next(p);
-            while (!IS(T_RPAREN) && !p->failed) {
-                es_node *a;
-                if (IS(T_ELLIPSIS)) {
-                    a = node(p, ES_SPREAD);
-                    next(p);
-                    a->a = assign_expr(p, 0);
-                    fin(p, a);
-                } else {
-                    a = assign_expr(p, 0);
-                }
-                list_add(&l, a);
-                if (!IS(T_RPAREN)) {
-                    expect(p, T_COMMA);
-                    if (IS(T_RPAREN)) n->flags |= ES_F_TRAILCOMMA;
-                }
-            }
-            expect(p, T_RPAREN);
-            n->list = l.head;
-        }
+        if (IS(T_LPAREN))
+            arguments(p, n);
         LEAVE(fin(p, n));
     }
     case T_PRIVATE: {  /* #x in obj */
