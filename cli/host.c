@@ -42,6 +42,7 @@ typedef struct {
     json_t *tool;
     pthread_mutex_t mu;
     corral_module *mod; /* NULL until loaded */
+    uint8_t *wasm;      /* its bytes, which a cache hit uses in place */
     int cache;          /* how it was loaded: -1 no cache, 0 a miss, 1 a hit */
 } host_module;
 
@@ -453,6 +454,7 @@ void cli_host_free(cli_host *h)
         return;
     for (size_t i = 0; i < h->nmods; i++) {
         corral_module_free(h->mods[i].mod);
+        free(h->mods[i].wasm);
         pthread_mutex_destroy(&h->mods[i].mu);
     }
     free(h->mods);
@@ -516,7 +518,7 @@ static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms
         *res = cli_error_result("not_installed", sb_str(&m));
     } else {
         corral_diag diag = {0, -1};
-        corral_cache_info ci = {-1, cache_warning, NULL, &file};
+        corral_cache_info ci = {-1, cache_warning, NULL, &file, CORRAL_BORROW_BYTES};
         const char *err =
             corral_module_new_cached(h->engine, h->cache_dir, wasm, len, &hm->mod, &diag, &ci);
         *cache = ci.hit;
@@ -525,6 +527,9 @@ static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms
                       sb_str(&path), err, diag.offset);
             *res = cli_error_result("load_error", sb_str(&m));
             hm->mod = NULL;
+        } else {
+            hm->wasm = wasm; /* kept with the module */
+            wasm = NULL;
         }
     }
     const corral_module *mod = hm->mod;

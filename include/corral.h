@@ -151,12 +151,15 @@ CORRAL_MUST_CHECK const char *corral_module_serialize(const corral_module *m,
  * place from the entry (4-aligned), so the entry must outlive it: on
  * success the module calls release(env) when it is freed (release NULL:
  * the caller frees the entry after the module); on an error nothing is
- * taken. */
+ * taken.  The module keeps a copy of bytes, unless flags has
+ * CORRAL_BORROW_BYTES: then bytes must stay valid and unchanged until
+ * the module is freed, and it uses them in place. */
+#define CORRAL_BORROW_BYTES 1u
 CORRAL_MUST_CHECK const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes,
                                                         size_t len, const uint8_t key[32],
                                                         const uint8_t *entry, size_t entry_len,
                                                         void (*release)(void *env), void *env,
-                                                        corral_module **out);
+                                                        unsigned flags, corral_module **out);
 
 /* Which file a module's bytes were read from, so that the cache can find
  * the key of a file it has hashed before without hashing it again
@@ -187,6 +190,9 @@ typedef struct {
      * key is remembered only once its change time is 2 s in the past, so
      * a file changed within a clock tick of being read is hashed again. */
     const corral_file_id *file;
+    /* CORRAL_BORROW_BYTES: the bytes outlive the module (a hit then
+     * uses them in place; corral_module_deserialize) */
+    unsigned flags;
 } corral_cache_info;
 
 /* corral_module_new through the cache directory dir (NULL: no cache):
@@ -220,6 +226,32 @@ void corral_limits_default(corral_limits *l);
 
 corral_store *corral_store_new(corral_engine *e, const corral_limits *l); /* l may be NULL */
 void corral_store_free(corral_store *s); /* frees every instance in it */
+
+/* Where a store's linear memories live (corral_store_set_memory_ops;
+ * without it, the C allocator).  max is the most the memory may ever
+ * grow to (its maximum, capped by max_memory_bytes), the same in every
+ * call for one memory; sizes are multiples of 64 KiB. */
+typedef struct {
+    /* size zeroed bytes able to grow to max, or NULL (out of memory) */
+    void *(*alloc)(void *user, size_t size, size_t max);
+    /* data grown from size old to size new, the new bytes zeroed (it may
+     * move); NULL: out of memory, data unchanged */
+    void *(*grow)(void *user, void *data, size_t old, size_t new, size_t max);
+    void (*free)(void *user, void *data, size_t size, size_t max);
+    /* Optional (NULL: the engine copies).  Make the len bytes at dest, a
+     * 64 KiB-aligned part of a memory from alloc, a private copy-on-write
+     * view of src, which lies in the cache entry of a module loaded by
+     * corral_module_deserialize(..., release, env, ...); release and env
+     * say whose entry it is.  0 when done, 1 when not (the engine copies),
+     * -1 when the bytes at dest are lost (instantiation: out of memory). */
+    int (*map)(void *user, void *dest, const void *src, size_t len, void (*release)(void *env),
+               void *env);
+    void *user;
+} corral_memory_ops;
+
+/* Set before the store's first instance (else an error).  ops is copied. */
+CORRAL_MUST_CHECK const char *corral_store_set_memory_ops(corral_store *s,
+                                                          const corral_memory_ops *ops);
 
 /* Fuel: only with an engine made with consume_fuel.  UINT64_MAX = unlimited. */
 CORRAL_MUST_CHECK const char *corral_store_set_fuel(corral_store *s, uint64_t fuel);

@@ -345,6 +345,63 @@ else
     bad "four processes writing the same entry at once" "$(cat "$tmp"/two*.err | head -c 400); $(ls -a "$t")"
 fi
 
+# ---- the memory image ----------------------------------------------------------------
+# image.wasm: 70,000 bytes of data from 100 and "tail!" on page 3 (so its
+# entry carries memory's image, mapped copy-on-write on a hit); it prints
+# bytes 200..210 and the tail, writes "MOD" and "T" over them and prints
+# again, then grows memory by 200 pages, writes at the new end and reads
+# it back.
+
+big=$(head -c 70000 /dev/zero | tr '\0' 'a')
+cat >"$tmp/image.wat" <<EOF
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func \$w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 4)
+  (data (i32.const 100) "$big")
+  (data (i32.const 196618) "tail!")
+  (func \$out (param \$p i32) (param \$n i32)
+    (i32.store (i32.const 0) (local.get \$p))
+    (i32.store (i32.const 4) (local.get \$n))
+    (drop (call \$w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "_start")
+    (i32.store8 (i32.const 16) (i32.const 10))
+    (call \$out (i32.const 200) (i32.const 10))
+    (call \$out (i32.const 196618) (i32.const 5))
+    (call \$out (i32.const 16) (i32.const 1))
+    (i32.store16 (i32.const 200) (i32.const 0x4f4d))
+    (i32.store8 (i32.const 202) (i32.const 0x44))
+    (i32.store8 (i32.const 196618) (i32.const 0x54))
+    (call \$out (i32.const 200) (i32.const 10))
+    (call \$out (i32.const 196618) (i32.const 5))
+    (call \$out (i32.const 16) (i32.const 1))
+    (if (i32.ne (memory.grow (i32.const 200)) (i32.const 4)) (then unreachable))
+    (i32.store (i32.const 13369340) (i32.const 0x0a6b6f))
+    (call \$out (i32.const 13369340) (i32.const 3))))
+EOF
+wat2wasm -o "$tmp/image.wasm" "$tmp/image.wat" || exit 1
+image_want=$(printf 'aaaaaaaaaatail!\nMODaaaaaaaTail!\nok')
+ic=$tmp/imagecache
+run image0 "$ic" "$tmp/image.wasm"
+check image0 "a module with 70 KB of data: a miss writes an entry with its memory image" "$image_want" miss
+ientry=$(find "$ic" -maxdepth 1 -type f ! -name 'id-*' | head -n 1)
+isize=$(stat -c %s "$ientry")
+[ $((isize % 65536)) = 0 ] && [ "$isize" -ge 131072 ] &&
+    ok "the entry ends with the image: pages, at a 64 KiB boundary ($isize bytes)" ||
+    bad "the entry ends with the image" "$isize bytes"
+cp "$ientry" "$tmp/image.entry"
+run image1 "$ic" "$tmp/image.wasm"
+check image1 "a hit maps the image: the same output (memory written and grown)" "$image_want" hit
+run image2 "$ic" "$tmp/image.wasm"
+check image2 "another hit sees the image as it was: the writes were private" "$image_want" hit
+cmp -s "$ientry" "$tmp/image.entry" && ok "the runs left the entry's file unchanged" ||
+    bad "the runs left the entry's file unchanged" "the entry changed"
+# Under a small address-space limit the 4 GiB reservation fails: each
+# memory is just its size, and growing moves it.
+(ulimit -v 300000 && "$corral" run --stats --cache-dir "$ic" "$tmp/image.wasm" \
+    >"$tmp/image3.out" 2>"$tmp/image3.err")
+st=$?
+check image3 "under ulimit -v 300000 (no room to reserve): a hit, grown by moving, same output" "$image_want" hit
+
 # ---- corral tool ------------------------------------------------------------------------------
 
 tools=$root/build/wasm/tools

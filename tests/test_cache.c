@@ -171,7 +171,7 @@ static void round_trip(int fuel)
     uint8_t *entry;
     size_t n;
     tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
-    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, NULL, NULL, &back));
+    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, NULL, NULL, 0, &back));
     char *a = all_disasm(m), *b = all_disasm(back);
     assert_string_equal(a, b);
     int64_t ra[5], rb[5];
@@ -229,11 +229,11 @@ static void test_key(void **state)
     uint8_t *entry;
     size_t n;
     tw_assert_ok(corral_module_serialize(m, kf, &entry, &n));
-    tw_assert_msg(corral_module_deserialize(e, w1, l1, k1, entry, n, NULL, NULL, &back),
+    tw_assert_msg(corral_module_deserialize(e, w1, l1, k1, entry, n, NULL, NULL, 0, &back),
                   "cache entry: another key");
     assert_null(back);
     /* nor for other module bytes */
-    tw_assert_msg(corral_module_deserialize(ef, w2, l2, kf, entry, n, NULL, NULL, &back),
+    tw_assert_msg(corral_module_deserialize(ef, w2, l2, kf, entry, n, NULL, NULL, 0, &back),
                   "cache entry: made for another module");
     assert_null(back);
     free(entry);
@@ -267,7 +267,7 @@ static void try_entry_run(target *t, const uint8_t *entry, size_t n, int run)
     corral_module *m = NULL;
     t->tried++;
     const char *err =
-        corral_module_deserialize(t->e, t->wasm, t->len, t->key, entry, n, NULL, NULL, &m);
+        corral_module_deserialize(t->e, t->wasm, t->len, t->key, entry, n, NULL, NULL, 0, &m);
     if (err != NULL) {
         assert_null(m);
         assert_true(strncmp(err, "cache entry: ", 13) == 0 || strcmp(err, "out of memory") == 0);
@@ -323,11 +323,11 @@ static void test_corrupt_entries(void **state)
     copy[8] ^= 0x7f; /* not CACHE_FORMAT */
     fix_checksum(copy, n);
     corral_module *x = NULL;
-    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, NULL, NULL, &x),
+    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, NULL, NULL, 0, &x),
                   "cache entry: another format version");
     memcpy(copy, entry, n);
     copy[0] = 'C';
-    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, NULL, NULL, &x),
+    tw_assert_msg(corral_module_deserialize(t.e, wasm, len, t.key, copy, n, NULL, NULL, 0, &x),
                   "cache entry: not a corral cache entry");
     /* the payload's own checks: each byte flipped, then truncations, with
      * the checksum made right, so the parser sees them: each is refused or
@@ -365,6 +365,280 @@ static void test_corrupt_entries(void **state)
     corral_engine_free(t.e);
 }
 
+/* ---- the memory image ---------------------------------------------------------------- */
+
+enum { PAGE = 65536 };
+
+/* Memory of 4 pages (max 6): 70,000 bytes at 100 (pages 0-1), "xyz" over
+ * them at 200 (the later segment wins), 5 bytes on page 3, a passive
+ * segment that init copies to page 2, and grow. */
+static uint8_t *image_module(size_t *len, int32_t far_offset)
+{
+    tw_mod m = {0};
+    tw_memory(&m, 4, 6);
+    static uint8_t big[70000];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (uint8_t)(i * 13 + 1);
+    tw_data(&m, 100, big, sizeof big);
+    tw_data(&m, 200, "xyz", 3);
+    tw_data(&m, far_offset, "tail!", 5);
+    tw_passive_data(&m, "pass", 4);
+    /* init(): memory.init of segment 3 to 2*PAGE+8; grow(): memory.grow 1 */
+    uint32_t init = tw_func(&m, ":", "", "41 88 80 08 | 41 00 | 41 04 | fc 08 03 00");
+    uint32_t grow = tw_func(&m, ":i", "", "41 01 | 40 00");
+    tw_export(&m, "init", CORRAL_EXTERN_FUNC, init);
+    tw_export(&m, "grow", CORRAL_EXTERN_FUNC, grow);
+    tw_export(&m, "memory", CORRAL_EXTERN_MEMORY, 0);
+    return tw_finish(&m, len);
+}
+
+typedef struct {
+    int allocs, grows, frees, maps, map_answer;
+    size_t max;
+    void *env_seen;
+} ops_log;
+
+static void *o_alloc(void *user, size_t size, size_t max)
+{
+    ops_log *g = user;
+    assert_true(size <= max && size % PAGE == 0);
+    g->allocs++;
+    g->max = max;
+    return calloc(1, max ? max : 1); /* room to grow in place */
+}
+
+static void *o_grow(void *user, void *data, size_t old, size_t new, size_t max)
+{
+    ops_log *g = user;
+    g->grows++;
+    assert_true(old < new && new <= max && max == g->max);
+    return data;
+}
+
+static void o_free(void *user, void *data, size_t size, size_t max)
+{
+    ops_log *g = user;
+    (void)size;
+    assert_true(max == g->max);
+    g->frees++;
+    free(data);
+}
+
+static int o_map(void *user, void *dest, const void *src, size_t len, void (*release)(void *env),
+                 void *env)
+{
+    ops_log *g = user;
+    (void)release;
+    g->maps++;
+    g->env_seen = env;
+    assert_true(len % PAGE == 0);
+    if (g->map_answer == 0)
+        memcpy(dest, src, len); /* stands in for a mapping */
+    return g->map_answer;
+}
+
+/* Instantiate m, run init(), and copy its memory (4 pages) to out; the
+ * error of instantiation, or NULL. */
+static const char *image_run(corral_engine *e, const corral_module *m, ops_log *g, uint8_t *out)
+{
+    corral_store *s = corral_store_new(e, NULL);
+    assert_non_null(s);
+    corral_memory_ops ops = {o_alloc, o_grow, o_free, o_map, g};
+    if (g != NULL)
+        tw_assert_ok(corral_store_set_memory_ops(s, &ops));
+    corral_linker *l = corral_linker_new(s);
+    corral_instance *inst = NULL;
+    const char *err = corral_instantiate(l, m, &inst);
+    if (err == NULL) {
+        corral_val r[1];
+        tw_assert_ok(corral_call(s, corral_instance_func(inst, "init"), NULL, 0, NULL, 0));
+        tw_assert_ok(corral_call(s, corral_instance_func(inst, "grow"), NULL, 0, r, 1));
+        assert_int_equal(r[0].of.i32, 4);
+        uint64_t size = 0;
+        uint8_t *mem = corral_instance_memory(inst, NULL, &size);
+        assert_int_equal(size, 5 * PAGE);
+        memcpy(out, mem, 4 * PAGE);
+        if (g != NULL)
+            /* set once the store has a memory: refused */
+            tw_assert_msg(corral_store_set_memory_ops(s, &ops),
+                          "memory ops: the store already has a memory");
+    }
+    corral_linker_free(l);
+    corral_store_free(s);
+    return err;
+}
+
+/* An entry holds memory 0's image after its checksum, page-aligned, and an
+ * instance from it has the memory the segments give: with no memory ops
+ * (copied), with ops whose map maps (the env of the entry passed on) or
+ * declines (copied), and -1 from map fails instantiation. */
+static void test_image(void **state)
+{
+    (void)state;
+    corral_engine *e = corral_engine_new(NULL);
+    size_t len;
+    uint8_t *wasm = image_module(&len, 3 * PAGE + 10);
+    corral_module *m = NULL, *back = NULL;
+    tw_assert_ok(corral_module_new(e, wasm, len, &m, NULL));
+    uint8_t key[32], *entry;
+    size_t n;
+    corral_module_cache_key(e, wasm, len, key);
+    tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
+    /* pages 0, 1 and 3: two runs, packed from a 64 KiB boundary to the end */
+    assert_int_equal(n % PAGE, 0);
+    uint64_t plen = 0;
+    for (int i = 0; i < 8; i++)
+        plen |= (uint64_t)entry[48 + i] << (8 * i);
+    size_t sealed = 56 + (size_t)plen;
+    assert_int_equal(n - (sealed + 32 + PAGE - 1) / PAGE * PAGE, 3 * PAGE);
+    int env_tag;
+    tw_assert_ok(
+        corral_module_deserialize(e, wasm, len, key, entry, n, NULL, &env_tag, 0, &back));
+    uint8_t *want = malloc(4 * PAGE), *got = malloc(4 * PAGE);
+    assert_non_null(want);
+    assert_non_null(got);
+    tw_assert_ok(image_run(e, m, NULL, want));
+    assert_memory_equal(want + 200, "xyz", 3);
+    assert_int_equal(want[203], (uint8_t)(103 * 13 + 1));
+    assert_memory_equal(want + 2 * PAGE + 8, "pass", 4);
+    assert_memory_equal(want + 3 * PAGE + 10, "tail!", 5);
+    tw_assert_ok(image_run(e, back, NULL, got));
+    assert_memory_equal(want, got, 4 * PAGE);
+    ops_log g = {0};
+    memset(got, 0, 4 * PAGE);
+    tw_assert_ok(image_run(e, back, &g, got));
+    assert_memory_equal(want, got, 4 * PAGE);
+    assert_int_equal(g.maps, 2);
+    assert_ptr_equal(g.env_seen, &env_tag);
+    assert_int_equal(g.allocs, 1);
+    assert_int_equal(g.grows, 1);
+    assert_int_equal(g.frees, 1);
+    assert_int_equal(g.max, 6 * PAGE);
+    g = (ops_log){0};
+    g.map_answer = 1;
+    memset(got, 0, 4 * PAGE);
+    tw_assert_ok(image_run(e, back, &g, got));
+    assert_memory_equal(want, got, 4 * PAGE);
+    g = (ops_log){0};
+    g.map_answer = -1;
+    tw_assert_msg(image_run(e, back, &g, got), "out of memory");
+    assert_int_equal(g.frees, 1);
+    /* the module without its image (from corral_module_new) with the ops */
+    g = (ops_log){0};
+    tw_assert_ok(image_run(e, m, &g, got));
+    assert_memory_equal(want, got, 4 * PAGE);
+    assert_int_equal(g.maps, 0);
+    /* the image is outside the checksum: a changed byte loads, and shows */
+    corral_module_free(back);
+    entry[n - 1] ^= 0xff; /* the last byte of page 3 */
+    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, NULL, NULL, 0, &back));
+    tw_assert_ok(image_run(e, back, NULL, got));
+    assert_int_equal(got[4 * PAGE - 1], 0xff);
+    corral_module_free(back);
+    entry[n - 1] ^= 0xff;
+
+    /* the table's checks: a run of 0 pages, past memory's minimum, runs
+     * out of order, the image one page short or one page long */
+    uint8_t *copy = malloc(n + PAGE);
+    assert_non_null(copy);
+    size_t table = sealed - 4 - 2 * 8;
+    struct {
+        size_t at;
+        uint32_t value;
+        const char *why;
+    } edits[] = {
+        {table + 4 + 4, 0, "cache entry: malformed payload"},
+        {table + 4 + 8, 1, "cache entry: malformed payload"},
+        {table + 4 + 8, 0, "cache entry: malformed payload"},
+    };
+    for (size_t k = 0; k < sizeof edits / sizeof *edits; k++) {
+        memcpy(copy, entry, n);
+        for (int i = 0; i < 4; i++)
+            copy[edits[k].at + i] = (uint8_t)(edits[k].value >> (8 * i));
+        corral_cache_checksum(copy, sealed, copy + sealed);
+        tw_assert_msg(
+            corral_module_deserialize(e, wasm, len, key, copy, n, NULL, NULL, 0, &back),
+            edits[k].why);
+    }
+    /* the second run (page 3, 1 page) made to start at page 4: past 4 pages */
+    memcpy(copy, entry, n);
+    copy[table + 4 + 8] = 4;
+    corral_cache_checksum(copy, sealed, copy + sealed);
+    tw_assert_msg(corral_module_deserialize(e, wasm, len, key, copy, n, NULL, NULL, 0, &back),
+                  "cache entry: malformed payload");
+    memcpy(copy, entry, n);
+    tw_assert_msg(
+        corral_module_deserialize(e, wasm, len, key, copy, n - PAGE, NULL, NULL, 0, &back),
+        "cache entry: truncated");
+    memset(copy + n, 0, PAGE);
+    tw_assert_msg(
+        corral_module_deserialize(e, wasm, len, key, copy, n + PAGE, NULL, NULL, 0, &back),
+        "cache entry: malformed payload");
+    free(copy);
+    free(entry);
+    corral_module_free(m);
+    free(wasm);
+
+    /* a segment past the memory: no image, and instantiation traps */
+    wasm = image_module(&len, 4 * PAGE - 2);
+    tw_assert_ok(corral_module_new(e, wasm, len, &m, NULL));
+    corral_module_cache_key(e, wasm, len, key);
+    tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
+    assert_true(n < PAGE);
+    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, NULL, NULL, 0, &back));
+    tw_assert_msg(image_run(e, back, NULL, got), "out of bounds memory access");
+    corral_module_free(back);
+    free(entry);
+    corral_module_free(m);
+    free(wasm);
+    free(want);
+    free(got);
+    corral_engine_free(e);
+}
+
+/* CORRAL_BORROW_BYTES: the module uses the caller's bytes in place, and a
+ * passive segment read from them works after the call that loaded it. */
+static void test_borrow_bytes(void **state)
+{
+    (void)state;
+    corral_engine *e = corral_engine_new(NULL);
+    size_t len;
+    uint8_t *wasm = image_module(&len, 3 * PAGE + 10);
+    corral_module *m = NULL, *back = NULL;
+    tw_assert_ok(corral_module_new(e, wasm, len, &m, NULL));
+    uint8_t key[32], *entry;
+    size_t n;
+    corral_module_cache_key(e, wasm, len, key);
+    tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
+    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, NULL, NULL,
+                                           CORRAL_BORROW_BYTES, &back));
+    uint8_t *want = malloc(4 * PAGE), *got = malloc(4 * PAGE);
+    assert_non_null(want);
+    assert_non_null(got);
+    tw_assert_ok(image_run(e, m, NULL, want));
+    tw_assert_ok(image_run(e, back, NULL, got));
+    assert_memory_equal(want, got, 4 * PAGE);
+    corral_module_free(back); /* leaves wasm to us (ASan: no double free) */
+    free(want);
+    free(got);
+    free(entry);
+    corral_module_free(m);
+    free(wasm);
+    corral_engine_free(e);
+}
+
+/* Memory ops must be whole, and are kept to one store. */
+static void test_memory_ops_checked(void **state)
+{
+    (void)state;
+    corral_store *s = corral_store_new(NULL, NULL);
+    corral_memory_ops partial = {o_alloc, NULL, o_free, NULL, NULL};
+    tw_assert_msg(corral_store_set_memory_ops(s, &partial),
+                  "memory ops: alloc, grow and free are all needed");
+    tw_assert_ok(corral_store_set_memory_ops(s, NULL));
+    corral_store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +647,9 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_corrupt_entries),
+        cmocka_unit_test(test_image),
+        cmocka_unit_test(test_borrow_bytes),
+        cmocka_unit_test(test_memory_ops_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -620,7 +620,7 @@ static void try_entry(fuzz *fz, const uint8_t *wasm, size_t len, const uint8_t k
     fz->tried++;
     corral_module *m = NULL;
     const char *err =
-        corral_module_deserialize(fz->engine, wasm, len, key, entry, n, NULL, NULL, &m);
+        corral_module_deserialize(fz->engine, wasm, len, key, entry, n, NULL, NULL, 0, &m);
     if (err == NULL) {
         if (!must_load && !may_load)
             fail_msg("%s: a corrupt entry loaded", what);

@@ -127,6 +127,14 @@ void corral_store_free(corral_store *s) {
     free(s);
 }
 
+const char *corral_store_set_memory_ops(corral_store *s, const corral_memory_ops *ops) {
+    if (s->memories) return "memory ops: the store already has a memory";
+    if (ops && !(ops->alloc && ops->grow && ops->free)) return "memory ops: alloc, grow and free are all needed";
+    if (ops) s->mem_ops = *ops;
+    else s->mem_ops = (corral_memory_ops){0};
+    return 0;
+}
+
 const char *corral_store_set_fuel(corral_store *s, uint64_t fuel) {
     if (!s->engine || !s->engine->fuel) return "fuel is not enabled on this engine";
     s->fuel = fuel;

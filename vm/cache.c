@@ -10,8 +10,11 @@
  *     reserved           u32, 0
  *     key                32 bytes (corral_module_cache_key)
  *     payload length     u64
- *     payload            what the decoder and the lowering produced
+ *     payload            what the decoder and the lowering produced, and
+ *                        the image's table
  *     checksum           corral_cache_checksum of everything before it
+ *     image              zeros to a multiple of 64 KiB from the entry's
+ *                        start, then the image's runs of pages, in order
  *
  * numbers little-endian, except each function's code and meters: those
  * are stored as they are in memory (threaded, native order, 4-aligned
@@ -21,6 +24,16 @@
  * the module's bytes (function bodies, data segments) by offset instead
  * of holding them: the key is a hash of those bytes, and the caller has
  * them.
+ *
+ * The image is memory 0 as the active data segments leave it, made when
+ * every one of them is in bounds of the module's own memory (so none
+ * traps) and they hold at least IMAGE_MIN bytes: the runs of wasm pages
+ * they touch, each page-aligned in the file so that the host can map it
+ * copy-on-write (corral_memory_ops' map) instead of copying it, and an
+ * instance touches only the pages it uses.  The checksum leaves the image
+ * out (it would cost a pass over it at every load): damage there changes
+ * what the guest sees, as a changed module file would, not what the host
+ * runs.
  *
  * Loading never trusts the entry's shape: the checksum and key are
  * checked before the payload is read, then every count is bounded by the
@@ -39,7 +52,7 @@
 #include "hash.h"
 #include "vm.h"
 
-#define CACHE_FORMAT 3u
+#define CACHE_FORMAT 4u
 #define VM_ENGINE_VERSION "0.1.0" /* corral's version (cli.h's CLI_VERSION) */
 /* A hash of the engine's sources (the Makefile passes it); without it the
  * compile time stands in, so that another build never shares entries. */
@@ -49,6 +62,10 @@
 
 static const uint8_t magic[8] = {'c', 'o', 'r', 'r', 'a', 'l', 'M', 'C'};
 enum { HEADER = 8 + 4 + 4 + 32 + 8, CHECKSUM = 32 };
+/* The least data worth an image, and the most it may exceed the data by
+ * (pages touched by small segments far apart are mostly zeros). */
+#define IMAGE_MIN ((uint64_t)64 << 10)
+#define IMAGE_SLACK(data) (2 * (data) + ((uint64_t)1 << 20))
 
 static const char e_trunc[] = "cache entry: truncated";
 static const char e_bad[] = "cache entry: malformed payload";
@@ -152,6 +169,72 @@ static void put_code(wbuf *w, const vm_funcdef *f) {
     put(w, f->meter, (size_t)f->nmeter * 3 * sizeof *f->meter);
 }
 
+/* The pages of memory 0 its image holds (pages[p] != 0; *out, npages of
+ * them), or 0 when the module gets no image (vm/cache.c's header). */
+static uint32_t image_pages(const corral_module *m, uint8_t **out) {
+    *out = 0;
+    if (m->nmem_imports || m->nmems != 1) return 0;
+    uint64_t size = m->mems[0].min * VM_PAGE_SIZE, data = 0;
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const vm_data *d = &m->datas[i];
+        if (d->mode != VM_SEG_ACTIVE) continue;
+        if (d->offset.kind != VM_CE_CONST || (uint32_t)d->offset.value + (uint64_t)d->len > size)
+            return 0;
+        data += d->len;
+    }
+    if (data < IMAGE_MIN) return 0;
+    uint32_t n = (uint32_t)m->mems[0].min;
+    uint8_t *pages = calloc(n, 1);
+    if (!pages) return 0;
+    uint64_t image = 0;
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const vm_data *d = &m->datas[i];
+        if (d->mode != VM_SEG_ACTIVE || !d->len) continue;
+        uint64_t off = (uint32_t)d->offset.value;
+        for (uint64_t p = off / VM_PAGE_SIZE; p <= (off + d->len - 1) / VM_PAGE_SIZE; p++)
+            if (!pages[p]) { pages[p] = 1; image += VM_PAGE_SIZE; }
+    }
+    if (image > IMAGE_SLACK(data)) { free(pages); return 0; }
+    *out = pages;
+    return n;
+}
+
+/* The image after the checksum: zeros to a 64 KiB boundary of the entry,
+ * then each run of pages as the segments, applied in order, leave it. */
+static void put_image(wbuf *w, const corral_module *m, const uint8_t *pages, uint32_t npages) {
+    static const uint8_t zero[4096];
+    while (w->n % VM_PAGE_SIZE && !w->oom) {
+        size_t k = VM_PAGE_SIZE - w->n % VM_PAGE_SIZE;
+        put(w, zero, k < sizeof zero ? k : sizeof zero);
+    }
+    size_t start = w->n; /* memory page p of a run lies at start + its place */
+    uint64_t total = 0;
+    for (uint32_t p = 0; p < npages; p++) total += pages[p];
+    if (w->oom || total * VM_PAGE_SIZE > SIZE_MAX - w->n) { w->oom = true; return; }
+    size_t need = w->n + (size_t)(total * VM_PAGE_SIZE);
+    if (w->cap < need) {
+        uint8_t *p = realloc(w->p, need);
+        if (!p) { w->oom = true; return; }
+        w->p = p;
+        w->cap = need;
+    }
+    memset(w->p + start, 0, need - start);
+    w->n = need;
+    /* where each memory page is in the image: its index among the pages */
+    uint32_t *at = malloc((size_t)npages * sizeof *at);
+    if (!at) { w->oom = true; return; }
+    for (uint32_t p = 0, k = 0; p < npages; p++) at[p] = pages[p] ? k++ : 0;
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const vm_data *d = &m->datas[i];
+        if (d->mode != VM_SEG_ACTIVE || !d->len) continue;
+        uint64_t off = (uint32_t)d->offset.value;
+        /* the run's pages are consecutive in the image too */
+        uint8_t *to = w->p + start + (size_t)at[off / VM_PAGE_SIZE] * VM_PAGE_SIZE + off % VM_PAGE_SIZE;
+        memcpy(to, d->bytes, d->len);
+    }
+    free(at);
+}
+
 const char *corral_module_serialize(const corral_module *m, const uint8_t key[32],
                                     uint8_t **entry, size_t *len) {
     *entry = 0;
@@ -246,6 +329,18 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
         put_u32(&w, s ? (uint32_t)strlen(s) + 1 : 0);
         if (s) put(&w, s, strlen(s));
     }
+    uint8_t *pages = 0;
+    uint32_t npages = image_pages(m, &pages);
+    uint32_t nruns = 0;
+    for (uint32_t p = 0; p < npages; p++) nruns += pages[p] && (p == 0 || !pages[p - 1]);
+    put_u32(&w, nruns);
+    for (uint32_t p = 0; p < npages; p++) {
+        if (!pages[p] || (p && pages[p - 1])) continue;
+        uint32_t q = p;
+        while (q < npages && pages[q]) q++;
+        put_u32(&w, p);
+        put_u32(&w, q - p);
+    }
     uint8_t sum[32];
     if (!w.oom) {
         uint64_t plen = w.n - HEADER;
@@ -253,6 +348,8 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
         corral_cache_checksum(w.p, w.n, sum);
         put(&w, sum, sizeof sum);
     }
+    if (nruns) put_image(&w, m, pages, npages);
+    free(pages);
     if (w.oom) {
         free(w.p);
         return vm_err_nomem;
@@ -635,8 +732,41 @@ static void get_funcs(rbuf *r, corral_module *m) {
     }
 }
 
+/* The image's table: runs of pages, in order, inside memory 0's minimum,
+ * packed from the first 64 KiB boundary at or after image (where the
+ * checksummed part ends) to the entry's end. */
+static void get_image(rbuf *r, corral_module *m, size_t image, size_t entry_len) {
+    uint32_t n = get_count(r, 8, VM_MAX_PAGES);
+    if (r->err) return;
+    size_t at = image;
+    if (n) {
+        if (m->nmem_imports || m->nmems != 1) { fail(r, e_bad); return; }
+        at = (image + VM_PAGE_SIZE - 1) / VM_PAGE_SIZE * VM_PAGE_SIZE;
+        if (at < image || !(m->image = alloc_n(r, n, sizeof *m->image))) { fail(r, e_trunc); return; }
+        m->nimage = n;
+    }
+    uint64_t next = 0; /* the first page the next run may start at */
+    for (uint32_t i = 0; i < n && !r->err; i++) {
+        vm_image_run *run = &m->image[i];
+        run->page = get_u32(r);
+        run->npages = get_u32(r);
+        if (r->err) return;
+        if (run->page < next || run->npages == 0 ||
+            (uint64_t)run->page + run->npages > m->mems[0].min) {
+            fail(r, e_bad);
+            return;
+        }
+        next = (uint64_t)run->page + run->npages;
+        uint64_t bytes = (uint64_t)run->npages * VM_PAGE_SIZE;
+        if (bytes > entry_len - at) { fail(r, e_trunc); return; }
+        run->bytes = r->base + at;
+        at += (size_t)bytes;
+    }
+    if (!r->err && at != entry_len) fail(r, at < entry_len ? e_bad : e_trunc);
+}
+
 /* The payload into m (whose bytes and fuel are set). */
-static const char *get_module(rbuf *r, corral_module *m) {
+static const char *get_module(rbuf *r, corral_module *m, size_t entry_len) {
     if (get_u64(r) != m->len) fail(r, "cache entry: made for another module");
     uint8_t fuel = get_u8(r), idx_used = get_u8(r);
     if (!r->err && fuel != m->fuel) fail(r, "cache entry: made with other fuel settings");
@@ -650,6 +780,7 @@ static const char *get_module(rbuf *r, corral_module *m) {
     get_exports(r, m);
     get_segments(r, m);
     get_funcs(r, m);
+    get_image(r, m, (size_t)(r->end - r->base) + CHECKSUM, entry_len);
     if (r->err) return r->err;
     if (r->p != r->end) return e_bad;
     if (m->start < -1 || m->start >= (int64_t)m->nfuncs) return e_index;
@@ -668,7 +799,7 @@ static const char *get_module(rbuf *r, corral_module *m) {
 const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, size_t len,
                                       const uint8_t key[32], const uint8_t *entry,
                                       size_t entry_len, void (*release)(void *env), void *env,
-                                      corral_module **out) {
+                                      unsigned flags, corral_module **out) {
     *out = 0;
     if (entry_len < HEADER + CHECKSUM) return e_trunc;
     if ((uintptr_t)entry % 4 != 0) return "cache entry: not aligned to 4 bytes in memory";
@@ -679,22 +810,28 @@ const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, si
     if (memcmp(entry + 16, key, 32) != 0) return "cache entry: another key";
     h.p = entry + 48;
     uint64_t plen = get_u64(&h);
-    if (plen != entry_len - HEADER - CHECKSUM) return e_trunc;
+    if (plen > entry_len - HEADER - CHECKSUM) return e_trunc;
+    size_t sealed = HEADER + (size_t)plen; /* the checksummed part; the image follows */
     uint8_t sum[32];
-    corral_cache_checksum(entry, entry_len - CHECKSUM, sum);
-    if (memcmp(sum, entry + entry_len - CHECKSUM, 32) != 0) return "cache entry: checksum mismatch";
+    corral_cache_checksum(entry, sealed, sum);
+    if (memcmp(sum, entry + sealed, 32) != 0) return "cache entry: checksum mismatch";
     if (len > VM_MAX_MODULE_BYTES) return "module too large (see vm/limits.h)";
 
     corral_module *m = calloc(1, sizeof *m);
     if (!m) return vm_err_nomem;
-    m->bytes = malloc(len ? len : 1);
-    if (!m->bytes) { free(m); return vm_err_nomem; }
-    if (len) memcpy(m->bytes, bytes, len);
+    if (flags & CORRAL_BORROW_BYTES) {
+        m->bytes = (uint8_t *)(uintptr_t)bytes; /* read only, like a copy */
+        m->bytes_borrowed = true;
+    } else {
+        m->bytes = malloc(len ? len : 1);
+        if (!m->bytes) { free(m); return vm_err_nomem; }
+        if (len) memcpy(m->bytes, bytes, len);
+    }
     m->len = len;
     m->fuel = e && e->fuel;
     m->entry = entry; /* the code is read in place: vm_module_free leaves it */
-    rbuf r = {entry + HEADER, entry + entry_len - CHECKSUM, 0, entry};
-    const char *err = get_module(&r, m);
+    rbuf r = {entry + HEADER, entry + sealed, 0, entry};
+    const char *err = get_module(&r, m, entry_len);
     if (err) {
         vm_module_free(m); /* entry_release unset: the caller keeps the entry */
         return err;

@@ -52,7 +52,8 @@ static bool budget_take(corral_store *s, uint64_t bytes) {
     return true;
 }
 
-/* A new memory in *out, or why not: over the limit, or out of memory. */
+/* A new memory in *out, or why not: over the limit, or out of memory.
+ * Its bytes come from the store's memory ops, else the C allocator. */
 static const char *memory_new(corral_store *s, const vm_limits *l, vm_memory **out) {
     if (l->min * VM_PAGE_SIZE > s->limits.max_memory_bytes) return e_mem_limit;
     vm_memory *m = calloc(1, sizeof *m);
@@ -60,12 +61,24 @@ static const char *memory_new(corral_store *s, const vm_limits *l, vm_memory **o
     m->size = l->min * VM_PAGE_SIZE;
     m->has_max = vm_limits_has_max(l);
     m->max_pages = m->has_max ? l->max : VM_MAX_PAGES;
-    if (m->size && !(m->data = calloc(1, m->size))) { free(m); return vm_err_nomem; }
+    m->reach = m->max_pages * VM_PAGE_SIZE;
+    if (m->reach > s->limits.max_memory_bytes)
+        m->reach = s->limits.max_memory_bytes / VM_PAGE_SIZE * VM_PAGE_SIZE;
+    if (m->reach > SIZE_MAX) m->reach = (uint64_t)SIZE_MAX / VM_PAGE_SIZE * VM_PAGE_SIZE;
+    if (s->mem_ops.alloc) m->data = s->mem_ops.alloc(s->mem_ops.user, (size_t)m->size, (size_t)m->reach);
+    else if (m->size) m->data = calloc(1, m->size);
+    if (m->size && !m->data) { free(m); return vm_err_nomem; }
     m->next = s->memories;
     s->memories = m;
     if (m->size > s->peak_memory) s->peak_memory = m->size;
     *out = m;
     return 0;
+}
+
+static void memory_free(corral_store *s, vm_memory *m) {
+    if (s->mem_ops.alloc) s->mem_ops.free(s->mem_ops.user, m->data, (size_t)m->size, (size_t)m->reach);
+    else free(m->data);
+    free(m);
 }
 
 /* memory.grow (spec 4.4.7): fails, changing nothing, past the module's
@@ -77,10 +90,15 @@ const char *vm_memory_grow(corral_store *s, vm_memory *m, uint64_t delta, uint32
     if (pages + delta > m->max_pages) return "memory maximum reached";
     uint64_t size = (pages + delta) * VM_PAGE_SIZE;
     if (size > s->limits.max_memory_bytes) return e_mem_limit;
-    if (size > SIZE_MAX) return vm_err_nomem;
-    uint8_t *d = realloc(m->data, (size_t)size);
-    if (!d) return vm_err_nomem;
-    memset(d + m->size, 0, (size_t)(size - m->size));
+    if (size > m->reach) return vm_err_nomem;
+    uint8_t *d;
+    if (s->mem_ops.alloc) {
+        d = s->mem_ops.grow(s->mem_ops.user, m->data, (size_t)m->size, (size_t)size, (size_t)m->reach);
+        if (!d) return vm_err_nomem;
+    } else {
+        if (!(d = realloc(m->data, (size_t)size))) return vm_err_nomem;
+        memset(d + m->size, 0, (size_t)(size - m->size));
+    }
     m->data = d;
     m->size = size;
     if (size > s->peak_memory) s->peak_memory = size;
@@ -374,6 +392,27 @@ static const char *allocate(corral_instance *inst) {
     return 0;
 }
 
+/* Memory 0 from a cache entry's image (vm/cache.c made it only when every
+ * active data segment is in bounds of the module's own memory, so none
+ * traps): the same bytes the segments would write, mapped when the
+ * store's memory ops can, else copied. */
+static const char *init_image(corral_instance *inst) {
+    const corral_module *m = inst->mod;
+    corral_store *s = inst->store;
+    vm_memory *mem = inst->mem;
+    for (uint32_t i = 0; i < m->nimage; i++) {
+        const vm_image_run *r = &m->image[i];
+        uint64_t off = (uint64_t)r->page * VM_PAGE_SIZE, n = (uint64_t)r->npages * VM_PAGE_SIZE;
+        if (!mem || off + n > mem->size) return vm_trap_oob_memory;
+        int how = s->mem_ops.map ? s->mem_ops.map(s->mem_ops.user, mem->data + off, r->bytes,
+                                                  (size_t)n, m->entry_release, m->entry_env)
+                                 : 1;
+        if (how < 0) return vm_err_nomem;
+        if (how > 0) memcpy(mem->data + off, r->bytes, (size_t)n);
+    }
+    return 0;
+}
+
 /* Active segments, in order; each is table.init / memory.init followed by
  * a drop, so a failing segment leaves the earlier ones applied. */
 static const char *init_segments(corral_instance *inst) {
@@ -386,6 +425,7 @@ static const char *init_segments(corral_instance *inst) {
         if (off + el->count > t->size) return vm_trap_oob_table;
         memcpy(t->elems + off, inst->elem_items[i], (size_t)el->count * sizeof(void *));
     }
+    if (m->nimage) return init_image(inst);
     for (uint32_t i = 0; i < m->ndatas; i++) {
         const vm_data *d = &m->datas[i];
         if (d->mode != VM_SEG_ACTIVE) continue;
@@ -466,7 +506,7 @@ void vm_instance_free(corral_instance *inst) {
 void vm_store_free_objects(corral_store *s) {
     while (s->instances) { corral_instance *n = s->instances->next; vm_instance_free(s->instances); s->instances = n; }
     while (s->funcs) { corral_func *n = s->funcs->next; free(s->funcs->own_type.types); free(s->funcs); s->funcs = n; }
-    while (s->memories) { vm_memory *n = s->memories->next; free(s->memories->data); free(s->memories); s->memories = n; }
+    while (s->memories) { vm_memory *n = s->memories->next; memory_free(s, s->memories); s->memories = n; }
     while (s->tables) { vm_table *n = s->tables->next; free(s->tables->elems); free(s->tables); s->tables = n; }
     while (s->globals) { vm_global *n = s->globals->next; free(s->globals); s->globals = n; }
 }
@@ -501,7 +541,8 @@ void vm_module_free(corral_module *m) {
     for (uint32_t i = 0; m->elems && i < m->nelems; i++) free(m->elems[i].items);
     free(m->elems);
     free(m->datas);
-    free(m->bytes);
+    free(m->image);
+    if (!m->bytes_borrowed) free(m->bytes);
     if (m->entry && m->entry_release) m->entry_release(m->entry_env);
     free(m);
 }

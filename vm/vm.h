@@ -125,9 +125,15 @@ typedef struct {
     uint32_t len;
 } vm_data;
 
+typedef struct {
+    uint32_t page, npages;  /* wasm pages of memory 0 */
+    const uint8_t *bytes;   /* npages * VM_PAGE_SIZE bytes in the entry */
+} vm_image_run;
+
 struct corral_module {
-    uint8_t *bytes; /* our own copy of the binary */
+    uint8_t *bytes; /* our own copy of the binary, or the caller's */
     size_t len;
+    bool bytes_borrowed; /* the caller's (CORRAL_BORROW_BYTES): not freed */
     bool fuel;      /* lowered with fuel accounting */
     /* Loaded from a cache entry (vm/cache.c): the functions' code and
      * meters are read in place from it, and entry_release(entry_env) is
@@ -136,6 +142,11 @@ struct corral_module {
     const uint8_t *entry;
     void (*entry_release)(void *env);
     void *entry_env;
+    /* From an entry too: memory 0 as its active data segments leave it, as
+     * runs of whole pages in the entry (instantiation maps or copies them
+     * instead of applying the segments); nimage 0 when there is none. */
+    uint32_t nimage;
+    vm_image_run *image;
     uint32_t ntypes;
     vm_functype *types;
     uint32_t nimports;
@@ -176,6 +187,7 @@ static inline bool vm_load_interrupted(const corral_module *m) {
 typedef struct vm_memory {
     uint8_t *data;
     uint64_t size;  /* bytes: pages * VM_PAGE_SIZE */
+    uint64_t reach; /* the most it may grow to (corral_memory_ops' max) */
     bool has_max;   /* declared a maximum: max_pages is it (import matching) */
     uint64_t max_pages; /* the maximum, else VM_MAX_PAGES */
     struct vm_memory *next; /* store's list */
@@ -256,6 +268,7 @@ struct corral_store {
     corral_instance *instances;
     corral_func *funcs;
     vm_memory *memories;
+    corral_memory_ops mem_ops; /* alloc NULL: the C allocator */
     vm_table *tables;
     vm_global *globals;
 };

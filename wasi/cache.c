@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "corral.h"
+#include "memory.h"
 
 /* An entry is read only up to this size relative to its module: lowered
  * code takes a few times the bytes of the binary. */
@@ -99,12 +100,13 @@ static int open_dir(const char *dir, corral_cache_info *info)
     return fd;
 }
 
-/* The entry's bytes (mapped read-only, for release_entry) in *data, or 0:
+/* The entry's bytes (mapped read-only, for release_entry) in *data and
+ * its open file in *fdp (for wasi_cache_map), or 0:
  * a miss, with a warning when the entry is there but refused or
  * unreadable.  Mapping, not reading: an entry is several times its
  * module's size, and the loader reads each byte once. */
 static int read_entry(int dfd, const char *dir, const char *name, size_t len, uint8_t **data,
-                      size_t *n, corral_cache_info *info)
+                      size_t *n, int *fdp, corral_cache_info *info)
 {
     int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
@@ -140,30 +142,55 @@ static int read_entry(int dfd, const char *dir, const char *name, size_t len, ui
         return 0;
     }
     void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    int saved = errno;
-    close(fd);
     if (map == MAP_FAILED) {
+        int saved = errno;
+        close(fd);
         warn(info, "--cache-dir %s: cannot read the entry %s: %s; rebuilding it", dir, name,
              strerror(saved));
         return 0;
     }
     *data = map;
     *n = size;
+    *fdp = fd;
     return 1;
 }
 
 /* A mapped entry whose module runs its code in place: unmapped when the
- * module is freed (corral_module_deserialize's release). */
+ * module is freed (corral_module_deserialize's release).  The file stays
+ * open so that a memory image in it can be mapped again, privately. */
 typedef struct {
     uint8_t *data;
     size_t n;
+    int fd;
 } mapping;
 
 static void release_entry(void *env)
 {
     mapping *map = env;
     munmap(map->data, map->n);
+    close(map->fd);
     free(map);
+}
+
+int wasi_cache_map(void *dest, const void *src, size_t len, void (*release)(void *env), void *env)
+{
+    if (release != release_entry || env == NULL)
+        return 1;
+    const mapping *map = env;
+    const uint8_t *s = src;
+    long ps = sysconf(_SC_PAGESIZE);
+    if (s < map->data || len > map->n || (size_t)(s - map->data) > map->n - len || ps <= 0 ||
+        (size_t)(s - map->data) % (size_t)ps != 0 || (uintptr_t)dest % (size_t)ps != 0 ||
+        len % (size_t)ps != 0)
+        return 1;
+    void *p = mmap(dest, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, map->fd,
+                   (off_t)(s - map->data));
+    if (p != MAP_FAILED)
+        return 0;
+    /* a failed MAP_FIXED may have unmapped the range: zero pages again,
+     * for the engine to copy into */
+    p = mmap(dest, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    return p != MAP_FAILED ? 1 : -1;
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -257,6 +284,16 @@ uint8_t *corral_read_file(const char *path, size_t *len, corral_file_id *id)
                      : (size_t)1 << 16;
     size_t n = 0;
     uint8_t *buf = malloc(cap);
+#ifdef MADV_POPULATE_WRITE
+    /* the pages in one call, not a fault each as read() fills them */
+    if (buf != NULL && cap >= ((size_t)1 << 18)) {
+        long ps = sysconf(_SC_PAGESIZE);
+        uintptr_t a = ((uintptr_t)buf + (uintptr_t)ps - 1) / (uintptr_t)ps * (uintptr_t)ps;
+        uintptr_t z = ((uintptr_t)buf + cap) / (uintptr_t)ps * (uintptr_t)ps;
+        if (ps > 0 && z > a)
+            (void)madvise((void *)a, z - a, MADV_POPULATE_WRITE);
+    }
+#endif
     while (buf != NULL) {
         if (n == cap) {
             uint8_t *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
@@ -368,7 +405,7 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
                                      size_t len, corral_module **out, corral_diag *diag,
                                      corral_cache_info *info)
 {
-    corral_cache_info none = {0, NULL, NULL, NULL};
+    corral_cache_info none = {0, NULL, NULL, NULL, 0};
     if (info == NULL)
         info = &none;
     info->hit = -1;
@@ -394,14 +431,17 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
         info->hit = 0;
         uint8_t *data = NULL;
         size_t n = 0;
-        if (read_entry(dfd, dir, name, len, &data, &n, info)) {
+        int fd = -1;
+        if (read_entry(dfd, dir, name, len, &data, &n, &fd, info)) {
             mapping *map = malloc(sizeof *map);
             const char *why = map == NULL ? "out of memory"
                                           : corral_module_deserialize(e, bytes, len, key, data, n,
-                                                                      release_entry, map, out);
+                                                                      release_entry, map,
+                                                                      info->flags, out);
             if (why == NULL) {
                 map->data = data;
                 map->n = n;
+                map->fd = fd;
                 if (id != NULL && !memo_ok)
                     memo_write(dfd, dir, memo, id, key, info);
                 close(dfd);
@@ -414,6 +454,7 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
             }
             free(map);
             munmap(data, n);
+            close(fd);
             warn(info, "--cache-dir %s: ignored the entry %s: %s; rebuilding it", dir, name, why);
         }
     }

@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "corral.h"
+#include "memory.h"
 #include "wasi.h"
 
 /* ---- results -------------------------------------------------------------- */
@@ -435,8 +436,9 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
         load_entry.engine = engine;
         wasi_timer_add_at(timer, &load_entry, &deadline);
     }
+    /* wasm outlives the module, freed before corral_run returns */
     corral_cache_info cache = {-1, o->on_warning != NULL ? o->on_warning : warn_stderr,
-                               o->on_warning_env, o->module_file};
+                               o->on_warning_env, o->module_file, CORRAL_BORROW_BYTES};
     const char *err = corral_module_new_cached(engine, o->cache_dir, wasm, len, &module, &diag,
                                                &cache);
     if (timer != NULL)
@@ -510,7 +512,7 @@ static int run_module(corral_engine *engine, const corral_module *module,
     if (o->max_stack != 0)
         limits.max_stack_bytes = o->max_stack;
     store = rs.store = corral_store_new(engine, &limits);
-    if (store == NULL) {
+    if (store == NULL || corral_store_set_memory_ops(store, wasi_memory_ops()) != NULL) {
         fail_with(res, CORRAL_RUN_LOAD_ERROR, NULL);
         goto out;
     }

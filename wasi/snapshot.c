@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "corral.h"
+#include "memory.h"
 #include "wasi.h"
 
 #include "corral_bounds.h" /* SNAP_DEFAULT_FUEL, SNAP_DEFAULT_TIMEOUT_MS */
@@ -284,7 +285,9 @@ int corral_snapshot(const uint8_t *wasm, size_t len, const corral_snapshot_optio
     if (o->max_stack != 0)
         limits.max_stack_bytes = o->max_stack;
     store = corral_store_new(engine, &limits);
-    linker = store != NULL ? corral_linker_new(store) : NULL;
+    linker = store != NULL && corral_store_set_memory_ops(store, wasi_memory_ops()) == NULL
+                 ? corral_linker_new(store)
+                 : NULL;
     if (linker == NULL) {
         msg = wasi_format("out of memory");
         goto out;

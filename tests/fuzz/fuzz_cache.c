@@ -133,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!copy)
         fuzz_fail("out of memory");
     memcpy(copy, entry, cut);
-    err = corral_module_deserialize(eng, wasm, len, key, copy, cut, NULL, NULL, &back);
+    err = corral_module_deserialize(eng, wasm, len, key, copy, cut, NULL, NULL, 0, &back);
     if ((err == NULL) != (back != NULL))
         fuzz_fail("deserialize: error \"%s\" and module %p", err ? err : "", (void *)back);
     if (cut < n && !err)
