@@ -11,7 +11,12 @@
 // with astral members alternations) - and the resulting Duktape RegExp
 // carries the original source and flags in a hidden property, read by
 // exec, test, the accessors, replace, match and search.  Sticky is
-// Duktape's global search required to match at lastIndex.  Lookbehind,
+// Duktape's global search required to match at lastIndex.  Lookbehind
+// assertions that begin the pattern ((?<=X)..., (?<!X)..., as most uses
+// are) are checked apart: exec searches for the rest, and a match at i
+// stands when X matches some text ending at i (Duktape's search of the
+// text before i for X anchored at its end), else the search goes on from
+// i + 1.  Lookbehind elsewhere or with capturing groups inside,
 // \p{...}, the d flag and negated classes with astral members under u
 // are a SyntaxError that names them.  Regular-expression literals that
 // Duktape cannot compile are the front end's: it emits new RegExp(...).
@@ -50,6 +55,40 @@ function astralRange(lo, hi) {
 }
 var ASTRAL = '[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]';
 
+// The leading lookbehind assertions of src: {list: [{neg, body}], rest},
+// or null when src does not begin with one.
+function reBehind(src, fl) {
+  var list = [], p = 0;
+  while (src.slice(p, p + 3) === '(?<' && (src.charAt(p + 3) === '=' || src.charAt(p + 3) === '!')) {
+    var depth = 0, k = p, inCls = false, c;
+    for (; k < src.length; k++) {
+      c = src.charAt(k);
+      if (c === '\\') { k++; continue; }
+      if (inCls) { if (c === ']') inCls = false; continue; }
+      if (c === '[') inCls = true;
+      else if (c === '(') {
+        if (k > p && (src.charAt(k + 1) !== '?' ||
+            (src.charAt(k + 2) === '<' && src.charAt(k + 3) !== '=' && src.charAt(k + 3) !== '!')))
+          throw reError(src, fl, 'capturing groups inside a lookbehind assertion are not supported by jsexec');
+        depth++;
+      } else if (c === ')' && --depth === 0) break;
+    }
+    if (k >= src.length) throw reError(src, fl, 'Unterminated group');
+    list.push({ neg: src.charAt(p + 3) === '!', body: src.slice(p + 4, k) });
+    p = k + 1;
+  }
+  return list.length ? { list: list, rest: src.slice(p) } : null;
+}
+// Whether each of the lookbehinds holds at i of s.
+function behindHolds(list, s, i) {
+  for (var k = 0; k < list.length; k++) {
+    var b = list[k];
+    b.re.lastIndex = 0;
+    if (ntest.call(b.re, s.slice(0, i)) === b.neg) return false;
+  }
+  return true;
+}
+
 // translate(src, flags): the ES5 pattern and the group names, or null when
 // Duktape takes src as it is.
 function reTranslate(src, fl) {
@@ -67,7 +106,7 @@ function reTranslate(src, fl) {
     if (src.charAt(i + 2) !== '<') continue;
     c = src.charAt(i + 3);
     if (c === '=' || c === '!')
-      throw reError(src, fl, 'lookbehind assertions ((?<=...) and (?<!...)) are not supported by jsexec');
+      throw reError(src, fl, 'lookbehind assertions ((?<=...) and (?<!...)) are supported by jsexec only at the start of a pattern');
     var end = src.indexOf('>', i + 3), nm = end < 0 ? '' : src.slice(i + 3, end);
     if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(nm)) throw reError(src, fl, 'Invalid capture group name');
     if (byName[nm] !== undefined) throw reError(src, fl, 'Duplicate capture group name');
@@ -203,13 +242,21 @@ function makeRegExp(src, fl) {
     throw new SyntaxError("Invalid flags supplied to RegExp constructor '" + fl + "'");
   if (fl.indexOf('d') >= 0)
     throw reError(src, fl, 'the d flag (match indices) is not supported by jsexec');
-  var sticky = fl.indexOf('y') >= 0, t = reTranslate(src, fl);
-  if (!t && !sticky) return new NativeRegExp(src, fl);
-  var nf = fl.replace(/[suy]/g, '') + (sticky && fl.indexOf('g') < 0 ? 'g' : ''), re;
-  try { re = new NativeRegExp(t ? t.src : src, nf); } catch (e) { throw reError(src, fl, e.message); }
+  var sticky = fl.indexOf('y') >= 0, bh = reBehind(src, fl), rest = bh ? bh.rest || '(?:)' : src;
+  var t = reTranslate(rest, fl);
+  if (!t && !sticky && !bh) return new NativeRegExp(src, fl);
+  var nf = fl.replace(/[suy]/g, '') + ((sticky || bh) && fl.indexOf('g') < 0 ? 'g' : ''), re;
+  try {
+    re = new NativeRegExp(t ? t.src : rest, nf);
+    if (bh) for (var k = 0; k < bh.list.length; k++) {
+      var b = bh.list[k], bt = reTranslate(b.body || '(?:)', fl);
+      // anchored at the true end of the text before i, whatever m says
+      b.re = new NativeRegExp('(?:' + (bt ? bt.src : b.body) + ')(?![\\s\\S])', nf.replace('g', ''));
+    }
+  } catch (e) { throw reError(src, fl, e.message); }
   re[ReSt] = {
-    source: src, nsrc: t ? t.src : src, nflags: nf, names: t ? t.names : null, global: fl.indexOf('g') >= 0, sticky: sticky,
-    unicode: fl.indexOf('u') >= 0, dotAll: fl.indexOf('s') >= 0 };
+    source: src, nsrc: t ? t.src : rest, nflags: nf, names: t ? t.names : null, global: fl.indexOf('g') >= 0, sticky: sticky,
+    unicode: fl.indexOf('u') >= 0, dotAll: fl.indexOf('s') >= 0, behind: bh ? bh.list : null };
   return re;
 }
 var RegExpW = function RegExp(pattern, flags) {
@@ -262,7 +309,13 @@ def(NRP, 'exec', function exec(string) {
     this.lastIndex = start;
   } else if (!info.global) this.lastIndex = 0;
   var m = nexec.call(this, s);
-  if (m && info.sticky && m.index !== start) { this.lastIndex = 0; return null; }
+  while (m && info.behind && !behindHolds(info.behind, s, m.index) && !info.sticky) {
+    this.lastIndex = advanceIdx(s, m.index, info.unicode);
+    m = nexec.call(this, s);
+  }
+  if (m && info.behind && info.sticky && !behindHolds(info.behind, s, m.index)) m = null;
+  if (m && info.sticky && m.index !== start) m = null;
+  if (!m && (info.sticky || info.behind)) { this.lastIndex = 0; return null; }
   if (m && !info.global && !info.sticky) this.lastIndex = 0;
   if (m) {
     var groups;
@@ -336,9 +389,34 @@ def(SP, 'search', function search(regexp) {
 def(SP, 'split', function split(separator, limit) {
   var info = reInfo(separator);
   if (!info) return nsplit.call(this, separator, limit);
+  if (info.behind) return splitBehind(thisStr(this, 'split'), separator, info, limit);
   if (!info.plain) info.plain = new NativeRegExp(info.nsrc, info.nflags.replace('g', ''));
   return nsplit.call(this, info.plain, limit);
 });
+// split by a regexp with lookbehind, as the spec's @@split goes: at each
+// position q the next match at or after q, an empty one where the last
+// piece ended skipped.
+function splitBehind(s, sep, info, limit) {
+  var lim = limit === undefined ? 0xFFFFFFFF : limit >>> 0, out = [];
+  if (lim === 0) return out;
+  var re = new RegExpW(sep, info.global ? sep.flags : sep.flags + 'g'), p = 0, q = 0, m;
+  if (s.length === 0) return re.exec(s) ? out : [s];
+  while (q < s.length) {
+    re.lastIndex = q;
+    if ((m = re.exec(s)) === null || m.index >= s.length) break;
+    var e = Math.min(m.index + m[0].length, s.length);
+    if (e === p) { q = advanceIdx(s, m.index, info.unicode); continue; }
+    out.push(s.slice(p, m.index));
+    if (out.length === lim) return out;
+    for (var k = 1; k < m.length; k++) {
+      out.push(m[k]);
+      if (out.length === lim) return out;
+    }
+    p = q = e;
+  }
+  out.push(s.slice(p));
+  return out;
+}
 var MatchAllSt = hiddenSym('RegExpStringIterator');
 var MatchAllProto = iterClass('RegExp String Iterator', function next() {
   var st = this && this[MatchAllSt];
