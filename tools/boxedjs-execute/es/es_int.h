@@ -11,6 +11,8 @@
                                     of the iteration) */
 #define ES_F_TDZ       0x20000u  /* ES_IDENT: check for the dead zone */
 #define ES_F_CONSTW    0x40000u  /* ES_IDENT: an assignment to a const */
+#define ES_F_TDZW      0x100000u /* ES_IDENT target: check the dead zone
+                                    before the write */
 #define ES_F_LEXTHIS   0x80000u  /* ES_THIS / arguments / new.target: the
                                     enclosing function's (captured) */
 
@@ -25,6 +27,7 @@ struct es_binding {
     es_scope *scope;
     es_node *loop;          /* innermost loop around it (same function) */
     uint32_t decl_end;      /* end of its declarator (dead zone before) */
+    uint32_t first_use;     /* where it is first named (UINT32_MAX: not yet) */
     es_binding *next;
     es_binding *hnext;      /* in its scope's hash chain */
 };

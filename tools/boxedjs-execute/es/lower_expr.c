@@ -227,10 +227,43 @@ static void member_ref(es_ctx *c, mref *r)
     else es_outf(c, "%s.%s", r->obj, r->name);
 }
 
+/* The dead-zone check of a write to t before its declaration (ES_F_TDZW):
+ * "$es.tdz(x, "x"), " - the caller wraps the whole in parentheses. */
+static void tdz_write(es_ctx *c, es_node *t)
+{
+    es_out(c, "$es.tdz(");
+    es_emit_ident(c, t);
+    es_outf(c, ", \"%s\"), ", t->bind ? t->bind->name : t->str);
+}
+
 void es_emit_assign(es_ctx *c, es_node *a)
 {
     es_node *t = a->a;
     while (t->kind == ES_PAREN) t = t->a;
+    if (t->kind == ES_IDENT && (t->flags & ES_F_TDZW)) {
+        /* x = v: v first, then the check (PutValue); x op= v: the check
+         * first (GetValue) */
+        t->flags &= ~(uint32_t)ES_F_TDZW;
+        es_out(c, "(");
+        if (a->op == T_ASSIGN) {
+            const char *v = es_tmp(c);
+            es_outf(c, "%s = ", v);
+            es_expr(c, a->b);
+            es_out(c, ", ");
+            tdz_write(c, t);
+            if (t->flags & ES_F_CONSTW) es_out(c, "$es.ce()");
+            else {
+                es_emit_ident(c, t);
+                es_outf(c, " = %s", v);
+            }
+        } else {
+            tdz_write(c, t);
+            es_emit_assign(c, a);
+        }
+        es_out(c, ")");
+        t->flags |= ES_F_TDZW;
+        return;
+    }
     if (a->op == T_ASSIGN && (t->kind == ES_ARRAY_PAT || t->kind == ES_OBJECT_PAT)) {
         const char *v = es_tmp(c);
         es_outf(c, "(%s = ", v);
@@ -323,6 +356,15 @@ void es_emit_update(es_ctx *c, es_node *u)
 {
     es_node *t = u->a;
     while (t->kind == ES_PAREN) t = t->a;
+    if (t->kind == ES_IDENT && (t->flags & ES_F_TDZW)) {
+        es_out(c, "(");
+        tdz_write(c, t);
+        t->flags &= ~(uint32_t)ES_F_TDZW;
+        es_emit_update(c, u);
+        t->flags |= ES_F_TDZW;
+        es_out(c, ")");
+        return;
+    }
     if (t->kind == ES_IDENT && (t->flags & ES_F_CONSTW)) {
         es_out(c, "$es.ce()");
         return;

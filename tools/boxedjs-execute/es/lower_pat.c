@@ -65,6 +65,11 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
     switch (t->kind) {
     case ES_IDENT:
         sep(c, first);
+        if (!decl && (t->flags & ES_F_TDZW)) {
+            es_out(c, "$es.tdz(");
+            es_emit_ident(c, t);
+            es_outf(c, ", \"%s\"), ", t->bind ? t->bind->name : t->str);
+        }
         if (!decl && (t->flags & ES_F_CONSTW)) {
             es_outf(c, "%s = $es.ce()", es_tmp(c));
             return;

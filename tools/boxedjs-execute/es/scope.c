@@ -128,6 +128,7 @@ static es_binding *declare(W *w, es_scope *s, es_node *id, int kind, uint32_t en
     b->scope = s;
     b->loop = s->loop;
     b->decl_end = end;
+    b->first_use = UINT32_MAX;
     if (s->kind == S_BLOCK && kind >= B_LET && kind <= B_CLASS)
         b->emit = renamed(w, id->str);
     add_binding(w, s, b);
@@ -231,6 +232,25 @@ static int walk_list(W *w, es_node *l)
     return d;
 }
 
+/* Whether a closure's reference to b (declared in an enclosing function)
+ * may run while b is in its dead zone: besides a closure written before
+ * b's declaration, a function declaration (hoisted) named before it, as
+ * in `f(); let x = 1; function f() { return x; }`.  A hoisted function
+ * first named after b is taken to run after it (a call through another
+ * hoisted function named early is not followed). */
+static int early_closure(W *w, es_binding *b)
+{
+    es_scope *f = w->scope->func, *top = NULL;
+    while (f && f != b->scope->func) {
+        top = f;
+        f = f->parent ? f->parent->func : NULL;
+    }
+    if (!f || !top || !top->node || top->node->kind != ES_FUNC_DECL || !top->node->a)
+        return 0;
+    es_binding *fb = lookup(top->parent, top->node->a->str);
+    return fb && fb->first_use < b->decl_end;
+}
+
 /* mode: 0 read, 1 write (assignment target), 2 declaration */
 static int ref(W *w, es_node *id, int mode)
 {
@@ -247,14 +267,16 @@ static int ref(W *w, es_node *id, int mode)
         return 0;
     }
     int d = b->emit != b->name;
+    if (mode != 2 && id->start < b->first_use) b->first_use = id->start;
     if (b->loop && w->scope->func != b->scope->func) {
         /* a closure captures a binding of a loop iteration */
         if (b->kind >= B_LET && b->kind <= B_CLASS) {
             b->loop->flags |= ES_F_WRAP;
         }
     }
-    if (mode == 0 && b->kind >= B_LET && b->kind <= B_CLASS && id->start < b->decl_end) {
-        id->flags |= ES_F_TDZ;
+    if (mode != 2 && b->kind >= B_LET && b->kind <= B_CLASS &&
+        (id->start < b->decl_end || (w->scope->func != b->scope->func && early_closure(w, b)))) {
+        id->flags |= mode == 0 ? ES_F_TDZ : ES_F_TDZW;
         b->tdz = 1;
         d = 1;
     }
