@@ -714,7 +714,9 @@ void es_emit(es_ctx *c, es_node *n)
     case ES_TEMPLATE: es_emit_template(c, n); break;
     case ES_TAGGED: es_emit_tagged(c, n); break;
     case ES_YIELD: case ES_AWAIT:
-        es_error(c, n, n->kind == ES_YIELD ? "not yet supported: generators" : "not yet supported: async functions");
+        /* one the generator lowering (gen.c) does not take apart */
+        es_error(c, n, n->kind == ES_YIELD ? "yield is not supported here by jsexec (e.g. in a class's computed key)"
+                                           : "await is not supported here by jsexec (e.g. in a class's computed key)");
         break;
     case ES_SPREAD:
         es_error(c, n, "Unexpected token '...'");

@@ -400,6 +400,7 @@ static es_node *ex_target(gen *g, es_node *t, int value_susp)
     return t;
 }
 
+static void destructure_susp(gen *g, es_node *t, const char *src, es_node *at);
 static es_node *ex_assign(gen *g, es_node *n)
 {
     int op = n->op;
@@ -412,6 +413,15 @@ static es_node *ex_assign(gen *g, es_node *n)
         as->b = n->b;
         return ex_logical(g, n, t, as,
                           op == T_ANDANDEQ ? T_ANDAND : op == T_OROREQ ? T_OROR : T_QQ);
+    }
+    es_node *pat = n->a;
+    while (pat->kind == ES_PAREN) pat = pat->a;
+    if (op == T_ASSIGN && (pat->kind == ES_ARRAY_PAT || pat->kind == ES_OBJECT_PAT) &&
+        has_susp(pat)) {
+        /* ({a = await f()} = v): the steps now; the value is v */
+        es_node *v = spill(g, ex(g, n->b));
+        destructure_susp(g, pat, v->str, n);
+        return v;
     }
     int vs = has_susp(n->b);
     es_node *t = ex_target(g, n->a, vs);
@@ -652,6 +662,81 @@ static void assign_to(gen *g, es_node *target, es_node *value, es_node *at)
     es_expr(g->c, as);
     out(g, "; ");
 }
+/* target = src (the name of a value) for a pattern whose defaults or
+ * computed keys suspend: taken apart into steps, the emitter's way
+ * (lower_pat.c: $es.arr, $es.obj, $es.key, $es.rest), so that a default
+ * is evaluated, with its suspensions, only when its value is undefined. */
+static void destructure_susp(gen *g, es_node *t, const char *src, es_node *at)
+{
+    if (g->c->failed) return;
+    while (t->kind == ES_PAREN) t = t->a;
+    if (!has_susp(t) && t->kind != ES_ASSIGN_PAT) {
+        assign_to(g, t, syn_ident(g, src, at), at);
+        return;
+    }
+    switch (t->kind) {
+    case ES_ASSIGN_PAT: {
+        const char *v = tmp(g);
+        int skip = new_state(g);
+        outf(g, "%s = %s; ", v, src);
+        jump_unless(g, syn_ident(g, es_cat(g->c->ar, v, " === void 0", (char *)NULL), t), skip, 1);
+        es_node *d = ex(g, t->b);
+        outf(g, "%s = ", v);
+        es_expr(g->c, d);
+        out(g, "; ");
+        mark(g, skip);
+        destructure_susp(g, t->a, v, at);
+        return;
+    }
+    case ES_ARRAY_PAT: {
+        const char *a = tmp(g);
+        long n = 0, i = 0;
+        int rest = 0;
+        for (es_node *e = t->list; e; e = e->next) {
+            if (e->kind == ES_REST) rest = 1;
+            else n++;
+        }
+        outf(g, "%s = $es.arr(%s, %ld); ", a, src, rest ? -1L : n);
+        for (es_node *e = t->list; e; e = e->next, i++) {
+            if (e->kind == ES_HOLE) continue;
+            char buf[48];
+            snprintf(buf, sizeof buf, e->kind == ES_REST ? ".slice(%ld)" : "[%ld]", i);
+            destructure_susp(g, e->kind == ES_REST ? e->a : e, es_cat(g->c->ar, a, buf, (char *)NULL), at);
+        }
+        return;
+    }
+    case ES_OBJECT_PAT: {
+        const char *o = tmp(g), *keys = "";
+        outf(g, "%s = $es.obj(%s); ", o, src);
+        for (es_node *e = t->list; e; e = e->next) {
+            if (e->kind == ES_REST) {
+                destructure_susp(g, e->a, es_cat(g->c->ar, "$es.rest(", o, ", [", keys, "])", (char *)NULL), at);
+                continue;
+            }
+            const char *k = tmp(g);
+            if (e->flags & ES_F_COMPUTED) {
+                es_node *kv = ex(g, e->a);
+                outf(g, "%s = $es.key(", k);
+                es_expr(g->c, kv);
+                out(g, "); ");
+            } else if (e->a->kind == ES_NUM) {
+                outf(g, "%s = \"%.17g\"; ", k, e->a->num);
+            } else if (e->a->kind == ES_IDENT) {
+                outf(g, "%s = \"%s\"; ", k, e->a->str);
+            } else {
+                outf(g, "%s = %s; ", k, e->a->str); /* a string literal, as written */
+            }
+            keys = es_cat(g->c->ar, keys, *keys ? ", " : "", k, (char *)NULL);
+            destructure_susp(g, e->b, es_cat(g->c->ar, o, "[", k, "]", (char *)NULL), at);
+        }
+        return;
+    }
+    default:
+        es_error(g->c, t, "yield/await inside a destructuring target is not supported");
+        return;
+    }
+}
+
 static void lower_var(gen *g, es_node *v, int in_loop)
 {
     for (es_node *d = v->list; d; d = d->next) {
@@ -666,7 +751,11 @@ static void lower_var(gen *g, es_node *v, int in_loop)
         }
         es_sync(g->c, d->line);
         es_node *val = ex(g, d->b);
-        assign_to(g, d->a, val, d);
+        if ((d->a->kind == ES_ARRAY_PAT || d->a->kind == ES_OBJECT_PAT) && has_susp(d->a)) {
+            es_node *v = spill(g, val);
+            destructure_susp(g, d->a, v->str, d);
+        } else
+            assign_to(g, d->a, val, d);
     }
 }
 
@@ -832,7 +921,12 @@ static void loop_assign(gen *g, es_node *left, const char *value)
     if (left->kind == ES_VAR) {
         es_node *d = left->list;
         declare_pattern(g, d->a);
-        assign_to(g, d->a, val, left);
+        if ((d->a->kind == ES_ARRAY_PAT || d->a->kind == ES_OBJECT_PAT) && has_susp(d->a))
+            destructure_susp(g, d->a, value, left);
+        else
+            assign_to(g, d->a, val, left);
+    } else if ((left->kind == ES_ARRAY_PAT || left->kind == ES_OBJECT_PAT) && has_susp(left)) {
+        destructure_susp(g, left, value, left);
     } else {
         es_node *t = ex_target(g, left, 0);
         assign_to(g, t, val, left);
@@ -941,7 +1035,11 @@ static void lower_try(gen *g, es_node *s)
         mark(g, cat);
         if (s->b) {
             declare_pattern(g, s->b);
-            assign_to(g, s->b, syn_ident(g, "$c.e", s->b), s->b);
+            if ((s->b->kind == ES_ARRAY_PAT || s->b->kind == ES_OBJECT_PAT) && has_susp(s->b)) {
+                es_node *e = spill(g, syn_ident(g, "$c.e", s->b));
+                destructure_susp(g, s->b, e->str, s->b);
+            } else
+                assign_to(g, s->b, syn_ident(g, "$c.e", s->b), s->b);
         }
         lower_stmt(g, s->c);
         if (fin >= 0) jump(g, fin, ti * 3 + 2);

@@ -281,6 +281,9 @@ static es_node *array_lit(P *p)
             e->a = assign_expr(p, 0);
             fin(p, e);
         } else {
+            /* {a = 1} inside may be a pattern: the outermost literal's
+             * check_cover decides, once its = is seen or not */
+            p->cover_ok = 1;
             e = assign_expr(p, 0);
         }
         list_add(&l, e);
@@ -334,6 +337,7 @@ static es_node *object_lit(P *p)
                 pr->b = method_func(p, fl);
             } else if (eat(p, T_COLON)) {
                 pr->op = ES_P_INIT;
+                p->cover_ok = 1; /* as in array_lit */
                 pr->b = assign_expr(p, 0);
             } else if (IS(T_LPAREN)) {
                 pr->op = ES_P_METHOD;
@@ -1196,6 +1200,7 @@ static es_node *for_stmt(P *p)
     } else if (IS(T_VAR) || IS(T_CONST) || let_starts_decl(p)) {
         init = var_decl(p, IS(T_VAR) ? ES_VAR_VAR : IS(T_CONST) ? ES_VAR_CONST : ES_VAR_LET, 1);
     } else {
+        p->cover_ok = 1; /* a pattern if in/of follows (checked below if not) */
         init = expression(p, 1);
     }
     if (init && (IS(T_IN) || is_name(p, "of"))) {
