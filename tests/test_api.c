@@ -616,7 +616,7 @@ static void test_instantiation_traps(void **state)
     corral_instance *inst = NULL;
     tw_assert_ok(corral_instantiate(l, started, &inst));
     int32_t v = 0;
-    tw_assert_ok(corral_memory_read(inst, 8, &v, 4));
+    tw_assert_ok(tw_read_i32(inst, 8, &v));
     assert_int_equal(v, 999);
     corral_module *mod;
 
@@ -726,7 +726,7 @@ static void test_instance_linking(void **state)
     args[1] = tw_i32(1234);
     tw_assert_ok(corral_call(s, corral_instance_func(b, "write"), args, 2, NULL, 0));
     int32_t v = 0;
-    tw_assert_ok(corral_memory_read(a, 8, &v, 4));
+    tw_assert_ok(tw_read_i32(a, 8, &v));
     assert_int_equal(v, 1234);
     /* a's function called directly shares the same state */
     tw_assert_ok(corral_call(s, corral_instance_func(a, "inc"), NULL, 0, &r, 1));

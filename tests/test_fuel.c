@@ -358,9 +358,8 @@ static void test_fuel_side_effects(void **state)
         tw_assert_ok(corral_store_set_fuel(c.s, b));
         const char *err = call(&c, "stores", NULL, 0, NULL);
         int32_t w[2] = {-1, -1};
-        tw_assert_ok(corral_memory_read(c.inst, 0, &w[0], 4));
-        tw_assert_ok(corral_memory_read(c.inst, 4, &w[1], 4));
-        /* memory is little-endian; so is every host this test runs on */
+        tw_assert_ok(tw_read_i32(c.inst, 0, &w[0]));
+        tw_assert_ok(tw_read_i32(c.inst, 4, &w[1]));
         if (w[0] != (b >= 3 ? 11 : 0) || w[1] != (b >= 6 ? 22 : 0) || (b >= 6) != !err)
             fail_msg("budget %llu: mem[0]=%d mem[4]=%d err=%s", (unsigned long long)b, w[0],
                      w[1], err ? err : "none");

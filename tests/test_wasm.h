@@ -483,4 +483,16 @@ static inline corral_val tw_i64(int64_t v)
     return x;
 }
 
+/* The i32 at off in inst's memory.  Wasm memory is little-endian whatever
+ * the host is, and corral_memory_read copies bytes: reading them straight
+ * into an int32_t is wrong on a big-endian host (found on s390x). */
+static inline const char *tw_read_i32(corral_instance *inst, uint64_t off, int32_t *v)
+{
+    uint8_t b[4] = {0};
+    const char *e = corral_memory_read(inst, off, b, 4);
+    *v = (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                   (uint32_t)b[3] << 24);
+    return e;
+}
+
 #endif
