@@ -238,6 +238,13 @@ CROSS_PACKAGES     := qemu-user $(foreach h,$(CROSS_HOSTS),gcc-$(CROSS_TRIPLE_$h
 # the longest under emulation).
 CROSS_TESTS  = $(filter-out $(B)/tests/test_net_% $(B)/tests/test_alloc_fail,$(TESTS))
 
+# On every host, off_t, ino_t and time_t are 64 bits: on a 32-bit one
+# readdir failed with EOVERFLOW (the inodes and cookies of a 64-bit kernel
+# do not fit; e2e_wasi's readdir cases on armhf), and file times and clocks
+# past 2038 would not fit either.  No-ops where they are 64 bits anyway;
+# corral.h has none of these types, so embedders need not match them.
+CFLAGS += -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
+
 ifneq ($(HOST),)
 ifeq ($(SANITIZE),1)
 $(error SANITIZE=1 is not for cross builds (HOST=$(HOST)))
