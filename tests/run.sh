@@ -27,7 +27,8 @@
 #  10. cross, for each HOST in $CROSS (make test sets it to the targets
 #      whose toolchain and qemu-user are installed, Makefile "cross
 #      builds"): the engine's unit tests, the spec suite and e2e_wasi.sh on
-#      build/HOST's programs under qemu (build/HOST/qemu/*), named NAME-HOST
+#      build/HOST's programs under qemu (build/HOST/qemu/*), named NAME-HOST;
+#      a HOST in $CROSS_BROKEN (its build failed) counts as one failure
 #
 # Each suite's line gives its counts of individual tests (cmocka tests, spec
 # assertions, e2e cases); a suite that dies without counts counts as one
@@ -217,6 +218,9 @@ run_e2e e2e_mcp tests/e2e_mcp.sh "$B/corral" build/wasm/tools
 # ---- 10. cross builds under qemu-user -------------------------------------------------------------
 # The switch-dispatch variant of the spec suite is not: it would need a
 # third build per target, for handlers that are the same C either way.
+for h in ${CROSS_BROKEN:-}; do
+    record "cross-$h" 0 1 "make HOST=$h cross failed"
+done
 for h in ${CROSS:-}; do
     q=build/$h/qemu
     tag=-$h
