@@ -102,17 +102,35 @@ static inline void vm_v_unit_bytes(uint8_t *b, const uint32_t *u) {
     for (unsigned i = 0; i < 16; i++) b[i] = (uint8_t)(u[i / 4] >> (8 * (i % 4)));
 }
 
-/* ---- saturation and rounding helpers for lane expressions ------------------- */
-static inline uint8_t vm_sat_s8(int32_t v) { return (uint8_t)(v < -128 ? -128 : v > 127 ? 127 : v); }
-static inline uint8_t vm_sat_u8(int32_t v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
-static inline uint16_t vm_sat_s16(int32_t v) {
-    return (uint16_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v);
+/* ---- helpers for lane expressions ---------------------------------------------
+ * Written as clamps and selects over the narrowest type that holds the
+ * exact value, which is the form compilers turn into vector instructions. */
+static inline uint8_t vm_sat_s8(int16_t v) {
+    v = v < -128 ? -128 : v;
+    return (uint8_t)(v > 127 ? 127 : v);
 }
-static inline uint16_t vm_sat_u16(int32_t v) { return (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v); }
-/* (a * b + 2^14) >> 15, saturated: only -1.0 * -1.0 overflows. */
+static inline uint8_t vm_sat_u8(int16_t v) {
+    v = v < 0 ? 0 : v;
+    return (uint8_t)(v > 255 ? 255 : v);
+}
+static inline uint16_t vm_sat_s16(int32_t v) {
+    v = v < -32768 ? -32768 : v;
+    return (uint16_t)(v > 32767 ? 32767 : v);
+}
+static inline uint16_t vm_sat_u16(int32_t v) {
+    v = v < 0 ? 0 : v;
+    return (uint16_t)(v > 65535 ? 65535 : v);
+}
+/* (a * b + 2^14) >> 15, saturated (only -1.0 * -1.0 overflows); >> of a
+ * negative value is arithmetic, as everywhere in the engine. */
 static inline uint16_t vm_q15mulr(uint16_t a, uint16_t b) {
-    int32_t p = (int32_t)(int16_t)a * (int16_t)b + 0x4000;
-    return vm_sat_s16(p >= 0 ? p >> 15 : -((-p + 0x7FFF) >> 15));
+    return vm_sat_s16(((int32_t)(int16_t)a * (int16_t)b + 0x4000) >> 15);
+}
+/* popcount of a byte, without a call (__builtin_popcount may be one) */
+static inline uint8_t vm_popcnt8(uint8_t a) {
+    a = (uint8_t)(a - ((a >> 1) & 0x55));
+    a = (uint8_t)((a & 0x33) + ((a >> 2) & 0x33));
+    return (uint8_t)((a + (a >> 4)) & 0x0F);
 }
 
 /* ---- loads: bytes at p (already bounds-checked) into the v128 at r ----------- */
