@@ -364,6 +364,7 @@ static void get_ce(rbuf *r, const corral_module *m, vm_constexpr *ce, uint8_t wa
         break;
     default: ok = false;
     }
+    if (ce->type != VM_V128 && ce->hi != 0) ok = false; /* only a v128 has a second slot */
     if (!ok || (want ? ce->type != want : !is_reftype(ce->type))) fail(r, e_bad);
 }
 
@@ -376,6 +377,7 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
     }
     get_u8(r);
     get_u8(r);
+    get_u64(r);
     get_u64(r);
     *ce = (vm_constexpr){0};
 }
