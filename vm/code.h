@@ -99,8 +99,8 @@
     X(SELECT128_, 4)    /* dst cond a b: v128 */                             \
     X(GLOBAL_GET128_, 2) /* dst global: v128 */                              \
     X(GLOBAL_SET128_, 2) /* src global: v128 */                              \
-    X(V128_CONST_, 5)   /* dst imm*4: bytes 4k..4k+3 little-endian in unit k */ \
-    X(I8X16_SHUFFLE_, 7) /* dst a b mask*4: the 16 lane bytes, as V128_CONST_ */
+    X(V128_CONST_, 5)   /* dst imm*4: the 16 bytes as they are, in 4 units */ \
+    X(I8X16_SHUFFLE_, 7) /* dst a b mask*4: the 16 lane indices, as V128_CONST_ */
 
 /* The opcode numbering: internal ops, then the families of opcodes.def. */
 enum {

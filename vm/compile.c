@@ -620,15 +620,20 @@ static const char *lower_lane_mem(cc *c, uint32_t opcode, uint32_t width, uint32
 }
 
 /* v128.const (16 bytes) and i8x16.shuffle (16 lane indices below 32):
- * four units, unit k holding bytes 4k..4k+3 little-endian (code.h). */
+ * the bytes as they are, in four units (code.h). */
 static const char *lower_v128_imm(cc *c, uint32_t code) {
+    uint8_t b[16];
     uint32_t u[4];
-    const char *e;
-    for (uint32_t k = 0; k < 4; k++)
-        if ((e = vm_rd_fixed32(&c->r, &u[k]))) return e;
+    if (c->r.end - c->r.p < 16) {
+        c->r.p = c->r.end;
+        return c->r.eof;
+    }
+    memcpy(b, c->r.p, 16);
+    c->r.p += 16;
+    memcpy(u, b, 16);
     if (code == 0xFD0C) return lower_pure(c, VM_OP_V128_CONST_, 0, 0, VM_V128, 4, u);
     for (uint32_t i = 0; i < 16; i++)
-        if ((u[i / 4] >> (8 * (i % 4)) & 0xFF) >= 32) return "invalid lane index";
+        if (b[i] >= 32) return "invalid lane index";
     return lower_pure(c, VM_OP_I8X16_SHUFFLE_, 2, v128s, VM_V128, 4, u);
 }
 

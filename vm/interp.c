@@ -489,12 +489,12 @@ next:
         NEXT();                                                                       \
     }
 #include "opcodes.def"
-    CASE(V128_CONST_) { vm_v_from_units(fp + ip[1], ip + 2); ip += 6; NEXT(); }
+    CASE(V128_CONST_) { memcpy(fp + ip[1], ip + 2, 16); ip += 6; NEXT(); }
     CASE(I8X16_SHUFFLE_) {
         uint8_t ab[32], m[16], r[16];
         memcpy(ab, fp + ip[2], 16);
         memcpy(ab + 16, fp + ip[3], 16);
-        vm_v_unit_bytes(m, ip + 4);
+        memcpy(m, ip + 4, 16);
         for (unsigned i = 0; i < 16; i++) r[i] = ab[m[i]]; /* below 32: checked when lowered */
         memcpy(fp + ip[1], r, 16);
         ip += 8;

@@ -92,15 +92,6 @@ static inline uint64_t vm_le64(const uint8_t *p) {
     return (uint64_t)vm_le32(p) | (uint64_t)vm_le32(p + 4) << 32;
 }
 
-/* A v128 immediate of four code units (unit k: bytes 4k..4k+3, little-
- * endian, see compile.c) into slots or bytes. */
-static inline void vm_v_from_units(vm_slot *p, const uint32_t *u) {
-    uint32_t l[4] = {u[0], u[1], u[2], u[3]};
-    vm_v_put(p, l, 4);
-}
-static inline void vm_v_unit_bytes(uint8_t *b, const uint32_t *u) {
-    for (unsigned i = 0; i < 16; i++) b[i] = (uint8_t)(u[i / 4] >> (8 * (i % 4)));
-}
 
 /* ---- helpers for lane expressions ---------------------------------------------
  * Written as clamps and selects over the narrowest type that holds the
@@ -187,6 +178,26 @@ static inline void vm_v_bitselect(vm_slot *r, const vm_slot *a, const vm_slot *b
 
 static inline uint32_t vm_v_any_true(const vm_slot *a) { return (a[0] | a[1]) != 0; }
 
+/* i8x16 all_true and bitmask on the two 8-byte halves at once (lane k is
+ * byte k % 8 of half k / 8, read little-endian): a half has a zero byte iff
+ * (h - 0x01..01) & ~h & 0x80..80 is not 0; the top bits, moved to the low
+ * bit of each byte, are gathered into the top byte by one multiplication
+ * (byte k lands on bit 56 + k, with no carries between the terms). */
+static inline uint32_t vm_v_all_true8(const vm_slot *a) {
+    uint8_t b[16];
+    memcpy(b, a, 16);
+    uint64_t lo = vm_le64(b), hi = vm_le64(b + 8), ones = 0x0101010101010101u;
+    return (((lo - ones) & ~lo) | ((hi - ones) & ~hi)) & (ones << 7) ? 0 : 1;
+}
+static inline uint32_t vm_v_top_bits8(uint64_t h) {
+    return (uint32_t)((((h >> 7) & 0x0101010101010101u) * 0x0102040810204080u) >> 56);
+}
+static inline uint32_t vm_v_bitmask8(const vm_slot *a) {
+    uint8_t b[16];
+    memcpy(b, a, 16);
+    return vm_v_top_bits8(vm_le64(b)) | vm_v_top_bits8(vm_le64(b + 8)) << 8;
+}
+
 /* all_true and bitmask over w-byte lanes */
 #define VM_V_TESTS(ALL, MASK, T)                                                    \
     static inline uint32_t ALL(const vm_slot *a) {                                  \
@@ -204,7 +215,6 @@ static inline uint32_t vm_v_any_true(const vm_slot *a) { return (a[0] | a[1]) !=
             m |= (uint32_t)(x[i] >> (8 * sizeof(T) - 1)) << i;                      \
         return m;                                                                   \
     }
-VM_V_TESTS(vm_v_all_true8, vm_v_bitmask8, uint8_t)
 VM_V_TESTS(vm_v_all_true16, vm_v_bitmask16, uint16_t)
 VM_V_TESTS(vm_v_all_true32, vm_v_bitmask32, uint32_t)
 VM_V_TESTS(vm_v_all_true64, vm_v_bitmask64, uint64_t)
