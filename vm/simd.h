@@ -117,6 +117,24 @@ static inline uint16_t vm_sat_u16(int32_t v) {
 static inline uint16_t vm_q15mulr(uint16_t a, uint16_t b) {
     return vm_sat_s16(((int32_t)(int16_t)a * (int16_t)b + 0x4000) >> 15);
 }
+/* f32x4 min/max on the bits, with only integer operations (which
+ * vectorise; the branches of vm_f32_min do not; for two f64 lanes, without
+ * 64-bit vector compares in baseline x86-64, the branches are faster): flipping the magnitude
+ * bits of a negative value gives a key whose signed order is the float
+ * order, with -0 below +0 as fmin/fmax want.  A NaN operand gives itself,
+ * quieted (spec 4.3.3: canonical stays canonical, arithmetic arithmetic). */
+static inline uint32_t vm_v_fkey32(uint32_t x) { return x ^ ((uint32_t)((int32_t)x >> 31) >> 1); }
+static inline uint32_t vm_v_fnan32(uint32_t x, uint32_t y, uint32_t r) {
+    r = (y & 0x7FFFFFFFu) > 0x7F800000u ? y | 0x00400000u : r;
+    return (x & 0x7FFFFFFFu) > 0x7F800000u ? x | 0x00400000u : r;
+}
+static inline uint32_t vm_v_fmin32(uint32_t x, uint32_t y) {
+    return vm_v_fnan32(x, y, (int32_t)vm_v_fkey32(x) < (int32_t)vm_v_fkey32(y) ? x : y);
+}
+static inline uint32_t vm_v_fmax32(uint32_t x, uint32_t y) {
+    return vm_v_fnan32(x, y, (int32_t)vm_v_fkey32(x) > (int32_t)vm_v_fkey32(y) ? x : y);
+}
+
 /* popcount of a byte, without a call (__builtin_popcount may be one) */
 static inline uint8_t vm_popcnt8(uint8_t a) {
     a = (uint8_t)(a - ((a >> 1) & 0x55));
