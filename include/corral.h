@@ -274,7 +274,8 @@ int corral_store_interrupted(const corral_store *s);
 /* ---- host functions and linking -------------------------------------- */
 
 /* A host function gets its arguments and writes its results as raw 64-bit
- * slots (i32 in the low half, floats as bits).  It returns NULL, or a trap
+ * slots (i32 in the low half, floats as bits; a v128 takes two slots, its
+ * 16 bytes in memory order).  It returns NULL, or a trap
  * message that stops the guest.  To end the program, return
  * corral_caller_exit(caller, code). */
 typedef const char *(*corral_host_fn)(corral_caller *c, void *env, const uint64_t *args,
@@ -295,7 +296,7 @@ corral_linker *corral_linker_new(corral_store *s);
 void corral_linker_free(corral_linker *l);
 
 /* sig: params ':' results, one letter per type (i I f F for i32 i64 f32
- * f64, r for externref, R for funcref), e.g. "ii:i", ":", "iI:". */
+ * f64, v for v128, r for externref, R for funcref), e.g. "ii:i", ":", "iI:". */
 CORRAL_MUST_CHECK const char *corral_linker_define_func(corral_linker *l, const char *module,
                                                         const char *name, const char *sig,
                                                         corral_host_fn fn, void *env);

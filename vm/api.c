@@ -188,22 +188,26 @@ void corral_func_type(const corral_func *f, uint32_t *nparams, corral_valtype *p
         results[i] = (corral_valtype)t->types[t->nparams + i];
 }
 
-static vm_slot to_slot(const corral_val *v) {
+/* A value into its slots (two for a v128: its bytes as they are); returns
+ * how many it took. */
+static uint32_t to_slots(const corral_val *v, vm_slot *p) {
     switch (v->type) {
-    case CORRAL_I32: case CORRAL_F32: return (uint32_t)v->of.i32;
-    case CORRAL_FUNCREF: case CORRAL_EXTERNREF: return (uintptr_t)v->of.ref;
-    default: return (uint64_t)v->of.i64;
+    case CORRAL_I32: case CORRAL_F32: p[0] = (uint32_t)v->of.i32; return 1;
+    case CORRAL_FUNCREF: case CORRAL_EXTERNREF: p[0] = (uintptr_t)v->of.ref; return 1;
+    case CORRAL_V128: memcpy(p, v->of.v128, 16); return 2;
+    default: p[0] = (uint64_t)v->of.i64; return 1;
     }
 }
 
-static corral_val from_slot(uint8_t type, vm_slot s) {
+static corral_val from_slots(uint8_t type, const vm_slot *p) {
     corral_val v;
     memset(&v, 0, sizeof v);
     v.type = (corral_valtype)type;
     switch (type) {
-    case VM_I32: case VM_F32: v.of.i32 = (int32_t)(uint32_t)s; break;
-    case VM_FUNCREF: case VM_EXTERNREF: v.of.ref = (void *)(uintptr_t)s; break;
-    default: v.of.i64 = (int64_t)s; break;
+    case VM_I32: case VM_F32: v.of.i32 = (int32_t)(uint32_t)p[0]; break;
+    case VM_FUNCREF: case VM_EXTERNREF: v.of.ref = (void *)(uintptr_t)p[0]; break;
+    case VM_V128: memcpy(v.of.v128, p, 16); break;
+    default: v.of.i64 = (int64_t)p[0]; break;
     }
     return v;
 }
@@ -215,15 +219,18 @@ const char *corral_call(corral_store *s, corral_func *f, const corral_val *args,
     if (nresults < t->nresults) return "too few result slots";
     for (uint32_t i = 0; i < nargs; i++)
         if ((uint8_t)args[i].type != t->types[i]) return "argument type mismatch";
-    uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+    uint32_t n = t->param_slots > t->result_slots ? t->param_slots : t->result_slots;
     vm_slot *base = s->stack_top;
     if ((size_t)((uint8_t *)s->fsp - (uint8_t *)base) < (size_t)n * sizeof(vm_slot) + sizeof(vm_frame))
         return vm_trap_stack;
-    for (uint32_t i = 0; i < nargs; i++) base[i] = to_slot(&args[i]);
+    for (uint32_t i = 0, k = 0; i < nargs; i++) k += to_slots(&args[i], base + k);
     const char *e = vm_run(s, f, base);
     if (e) return e;
-    for (uint32_t i = 0; i < t->nresults; i++)
-        results[i] = from_slot(t->types[t->nparams + i], base[i]);
+    for (uint32_t i = 0, k = 0; i < t->nresults; i++) {
+        uint8_t ty = t->types[t->nparams + i];
+        results[i] = from_slots(ty, base + k);
+        k += vm_type_slots(ty);
+    }
     return 0;
 }
 
@@ -262,7 +269,8 @@ int corral_instance_global(corral_instance *inst, const char *name, corral_val *
     const vm_export *x = find_export(inst, name, CORRAL_EXTERN_GLOBAL);
     if (!x) return 0;
     const vm_global *g = inst->globals[x->index];
-    *out = from_slot(g->type.type, g->val);
+    vm_slot v[2] = {g->val, g->val_hi};
+    *out = from_slots(g->type.type, v);
     return 1;
 }
 

@@ -149,6 +149,7 @@ static void put_ce(wbuf *w, const vm_constexpr *ce) {
     put_u8(w, ce->kind);
     put_u8(w, ce->type);
     put_u64(w, ce->value);
+    put_u64(w, ce->hi);
 }
 
 /* Zeros up to a multiple of 4 bytes from the entry's start, so that the
@@ -424,8 +425,8 @@ static char *get_str(rbuf *r, uint32_t *len) {
 }
 
 static bool is_valtype(uint8_t t) {
-    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_FUNCREF ||
-           t == VM_EXTERNREF;
+    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_V128 ||
+           t == VM_FUNCREF || t == VM_EXTERNREF;
 }
 
 static bool is_reftype(uint8_t t) { return t == VM_FUNCREF || t == VM_EXTERNREF; }
@@ -443,11 +444,13 @@ static void get_ce(rbuf *r, const corral_module *m, vm_constexpr *ce, uint8_t wa
     ce->kind = get_u8(r);
     ce->type = get_u8(r);
     ce->value = get_u64(r);
+    ce->hi = get_u64(r);
     if (r->err) return;
     bool ok;
     switch (ce->kind) {
     case VM_CE_CONST:
-        ok = ce->type == VM_I32 || ce->type == VM_I64 || ce->type == VM_F32 || ce->type == VM_F64;
+        ok = ce->type == VM_I32 || ce->type == VM_I64 || ce->type == VM_F32 ||
+             ce->type == VM_F64 || ce->type == VM_V128;
         if (ok && (ce->type == VM_I32 || ce->type == VM_F32)) ok = ce->value <= 0xFFFFFFFFu;
         break;
     case VM_CE_REF_NULL: ok = is_reftype(ce->type) && ce->value == 0; break;
@@ -458,6 +461,7 @@ static void get_ce(rbuf *r, const corral_module *m, vm_constexpr *ce, uint8_t wa
         break;
     default: ok = false;
     }
+    if (ce->type != VM_V128 && ce->hi != 0) ok = false; /* only a v128 has a second slot */
     if (!ok || (want ? ce->type != want : !is_reftype(ce->type))) fail(r, e_bad);
 }
 
@@ -471,6 +475,7 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
     get_u8(r);
     get_u8(r);
     get_u64(r);
+    get_u64(r);
     *ce = (vm_constexpr){0};
 }
 
@@ -483,8 +488,8 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
  * trusted code, like the binary (README, "--cache-dir"). */
 static bool frame_fits(const corral_module *m, const vm_funcdef *f) {
     const vm_functype *t = &m->types[f->type];
-    if (f->nslots > VM_MAX_FUNC_SLOTS || f->nslots < t->nparams + f->nlocals ||
-        f->nslots < t->nresults || f->code_len == 0)
+    if (f->nslots > VM_MAX_FUNC_SLOTS || f->nslots < t->param_slots + f->nlocal_slots ||
+        f->nslots < t->result_slots || f->code_len == 0)
         return false;
     for (uint32_t i = 1; i < f->nmeter; i++) /* sorted, inside the code */
         if (f->meter[3 * i] <= f->meter[3 * i - 3]) return false;
@@ -508,6 +513,7 @@ static void get_types(rbuf *r, corral_module *m) {
         t->nresults = nr;
         for (uint32_t k = 0; k < np + nr; k++)
             if (!is_valtype(t->types[k])) fail(r, e_bad);
+        vm_functype_count_slots(t);
     }
 }
 
@@ -687,6 +693,7 @@ static void get_funcs(rbuf *r, corral_module *m) {
         if (memcmp(f->local_types, t->types, t->nparams) != 0) fail(r, e_bad);
         for (size_t k = 0; k < nt; k++)
             if (!is_valtype(f->local_types[k])) fail(r, e_bad);
+        f->nlocal_slots = vm_types_slots(f->local_types + t->nparams, nl);
         uint32_t off = get_u32(r), blen = get_u32(r);
         if (off > m->len || blen > m->len - off) { fail(r, e_index); return; }
         f->body = m->bytes + off;

@@ -52,8 +52,8 @@ static const char *rd_count(vm_rd *r, uint32_t *n, uint32_t *cap, uint32_t min_s
 static void *calloc_n(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 
 static bool is_valtype(uint8_t t) {
-    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_FUNCREF ||
-           t == VM_EXTERNREF;
+    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_V128 ||
+           t == VM_FUNCREF || t == VM_EXTERNREF;
 }
 
 static const char *rd_valtype(vm_rd *r, uint8_t *t) {
@@ -130,23 +130,35 @@ static const char *rd_constexpr(vm_rd *r, const corral_module *m, vm_constexpr *
         nvals++;
         switch (op) {
         case 0x41: { int32_t v; if ((e = vm_rd_s32(r, &v))) return e;
-            *ce = (vm_constexpr){VM_CE_CONST, VM_I32, (uint32_t)v}; break; }
+            *ce = (vm_constexpr){VM_CE_CONST, VM_I32, (uint32_t)v, 0}; break; }
         case 0x42: { int64_t v; if ((e = vm_rd_s64(r, &v))) return e;
-            *ce = (vm_constexpr){VM_CE_CONST, VM_I64, (uint64_t)v}; break; }
+            *ce = (vm_constexpr){VM_CE_CONST, VM_I64, (uint64_t)v, 0}; break; }
         case 0x43: { uint32_t v; if ((e = vm_rd_fixed32(r, &v))) return e;
-            *ce = (vm_constexpr){VM_CE_CONST, VM_F32, v}; break; }
+            *ce = (vm_constexpr){VM_CE_CONST, VM_F32, v, 0}; break; }
         case 0x44: { uint64_t v; if ((e = vm_rd_fixed64(r, &v))) return e;
-            *ce = (vm_constexpr){VM_CE_CONST, VM_F64, v}; break; }
+            *ce = (vm_constexpr){VM_CE_CONST, VM_F64, v, 0}; break; }
+        case 0xFD: { /* v128.const: the 16 bytes go into the two slots as they are */
+            uint32_t sub;
+            uint8_t b[16];
+            if ((e = vm_rd_u32(r, &sub))) return e;
+            if (sub != 0x0C) return sub > 0xFF ? "illegal opcode" : "constant expression required";
+            if (r->end - r->p < 16) { r->p = r->end; return r->eof; }
+            memcpy(b, r->p, 16);
+            r->p += 16;
+            *ce = (vm_constexpr){VM_CE_CONST, VM_V128, 0, 0};
+            memcpy(&ce->value, b, 8);
+            memcpy(&ce->hi, b + 8, 8);
+            break; }
         case 0xD0: { uint8_t t; if ((e = rd_reftype(r, &t))) return e;
-            *ce = (vm_constexpr){VM_CE_REF_NULL, t, 0}; break; }
+            *ce = (vm_constexpr){VM_CE_REF_NULL, t, 0, 0}; break; }
         case 0xD2: { uint32_t f; if ((e = vm_rd_u32(r, &f))) return e;
             if (f >= m->nfuncs) return "unknown function";
-            *ce = (vm_constexpr){VM_CE_REF_FUNC, VM_FUNCREF, f};
+            *ce = (vm_constexpr){VM_CE_REF_FUNC, VM_FUNCREF, f, 0};
             m->func_declared[f] = true; break; }
         case 0x23: { uint32_t g; if ((e = vm_rd_u32(r, &g))) return e;
             if (g >= m->nglobal_imports) return "unknown global";
             if (m->globals[g].mut) return "constant expression required";
-            *ce = (vm_constexpr){VM_CE_GLOBAL, m->globals[g].type, g}; break; }
+            *ce = (vm_constexpr){VM_CE_GLOBAL, m->globals[g].type, g, 0}; break; }
         default: return vm_opcode_known(op) ? "constant expression required" : "illegal opcode";
         }
     }
@@ -185,6 +197,7 @@ static const char *sec_type(vm_rd *r, corral_module *m) {
         memcpy(m->types[i].types, t, (size_t)np + nr);
         m->types[i].nparams = np;
         m->types[i].nresults = nr;
+        vm_functype_count_slots(&m->types[i]);
     }
     m->ntypes = n;
     return 0;

@@ -138,11 +138,12 @@ const char *vm_table_grow(corral_store *s, vm_table *t, uint32_t delta, void *in
     return 0;
 }
 
-static vm_global *global_new(corral_store *s, vm_globaltype t, vm_slot v) {
+static vm_global *global_new(corral_store *s, vm_globaltype t, vm_slot v, vm_slot hi) {
     vm_global *g = calloc(1, sizeof *g);
     if (!g) return 0;
     g->type = t;
     g->val = v;
+    g->val_hi = hi;
     g->next = s->globals;
     s->globals = g;
     return g;
@@ -247,6 +248,7 @@ static int sig_type(char c) {
     case 'F': return VM_F64;
     case 'r': return VM_EXTERNREF;
     case 'R': return VM_FUNCREF;
+    case 'v': return VM_V128;
     default: return 0;
     }
 }
@@ -266,7 +268,8 @@ const char *corral_linker_define_func(corral_linker *l, const char *module, cons
     }
     corral_func *f = func_new(l->store);
     if (!f) { free(types); return vm_err_nomem; }
-    f->own_type = (vm_functype){(uint32_t)np, (uint32_t)nr, types};
+    f->own_type = (vm_functype){(uint32_t)np, (uint32_t)nr, types, 0, 0};
+    vm_functype_count_slots(&f->own_type);
     f->type = &f->own_type;
     f->host = fn;
     f->env = env;
@@ -346,10 +349,12 @@ static const char *resolve(corral_linker *l, corral_instance *inst, const vm_imp
 
 /* ---- instantiation -------------------------------------------------------------- */
 
-static vm_slot eval(corral_instance *inst, const vm_constexpr *ce) {
+/* A constant expression's value; *hi: the second slot of a v128. */
+static vm_slot eval(corral_instance *inst, const vm_constexpr *ce, vm_slot *hi) {
+    *hi = 0;
     switch (ce->kind) {
-    case VM_CE_CONST: return ce->value;
-    case VM_CE_GLOBAL: return inst->globals[ce->value]->val;
+    case VM_CE_CONST: *hi = ce->hi; return ce->value;
+    case VM_CE_GLOBAL: *hi = inst->globals[ce->value]->val_hi; return inst->globals[ce->value]->val;
     case VM_CE_REF_FUNC: return (uintptr_t)inst->funcs[ce->value];
     default: return 0;
     }
@@ -364,8 +369,8 @@ static const char *allocate(corral_instance *inst) {
         f->def = &m->funcs[i - m->nfunc_imports];
         f->type = &m->types[f->def->type];
         f->code = f->def->code;
-        f->nparams = f->type->nparams;
-        f->nlocals = f->def->nlocals;
+        f->nparams = f->type->param_slots;
+        f->nlocals = f->def->nlocal_slots;
         f->nslots = f->def->nslots;
         f->entry_fuel = m->fuel && f->def->code_len > 0 && f->def->code[0] == vm_fuel_unit();
         f->inst = inst;
@@ -376,15 +381,15 @@ static const char *allocate(corral_instance *inst) {
         if ((err = table_new(s, &m->tables[i], &inst->tables[i]))) return err;
     if (m->nmems > m->nmem_imports && (err = memory_new(s, &m->mems[0], &inst->mem))) return err;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
-        vm_slot v = eval(inst, &m->global_inits[i - m->nglobal_imports]);
-        if (!(inst->globals[i] = global_new(s, m->globals[i], v))) return vm_err_nomem;
+        vm_slot hi, v = eval(inst, &m->global_inits[i - m->nglobal_imports], &hi);
+        if (!(inst->globals[i] = global_new(s, m->globals[i], v, hi))) return vm_err_nomem;
     }
     for (uint32_t i = 0; i < m->nelems; i++) {
         const vm_elem *el = &m->elems[i];
         if (!(inst->elem_items[i] = calloc(el->count ? el->count : 1, sizeof(void *))))
             return vm_err_nomem;
         for (uint32_t k = 0; k < el->count; k++)
-            inst->elem_items[i][k] = (void *)(uintptr_t)eval(inst, &el->items[k]);
+            inst->elem_items[i][k] = (void *)(uintptr_t)eval(inst, &el->items[k], &(vm_slot){0});
         inst->elem_len[i] = el->mode == VM_SEG_PASSIVE ? el->count : 0;
     }
     for (uint32_t i = 0; i < m->ndatas; i++)
@@ -421,7 +426,7 @@ static const char *init_segments(corral_instance *inst) {
         const vm_elem *el = &m->elems[i];
         if (el->mode != VM_SEG_ACTIVE) continue;
         vm_table *t = inst->tables[el->table];
-        uint64_t off = (uint32_t)eval(inst, &el->offset);
+        uint64_t off = (uint32_t)eval(inst, &el->offset, &(vm_slot){0});
         if (off + el->count > t->size) return vm_trap_oob_table;
         memcpy(t->elems + off, inst->elem_items[i], (size_t)el->count * sizeof(void *));
     }
@@ -429,7 +434,7 @@ static const char *init_segments(corral_instance *inst) {
     for (uint32_t i = 0; i < m->ndatas; i++) {
         const vm_data *d = &m->datas[i];
         if (d->mode != VM_SEG_ACTIVE) continue;
-        uint64_t off = (uint32_t)eval(inst, &d->offset);
+        uint64_t off = (uint32_t)eval(inst, &d->offset, &(vm_slot){0});
         if (!inst->mem || off + d->len > inst->mem->size) return vm_trap_oob_memory;
         if (d->len) memcpy(inst->mem->data + off, d->bytes, d->len);
     }

@@ -111,6 +111,12 @@ static void put_constexpr(wbuf *b, const vm_constexpr *ce) {
         case VM_I32: put_byte(b, 0x41); put_sleb(b, (int32_t)(uint32_t)ce->value); break;
         case VM_I64: put_byte(b, 0x42); put_sleb(b, (int64_t)ce->value); break;
         case VM_F32: put_byte(b, 0x43); put_le(b, ce->value, 4); break;
+        case VM_V128: /* v128.const: the two slots' bytes are its 16 bytes */
+            put_byte(b, 0xFD);
+            put_byte(b, 0x0C);
+            put(b, &ce->value, 8);
+            put(b, &ce->hi, 8);
+            break;
         default: put_byte(b, 0x44); put_le(b, ce->value, 8); break;
         }
         break;
@@ -185,20 +191,18 @@ static const char *global_value(const corral_instance *inst, uint32_t g, vm_cons
                                 msg *m) {
     const vm_global *gl = inst->globals[g];
     uint8_t t = gl->type.type;
-    *ce = (vm_constexpr){VM_CE_CONST, t, gl->val};
+    *ce = (vm_constexpr){VM_CE_CONST, t, gl->val, gl->val_hi};
     if (t == VM_FUNCREF || t == VM_EXTERNREF) {
         if (gl->val == 0) {
-            *ce = (vm_constexpr){VM_CE_REF_NULL, t, 0};
+            *ce = (vm_constexpr){VM_CE_REF_NULL, t, 0, 0};
         } else if (t == VM_EXTERNREF) {
             return refuse(m, "global ", g, 0, 0, e_externref);
         } else {
             uint32_t idx;
             if (!func_index(inst, (const corral_func *)(uintptr_t)gl->val, &idx))
                 return refuse(m, "global ", g, 0, 0, e_host_func);
-            *ce = (vm_constexpr){VM_CE_REF_FUNC, t, idx};
+            *ce = (vm_constexpr){VM_CE_REF_FUNC, t, idx, 0};
         }
-    } else if (t == VM_V128) {
-        return refuse(m, "global ", g, 0, 0, " is a v128, which corral does not support");
     }
     return 0;
 }
@@ -338,7 +342,7 @@ static uint32_t new_elems(const corral_instance *inst, wbuf *b) {
             for (uint32_t k = start; k < i; k++) {
                 uint32_t idx = 0;
                 (void)func_index(inst, tb->elems[k], &idx); /* checked by check_state */
-                vm_constexpr ce = {VM_CE_REF_FUNC, VM_FUNCREF, idx};
+                vm_constexpr ce = {VM_CE_REF_FUNC, VM_FUNCREF, idx, 0};
                 put_constexpr(b, &ce);
             }
         }
