@@ -129,6 +129,14 @@ $(B)/tests/test_net_%: tests/test_net_%.c tests/test_wasm.h $(LIB) $(NET_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -o $@ $< $(NET_OBJ) $(LIB) -lcmocka $(LIBM)
 
+# The SIMD unit test reads its modules, tests/wat/simd_*.wat, from
+# build/wasm/tests/wat/ (tests/test_simd.c).
+SIMD_WAT_WASM := $(patsubst tests/wat/%.wat,build/wasm/tests/wat/%.wasm,$(wildcard tests/wat/simd_*.wat))
+$(B)/tests/test_simd: $(SIMD_WAT_WASM)
+build/wasm/tests/wat/%.wasm: tests/wat/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@
+
 # ---- guest programs (wasm32-wasi) -----------------------------------------
 build/wasm/bench/%.wasm: bench/%.c
 	@mkdir -p $(dir $@)
