@@ -69,7 +69,8 @@ v128=${BENCH_V128-simd}
 with=
 for p in $progs; do
     with="$with $p"
-    case " $v128 " in *" $p "*) case " $progs " in *" $p-v128 "*) ;; *) with="$with $p-v128" ;; esac ;; esac
+    case " $v128 " in *" $p "*) ;; *) continue ;; esac
+    case " $progs " in *" $p-v128 "*) ;; *) with="$with $p-v128" ;; esac
 done
 progs=${with# }
 
