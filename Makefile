@@ -5,6 +5,7 @@
 #   make test       install missing packages, build, run every test
 #   make spec       the official spec suite only
 #   make bench      benchmarks against every peer runtime found on PATH, and corral mcp
+#                   (BENCH="simd": only those programs of bench/run.sh)
 #   make fuzz       libFuzzer on every fuzz target, and corral against node
 #   SANITIZE=1      build everything with AddressSanitizer + UBSan
 #   DISPATCH=switch build the interpreter with the switch fallback
@@ -54,6 +55,9 @@ CORRAL   := $(B)/corral
 SPEC_RUN := $(B)/spec-runner
 TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 BENCH_WASM := $(BENCH_SRC:bench/%.c=build/wasm/bench/%.wasm)
+# Programs of bench/ also built with -msimd128, as NAME-v128.wasm (bench/run.sh).
+BENCH_V128 := simd
+BENCH_WASM += $(BENCH_V128:%=build/wasm/bench/%-v128.wasm)
 TEST_WASM  := $(wildcard tests/guest/*.c)
 TEST_WASM  := $(TEST_WASM:tests/guest/%.c=build/wasm/tests/%.wasm)
 
@@ -129,10 +133,22 @@ $(B)/tests/test_net_%: tests/test_net_%.c tests/test_wasm.h $(LIB) $(NET_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -o $@ $< $(NET_OBJ) $(LIB) -lcmocka $(LIBM)
 
+# The SIMD unit test reads its modules, tests/wat/simd_*.wat, from
+# build/wasm/tests/wat/ (tests/test_simd.c).
+SIMD_WAT_WASM := $(patsubst tests/wat/%.wat,build/wasm/tests/wat/%.wasm,$(wildcard tests/wat/simd_*.wat))
+$(B)/tests/test_simd: $(SIMD_WAT_WASM)
+build/wasm/tests/wat/%.wasm: tests/wat/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@
+
 # ---- guest programs (wasm32-wasi) -----------------------------------------
 build/wasm/bench/%.wasm: bench/%.c
 	@mkdir -p $(dir $@)
 	$(WASI_CC) -O2 -Wl,--strip-debug -o $@ $<
+
+$(BENCH_V128:%=build/wasm/bench/%-v128.wasm): build/wasm/bench/%-v128.wasm: bench/%.c
+	@mkdir -p $(dir $@)
+	$(WASI_CC) -O2 -msimd128 -Wl,--strip-debug -o $@ $<
 
 build/wasm/tests/%.wasm: tests/guest/%.c
 	@mkdir -p $(dir $@)
@@ -230,13 +246,20 @@ ifneq ($(SANITIZE),1)
 endif
 	B=$(B) sh tests/run.sh
 
+# make bench BENCH="simd": only those programs of bench/run.sh (with their
+# -v128 builds), without the mcp, start-up and call figures.
 bench: deps
+ifeq ($(BENCH),)
 	@$(MAKE) --no-print-directory $(CORRAL) $(BENCH_WASM) $(TOOL_WASM) build/wasm/bench/startup/hello.wasm
-	sh bench/run.sh $(CORRAL)
+	BENCH_V128="$(BENCH_V128)" sh bench/run.sh $(CORRAL)
 	sh bench/mcp.sh $(CORRAL)
 	sh bench/startup.sh $(CORRAL)
 	@if command -v python3 >/dev/null 2>&1; then python3 bench/calls.py $(CORRAL); \
 	else echo "bench/calls.py skipped: python3 is not installed"; fi
+else
+	@$(MAKE) --no-print-directory $(CORRAL) $(BENCH_WASM)
+	BENCH_ONLY="$(BENCH)" BENCH_V128="$(BENCH_V128)" sh bench/run.sh $(CORRAL)
+endif
 
 # vm/ must stay free of the OS: no I/O, no threads, no system headers.
 check-vm-os:
