@@ -22,8 +22,6 @@ enum {
     CLI_EXIT_TRAP = 134 /* the guest trapped (also timeout, fuel, stack) */
 };
 
-#define CLI_VERSION "0.1.0"
-
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_run(int argc, char **argv);
 int cli_disasm(int argc, char **argv);

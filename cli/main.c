@@ -19,7 +19,7 @@ static const char USAGE[] =
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
-    "  --version      show the version\n";
+    "  -V, --version  show the version\n";
 
 int main(int argc, char **argv)
 {
@@ -32,8 +32,8 @@ int main(int argc, char **argv)
         fputs(USAGE, stdout);
         return CLI_EXIT_OK;
     }
-    if (strcmp(cmd, "--version") == 0) {
-        puts("corral " CLI_VERSION);
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        puts("corral " CORRAL_VERSION);
         return CLI_EXIT_OK;
     }
     if (strcmp(cmd, "run") == 0)
