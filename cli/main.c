@@ -21,8 +21,11 @@ static const char USAGE[] =
     "  -h, --help     show this help\n"
     "  -V, --version  show the version\n";
 
+const char *cli_argv0;
+
 int main(int argc, char **argv)
 {
+    cli_argv0 = argv[0];
     if (argc < 2) {
         fputs(USAGE, stderr);
         return CLI_EXIT_USAGE;
