@@ -273,8 +273,9 @@ bench: deps
 # records every file and directory it made in lib/corral/install-manifest,
 # which uninstall reads: it removes exactly those.  The installed corral
 # finds its tools at ../lib/corral/tools from its own path, so the whole
-# prefix can be moved.  corral.pc is written for PREFIX, and the man page
-# (cli/corral.1) gets the version.
+# prefix can be moved.  corral.pc is written for PREFIX (its toolsdir
+# variable names the tools' directory), and the man page (cli/corral.1)
+# gets the version.
 PREFIX ?= /usr/local
 INSTALL_FILES = 755:$(CORRAL):bin/corral \
     $(foreach h,$(wildcard include/*.h),644:$(h):$(h)) \
@@ -292,6 +293,7 @@ install: all
 	@{ echo 'prefix=$(PREFIX)'; \
 	  echo 'libdir=$${prefix}/lib'; \
 	  echo 'includedir=$${prefix}/include'; \
+	  echo 'toolsdir=$${libdir}/corral/tools'; \
 	  echo; \
 	  echo 'Name: corral'; \
 	  echo 'Description: WebAssembly interpreter sandbox with WASI preview1'; \

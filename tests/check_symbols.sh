@@ -10,7 +10,7 @@
 #      prefix (corral_, vm_, wasi_, net_), so that a program can link it
 #      beside another WebAssembly or WASI host without a clash.
 # Prints `ok N - ...` / `FAIL N - ...` and ends with
-# `check_symbols: N passed, N failed, 0 skipped`.
+# `check_symbols: N passed, N failed, N skipped` (tap.sh).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,28 +19,19 @@ B=${1:-$root/build/rel}
 case $B in /*) ;; *) B=$(pwd)/$B ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-n=0
+. "$here/tap.sh"
 
-ok() {
-    n=$((n + 1))
-    pass=$((pass + 1))
-    echo "ok $n - $1"
-}
-bad() {
-    n=$((n + 1))
-    fail=$((fail + 1))
-    echo "FAIL $n - $1"
-    [ -s "$tmp/why" ] && sed 's/^/#   /' "$tmp/why" | head -n 20
+# The first lines of $tmp/why, on one line.
+why() {
+    head -n 20 "$tmp/why" | tr '\n' ' '
 }
 
 so=$B/libcorral.so
 a=$B/libcorral.a
 for f in "$so" "$a"; do
     if [ ! -e "$f" ]; then
-        bad "$f exists (build it with make)"
-        echo "check_symbols: $pass passed, $fail failed, 0 skipped"
+        bad "$(basename "$f") built" "$f does not exist (build it with make)"
+        summary check_symbols
         exit 1
     fi
 done
@@ -51,7 +42,7 @@ grep -v '^corral_' "$tmp/exported" >"$tmp/why"
 if [ -s "$tmp/exported" ] && [ ! -s "$tmp/why" ]; then
     ok "libcorral.so exports only corral_ names ($(wc -l <"$tmp/exported") of them)"
 else
-    bad "libcorral.so exports only corral_ names; these are not:"
+    bad "libcorral.so exports only corral_ names" "these are not: $(why)"
 fi
 # The declared API: a corral_ name followed by ( (a function) or [] (an
 # array, corral_exit_trap).
@@ -61,7 +52,7 @@ diff "$tmp/declared" "$tmp/exported" | sed -n 's/^< /declared, not exported: /p;
 if [ ! -s "$tmp/why" ]; then
     ok "libcorral.so exports exactly what include/corral.h declares ($(wc -l <"$tmp/declared"))"
 else
-    bad "libcorral.so exports exactly what include/corral.h declares"
+    bad "libcorral.so exports exactly what include/corral.h declares" "$(why)"
 fi
 
 # ---- 2. the static library ------------------------------------------------
@@ -70,8 +61,8 @@ grep -v -E '^(corral|vm|wasi|net)_' "$tmp/globals" >"$tmp/why"
 if [ -s "$tmp/globals" ] && [ ! -s "$tmp/why" ]; then
     ok "libcorral.a: all $(wc -l <"$tmp/globals") global symbols carry a layer prefix"
 else
-    bad "libcorral.a: every global symbol carries a layer prefix (corral_ vm_ wasi_ net_); these do not:"
+    bad "libcorral.a: every global symbol carries a layer prefix (corral_ vm_ wasi_ net_)" \
+        "these do not: $(why)"
 fi
 
-echo "check_symbols: $pass passed, $fail failed, 0 skipped"
-[ $fail -eq 0 ]
+summary check_symbols
