@@ -251,7 +251,7 @@ spec: deps
 	sh spec-tests/run.sh $(SPEC_RUN)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM) $(TOOL_WASM) \
+	@$(MAKE) --no-print-directory build-all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM) \
 	  $(FUZZ_BIN)
 ifneq ($(SANITIZE),1)
 	@$(MAKE) --no-print-directory DISPATCH=switch CC=clang build/switch/spec-runner

@@ -47,6 +47,21 @@ up() {
 
 case $cmd in
 install)
+    # Every entry checked before anything is written.
+    for spec in "$@"; do
+        mode=${spec%%:*}
+        rest=${spec#*:}
+        from=${rest%%:*}
+        to=${rest#*:}
+        if [ -z "$from" ] || [ -z "$to" ] || [ "$to" = "$rest" ]; then
+            die "malformed MODE:FROM:TO '$spec'"
+        fi
+        case $mode in
+        link) ;;
+        644 | 755) [ -f "$from" ] || die "$from is missing: run make first" ;;
+        *) die "unknown mode '$mode' in '$spec'" ;;
+        esac
+    done
     tmp=$(mktemp)
     trap 'rm -f "$tmp"' EXIT
     if [ -f "$manifest" ]; then cat "$manifest" >>"$tmp"; fi
@@ -81,21 +96,14 @@ install)
         rest=${spec#*:}
         from=${rest%%:*}
         to=${rest#*:}
-        [ -n "$from" ] && [ -n "$to" ] && [ "$to" != "$rest" ] ||
-            die "malformed MODE:FROM:TO '$spec'"
         mkdirs "$(dirname "$to")"
-        case $mode in
-        link)
+        if [ "$mode" = link ]; then
             ln -sfn "$from" "$root/$to"
-            ;;
-        644 | 755)
-            [ -f "$from" ] || die "$from is missing: run make first"
+        else
             rm -f "$root/$to"
             cp "$from" "$root/$to"
             chmod "$mode" "$root/$to"
-            ;;
-        *) die "unknown mode '$mode' in '$spec'" ;;
-        esac
+        fi
         echo "f $to" >>"$tmp"
         echo "installed $root/$to"
     done
@@ -118,7 +126,7 @@ uninstall)
         while IFS= read -r d; do
             [ -n "$d" ] || continue
             case $d in .*) path=$(up "$d") ;; *) path=$root/$d ;; esac
-            rmdir "$path" 2>/dev/null && echo "removed $path/" || true
+            if rmdir "$path" 2>/dev/null; then echo "removed $path/"; fi
         done
     ;;
 *) die "unknown command '$cmd' (install or uninstall)" ;;

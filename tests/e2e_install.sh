@@ -53,9 +53,13 @@ listing() {
     (cd "$dest" && find . | sort)
 }
 listing >"$tmp/before"
+# mk TARGET: make install or uninstall into the temporary tree.
+mk() {
+    make --no-print-directory -s "$1" DESTDIR="$dest" PREFIX="$prefix"
+}
 
 # ---- install ----------------------------------------------------------------
-if make --no-print-directory -s install DESTDIR="$dest" PREFIX="$prefix" >"$tmp/install.log" 2>&1; then
+if mk install >"$tmp/install.log" 2>&1; then
     ok "make install DESTDIR PREFIX=$prefix"
 else
     bad "make install DESTDIR PREFIX=$prefix" "$(tail -n 5 "$tmp/install.log")"
@@ -108,8 +112,11 @@ esac
 # pkgconf puts the sysroot before a variable's path too; pkg-config does not.
 toolsdir=$(pkg-config --variable=toolsdir corral)
 case $toolsdir in "$dest"/*) ;; *) toolsdir=$dest$toolsdir ;; esac
-[ "$toolsdir" = "$inst/lib/corral/tools" ] && ok "pkg-config --variable=toolsdir" ||
+if [ "$toolsdir" = "$inst/lib/corral/tools" ]; then
+    ok "pkg-config --variable=toolsdir"
+else
     bad "pkg-config --variable=toolsdir" "'$toolsdir'"
+fi
 
 # ---- the examples, against each library ------------------------------------------
 mkdir -p "$tmp/bin" "$tmp/work"
@@ -128,21 +135,20 @@ run_example() {
     name=$1 kind=$2 want=$3 mode=$4
     shift 4
     bin=$tmp/bin/$name-$kind
-    # shellcheck disable=SC2086 # the flags are words
-    if [ $kind = shared ]; then
-        cc -std=c11 -Wall -Wextra -Werror -o "$bin" "examples/$name.c" $flags 2>"$tmp/cc.log"
+    if [ "$kind" = shared ]; then
+        f=$flags
     else
-        cc -std=c11 -Wall -Wextra -Werror -static -o "$bin" "examples/$name.c" $static_flags \
-            2>"$tmp/cc.log"
+        f="-static $static_flags"
     fi
-    if [ $? -ne 0 ]; then
+    # shellcheck disable=SC2086 # the flags are words
+    if ! cc -std=c11 -Wall -Wextra -Werror -o "$bin" "examples/$name.c" $f 2>"$tmp/cc.log"; then
         bad "examples/$name.c builds ($kind)" "$(head -n 5 "$tmp/cc.log")"
         return
     fi
     # which library it uses: libcorral.so.MAJOR, or none at all
     needed=$(readelf -d "$bin" 2>/dev/null | grep -c "NEEDED.*libcorral.so.$major")
-    if { [ $kind = shared ] && [ "$needed" -ne 1 ]; } ||
-        { [ $kind = static ] && readelf -d "$bin" 2>/dev/null | grep -q NEEDED; }; then
+    if { [ "$kind" = shared ] && [ "$needed" -ne 1 ]; } ||
+        { [ "$kind" = static ] && readelf -d "$bin" 2>/dev/null | grep -q NEEDED; }; then
         bad "examples/$name.c links the $kind library" "$(readelf -d "$bin" | grep NEEDED)"
         return
     fi
@@ -162,9 +168,9 @@ run_example() {
 }
 
 for kind in shared static; do
-    run_example embed $kind "$embed_want" =
-    run_example run_wasi $kind "$wasi_want" =
-    run_example tool_call $kind "$tool_want" "~" "$toolsdir" "$tmp/work" /notes.txt
+    run_example embed "$kind" "$embed_want" =
+    run_example run_wasi "$kind" "$wasi_want" =
+    run_example tool_call "$kind" "$tool_want" "~" "$toolsdir" "$tmp/work" /notes.txt
 done
 
 # ---- the installed corral ----------------------------------------------------------
@@ -183,8 +189,11 @@ tool_read() {
     fi
 }
 got=$("$inst/bin/corral" --version 2>&1)
-[ "$got" = "corral $version" ] && ok "installed corral --version" ||
+if [ "$got" = "corral $version" ]; then
+    ok "installed corral --version"
+else
     bad "installed corral --version" "'$got'"
+fi
 tool_read "$inst/bin/corral" "installed corral tool read finds lib/corral/tools"
 
 # The prefix moved elsewhere, as a whole: the binary still finds its tools,
@@ -193,8 +202,11 @@ mkdir -p "$tmp/elsewhere"
 mv "$inst" "$tmp/elsewhere/corral"
 tool_read "$tmp/elsewhere/corral/bin/corral" "corral tool read after moving the prefix"
 LD_LIBRARY_PATH=$tmp/elsewhere/corral/lib "$tmp/bin/embed-shared" >"$tmp/out" 2>&1
-[ "$(cat "$tmp/out")" = "$embed_want" ] && ok "examples/embed.c with the moved shared library" ||
+if [ "$(cat "$tmp/out")" = "$embed_want" ]; then
+    ok "examples/embed.c with the moved shared library"
+else
     bad "examples/embed.c with the moved shared library" "$(head -c 300 "$tmp/out")"
+fi
 mv "$tmp/elsewhere/corral" "$inst"
 
 # ---- the man page --------------------------------------------------------------------
@@ -213,16 +225,20 @@ for w in $( { "$inst/bin/corral" --help; "$inst/bin/corral" run --help; } |
     grep -o -E '^  (-[a-zA-Z], )?--?[a-z-]+|^  [a-z]+ ' | sed 's/ *$//; s/.* //'); do
     grep -q -F -e "$w" "$tmp/man.txt" || absent="$absent $w"
 done
-[ -z "$absent" ] && ok "the man page names every command and flag of corral --help and run --help" ||
-    bad "the man page names every command and flag of corral --help and run --help" "absent:$absent"
+what="the man page names every command and flag of corral --help and run --help"
+if [ -z "$absent" ]; then
+    ok "$what"
+else
+    bad "$what" "absent:$absent"
+fi
 
 # ---- uninstall -------------------------------------------------------------------------
-if make --no-print-directory -s install DESTDIR="$dest" PREFIX="$prefix" >"$tmp/install.log" 2>&1; then
+if mk install >"$tmp/install.log" 2>&1; then
     ok "make install a second time over the first"
 else
     bad "make install a second time over the first" "$(tail -n 5 "$tmp/install.log")"
 fi
-if make --no-print-directory -s uninstall DESTDIR="$dest" PREFIX="$prefix" >"$tmp/uninstall.log" 2>&1; then
+if mk uninstall >"$tmp/uninstall.log" 2>&1; then
     ok "make uninstall"
 else
     bad "make uninstall" "$(tail -n 5 "$tmp/uninstall.log")"
@@ -234,7 +250,7 @@ else
     bad "after uninstall the tree is as it was before install" \
         "$(diff "$tmp/before" "$tmp/after" | head -n 10 | tr '\n' ' ')"
 fi
-if make --no-print-directory -s uninstall DESTDIR="$dest" PREFIX="$prefix" >"$tmp/uninstall.log" 2>&1; then
+if mk uninstall >"$tmp/uninstall.log" 2>&1; then
     bad "a second make uninstall fails" "it succeeded"
 elif grep -q "nothing to uninstall" "$tmp/uninstall.log"; then
     ok "a second make uninstall says there is nothing to uninstall"
