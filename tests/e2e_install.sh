@@ -11,8 +11,9 @@
 #     static one (-static, with --static's Libs.private), runs them and
 #     checks what they print;
 #   - runs the installed corral: --version, `corral tool read` (it finds
-#     its tools in lib/corral/tools beside itself), and both again after
-#     the whole prefix is moved elsewhere;
+#     its tools in lib/corral/tools beside itself; without /proc too, when
+#     unshare may mount an empty one), and again after the whole prefix is
+#     moved elsewhere;
 #   - checks the man page renders without warnings;
 #   - installs a second time over the first, then `make uninstall` must
 #     leave TMP as it was before (a file listing compared), a file and an
@@ -37,7 +38,7 @@ if command -v timeout >/dev/null 2>&1; then
     limit="timeout 120"
 fi
 
-for t in pkg-config cc groff; do
+for t in pkg-config cc; do
     if ! command -v $t >/dev/null 2>&1; then
         bad "set-up" "$t is not installed (make deps installs it)"
         summary e2e_install
@@ -196,6 +197,22 @@ else
 fi
 tool_read "$inst/bin/corral" "installed corral tool read finds lib/corral/tools"
 
+# Without /proc (an empty one mounted in a namespace of its own, where
+# unshare is allowed), corral finds itself through argv[0] on $PATH.
+if unshare -m sh -c 'mount -t tmpfs none /proc' 2>/dev/null; then
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    (cd "$tmp/work" && env -u CORRAL_TOOLS_DIR PATH="$inst/bin:$PATH" unshare -m sh -c \
+        'mount -t tmpfs none /proc && exec corral tool read "{\"file_path\":\"/notes.txt\"}"' \
+        >"$tmp/out" 2>"$tmp/err")
+    if grep -F -q '"content":"     1\thello\n' "$tmp/out"; then
+        ok "corral tool read without /proc: the binary found through argv[0] and PATH"
+    else
+        bad "corral tool read without /proc" "$(head -c 300 "$tmp/out") $(head -c 300 "$tmp/err")"
+    fi
+else
+    skip "corral tool read without /proc" "unshare -m is not allowed here"
+fi
+
 # The prefix moved elsewhere, as a whole: the binary still finds its tools,
 # and an example still runs with the moved library.
 mkdir -p "$tmp/elsewhere"
@@ -211,7 +228,9 @@ mv "$tmp/elsewhere/corral" "$inst"
 
 # ---- the man page --------------------------------------------------------------------
 man1=$inst/share/man/man1/corral.1
-if groff -man -ww -z -Tutf8 "$man1" 2>"$tmp/groff.log" && [ ! -s "$tmp/groff.log" ] &&
+if ! command -v groff >/dev/null 2>&1; then
+    skip "the man page renders without warnings" "groff (groff-base) is not installed"
+elif groff -man -ww -z -Tutf8 "$man1" 2>"$tmp/groff.log" && [ ! -s "$tmp/groff.log" ] &&
     grep -q "^\.TH CORRAL 1 .*\"corral $version\"" "$man1"; then
     ok "the man page renders without warnings and names version $version"
 else
