@@ -29,6 +29,20 @@
 extern "C" {
 #endif
 
+/* The version, the one source of it: the library's (corral_version),
+ * the command's (corral --version), the module cache key's, and the
+ * Makefile's (the shared library's soname and corral.pc read these three
+ * lines).  MAJOR changes with an incompatible change of this API. */
+#define CORRAL_VERSION_MAJOR 0
+#define CORRAL_VERSION_MINOR 1
+#define CORRAL_VERSION_PATCH 0
+#define CORRAL_VERSION_STR_(x) #x
+#define CORRAL_VERSION_XSTR_(x) CORRAL_VERSION_STR_(x)
+/* "MAJOR.MINOR.PATCH" */
+#define CORRAL_VERSION                                                                        \
+    CORRAL_VERSION_XSTR_(CORRAL_VERSION_MAJOR) "." CORRAL_VERSION_XSTR_(CORRAL_VERSION_MINOR) \
+    "." CORRAL_VERSION_XSTR_(CORRAL_VERSION_PATCH)
+
 #if defined(__GNUC__) || defined(__clang__)
 #define CORRAL_MUST_CHECK __attribute__((warn_unused_result))
 #else
@@ -77,6 +91,10 @@ typedef enum {
     CORRAL_EXTERN_MEMORY = 2,
     CORRAL_EXTERN_GLOBAL = 3
 } corral_extern_kind;
+
+/* The library's version, CORRAL_VERSION when it was built: an embedder
+ * linked to a shared libcorral can compare it with the header's. */
+const char *corral_version(void);
 
 /* ---- engine ---------------------------------------------------------- */
 

@@ -16,7 +16,9 @@
 #                                        modules and WASI runs)
 #   6. tests/fuzz/replay.sh $B           every committed fuzz corpus replayed
 #                                        by its target ($B/fuzz/fuzz_*)
-#   7. tests/e2e_run.sh $B/corral        `corral run` end to end
+#   7. tests/check_symbols.sh $B         libcorral.so exports only corral_, and
+#                                        libcorral.a's globals carry a layer prefix
+#      tests/e2e_run.sh $B/corral        `corral run` end to end
 #   8. tests/e2e_wasi.sh $B/corral       WASI preview1, the sandbox's escape
 #                                        cases and the limits, end to end
 #      tests/e2e_bounds.sh $B/corral     the bounds of include/corral_bounds.h,
@@ -24,6 +26,9 @@
 #   9. tests/e2e_conformance.sh, e2e_net.sh, and the tools' e2e_*.sh
 #      (the network against a loopback test server; the tools through
 #      corral run and corral tool)
+#  10. tests/e2e_install.sh              make install into a temporary DESTDIR,
+#                                        the examples built with pkg-config,
+#                                        make uninstall (only when B is build/rel)
 #
 # Each suite's line gives its counts of individual tests (cmocka tests, spec
 # assertions, e2e cases); a suite that dies without counts counts as one
@@ -187,6 +192,7 @@ run_e2e() {
 }
 
 run_e2e fuzz_replay tests/fuzz/replay.sh "$B"
+run_e2e check_symbols tests/check_symbols.sh "$B"
 run_e2e e2e tests/e2e_run.sh "$B/corral"
 run_e2e e2e_wasi tests/e2e_wasi.sh "$B/corral"
 run_e2e e2e_bounds tests/e2e_bounds.sh "$B/corral"
@@ -207,6 +213,11 @@ run_e2e e2e_webfetch tests/e2e_webfetch.sh "$B/corral" build/wasm/tools/web-fetc
 run_e2e e2e_bash_curl tests/e2e_bash_curl.sh "$B/corral" build/wasm/tools/bash.wasm \
     build/e2e-net/net_server
 run_e2e e2e_mcp tests/e2e_mcp.sh "$B/corral" build/wasm/tools
+# The release build only: the installed tree is what users link (a
+# sanitizer build would need its runtime in every example).
+if [ "$B" = build/rel ]; then
+    run_e2e e2e_install tests/e2e_install.sh
+fi
 
 # ---- summary -------------------------------------------------------------------------------------
 echo

@@ -976,6 +976,18 @@ static void test_run_module_cancel(void **state)
     corral_module_free(mod);
 }
 
+/* The library's version is the header's, and the header's numbers make
+ * its string. */
+static void test_version(void **state)
+{
+    (void)state;
+    assert_string_equal(corral_version(), CORRAL_VERSION);
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", CORRAL_VERSION_MAJOR, CORRAL_VERSION_MINOR,
+             CORRAL_VERSION_PATCH);
+    assert_string_equal(CORRAL_VERSION, want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -992,6 +1004,7 @@ int main(void)
         cmocka_unit_test(test_stores_are_separate),
         cmocka_unit_test(test_run_module_shared_timer),
         cmocka_unit_test(test_run_module_cancel),
+        cmocka_unit_test(test_version),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -26,6 +26,8 @@ const char corral_exit_trap[] = "exit";
 
 void vm_store_free_objects(corral_store *s);
 
+const char *corral_version(void) { return CORRAL_VERSION; }
+
 /* ---- engine and modules ------------------------------------------------------- */
 
 corral_engine *corral_engine_new(const corral_config *cfg) {

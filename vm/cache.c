@@ -53,7 +53,6 @@
 #include "vm.h"
 
 #define CACHE_FORMAT 4u
-#define VM_ENGINE_VERSION "0.1.0" /* corral's version (cli.h's CLI_VERSION) */
 /* A hash of the engine's sources (the Makefile passes it); without it the
  * compile time stands in, so that another build never shares entries. */
 #ifndef VM_SOURCE_HASH
@@ -78,7 +77,7 @@ void corral_module_cache_key(const corral_engine *e, const uint8_t *bytes, size_
                              uint8_t key[32]) {
     vm_blake2b s;
     vm_blake2b_init(&s, 32);
-    static const char tag[] = "corral module cache key\n" VM_ENGINE_VERSION "\n" VM_SOURCE_HASH "\n";
+    static const char tag[] = "corral module cache key\n" CORRAL_VERSION "\n" VM_SOURCE_HASH "\n";
     vm_blake2b_update(&s, tag, sizeof tag);
     static const uint16_t byte_order = 1; /* code is stored in native order */
     uint32_t build[] = {
