@@ -292,7 +292,13 @@ void es_prologue(es_ctx *c, es_fn *f, size_t at, es_scope *s)
             const char *a = "var $args = typeof arguments === \"undefined\" ? [] : arguments; ";
             es_buf_put(&b, a, strlen(a));  /* the script has none */
         } else if (f->need_args) {
-            es_buf_put(&b, "var $args = arguments; ", 23);
+            const char *a = "var $args = $es.ai(arguments); ";
+            es_buf_put(&b, a, strlen(a));
+        } else if (s && s->kind == S_FUNC && s->own_args && f->node && f->node->kind != ES_PROGRAM) {
+            /* arguments objects get their @@iterator here (Duktape's have
+             * none, and Object.prototype stays without one) */
+            const char *a = "$es.ai(arguments); ";
+            es_buf_put(&b, a, strlen(a));
         }
         if (f->need_nt && f->node && (f->node->flags & ES_F_CLASSCTOR))
             es_buf_put(&b, "var $nt = new.target || this.constructor; ", 42);

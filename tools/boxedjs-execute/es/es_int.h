@@ -41,6 +41,8 @@ struct es_scope {
     es_node *loop;          /* innermost loop around (same function) */
     uint8_t arrow;          /* S_FUNC of an arrow */
     uint8_t uses_this, uses_args, uses_nt;  /* captured by its arrows */
+    uint8_t own_args;       /* S_FUNC (not an arrow): its arguments object is
+                               read (it is given its @@iterator) */
 };
 
 int es_scope_resolve(es_node *prog, es_arena *ar, char *err, size_t errn,

@@ -1297,8 +1297,11 @@ void es_lower_generator(es_ctx *c, es_node *fn)
      * that would hide the function from its own body */
     const char *bn = fr.arrow ? NULL : fn->a ? bname(fn->a) : fn->str;
     if (bn && (mentions(fn->list, bn) || mentions(fn->b, bn) || strchr(bn, '$'))) bn = NULL;
-    outf(&g, "return %s(function %s($c) { $L: for (;;) switch ($c.s) { case 0: ",
+    outf(&g, "return %s(function %s($c) {",
          g.is_async ? (g.is_gen ? "$es_agen" : "$es_async") : "$es_gen", bn ? bn : "");
+    size_t body_at = c->out.n;
+    int body_tmps = fr.ntmps;   /* those before: the parameters' */
+    out(&g, " $L: for (;;) switch ($c.s) { case 0: ");
     new_state(&g);
     if (fn->flags & ES_F_EXPRBODY) {
         es_node *r = syn(&g, ES_RETURN, fn->b);
@@ -1320,7 +1323,22 @@ void es_lower_generator(es_ctx *c, es_node *fn)
         out(&g, "]]");
     } else out(&g, "null");
     out(&g, ");");
-    for (int i = 0; i < fr.ntmps; i++) declare(&g, fr.tmps[i]);
+    /* The emitter's temporaries live within one state (the statements and
+     * expressions it writes do not suspend): locals of the body function,
+     * which Duktape keeps in registers, where the outer function's are
+     * looked up by name at each use. */
+    for (int i = 0; i < body_tmps; i++) declare(&g, fr.tmps[i]);
+    if (fr.ntmps > body_tmps) {
+        es_buf b = {0};
+        es_buf_put(&b, " var ", 5);
+        for (int i = body_tmps; i < fr.ntmps; i++) {
+            if (i > body_tmps) es_buf_put(&b, ", ", 2);
+            es_buf_put(&b, fr.tmps[i], strlen(fr.tmps[i]));
+        }
+        es_buf_put(&b, ";", 1);
+        insert_at(c, body_at, b.p);
+        free(b.p);
+    }
     for (int i = 0; i < fr.nhoist; i++) declare(&g, fr.hoist[i]);
     if (g.nnames) {
         out(&g, " var ");
@@ -1334,7 +1352,7 @@ void es_lower_generator(es_ctx *c, es_node *fn)
     if (!fr.arrow) {
         char pre[64] = "";
         if (fr.need_this) strcat(pre, "var $this = this; ");
-        if (fr.need_args) strcat(pre, "var $args = arguments; ");
+        if (fr.need_args) strcat(pre, "var $args = $es.ai(arguments); ");
         insert_at(c, at, pre);
     }
     c->fn = fr.up;

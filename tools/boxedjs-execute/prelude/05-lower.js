@@ -6,7 +6,7 @@ var $es = (function () {
   var CLASSMARK = hasSym ? Symbol.for('jsexec.class') : null; // what inspect shows as [class A]
   var HOLE = {};             // the value of a binding in its dead zone
   var gop = Object.getPrototypeOf, dpr = Object.defineProperty;
-  var toStr = Object.prototype.toString;
+  var toStr = Object.prototype.toString, isArray = Array.isArray;
   function desc(v) {
     if (v === null || v === undefined) return String(v);
     if (typeof v === 'function') return 'function';
@@ -47,8 +47,18 @@ var $es = (function () {
   }
   // an array of (the first n, or all if n < 0) values of an iterable
   function arr(v, n) {
-    if (Array.isArray(v)) return v;
-    var it = iter(v), out = [], s;
+    if (isArray(v)) return v;
+    var it, out = [], s;
+    if (v !== null && typeof v === 'object' && (s = collStore(v)) !== null) {
+      it = new CollCursor(s);
+      while (n < 0 || out.length < n) {
+        s = it.n();
+        if (s === it) break;
+        out.push(s);
+      }
+      return out;
+    }
+    it = iter(v);
     while (n < 0 || out.length < n) {
       s = it.next();
       if (s.done) return out;
@@ -102,6 +112,7 @@ var $es = (function () {
     };
   }
   var tpls = [];
+  var argIter = { value: undefined, writable: true, enumerable: false, configurable: true };
   // an Error made by super(...) shows no frames of its making (the native
   // constructor, $es.sc): its stack, read lazily as Duktape's is, skips them
   var errStack = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
@@ -126,9 +137,24 @@ var $es = (function () {
     },
     ce: function () { throw new TypeError('Assignment to constant variable.'); },
     iter: iter,
+    A: Array.isArray,
+    // for-of's test for walking an array by index (es_emit_for_of): a
+    // true array iterated by the built-in array iterator, which has no
+    // return() (10-symbols-iter.js's arrayValues, ArrayIterProto)
+    // -> 0 walk the array by index, -2 walk the Map/Set with $es.cur(v)
+    // (15-collections.js), -1 use the iterator
+    fa: function (v) {
+      if (v === null || typeof v !== 'object') return -1;
+      if (v[ITER] === arrayValues && isArray(v) && ArrayIterProto.next === arrayNext &&
+          ArrayIterProto['return'] === undefined) return 0;
+      return collStore(v) !== null ? -2 : -1;
+    },
+    cur: function (v) { return new CollCursor(collStore(v)); },
+    // an arguments object's own @@iterator (%Array.prototype.values%)
+    ai: function (a) { argIter.value = arrayValues; dpr(a, ITER, argIter); return a; },
     close: close,
     arr: arr,
-    toArr: function (v) { return Array.isArray(v) ? v : arr(v, -1); },
+    toArr: function (v) { return isArray(v) ? v : arr(v, -1); },
     cat: function () { return Array.prototype.concat.apply([], arguments); },
     obj: function (v) {
       if (v === null || v === undefined) throw new TypeError("Cannot destructure '" + v + "' as it is " + v + '.');

@@ -16,9 +16,9 @@
 //                       completion says (normal, return, throw, jump)
 // A throw is an ordinary throw: the driver catches it and resumes at the
 // catch or finally of the innermost try around $c.s.  States are placed
-// in a table by their try statement (below).
-// Promise is looked up when an async function is called, not here, so the
-// runtime files after this one can define or replace it.
+// in a table by their try statement (below).  The generator objects use
+// G.Promise when they run, so that the runtime files after this one can
+// define it; async functions are 20-promise.js's $es_async.
 
 var GEN_CONT = {}, GEN_SUSP = {};
 // the context of a generator object, under a key of its own (out of
@@ -220,20 +220,8 @@ function $es_gen(body, self, tries) {
 }
 
 // ---- async functions ----------------------------------------------------
-function $es_async(body, self, tries) {
-  var P = G.Promise, c = new GenCtx(body, self, tries);
-  return new P(function (res, rej) {
-    function go(mode, x) {
-      var op;
-      try { op = genAdv(c, mode, x); } catch (e) { rej(e); return; }
-      if (op === 4) res(c.rv);
-      else P.resolve(c.rv).then(ok, bad);
-    }
-    function ok(v) { go(0, v); }
-    function bad(e) { go(1, e); }
-    go(3);
-  });
-}
+// $es_async(body, self, tries) is in 20-promise.js: it uses the promise
+// internals.
 
 // An async function whose parameters threw: its promise.
 function $es_arej(e) { return G.Promise.reject(e); }

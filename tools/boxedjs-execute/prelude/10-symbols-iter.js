@@ -81,18 +81,22 @@ function result(v, done) { return { value: v, done: done }; }
 // the array-likes of Array.prototype.values.call).  kind: 0 keys,
 // 1 values, 2 entries.
 var ArrIterSt = hiddenSym('ArrayIterator');
+// (no calls in next() but the length's conversion for non-arrays: a call
+// costs more than the rest of a step)
 var ArrayIterProto = iterClass('Array Iterator', function next() {
-  var st = this && this[ArrIterSt];
-  if (!st) throw new TypeError('next method called on an incompatible receiver');
-  if (st.o === null) return result(undefined, true);
-  var i = st.i;
-  if (i >= toLen(st.o.length)) { st.o = null; return result(undefined, true); }
+  var st = this === null || this === undefined ? undefined : this[ArrIterSt], o, i, n;
+  if (st === undefined || st.it !== this) throw new TypeError('next method called on an incompatible receiver');
+  o = st.o;
+  if (o === null) return { value: undefined, done: true };
+  i = st.i; n = o.length;
+  if (typeof n !== 'number' || n !== n >>> 0) n = toLen(n);
+  if (i >= n) { st.o = null; return { value: undefined, done: true }; }
   st.i = i + 1;
-  return result(st.k === 0 ? i : st.k === 1 ? st.o[i] : [i, st.o[i]], false);
+  return { value: st.k === 1 ? o[i] : st.k === 0 ? i : [i, o[i]], done: false };
 });
 function arrayIter(o, kind) {
   var it = Object.create(ArrayIterProto);
-  it[ArrIterSt] = { o: o, i: 0, k: kind };
+  it[ArrIterSt] = { it: it, o: o, i: 0, k: kind };
   return it;
 }
 var arrayValues = function values() { return arrayIter(toObj(this, 'Array.prototype.values'), 1); };
@@ -108,16 +112,8 @@ def(Array.prototype, SymIt, arrayValues);
   def(tp, 'entries', Array.prototype.entries);
   def(tp, SymIt, arrayValues);
 })();
-// Arguments objects are plain Objects in Duktape (no prototype of their
-// own): an accessor on Object.prototype gives them the array iterator and
-// every other object undefined, as if it had no such property.
-Object.defineProperty(Object.prototype, SymIt, {
-  get: function () {
-    return Object.prototype.toString.call(this) === '[object Arguments]' ? arrayValues : undefined;
-  },
-  set: function (v) { def(this, SymIt, v); },
-  configurable: true, enumerable: false
-});
+// Arguments objects are plain Objects in Duktape: the front end gives
+// one its @@iterator in each function that reads it ($es.ai).
 
 // String iterator: by code point (a surrogate pair is one step).
 var StrIterSt = hiddenSym('StringIterator');

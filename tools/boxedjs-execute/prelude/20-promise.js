@@ -57,11 +57,18 @@ function runPromiseJobs() {
 }
 var unhandled = [];
 
+// A promise's state is p[PSt] = {p, state (0 pending, 1 fulfilled,
+// 2 rejected), value, reactions, handled}; st.p === p tells its own from
+// one inherited from a prototype (cheaper than hasOwnProperty).
 var PSt = hiddenSym('PromiseState');
-function isPromise(v) { return isObj(v) && Object.prototype.hasOwnProperty.call(v, PSt); }
+function isPromise(v) {
+  var st = v !== null && (typeof v === 'object' || typeof v === 'function') ? v[PSt] : undefined;
+  return st !== undefined && st.p === v;
+}
 function pstate(p) {
-  if (!isPromise(p)) throw new TypeError('Method Promise.prototype.then called on incompatible receiver ' + show(p));
-  return p[PSt];
+  var st = p === null || p === undefined ? undefined : p[PSt];
+  if (st === undefined || st.p !== p) throw new TypeError('Method Promise.prototype.then called on incompatible receiver ' + show(p));
+  return st;
 }
 function settle(p, state, v) {
   var st = p[PSt], rs = st.reactions;
@@ -98,31 +105,39 @@ function thenableJob(p, x, then) {
   var fns = resolvingFunctions(p);
   try { then.call(x, fns.resolve, fns.reject); } catch (e) { fns.reject(e); }
 }
-// A reaction: {cap, onF, onR}; cap is null for the runtime's own
-// reactions (nothing to resolve).
+// A reaction: {k, cap, onF, onR}; k says what its outcome settles:
+// 0 nothing (the runtime's own reactions), 1 the promise cap, one of the
+// runtime's own that nothing else can resolve (then() on a Promise: no
+// resolving functions made), 2 the capability cap {promise, resolve,
+// reject}, 3 an await: cap is the async function's context (asyncGo).
 function reactionJob(r, state, v) {
-  var h = state === 1 ? r.onF : r.onR, out;
+  var k = r.k, h, out;
+  if (k === 3) { asyncGo(r.cap, state === 1 ? 0 : 1, v); return; }
+  h = state === 1 ? r.onF : r.onR;
   if (typeof h !== 'function') {
-    if (r.cap) (state === 1 ? r.cap.resolve : r.cap.reject)(v);
+    if (k === 1) { if (state === 1) resolvePromise(r.cap, v); else settle(r.cap, 2, v); }
+    else if (k === 2) (state === 1 ? r.cap.resolve : r.cap.reject)(v);
     return;
   }
-  try { out = h(v); } catch (e) { if (r.cap) r.cap.reject(e); return; }
-  if (r.cap) r.cap.resolve(out);
+  try { out = h(v); } catch (e) {
+    if (k === 1) settle(r.cap, 2, e); else if (k === 2) r.cap.reject(e);
+    return;
+  }
+  if (k === 1) resolvePromise(r.cap, out); else if (k === 2) r.cap.resolve(out);
+}
+function addReaction(st, r) {
+  if (st.state === 0) st.reactions.push(r);
+  else enqueue(reactionJob, r, st.state, st.value);
+  st.handled = true;
 }
 function performThen(p, onF, onR, cap) {
-  var st = p[PSt], r = { cap: cap, onF: onF, onR: onR };
-  if (st.state === 0) st.reactions.push(r);
-  else {
-    enqueue(reactionJob, r, st.state, st.value);
-  }
-  st.handled = true;
+  addReaction(p[PSt], { k: cap ? 2 : 0, cap: cap, onF: onF, onR: onR });
 }
 // NewPromiseCapability(C): the promise and its resolving functions, for
 // Promise itself without a detour through the constructor.
 function capability(C) {
   if (C === Promise || C === undefined) {
-    var p = Object.create(Promise.prototype);
-    initPromise(p);
+    var p = newPromise();
     var fns = resolvingFunctions(p);
     return { promise: p, resolve: fns.resolve, reject: fns.reject };
   }
@@ -137,8 +152,11 @@ function capability(C) {
   return cap;
 }
 function initPromise(p) {
-  p[PSt] = { state: 0, value: undefined, reactions: [], handled: false };
+  p[PSt] = { p: p, state: 0, value: undefined, reactions: [], handled: false };
 }
+// A pending Promise of the runtime's own.
+function PromiseNew() { this[PSt] = { p: this, state: 0, value: undefined, reactions: [], handled: false }; }
+function newPromise() { return new PromiseNew(); }
 function speciesCtor(o) {
   var C = o.constructor;
   if (C === undefined) return Promise;
@@ -160,9 +178,14 @@ var Promise = function Promise(executor) {
   try { executor(fns.resolve, fns.reject); } catch (e) { fns.reject(e); }
 };
 def(Promise.prototype, 'then', function then(onFulfilled, onRejected) {
-  pstate(this);
-  var cap = capability(speciesCtor(this));
-  performThen(this, onFulfilled, onRejected, cap);
+  var st = pstate(this), C = speciesCtor(this), p, cap;
+  if (C === Promise) {
+    p = new PromiseNew();
+    addReaction(st, { k: 1, cap: p, onF: onFulfilled, onR: onRejected });
+    return p;
+  }
+  cap = capability(C);
+  addReaction(st, { k: 2, cap: cap, onF: onFulfilled, onR: onRejected });
   return cap.promise;
 });
 def(Promise.prototype, 'catch', function (onRejected) { return this.then(undefined, onRejected); });
@@ -259,7 +282,46 @@ def(G, 'queueMicrotask', function queueMicrotask(callback) {
     throw new TypeError('The "callback" argument must be of type function. Received ' + show(callback));
   enqueue(function (f) { f(); }, callback);
 });
+PromiseNew.prototype = Promise.prototype;
 def(G, 'Promise', Promise);
+
+// ---- async functions (06-gen.js's state machines) ------------------------
+// The promise of an async function and its awaits use the internals: the
+// promise is resolved directly (only the function settles it), and an
+// await adds a reaction of its own to the awaited promise (PerformPromise-
+// Then without a derived promise, as the spec's Await), one record per
+// call, reused by each await.  An await on a value that is not an object
+// queues its reaction at once, as PromiseResolve's new promise would.
+function $es_async(body, self, tries) {
+  var c = new GenCtx(body, self, tries);
+  c.p = new PromiseNew();
+  c.ar = null;
+  asyncGo(c, 3, undefined);
+  return c.p;
+}
+// Runs the body of c (mode as genAdv's) to its next await or its end.
+function asyncGo(c, mode, x) {
+  var op, v, st;
+  try { op = genAdv(c, mode, x); } catch (e) { settle(c.p, 2, e); return; }
+  if (op === 4) { resolvePromise(c.p, c.rv); return; }
+  v = c.rv;
+  if (c.ar === null) c.ar = { k: 3, cap: c, onF: undefined, onR: undefined };
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
+    enqueue(reactionJob, c.ar, 1, v);
+    return;
+  }
+  // PromiseResolve(%Promise%, v): v itself if it is a Promise's, else a new
+  // promise resolved with v (a thenable's then is called in a job)
+  st = v[PSt];
+  if (st === undefined || st.p !== v) st = undefined;
+  try { if (st !== undefined && v.constructor !== Promise) st = undefined; } catch (e) { asyncGo(c, 1, e); return; }
+  if (st === undefined) {
+    var p = new PromiseNew();
+    resolvePromise(p, v);
+    st = p[PSt];
+  }
+  addReaction(st, c.ar);
+}
 // process.nextTick (55-modules.js) is this nextTick.
 // H.promiseState(p): {state: 'pending' | 'fulfilled' | 'rejected', value}
 // of a promise (for console.log / util.inspect), else undefined.
