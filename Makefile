@@ -4,7 +4,8 @@
 #   make demo       install missing packages, build, call each agent tool once
 #   make test       install missing packages, build, run every test
 #   make spec       the official spec suite only
-#   make bench      benchmarks against every peer runtime found on PATH, and corral mcp
+#   make bench      benchmarks against every peer runtime found on PATH, corral mcp,
+#                   and jsexec's modern JavaScript against ES5 (bench/jsexec_es.sh)
 #   make fuzz       libFuzzer on every fuzz target, and corral against node
 #   SANITIZE=1      build everything with AddressSanitizer + UBSan
 #   DISPATCH=switch build the interpreter with the switch fallback
@@ -237,6 +238,7 @@ bench: deps
 	sh bench/startup.sh $(CORRAL)
 	@if command -v python3 >/dev/null 2>&1; then python3 bench/calls.py $(CORRAL); \
 	else echo "bench/calls.py skipped: python3 is not installed"; fi
+	sh bench/jsexec_es.sh $(CORRAL)
 
 # vm/ must stay free of the OS: no I/O, no threads, no system headers.
 check-vm-os:

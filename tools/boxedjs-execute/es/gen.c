@@ -854,16 +854,26 @@ static void lower_for_of(gen *g, es_node *s)
 {
     /* $it = iterator; try { for (;;) { $d = 1; $r = $it.next(); if done
      * break; $d = 0; left = $r.value; body } } catch (e) { if (!$d)
-     * close quietly; throw } finally { if (!$d) close } */
+     * close quietly; throw } finally { if (!$d) close }
+     * A sync loop walks arrays by index and Maps/Sets by a cursor as
+     * lower_stmt.c's es_emit_for_of ($ix: the index, -1 an iterator, -2
+     * a cursor); $d stays 1 in those walks (nothing to close). */
     int aw = (s->flags & ES_F_AWAIT) != 0;
     gbox bx[2];
     int nb = box_loop(g, s, bx);
-    const char *it = tmp(g), *r = tmp(g), *dn = tmp(g);
+    const char *it = tmp(g), *r = tmp(g), *dn = tmp(g), *ix = aw ? NULL : tmp(g);
     es_sync(g->c, s->line);
     es_node *obj = ex(g, s->b);
-    outf(g, "%s = %s(", it, aw ? "$es_aiter" : "$es_iter");
-    es_expr(g->c, obj);
-    outf(g, "); %s = 1; ", dn);
+    if (aw) {
+        outf(g, "%s = $es_aiter(", it);
+        es_expr(g->c, obj);
+        outf(g, "); %s = 1; ", dn);
+    } else {
+        outf(g, "%s = ", it);
+        es_expr(g->c, obj);
+        outf(g, "; %s = $es.fa(%s); if (%s < 0) %s = %s === -1 ? $es_iter(%s) : $es.cur(%s); %s = 1; ",
+             ix, it, ix, it, ix, it, it, dn);
+    }
     int ti = begin_try(g);
     int start = new_state(g), top = new_state(g), cat = new_state(g), fin = new_state(g),
         end = new_state(g);
@@ -878,11 +888,18 @@ static void lower_for_of(gen *g, es_node *s)
         g->dead = 1;
         mark(g, k);
         outf(g, "%s = $es_ares($c.v); ", r);
-    } else outf(g, "%s = 1; %s = %s.next(); if (Object(%s) !== %s) $es_ares(%s); ",
-                dn, r, it, r, r, r);
-    outf(g, "if (%s.done) { $c.s = %d; continue $L; } %s = 0; ", r, fin, dn);
+        outf(g, "if (%s.done) { $c.s = %d; continue $L; } %s = 0; ", r, fin, dn);
+    } else {
+        /* (outf writes at most 255 characters at a time) */
+        outf(g, "if (%s >= 0) { if (%s >= %s.length) { $c.s = %d; continue $L; } %s = %s[%s++]; } ",
+             ix, ix, it, fin, r, it, ix);
+        outf(g, "else if (%s === -1) { %s = 1; %s = %s.next(); if (Object(%s) !== %s) $es_ares(%s); ",
+             ix, dn, r, it, r, r, r);
+        outf(g, "if (%s.done) { $c.s = %d; continue $L; } %s = 0; %s = %s.value; } ", r, fin, dn, r, r);
+        outf(g, "else if ((%s = %s.n()) === %s) { $c.s = %d; continue $L; } ", r, it, it, fin);
+    }
     char val[32];
-    snprintf(val, sizeof val, "%s.value", r);
+    snprintf(val, sizeof val, aw ? "%s.value" : "%s", r);
     box_new(g, bx, nb, s->scope, 0);
     loop_assign(g, s->a, val);
     loop_body(g, s->d, end, top, outer, g->cur, bx, nb);

@@ -245,7 +245,12 @@ static int ref(W *w, es_node *id, int mode)
             id->flags |= ES_F_LEXTHIS;
             return id->dirty = 1;
         }
-        if (!strcmp(id->str, "arguments")) w->scope->func->own_args = 1;
+        if (!strcmp(id->str, "arguments")) {
+            /* the function is rewritten: its prologue gives arguments
+             * its @@iterator ($es.ai, emit.c) */
+            w->scope->func->own_args = 1;
+            return id->dirty = 1;
+        }
         return 0;
     }
     int d = b->emit != b->name;

@@ -46,8 +46,11 @@ var $es = (function () {
     if (typeof r === 'function') r.call(it);
   }
   // an array of (the first n, or all if n < 0) values of an iterable
+  // (arrays are read as they are: for spread only when their iteration
+  // is the built-in one, as for-of's $es.fa; destructuring tests
+  // Array.isArray alone, inline: es/lower_pat.c)
   function arr(v, n) {
-    if (isArray(v)) return v;
+    if (isArray(v) && (n >= 0 || E.fa(v) === 0)) return v;
     var it, out = [], s;
     if (v !== null && typeof v === 'object' && (s = collStore(v)) !== null) {
       it = new CollCursor(s);
@@ -154,7 +157,10 @@ var $es = (function () {
     ai: function (a) { argIter.value = arrayValues; dpr(a, ITER, argIter); return a; },
     close: close,
     arr: arr,
-    toArr: function (v) { return isArray(v) ? v : arr(v, -1); },
+    toArr: function (v) {
+      return v !== null && typeof v === 'object' && v[ITER] === arrayValues && isArray(v) &&
+        ArrayIterProto.next === arrayNext && ArrayIterProto['return'] === undefined ? v : arr(v, -1);
+    },
     cat: function () { return Array.prototype.concat.apply([], arguments); },
     obj: function (v) {
       if (v === null || v === undefined) throw new TypeError("Cannot destructure '" + v + "' as it is " + v + '.');

@@ -24,6 +24,8 @@ var ObjId = hiddenSym('id'), nextObjId = 1;
 var MapSt = hiddenSym('MapData'), SetSt = hiddenSym('SetData'),
   WeakMapSt = hiddenSym('WeakMapData'), WeakSetSt = hiddenSym('WeakSetData');
 var storeKeys = [null, MapSt, SetSt, WeakMapSt, WeakSetSt];
+Object.defineProperty(Object.prototype, MapSt, { value: { o: null } });
+Object.defineProperty(Object.prototype, SetSt, { value: { o: null } });
 var idDesc = { value: 0, writable: false, enumerable: false, configurable: false };
 function sameValueZero(a, b) { return a === b || (a !== a && b !== b); }
 // The store of a Map (tag 1), Set (2), WeakMap (3) or WeakSet (4), owned
@@ -166,24 +168,27 @@ var Map = function Map(it) {
     });
   }
 };
+// get/set/has/add: the fast receiver check.  Object.prototype has a dummy
+// store under MapSt and SetSt (owner null), so that this[MapSt] of any
+// receiver but null, undefined and prototype-less objects (TypeErrors of
+// their own) is an object whose owner is this only for a Map.
 def(Map.prototype, 'get', function get(k) {
-  var s = this != null ? this[MapSt] : undefined, e;
-  if (s === undefined || s.o !== this) badStore(this, 1, 'get');
-  if (typeof k === 'string') { e = s.str[k]; return e === undefined ? undefined : e.value; }
-  e = s.find(k);
-  return e === undefined ? undefined : e.value;
+  var s = this[MapSt], e;
+  if (s.o !== this) badStore(this, 1, 'get');
+  e = typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k);
+  if (e !== undefined) return e.value;
 });
 def(Map.prototype, 'set', function set(k, v) {
-  var s = this != null ? this[MapSt] : undefined, e;
-  if (s === undefined || s.o !== this) badStore(this, 1, 'set');
-  e = typeof k === 'string' ? s.str[k] : s.find(k);
-  if (e === undefined) s.add(k, v); else e.value = v;
+  var s = this[MapSt], e;
+  if (s.o !== this) badStore(this, 1, 'set');
+  e = typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k);
+  if (e !== undefined) e.value = v; else s.add(k, v);
   return this;
 });
 def(Map.prototype, 'has', function has(k) {
-  var s = this != null ? this[MapSt] : undefined;
-  if (s === undefined || s.o !== this) badStore(this, 1, 'has');
-  return (typeof k === 'string' ? s.str[k] : s.find(k)) !== undefined;
+  var s = this[MapSt];
+  if (s.o !== this) badStore(this, 1, 'has');
+  return (typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k)) !== undefined;
 });
 def(Map.prototype, 'delete', function (k) { return storeOf(this, 1, 'delete').remove(k); });
 def(Map.prototype, 'clear', function clear() { storeOf(this, 1, 'clear').clear(); });
@@ -209,15 +214,15 @@ var Set = function Set(it) {
   }
 };
 def(Set.prototype, 'add', function add(v) {
-  var s = this != null ? this[SetSt] : undefined;
-  if (s === undefined || s.o !== this) badStore(this, 2, 'add');
-  if ((typeof v === 'string' ? s.str[v] : s.find(v)) === undefined) s.add(v, v === 0 ? 0 : v);
+  var s = this[SetSt];
+  if (s.o !== this) badStore(this, 2, 'add');
+  if ((typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) === undefined) s.add(v, v === 0 ? 0 : v);
   return this;
 });
 def(Set.prototype, 'has', function has(v) {
-  var s = this != null ? this[SetSt] : undefined;
-  if (s === undefined || s.o !== this) badStore(this, 2, 'has');
-  return (typeof v === 'string' ? s.str[v] : s.find(v)) !== undefined;
+  var s = this[SetSt];
+  if (s.o !== this) badStore(this, 2, 'has');
+  return (typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) !== undefined;
 });
 def(Set.prototype, 'delete', function (v) { return storeOf(this, 2, 'delete').remove(v); });
 def(Set.prototype, 'clear', function clear() { storeOf(this, 2, 'clear').clear(); });
