@@ -79,6 +79,12 @@ typedef struct es_fn {          /* the function being emitted */
     const char *superc;         /* the superclass (text) */
     const char *cls;            /* class name inside its body */
     es_wrap *wrap;
+    int alias_ok;               /* a function of its own (es_emit_func): it
+                                   may keep $es.A in a local, $esA */
+    int use_esA;                /* ... and does */
+    const char *priv[8];        /* private names it keeps in locals ($esq_x
+                                   = $es_p_x): es_private */
+    int npriv;
 } es_fn;
 
 struct es_ctx {
@@ -139,6 +145,10 @@ void es_emit_update(es_ctx *c, es_node *u);
 /* lower_stmt.c */
 void es_emit_var(es_ctx *c, es_node *v, int in_for_head);
 void es_emit_for_of(es_ctx *c, es_node *f, const char **labels, int nlabels);
+/* The key of the private name #name: its symbol's variable, or the
+ * function's local copy of it (a function of its own copies it once per
+ * call: the class's variable is looked up by name at each use). */
+const char *es_private(es_ctx *c, const char *name);
 void es_emit_loop(es_ctx *c, es_node *loop, const char **labels, int nlabels);
 void es_emit_jump(es_ctx *c, es_node *j);
 void es_emit_return(es_ctx *c, es_node *r);

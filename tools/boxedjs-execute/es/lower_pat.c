@@ -90,8 +90,11 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
             else n++;
         }
         sep(c, first);
-        /* an array is read as it is without a call ($es.A: Array.isArray) */
-        es_outf(c, "%s = %s, %s = $es.A(%s) ? %s : $es.arr(%s, %ld)", a, src, a, a, a, a, rest ? -1L : n);
+        /* an array is read as it is without a call ($es.A: Array.isArray;
+         * $esA: the function's copy, emit.c) */
+        const char *isa = "$es.A";
+        if (c->fn->alias_ok) { c->fn->use_esA = 1; isa = "$esA"; }
+        es_outf(c, "%s = %s, %s = %s(%s) ? %s : $es.arr(%s, %ld)", a, src, a, isa, a, a, a, rest ? -1L : n);
         long i = 0;
         for (es_node *e = t->list; e; e = e->next, i++) {
             if (e->kind == ES_HOLE) continue;

@@ -123,7 +123,10 @@ function reactionJob(r, state, v) {
     if (k === 1) settle(r.cap, 2, e); else if (k === 2) r.cap.reject(e);
     return;
   }
-  if (k === 1) resolvePromise(r.cap, out); else if (k === 2) r.cap.resolve(out);
+  if (k === 1) {
+    if (out === null || (typeof out !== 'object' && typeof out !== 'function')) settle(r.cap, 1, out);
+    else resolvePromise(r.cap, out);
+  } else if (k === 2) r.cap.resolve(out);
 }
 function addReaction(st, r) {
   if (st.state === 0) st.reactions.push(r);
@@ -177,16 +180,25 @@ var Promise = function Promise(executor) {
   var fns = resolvingFunctions(this);
   try { executor(fns.resolve, fns.reject); } catch (e) { fns.reject(e); }
 };
+// (the common case, a Promise's then, calls no helper: a call costs more
+// than the rest of its steps)
 def(Promise.prototype, 'then', function then(onFulfilled, onRejected) {
-  var st = pstate(this), C = speciesCtor(this), p, cap;
+  var st = this === null || this === undefined ? undefined : this[PSt], C, p, r;
+  if (st === undefined || st.p !== this) pstate(this);
+  C = this.constructor;
   if (C === Promise) {
     p = new PromiseNew();
-    addReaction(st, { k: 1, cap: p, onF: onFulfilled, onR: onRejected });
-    return p;
+    r = { k: 1, cap: p, onF: onFulfilled, onR: onRejected };
+  } else {
+    if (C !== undefined && !isObj(C)) throw new TypeError('The .constructor of a promise is not an object');
+    C = capability(C === undefined ? Promise : C);
+    p = C.promise;
+    r = { k: 2, cap: C, onF: onFulfilled, onR: onRejected };
   }
-  cap = capability(C);
-  addReaction(st, { k: 2, cap: cap, onF: onFulfilled, onR: onRejected });
-  return cap.promise;
+  if (st.state === 0) st.reactions.push(r);
+  else enqueue(reactionJob, r, st.state, st.value);
+  st.handled = true;
+  return p;
 });
 def(Promise.prototype, 'catch', function (onRejected) { return this.then(undefined, onRejected); });
 Object.defineProperty(Promise.prototype['catch'], 'name', { value: 'catch' });
@@ -307,7 +319,7 @@ function asyncGo(c, mode, x) {
   v = c.rv;
   if (c.ar === null) c.ar = { k: 3, cap: c, onF: undefined, onR: undefined };
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
-    enqueue(reactionJob, c.ar, 1, v);
+    enqueue(asyncGo, c, 0, v); // (the job reactionJob would run for c.ar)
     return;
   }
   // PromiseResolve(%Promise%, v): v itself if it is a Promise's, else a new
