@@ -32,7 +32,7 @@ function sameValueZero(a, b) { return a === b || (a !== a && b !== b); }
 // by the object o (an object that inherits a store has none of its own).
 function Store(o, tag) {
   this.o = o; this.t = tag;
-  this.head = { key: undefined, value: undefined, next: null, prev: null, removed: false };
+  this.head = { key: void 0, value: void 0, next: null, prev: null, removed: false };
   this.tail = this.head;
   this.str = Object.create(null);
   this.num = Object.create(null);
@@ -50,11 +50,11 @@ Store.prototype.find = function (k) {
   case 'boolean': return this.ref[k ? 't' : 'f'];
   }
   if (k === null) return this.ref.l;
-  var id = k[ObjId], e = id === undefined ? undefined : this.ref[id], odd = this.odd;
-  if (e !== undefined && e.key === k) return e;
+  var id = k[ObjId], e = id === void 0 ? void 0 : this.ref[id], odd = this.odd;
+  if (e !== void 0 && e.key === k) return e;
   // (an id read from a prototype is not k's: k may be in the list)
   for (var i = 0; i < odd.length; i++) if (odd[i].key === k) return odd[i];
-  return undefined;
+  return void 0;
 };
 // The dictionary key of k in this.ref (objects: their id, given now if
 // they have none and can take one), or null: the list.
@@ -94,7 +94,7 @@ Store.prototype.unlink = function (e) {
 };
 Store.prototype.remove = function (k) {
   var e = this.find(k), t = typeof k;
-  if (e === undefined) return false;
+  if (e === void 0) return false;
   if (t === 'string') delete this.str[k];
   else if (t === 'number') delete this.num[k];
   else {
@@ -121,8 +121,8 @@ function badStore(o, tag, m) {
 }
 // The store of o, tag 1 (Map) or 2 (Set), else a TypeError.
 function storeOf(o, tag, m) {
-  var s = o == null ? undefined : o[storeKeys[tag]];
-  if (s === undefined || s.o !== o) badStore(o, tag, m);
+  var s = o == null ? void 0 : o[storeKeys[tag]];
+  if (s === void 0 || s.o !== o) badStore(o, tag, m);
   return s;
 }
 function initStore(o, tag) {
@@ -132,12 +132,12 @@ function initStore(o, tag) {
 var CollIterSt = hiddenSym('CollectionIterator');
 function collIterProto(tag) {
   return iterClass(tag, function next() {
-    var st = this === null || this === undefined ? undefined : this[CollIterSt];
-    if (st === undefined || st.it !== this) throw new TypeError('next method called on an incompatible receiver');
-    if (st.cur === null) return { value: undefined, done: true };
+    var st = this === null || this === void 0 ? void 0 : this[CollIterSt];
+    if (st === void 0 || st.it !== this) throw new TypeError('next method called on an incompatible receiver');
+    if (st.cur === null) return { value: void 0, done: true };
     var e = st.cur.next;
     while (e !== null && e.removed) e = e.next;
-    if (e === null) { st.cur = null; return { value: undefined, done: true }; }
+    if (e === null) { st.cur = null; return { value: void 0, done: true }; }
     st.cur = e;
     return { value: st.k === 0 ? e.key : st.k === 1 ? e.value : [e.key, e.value], done: false };
   });
@@ -160,7 +160,7 @@ var Map = function Map(it) {
   needNew(this, Map, 'Map', 1);
   initStore(this, 1);
   var self = this;
-  if (it !== undefined && it !== null) {
+  if (it !== void 0 && it !== null) {
     var set = needFn(self.set, "'set' of the new Map");
     iterate(it, function (e) {
       if (!isObj(e)) throw new TypeError('Iterator value ' + show(e) + ' is not an entry object');
@@ -168,27 +168,29 @@ var Map = function Map(it) {
     });
   }
 };
-// get/set/has/add: the fast receiver check.  Object.prototype has a dummy
-// store under MapSt and SetSt (owner null), so that this[MapSt] of any
-// receiver but null, undefined and prototype-less objects (TypeErrors of
-// their own) is an object whose owner is this only for a Map.
+// get/set/has/add: the receiver check without a call.  Object.prototype
+// has a dummy store under MapSt and SetSt (owner null): this[MapSt] of a
+// receiver is then undefined only for a prototype-less object.
 def(Map.prototype, 'get', function get(k) {
+  if (this == null) badStore(this, 1, 'get');
   var s = this[MapSt], e;
-  if (s.o !== this) badStore(this, 1, 'get');
+  if (s === void 0 || s.o !== this) badStore(this, 1, 'get');
   e = typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k);
-  if (e !== undefined) return e.value;
+  if (e !== void 0) return e.value;
 });
 def(Map.prototype, 'set', function set(k, v) {
+  if (this == null) badStore(this, 1, 'set');
   var s = this[MapSt], e;
-  if (s.o !== this) badStore(this, 1, 'set');
+  if (s === void 0 || s.o !== this) badStore(this, 1, 'set');
   e = typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k);
-  if (e !== undefined) e.value = v; else s.add(k, v);
+  if (e !== void 0) e.value = v; else s.add(k, v);
   return this;
 });
 def(Map.prototype, 'has', function has(k) {
+  if (this == null) badStore(this, 1, 'has');
   var s = this[MapSt];
-  if (s.o !== this) badStore(this, 1, 'has');
-  return (typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k)) !== undefined;
+  if (s === void 0 || s.o !== this) badStore(this, 1, 'has');
+  return (typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k)) !== void 0;
 });
 def(Map.prototype, 'delete', function (k) { return storeOf(this, 1, 'delete').remove(k); });
 def(Map.prototype, 'clear', function clear() { storeOf(this, 1, 'clear').clear(); });
@@ -208,21 +210,23 @@ var Set = function Set(it) {
   needNew(this, Set, 'Set', 2);
   initStore(this, 2);
   var self = this;
-  if (it !== undefined && it !== null) {
+  if (it !== void 0 && it !== null) {
     var add = needFn(self.add, "'add' of the new Set");
     iterate(it, function (v) { add.call(self, v); });
   }
 };
 def(Set.prototype, 'add', function add(v) {
+  if (this == null) badStore(this, 2, 'add');
   var s = this[SetSt];
-  if (s.o !== this) badStore(this, 2, 'add');
-  if ((typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) === undefined) s.add(v, v === 0 ? 0 : v);
+  if (s === void 0 || s.o !== this) badStore(this, 2, 'add');
+  if ((typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) === void 0) s.add(v, v === 0 ? 0 : v);
   return this;
 });
 def(Set.prototype, 'has', function has(v) {
+  if (this == null) badStore(this, 2, 'has');
   var s = this[SetSt];
-  if (s.o !== this) badStore(this, 2, 'has');
-  return (typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) !== undefined;
+  if (s === void 0 || s.o !== this) badStore(this, 2, 'has');
+  return (typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) !== void 0;
 });
 def(Set.prototype, 'delete', function (v) { return storeOf(this, 2, 'delete').remove(v); });
 def(Set.prototype, 'clear', function clear() { storeOf(this, 2, 'clear').clear(); });
@@ -250,10 +254,10 @@ function collStore(v) {
   var f = v[SymIt], s;
   if (f === mapEntries) {
     s = v[MapSt];
-    if (s !== undefined && s.o === v && MapIterProto.next === mapNext && MapIterProto['return'] === undefined) return s;
+    if (s !== void 0 && s.o === v && MapIterProto.next === mapNext && MapIterProto['return'] === void 0) return s;
   } else if (f === setValues) {
     s = v[SetSt];
-    if (s !== undefined && s.o === v && SetIterProto.next === setNext && SetIterProto['return'] === undefined) return s;
+    if (s !== void 0 && s.o === v && SetIterProto.next === setNext && SetIterProto['return'] === void 0) return s;
   }
   return null;
 }
@@ -279,13 +283,13 @@ function weakKey(k, tag) {
 // (tag 3 WeakMap, 4 WeakSet)
 function weakSlot(m, k, tag, make, name) {
   var st = storeOf(m, tag, name);
-  if (!isObj(k)) return undefined;
-  var t = Object.prototype.hasOwnProperty.call(k, WeakSt) ? k[WeakSt] : undefined;
+  if (!isObj(k)) return void 0;
+  var t = Object.prototype.hasOwnProperty.call(k, WeakSt) ? k[WeakSt] : void 0;
   if (!t) {
     if (!make || !Object.isExtensible(k)) {
       for (var i = 0; i < st.odd.length; i++) if (st.odd[i].key === k) return st.odd[i];
-      if (!make) return undefined;
-      var e = { key: k, value: undefined };
+      if (!make) return void 0;
+      var e = { key: k, value: void 0 };
       st.odd.push(e);
       return e;
     }
@@ -293,13 +297,13 @@ function weakSlot(m, k, tag, make, name) {
     k[WeakSt] = t;
   }
   var slot = t[st.id];
-  if (!slot && make) slot = t[st.id] = { value: undefined };
+  if (!slot && make) slot = t[st.id] = { value: void 0 };
   return slot;
 }
 function weakDelete(m, k, tag) {
   var st = storeOf(m, tag, 'delete');
   if (!isObj(k)) return false;
-  var t = Object.prototype.hasOwnProperty.call(k, WeakSt) ? k[WeakSt] : undefined;
+  var t = Object.prototype.hasOwnProperty.call(k, WeakSt) ? k[WeakSt] : void 0;
   if (t && t[st.id]) { delete t[st.id]; return true; }
   for (var i = 0; i < st.odd.length; i++) if (st.odd[i].key === k) { st.odd.splice(i, 1); return true; }
   return false;
@@ -312,7 +316,7 @@ var WeakMap = function WeakMap(it) {
   needNew(this, WeakMap, 'WeakMap', 3);
   initWeak(this, 3);
   var self = this;
-  if (it !== undefined && it !== null) {
+  if (it !== void 0 && it !== null) {
     var set = needFn(self.set, "'set' of the new WeakMap");
     iterate(it, function (e) {
       if (!isObj(e)) throw new TypeError('Iterator value ' + show(e) + ' is not an entry object');
@@ -320,7 +324,7 @@ var WeakMap = function WeakMap(it) {
     });
   }
 };
-def(WeakMap.prototype, 'get', function get(k) { var s = weakSlot(this, k, 3, false, 'get'); return s ? s.value : undefined; });
+def(WeakMap.prototype, 'get', function get(k) { var s = weakSlot(this, k, 3, false, 'get'); return s ? s.value : void 0; });
 def(WeakMap.prototype, 'set', function set(k, v) { weakSlot(this, weakKey(k, 'WeakMap'), 3, true, 'set').value = v; return this; });
 def(WeakMap.prototype, 'has', function has(k) { return !!weakSlot(this, k, 3, false, 'has'); });
 def(WeakMap.prototype, 'delete', function (k) { return weakDelete(this, k, 3); });
@@ -329,7 +333,7 @@ var WeakSet = function WeakSet(it) {
   needNew(this, WeakSet, 'WeakSet', 4);
   initWeak(this, 4);
   var self = this;
-  if (it !== undefined && it !== null) {
+  if (it !== void 0 && it !== null) {
     var add = needFn(self.add, "'add' of the new WeakSet");
     iterate(it, function (v) { add.call(self, v); });
   }

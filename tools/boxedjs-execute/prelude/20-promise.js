@@ -25,13 +25,13 @@ function nextTick(callback, a, b, c, d) {
   if (typeof callback !== 'function')
     throw new TypeError('The "callback" argument must be of type function. Received ' + show(callback));
   if (!loopArmed) armLoop();
-  ticks.push(callback, extraArgs(a, b, c, d, undefined, undefined));
+  ticks.push(callback, extraArgs(a, b, c, d, void 0, void 0));
 }
 // The extra arguments of nextTick/setTimeout/setImmediate (up to 6, as
 // declared parameters), trailing undefined ones left out.
 function extraArgs(a, b, c, d, e, f) {
   var r = [a, b, c, d, e, f], n = 6;
-  while (n > 0 && r[n - 1] === undefined) n--;
+  while (n > 0 && r[n - 1] === void 0) n--;
   r.length = n;
   return r;
 }
@@ -40,7 +40,7 @@ function runJobs() {
     while (ticks.length) {
       var t = ticks;
       ticks = [];
-      for (var k = 0; k < t.length; k += 2) t[k].apply(undefined, t[k + 1]);
+      for (var k = 0; k < t.length; k += 2) t[k].apply(void 0, t[k + 1]);
     }
     runPromiseJobs();
   } while (ticks.length);
@@ -48,7 +48,7 @@ function runJobs() {
 function runPromiseJobs() {
   while (jobHead < jobs.length) {
     var f = jobs[jobHead], a = jobs[jobHead + 1], b = jobs[jobHead + 2], c = jobs[jobHead + 3];
-    jobs[jobHead] = jobs[jobHead + 1] = jobs[jobHead + 2] = jobs[jobHead + 3] = undefined;
+    jobs[jobHead] = jobs[jobHead + 1] = jobs[jobHead + 2] = jobs[jobHead + 3] = void 0;
     jobHead += 4;
     if (jobHead > 4096 && jobHead * 2 > jobs.length) { jobs = jobs.slice(jobHead); jobHead = 0; }
     f(a, b, c);
@@ -62,12 +62,12 @@ var unhandled = [];
 // one inherited from a prototype (cheaper than hasOwnProperty).
 var PSt = hiddenSym('PromiseState');
 function isPromise(v) {
-  var st = v !== null && (typeof v === 'object' || typeof v === 'function') ? v[PSt] : undefined;
-  return st !== undefined && st.p === v;
+  var st = v !== null && (typeof v === 'object' || typeof v === 'function') ? v[PSt] : void 0;
+  return st !== void 0 && st.p === v;
 }
 function pstate(p) {
-  var st = p === null || p === undefined ? undefined : p[PSt];
-  if (st === undefined || st.p !== p) throw new TypeError('Method Promise.prototype.then called on incompatible receiver ' + show(p));
+  var st = p === null || p === void 0 ? void 0 : p[PSt];
+  if (st === void 0 || st.p !== p) throw new TypeError('Method Promise.prototype.then called on incompatible receiver ' + show(p));
   return st;
 }
 function settle(p, state, v) {
@@ -139,15 +139,15 @@ function performThen(p, onF, onR, cap) {
 // NewPromiseCapability(C): the promise and its resolving functions, for
 // Promise itself without a detour through the constructor.
 function capability(C) {
-  if (C === Promise || C === undefined) {
+  if (C === Promise || C === void 0) {
     var p = newPromise();
     var fns = resolvingFunctions(p);
     return { promise: p, resolve: fns.resolve, reject: fns.reject };
   }
   if (typeof C !== 'function') throw new TypeError(show(C) + ' is not a constructor');
-  var cap = { promise: undefined, resolve: undefined, reject: undefined };
+  var cap = { promise: void 0, resolve: void 0, reject: void 0 };
   cap.promise = new C(function (res, rej) {
-    if (cap.resolve !== undefined || cap.reject !== undefined) throw new TypeError('Promise executor has already been invoked with non-undefined arguments');
+    if (cap.resolve !== void 0 || cap.reject !== void 0) throw new TypeError('Promise executor has already been invoked with non-undefined arguments');
     cap.resolve = res; cap.reject = rej;
   });
   needFn(cap.resolve, 'resolve of a promise capability');
@@ -155,14 +155,14 @@ function capability(C) {
   return cap;
 }
 function initPromise(p) {
-  p[PSt] = { p: p, state: 0, value: undefined, reactions: [], handled: false };
+  p[PSt] = { p: p, state: 0, value: void 0, reactions: [], handled: false };
 }
 // A pending Promise of the runtime's own.
-function PromiseNew() { this[PSt] = { p: this, state: 0, value: undefined, reactions: [], handled: false }; }
+function PromiseNew() { this[PSt] = { p: this, state: 0, value: void 0, reactions: [], handled: false }; }
 function newPromise() { return new PromiseNew(); }
 function speciesCtor(o) {
   var C = o.constructor;
-  if (C === undefined) return Promise;
+  if (C === void 0) return Promise;
   if (!isObj(C)) throw new TypeError('The .constructor of a promise is not an object');
   return C;
 }
@@ -183,15 +183,15 @@ var Promise = function Promise(executor) {
 // (the common case, a Promise's then, calls no helper: a call costs more
 // than the rest of its steps)
 def(Promise.prototype, 'then', function then(onFulfilled, onRejected) {
-  var st = this === null || this === undefined ? undefined : this[PSt], C, p, r;
-  if (st === undefined || st.p !== this) pstate(this);
+  var st = this === null || this === void 0 ? void 0 : this[PSt], C, p, r;
+  if (st === void 0 || st.p !== this) pstate(this);
   C = this.constructor;
   if (C === Promise) {
     p = new PromiseNew();
     r = { k: 1, cap: p, onF: onFulfilled, onR: onRejected };
   } else {
-    if (C !== undefined && !isObj(C)) throw new TypeError('The .constructor of a promise is not an object');
-    C = capability(C === undefined ? Promise : C);
+    if (C !== void 0 && !isObj(C)) throw new TypeError('The .constructor of a promise is not an object');
+    C = capability(C === void 0 ? Promise : C);
     p = C.promise;
     r = { k: 2, cap: C, onF: onFulfilled, onR: onRejected };
   }
@@ -200,7 +200,7 @@ def(Promise.prototype, 'then', function then(onFulfilled, onRejected) {
   st.handled = true;
   return p;
 });
-def(Promise.prototype, 'catch', function (onRejected) { return this.then(undefined, onRejected); });
+def(Promise.prototype, 'catch', function (onRejected) { return this.then(void 0, onRejected); });
 Object.defineProperty(Promise.prototype['catch'], 'name', { value: 'catch' });
 def(Promise.prototype, 'finally', function (onFinally) {
   if (!isObj(this)) throw new TypeError('Promise.prototype.finally called on a non-object');
@@ -242,7 +242,7 @@ function gather(C, cap, res, iterable, onF, onR, finish) {
   var values = [], left = 1, i = 0;
   iterate(iterable, function (x) {
     var idx = i++, called = false;
-    values.push(undefined);
+    values.push(void 0);
     left++;
     res.call(C, x).then(function (v) {
       if (called) return; called = true;
@@ -275,9 +275,9 @@ combinator('race', function (C, cap, res, it) {
 // AggregateError(errors, message, options): an Error with .errors (and
 // options.cause as Error's, 30-builtins.js).
 var AggregateError = function AggregateError(errors, message) {
-  var e = new Error(message === undefined ? '' : message, arguments[2]);
+  var e = new Error(message === void 0 ? '' : message, arguments[2]);
   Object.setPrototypeOf(e, this instanceof AggregateError ? Object.getPrototypeOf(this) : AggregateError.prototype);
-  if (message === undefined) delete e.message;
+  if (message === void 0) delete e.message;
   var list = [];
   iterate(errors, function (x) { list.push(x); });
   def(e, 'errors', list);
@@ -308,7 +308,7 @@ function $es_async(body, self, tries) {
   var c = new GenCtx(body, self, tries);
   c.p = new PromiseNew();
   c.ar = null;
-  asyncGo(c, 3, undefined);
+  asyncGo(c, 3, void 0);
   return c.p;
 }
 // Runs the body of c (mode as genAdv's) to its next await or its end.
@@ -317,7 +317,7 @@ function asyncGo(c, mode, x) {
   try { op = genAdv(c, mode, x); } catch (e) { settle(c.p, 2, e); return; }
   if (op === 4) { resolvePromise(c.p, c.rv); return; }
   v = c.rv;
-  if (c.ar === null) c.ar = { k: 3, cap: c, onF: undefined, onR: undefined };
+  if (c.ar === null) c.ar = { k: 3, cap: c, onF: void 0, onR: void 0 };
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
     enqueue(asyncGo, c, 0, v); // (the job reactionJob would run for c.ar)
     return;
@@ -325,9 +325,9 @@ function asyncGo(c, mode, x) {
   // PromiseResolve(%Promise%, v): v itself if it is a Promise's, else a new
   // promise resolved with v (a thenable's then is called in a job)
   st = v[PSt];
-  if (st === undefined || st.p !== v) st = undefined;
-  try { if (st !== undefined && v.constructor !== Promise) st = undefined; } catch (e) { asyncGo(c, 1, e); return; }
-  if (st === undefined) {
+  if (st === void 0 || st.p !== v) st = void 0;
+  try { if (st !== void 0 && v.constructor !== Promise) st = void 0; } catch (e) { asyncGo(c, 1, e); return; }
+  if (st === void 0) {
     var p = new PromiseNew();
     resolvePromise(p, v);
     st = p[PSt];
@@ -338,7 +338,7 @@ function asyncGo(c, mode, x) {
 // H.promiseState(p): {state: 'pending' | 'fulfilled' | 'rejected', value}
 // of a promise (for console.log / util.inspect), else undefined.
 H.promiseState = function (p) {
-  if (!isPromise(p)) return undefined;
+  if (!isPromise(p)) return void 0;
   var st = p[PSt];
   return { state: ['pending', 'fulfilled', 'rejected'][st.state], value: st.value };
 };
