@@ -406,6 +406,7 @@ void es_emit_func(es_ctx *c, es_node *f, const char *name)
         fn.derived = c->fn->derived;
         fn.home = c->fn->home;
         fn.superc = c->fn->superc;
+        fn.nofields = c->fn->nofields;
         fn.cls = c->fn->cls;
     }
     if (c->next_home) {

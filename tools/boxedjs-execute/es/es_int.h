@@ -82,6 +82,8 @@ typedef struct es_fn {          /* the function being emitted */
     int alias_ok;               /* a function of its own (es_emit_func): it
                                    may keep $es.A in a local, $esA */
     int use_esA;                /* ... and does */
+    int nofields;               /* a class constructor whose class has no
+                                   instance fields (super() skips $es.fi) */
     const char *priv[8];        /* private names it keeps in locals ($esq_x
                                    = $es_p_x): es_private */
     int npriv;

@@ -1283,6 +1283,7 @@ void es_lower_generator(es_ctx *c, es_node *fn)
         fr.derived = c->fn->derived;
         fr.home = c->fn->home;
         fr.superc = c->fn->superc;
+        fr.nofields = c->fn->nofields;
         fr.cls = c->fn->cls;
     }
     if (c->next_home) fr.home = c->next_home;     /* a method: super's home */

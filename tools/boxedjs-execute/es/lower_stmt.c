@@ -212,6 +212,7 @@ static void loop_body(es_ctx *c, es_node *loop, const char **labels, int nl, voi
     fn.derived = c->fn->derived;
     fn.home = c->fn->home;
     fn.superc = c->fn->superc;
+    fn.nofields = c->fn->nofields;
     fn.cls = c->fn->cls;
     es_wrap w;
     memset(&w, 0, sizeof w);
