@@ -106,7 +106,8 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
     case ES_OBJECT_PAT: {
         const char *o = es_tmp(c);
         sep(c, first);
-        es_outf(c, "%s = $es.obj(%s)", o, src);
+        /* $es.obj only for null and undefined (its TypeError) */
+        es_outf(c, "%s = %s, %s = %s == null ? $es.obj(%s) : %s", o, src, o, o, o, o);
         const char *keys[64];
         int nk = 0;
         for (es_node *e = t->list; e; e = e->next) {
