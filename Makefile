@@ -8,7 +8,8 @@
 #   make demo       install missing packages, build, call each agent tool once
 #   make test       install missing packages, build, run every test
 #   make spec       the official spec suite only
-#   make bench      benchmarks against every peer runtime found on PATH, and corral mcp
+#   make bench      benchmarks against every peer runtime found on PATH, corral mcp,
+#                   and jsexec's modern JavaScript against ES5 (bench/jsexec_es.sh)
 #                   (BENCH="simd": only those programs of bench/run.sh)
 #   make fuzz       libFuzzer on every fuzz target, and corral against node
 #   SANITIZE=1      build everything with AddressSanitizer + UBSan
@@ -286,6 +287,7 @@ ifeq ($(BENCH),)
 	sh bench/startup.sh $(CORRAL)
 	@if command -v python3 >/dev/null 2>&1; then python3 bench/calls.py $(CORRAL); \
 	else echo "bench/calls.py skipped: python3 is not installed"; fi
+	sh bench/jsexec_es.sh $(CORRAL)
 else
 	@$(MAKE) --no-print-directory $(CORRAL) $(BENCH_WASM)
 	BENCH_ONLY="$(BENCH)" BENCH_V128="$(BENCH_V128)" sh bench/run.sh $(CORRAL)
