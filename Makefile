@@ -44,13 +44,17 @@ SPEC_SRC := $(wildcard spec-tests/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard bench/*.c)
 
-VM_OBJ   := $(VM_SRC:%.c=$(B)/%.o) $(WASI_SRC:%.c=$(B)/%.o)
+VM_ONLY_OBJ := $(VM_SRC:%.c=$(B)/%.o)
+VM_OBJ   := $(VM_ONLY_OBJ) $(WASI_SRC:%.c=$(B)/%.o)
 NET_OBJ  := $(NET_SRC:%.c=$(B)/%.o)
 GEN_OBJ  := $(B)/gen/manifest.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 SPEC_OBJ := $(SPEC_SRC:%.c=$(B)/%.o)
 
 LIB      := $(B)/libcorral.a
+# The engine alone (vm/: no WASI, no threads, no OS calls), for bare-metal
+# and RTOS embedders; tests/check_vm_lib.sh lists what it needs of libc.
+VM_LIB   := $(B)/libcorral-vm.a
 CORRAL   := $(B)/corral
 SPEC_RUN := $(B)/spec-runner
 TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
@@ -62,7 +66,7 @@ TEST_WASM  := $(wildcard tests/guest/*.c)
 TEST_WASM  := $(TEST_WASM:tests/guest/%.c=build/wasm/tests/%.wasm)
 
 .PHONY: all deps demo test spec bench clean check-vm-os fuzz fuzz-replay
-all: $(CORRAL) $(LIB)
+all: $(CORRAL) $(LIB) $(VM_LIB)
 
 # ---- set-up: install whatever Debian packages are missing ---------------
 PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
@@ -86,6 +90,16 @@ $(B)/%.o: %.c
 $(LIB): $(VM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+$(VM_LIB): $(VM_ONLY_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# A program that links libcorral-vm.a and nothing else of corral (no
+# -pthread, no cmocka): tests/check_vm_lib.sh runs it.
+$(B)/tests/vm_embed: tests/vm_embed.c $(VM_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(VM_LIB) $(LIBM)
 
 # The module cache's key names the engine's sources, so that a change to
 # any of them gives new entries (vm/cache.c, VM_SOURCE_HASH).
@@ -237,7 +251,7 @@ spec: deps
 	sh spec-tests/run.sh $(SPEC_RUN)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM) $(TOOL_WASM) \
+	@$(MAKE) --no-print-directory all $(SPEC_RUN) $(TESTS) $(B)/tests/vm_embed $(TEST_WASM) $(BENCH_WASM) $(TOOL_WASM) \
 	  $(FUZZ_BIN)
 ifneq ($(SANITIZE),1)
 	@$(MAKE) --no-print-directory DISPATCH=switch CC=clang build/switch/spec-runner

@@ -6,6 +6,7 @@
 #
 # Suites, in order:
 #   1. tests/check_vm_os.sh             vm/ includes and calls nothing of the OS
+#      tests/check_vm_lib.sh            libcorral-vm.a: its libc needs, vm_embed
 #   2. $B/tests/test_* (cmocka)          unit tests, except test_fuzz_load
 #   3. spec-tests/run.sh $B/spec-runner  the official suite
 #   4. spec-tests/run.sh build/switch/spec-runner   the switch-dispatch build
@@ -186,6 +187,7 @@ run_e2e() {
     record "$name" "$p" "$f" "$note"
 }
 
+run_e2e check_vm_lib tests/check_vm_lib.sh "$B"
 run_e2e fuzz_replay tests/fuzz/replay.sh "$B"
 run_e2e e2e tests/e2e_run.sh "$B/corral"
 run_e2e e2e_wasi tests/e2e_wasi.sh "$B/corral"

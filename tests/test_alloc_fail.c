@@ -252,7 +252,7 @@ static void test_spec_modules(void **state)
     size_t limit = sizeof spec_files / sizeof spec_files[0];
     if (getenv("ALLOC_FAIL_MODULES") != NULL)
         limit = (size_t)strtoul(getenv("ALLOC_FAIL_MODULES"), NULL, 10);
-    corral_config cfg = {1};
+    corral_config cfg = {.consume_fuel = 1};
     corral_engine *e = corral_engine_new(&cfg);
     assert_non_null(e);
     unsigned long modules = 0, runs = 0, reports = 0;
