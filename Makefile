@@ -151,6 +151,8 @@ $(B)/tests/test_net_%: tests/test_net_%.c tests/test_wasm.h $(LIB) $(NET_OBJ)
 # build/wasm/tests/wat/ (tests/test_simd.c).
 SIMD_WAT_WASM := $(patsubst tests/wat/%.wat,build/wasm/tests/wat/%.wasm,$(wildcard tests/wat/simd_*.wat))
 $(B)/tests/test_simd: $(SIMD_WAT_WASM)
+# ...and so does the allocator sweep (tests/test_alloc_hooks.c).
+$(B)/tests/test_alloc_hooks: $(patsubst %,build/wasm/tests/wat/%.wasm,alloc_state simd_lanes recurse loop)
 build/wasm/tests/wat/%.wasm: tests/wat/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@

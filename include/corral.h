@@ -14,6 +14,19 @@
  * Errors are constant strings (spec wording where the spec has one); NULL
  * means success.  Compare them by content, print them as they are.
  *
+ * Memory: the engine allocates through corral_config.allocator (the C
+ * allocator by default; corral_store_set_allocator per store), linear
+ * memory through a store's corral_memory_ops when it has them.
+ *
+ * Libraries: libcorral.a is the engine and WASI (corral_run, the cache's
+ * files, timers: it needs the OS and threads).  libcorral-vm.a is the
+ * engine alone, for bare-metal and RTOS embedders: everything below but
+ * corral_read_file, corral_module_new_cached, corral_run*, corral_timer*
+ * and corral_snapshot.  Of libc it needs memory and string functions
+ * (memcpy memmove memset memcmp strlen strcmp strchr), qsort, the maths of
+ * ceil floor trunc sqrt (double and float), and malloc calloc realloc free
+ * only in its default allocator (tests/check_vm_lib.sh keeps that list).
+ *
  * Threads: one store is used by one thread at a time.  The only calls that
  * may come from another thread are corral_store_interrupt() and
  * corral_store_fuel_sample().  A module is immutable: many stores on many

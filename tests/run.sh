@@ -6,7 +6,6 @@
 #
 # Suites, in order:
 #   1. tests/check_vm_os.sh             vm/ includes and calls nothing of the OS
-#      tests/check_vm_lib.sh            libcorral-vm.a: its libc needs, vm_embed
 #   2. $B/tests/test_* (cmocka)          unit tests, except test_fuzz_load
 #   3. spec-tests/run.sh $B/spec-runner  the official suite
 #   4. spec-tests/run.sh build/switch/spec-runner   the switch-dispatch build
@@ -15,7 +14,12 @@
 #                                        (build/spec) are its corpus, and
 #      $B/tests/test_alloc_fail          the allocation-failure sweep (spec
 #                                        modules and WASI runs)
-#   6. tests/fuzz/replay.sh $B           every committed fuzz corpus replayed
+#      $B/tests/test_alloc_hooks         the engine's allocator hooks swept
+#                                        (its own and spec modules), fixed-
+#                                        region linear memory
+#   6. tests/check_vm_lib.sh $B          libcorral-vm.a: what it needs of libc,
+#                                        a program linked with it alone
+#      tests/fuzz/replay.sh $B           every committed fuzz corpus replayed
 #                                        by its target ($B/fuzz/fuzz_*)
 #   7. tests/e2e_run.sh $B/corral        `corral run` end to end
 #   8. tests/e2e_wasi.sh $B/corral       WASI preview1, the sandbox's escape
@@ -111,7 +115,7 @@ found_tests=0
 for t in "$B"/tests/test_*; do
     if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
     found_tests=1
-    case $(basename "$t") in test_fuzz_load | test_alloc_fail) continue ;; esac
+    case $(basename "$t") in test_fuzz_load | test_alloc_fail | test_alloc_hooks) continue ;; esac
     run_cmocka "$t"
 done
 if [ $found_tests -eq 0 ]; then
@@ -159,6 +163,9 @@ if [ -x "$B/tests/test_fuzz_load" ]; then
 fi
 if [ -x "$B/tests/test_alloc_fail" ]; then
     run_cmocka "$B/tests/test_alloc_fail"
+fi
+if [ -x "$B/tests/test_alloc_hooks" ]; then
+    run_cmocka "$B/tests/test_alloc_hooks"
 fi
 
 # ---- end to end ---------------------------------------------------------------------------------

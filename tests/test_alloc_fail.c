@@ -17,6 +17,11 @@
  *     the environment, stdout) and wasi_fs.wasm (the file system calls, in
  *     a fresh directory tree each time, on /dev/shm when it is there).
  *
+ * The engine alone has its own sweep through its allocator hooks
+ * (tests/test_alloc_hooks.c); this one also covers wasi/, which calls
+ * the C allocator, and the engine's default allocator (vm/alloc.c, whose
+ * calls the wrapping sees too).
+ *
  * ALLOC_FAIL_MODULES=N bounds how many spec modules are swept (default:
  * all of the files listed below).
  */
