@@ -23,9 +23,10 @@
  * engine alone, for bare-metal and RTOS embedders: everything below but
  * corral_read_file, corral_module_new_cached, corral_run*, corral_timer*
  * and corral_snapshot.  Of libc it needs memory and string functions
- * (memcpy memmove memset memcmp strlen strcmp strchr), qsort, the maths of
- * ceil floor trunc sqrt (double and float), and malloc calloc realloc free
- * only in its default allocator (tests/check_vm_lib.sh keeps that list).
+ * (memcpy memmove memset memcmp strlen strcmp strchr; clang may call bcmp
+ * for a memcmp), qsort, the maths of ceil floor trunc sqrt (double and
+ * float), and malloc calloc realloc free only in its default allocator
+ * (tests/check_vm_lib.sh keeps that list).
  *
  * Threads: one store is used by one thread at a time.  The only calls that
  * may come from another thread are corral_store_interrupt() and

@@ -28,6 +28,7 @@ NM=${NM:-nm}
 
 # What libcorral-vm.a may use, and why:
 #   memcpy memmove memset memcmp     copies, zeroing, comparisons (everywhere)
+#   bcmp                             clang's memcmp when only == 0 is tested
 #   strlen strcmp strchr             names: imports, exports, host signatures
 #   qsort                            duplicate export names, the linker's index
 #   ceil ceilf floor floorf          f32/f64.ceil, floor, trunc (opcodes.def,
@@ -38,7 +39,7 @@ NM=${NM:-nm}
 #   __*di3 __*ti3 __aeabi_* ...      compiler-rt): bit counts, 64-bit division
 #   __atomic_*                       on 32-bit targets; 64-bit atomics there
 #   __stack_chk_fail __*_chk         a compiler that protects stacks or fortifies
-allowed="memcpy memmove memset memcmp strlen strcmp strchr qsort
+allowed="memcpy memmove memset memcmp bcmp strlen strcmp strchr qsort
 ceil ceilf floor floorf trunc truncf sqrt sqrtf
 malloc calloc realloc free"
 alloc_syms="malloc calloc realloc free strdup strndup aligned_alloc posix_memalign memalign valloc reallocarray"
