@@ -280,7 +280,7 @@ corral_store *corral_store_new(corral_engine *e, const corral_limits *l); /* l m
 void corral_store_free(corral_store *s); /* frees every instance in it */
 
 /* Where a store's linear memories live (corral_store_set_memory_ops;
- * without it, the C allocator).  max is the most the memory may ever
+ * without it, the store's corral_allocator).  max is the most the memory may ever
  * grow to (its maximum, capped by max_memory_bytes), the same in every
  * call for one memory; sizes are multiples of 64 KiB. */
 typedef struct {

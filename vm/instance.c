@@ -54,7 +54,7 @@ static bool budget_take(corral_store *s, uint64_t bytes) {
 }
 
 /* A new memory in *out, or why not: over the limit, or out of memory.
- * Its bytes come from the store's memory ops, else the C allocator. */
+ * Its bytes come from the store's memory ops, else its allocator. */
 static const char *memory_new(corral_store *s, const vm_limits *l, vm_memory **out) {
     if (l->min * VM_PAGE_SIZE > s->limits.max_memory_bytes) return e_mem_limit;
     vm_memory *m = vm_calloc(&s->alloc, 1, sizeof *m);
@@ -66,6 +66,8 @@ static const char *memory_new(corral_store *s, const vm_limits *l, vm_memory **o
     if (m->reach > s->limits.max_memory_bytes)
         m->reach = s->limits.max_memory_bytes / VM_PAGE_SIZE * VM_PAGE_SIZE;
     if (m->reach > SIZE_MAX) m->reach = (uint64_t)SIZE_MAX / VM_PAGE_SIZE * VM_PAGE_SIZE;
+    /* A 32-bit host cannot hold 4 GiB: the size would wrap in size_t. */
+    if (m->size > m->reach) { vm_free(&s->alloc, m); return vm_err_nomem; }
     if (s->mem_ops.alloc) m->data = s->mem_ops.alloc(s->mem_ops.user, (size_t)m->size, (size_t)m->reach);
     else if (m->size) m->data = vm_calloc(&s->alloc, 1, (size_t)m->size);
     if (m->size && !m->data) { vm_free(&s->alloc, m); return vm_err_nomem; }

@@ -294,7 +294,7 @@ struct corral_store {
     corral_instance *instances;
     corral_func *funcs;
     vm_memory *memories;
-    corral_memory_ops mem_ops; /* alloc NULL: the C allocator */
+    corral_memory_ops mem_ops; /* alloc NULL: the store's allocator */
     vm_table *tables;
     vm_global *globals;
 };
