@@ -2,7 +2,7 @@
  * test_alloc_hooks.c - the engine's allocator hooks (corral_allocator) and
  * embedder memory (corral_memory_ops).
  *
- * A test allocator counts every call and can fail the Nth.  Each blocks
+ * A test allocator counts every call and can fail the Nth.  Each block
  * carries a header naming its allocator, so that a block freed or resized
  * by another one (an object freed with the wrong allocator) fails the
  * test, and a live count that must return to 0.  Over every N of a
