@@ -49,7 +49,8 @@ SPEC_SRC := $(wildcard spec-tests/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard bench/*.c)
 
-VM_OBJ   := $(VM_SRC:%.c=$(B)/%.o) $(WASI_SRC:%.c=$(B)/%.o)
+VM_ONLY_OBJ := $(VM_SRC:%.c=$(B)/%.o)
+VM_OBJ   := $(VM_ONLY_OBJ) $(WASI_SRC:%.c=$(B)/%.o)
 NET_OBJ  := $(NET_SRC:%.c=$(B)/%.o)
 GEN_OBJ  := $(B)/gen/manifest.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
@@ -64,6 +65,9 @@ VERSION  := $(VERSION_MAJOR).$(call corral_version_part,MINOR).$(call corral_ver
 SONAME   := libcorral.so.$(VERSION_MAJOR)
 SOLIB    := $(B)/libcorral.so.$(VERSION)
 PIC_OBJ  := $(VM_OBJ:$(B)/%=$(B)/pic/%)
+# The engine alone (vm/: no WASI, no threads, no OS calls), for bare-metal
+# and RTOS embedders; tests/check_vm_lib.sh lists what it needs of libc.
+VM_LIB   := $(B)/libcorral-vm.a
 CORRAL   := $(B)/corral
 SPEC_RUN := $(B)/spec-runner
 TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
@@ -80,7 +84,7 @@ TEST_WASM  := $(TEST_WASM:tests/guest/%.c=build/wasm/tests/%.wasm)
 # the packages are there), then the build.
 all: deps
 	@$(MAKE) --no-print-directory build-all
-build-all: $(CORRAL) $(LIB) $(SOLIB) $(TOOL_WASM)
+build-all: $(CORRAL) $(LIB) $(VM_LIB) $(SOLIB) $(TOOL_WASM)
 
 # ---- set-up: install whatever Debian packages are missing ---------------
 PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
@@ -117,6 +121,16 @@ $(SOLIB): $(PIC_OBJ) pkg/libcorral.map
 	  -Wl,--no-undefined -o $@ $(PIC_OBJ) -pthread $(LIBM)
 	ln -sf $(notdir $@) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libcorral.so
+
+$(VM_LIB): $(VM_ONLY_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# A program that links libcorral-vm.a and nothing else of corral (no
+# -pthread, no cmocka): tests/check_vm_lib.sh runs it.
+$(B)/tests/vm_embed: tests/vm_embed.c $(VM_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(VM_LIB) $(LIBM)
 
 # The module cache's key names the engine's sources, so that a change to
 # any of them gives new entries (vm/cache.c, VM_SOURCE_HASH).
@@ -168,6 +182,8 @@ $(B)/tests/test_net_%: tests/test_net_%.c tests/test_wasm.h $(LIB) $(NET_OBJ)
 # build/wasm/tests/wat/ (tests/test_simd.c).
 SIMD_WAT_WASM := $(patsubst tests/wat/%.wat,build/wasm/tests/wat/%.wasm,$(wildcard tests/wat/simd_*.wat))
 $(B)/tests/test_simd: $(SIMD_WAT_WASM)
+# ...and so does the allocator sweep (tests/test_alloc_hooks.c).
+$(B)/tests/test_alloc_hooks: $(patsubst %,build/wasm/tests/wat/%.wasm,alloc_state simd_lanes recurse loop)
 build/wasm/tests/wat/%.wasm: tests/wat/%.wat
 	@mkdir -p $(dir $@)
 	wat2wasm $< -o $@
@@ -268,7 +284,7 @@ spec: deps
 	sh spec-tests/run.sh $(SPEC_RUN)
 
 test: deps
-	@$(MAKE) --no-print-directory build-all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM) \
+	@$(MAKE) --no-print-directory build-all $(SPEC_RUN) $(TESTS) $(B)/tests/vm_embed $(TEST_WASM) $(BENCH_WASM) \
 	  $(FUZZ_BIN)
 ifneq ($(SANITIZE),1)
 	@$(MAKE) --no-print-directory DISPATCH=switch CC=clang build/switch/spec-runner

@@ -14,7 +14,12 @@
 #                                        (build/spec) are its corpus, and
 #      $B/tests/test_alloc_fail          the allocation-failure sweep (spec
 #                                        modules and WASI runs)
-#   6. tests/fuzz/replay.sh $B           every committed fuzz corpus replayed
+#      $B/tests/test_alloc_hooks         the engine's allocator hooks swept
+#                                        (its own and spec modules), fixed-
+#                                        region linear memory
+#   6. tests/check_vm_lib.sh $B          libcorral-vm.a: what it needs of libc,
+#                                        a program linked with it alone
+#      tests/fuzz/replay.sh $B           every committed fuzz corpus replayed
 #                                        by its target ($B/fuzz/fuzz_*)
 #   7. tests/check_symbols.sh $B         libcorral.so exports only corral_, and
 #                                        libcorral.a's globals carry a layer prefix
@@ -115,7 +120,7 @@ found_tests=0
 for t in "$B"/tests/test_*; do
     if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
     found_tests=1
-    case $(basename "$t") in test_fuzz_load | test_alloc_fail) continue ;; esac
+    case $(basename "$t") in test_fuzz_load | test_alloc_fail | test_alloc_hooks) continue ;; esac
     run_cmocka "$t"
 done
 if [ $found_tests -eq 0 ]; then
@@ -164,6 +169,9 @@ fi
 if [ -x "$B/tests/test_alloc_fail" ]; then
     run_cmocka "$B/tests/test_alloc_fail"
 fi
+if [ -x "$B/tests/test_alloc_hooks" ]; then
+    run_cmocka "$B/tests/test_alloc_hooks"
+fi
 
 # ---- end to end ---------------------------------------------------------------------------------
 # run_e2e NAME SCRIPT ARGS...: the script prints `ok N - ...` / `FAIL N - ...`
@@ -191,6 +199,7 @@ run_e2e() {
     record "$name" "$p" "$f" "$note"
 }
 
+run_e2e check_vm_lib tests/check_vm_lib.sh "$B"
 run_e2e fuzz_replay tests/fuzz/replay.sh "$B"
 run_e2e check_symbols tests/check_symbols.sh "$B"
 run_e2e e2e tests/e2e_run.sh "$B/corral"

@@ -446,7 +446,7 @@ static fuzz fz;
 static int setup(void **state)
 {
     (void)state;
-    corral_config cfg = {1};
+    corral_config cfg = {.consume_fuel = 1};
     fz.engine = corral_engine_new(&cfg);
     fz.call_exports = env_ulong("FUZZ_CALLS", 1) != 0;
     install_handlers();

@@ -36,7 +36,7 @@ static corral_engine *fuel_engine;  /* consume_fuel = 1 */
 static int setup(void **state)
 {
     (void)state;
-    corral_config cfg = {1};
+    corral_config cfg = {.consume_fuel = 1};
     plain_engine = corral_engine_new(NULL);
     fuel_engine = corral_engine_new(&cfg);
     return plain_engine && fuel_engine ? 0 : -1;

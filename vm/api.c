@@ -2,7 +2,6 @@
  * api.c - the public corral_* API over the engine's passes: engines,
  * modules, stores and their limits, calls, exports and memory access.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "vm.h"
@@ -31,8 +30,11 @@ const char *corral_version(void) { return CORRAL_VERSION; }
 /* ---- engine and modules ------------------------------------------------------- */
 
 corral_engine *corral_engine_new(const corral_config *cfg) {
-    corral_engine *e = calloc(1, sizeof *e);
+    corral_allocator a;
+    if (!vm_allocator_set(&a, cfg ? cfg->allocator : 0)) return 0;
+    corral_engine *e = vm_calloc(&a, 1, sizeof *e);
     if (!e) return 0;
+    e->alloc = a;
     e->fuel = cfg && cfg->consume_fuel != 0;
     atomic_init(&e->interrupt, 0);
     return e;
@@ -41,17 +43,21 @@ corral_engine *corral_engine_new(const corral_config *cfg) {
 void corral_engine_interrupt(corral_engine *e) { atomic_store(&e->interrupt, 1); }
 void corral_engine_clear_interrupt(corral_engine *e) { atomic_store(&e->interrupt, 0); }
 
-void corral_engine_free(corral_engine *e) { free(e); }
+void corral_engine_free(corral_engine *e) {
+    if (e) vm_free(&e->alloc, e);
+}
 
 const char *corral_module_new(corral_engine *eng, const uint8_t *bytes, size_t len,
                               corral_module **out, corral_diag *diag) {
     *out = 0;
     if (diag) { diag->offset = 0; diag->func = -1; }
     if (len > VM_MAX_MODULE_BYTES) return "module too large (see vm/limits.h)";
-    corral_module *m = calloc(1, sizeof *m);
+    const corral_allocator *a = eng ? &eng->alloc : &vm_default_allocator;
+    corral_module *m = vm_calloc(a, 1, sizeof *m);
     if (!m) return vm_err_nomem;
-    m->bytes = malloc(len ? len : 1);
-    if (!m->bytes) { free(m); return vm_err_nomem; }
+    m->alloc = *a;
+    m->bytes = vm_malloc(a, len);
+    if (!m->bytes) { vm_free(a, m); return vm_err_nomem; }
     if (len) memcpy(m->bytes, bytes, len);
     m->len = len;
     m->fuel = eng && eng->fuel;
@@ -64,6 +70,8 @@ const char *corral_module_new(corral_engine *eng, const uint8_t *bytes, size_t l
 }
 
 void corral_module_free(corral_module *m) { vm_module_free(m); }
+
+void corral_module_free_buffer(const corral_module *m, void *buf) { vm_free(&m->alloc, buf); }
 
 uint32_t corral_module_import_count(const corral_module *m) { return m->nimports; }
 
@@ -97,10 +105,24 @@ void corral_limits_default(corral_limits *l) {
     l->max_instance_bytes = VM_DEFAULT_MAX_INSTANCE_BYTES;
 }
 
+/* One region of max_stack_bytes for values and frames (vm.h). */
+static size_t stack_bytes(const corral_store *s) {
+    return (size_t)s->limits.max_stack_bytes & ~(size_t)15;
+}
+
+static void set_stack(corral_store *s, vm_slot *stack) {
+    size_t bytes = stack_bytes(s);
+    s->stack = s->stack_top = stack;
+    s->frames_end = (vm_frame *)((uint8_t *)stack + bytes - bytes % sizeof(vm_frame));
+    s->fsp = s->frames_end;
+}
+
 corral_store *corral_store_new(corral_engine *e, const corral_limits *l) {
-    corral_store *s = calloc(1, sizeof *s);
+    const corral_allocator *a = e ? &e->alloc : &vm_default_allocator;
+    corral_store *s = vm_calloc(a, 1, sizeof *s);
     if (!s) return 0;
     s->engine = e;
+    s->alloc = s->made_with = *a;
     corral_limits_default(&s->limits);
     if (l) s->limits = *l;
     /* Clamp to the ceilings of limits.h. */
@@ -108,12 +130,9 @@ corral_store *corral_store_new(corral_engine *e, const corral_limits *l) {
         s->limits.max_memory_bytes = VM_DEFAULT_MAX_MEMORY_BYTES;
     if (s->limits.max_stack_bytes > VM_MAX_STACK_BYTES) s->limits.max_stack_bytes = VM_MAX_STACK_BYTES;
     if (s->limits.max_stack_bytes < VM_MIN_STACK_BYTES) s->limits.max_stack_bytes = VM_MIN_STACK_BYTES;
-    size_t bytes = (size_t)s->limits.max_stack_bytes & ~(size_t)15;
-    s->stack = malloc(bytes);
-    if (!s->stack) { free(s); return 0; }
-    s->stack_top = s->stack;
-    s->frames_end = (vm_frame *)((uint8_t *)s->stack + bytes - bytes % sizeof(vm_frame));
-    s->fsp = s->frames_end;
+    vm_slot *stack = vm_malloc(a, stack_bytes(s));
+    if (!stack) { vm_free(a, s); return 0; }
+    set_stack(s, stack);
     s->fuel = UINT64_MAX;
     s->fuel_start = UINT64_MAX;
     atomic_init(&s->interrupt, 0);
@@ -124,9 +143,29 @@ corral_store *corral_store_new(corral_engine *e, const corral_limits *l) {
 void corral_store_free(corral_store *s) {
     if (!s) return;
     vm_store_free_objects(s);
-    free(s->stack);
-    free(s->meter_buf);
-    free(s);
+    vm_free(&s->alloc, s->stack);
+    vm_free(&s->alloc, s->meter_buf);
+    corral_allocator a = s->made_with;
+    vm_free(&a, s);
+}
+
+/* The stack (empty: nothing runs while the store is being set up) moves
+ * to the new allocator; the fuel meter's buffer is simply dropped. */
+const char *corral_store_set_allocator(corral_store *s, const corral_allocator *a) {
+    if (s->instances || s->funcs || s->memories || s->tables || s->globals)
+        return "allocator: the store already has instances or host functions";
+    corral_allocator na;
+    if (!vm_allocator_set(&na, a ? a : &s->made_with))
+        return "allocator: alloc, resize and free are all needed";
+    vm_slot *stack = vm_malloc(&na, stack_bytes(s));
+    if (!stack) return vm_err_nomem;
+    vm_free(&s->alloc, s->stack);
+    vm_free(&s->alloc, s->meter_buf);
+    s->meter_buf = 0;
+    s->meter_cap = 0;
+    s->alloc = na;
+    set_stack(s, stack);
+    return 0;
 }
 
 const char *corral_store_set_memory_ops(corral_store *s, const corral_memory_ops *ops) {

@@ -92,11 +92,12 @@ static const uint8_t one_type[256] = {
 
 /* ---- growing arrays -------------------------------------------------------- */
 
-static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size) {
+/* With the module's allocator: the code and meter become the module's. */
+static bool grow(cc *c, void **p, uint32_t *cap, uint32_t need, size_t size) {
     if (need <= *cap) return true;
     uint32_t n = *cap ? *cap : 16;
     while (n < need) n *= 2;
-    void *q = realloc(*p, (size_t)n * size);
+    void *q = vm_realloc(&c->m->alloc, *p, (size_t)n * size);
     if (!q) return false;
     *p = q;
     *cap = n;
@@ -111,7 +112,7 @@ static bool reachable(const cc *c) {
 }
 
 static uint32_t emit(cc *c, uint32_t unit) {
-    if (!grow((void **)&c->code, &c->capcode, c->ncode + 1, sizeof *c->code)) {
+    if (!grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof *c->code)) {
         c->nomem = vm_err_nomem;
         return 0;
     }
@@ -171,7 +172,7 @@ static void charge(cc *c, uint32_t cost) {
  * the segment's cost is spent once it has run. */
 static void meter(cc *c, uint32_t at) {
     if (!c->fuel || c->seg_at == NONE) return;
-    if (!grow((void **)&c->meter, &c->capmeter, c->nmeter + 3, sizeof *c->meter)) {
+    if (!grow(c, (void **)&c->meter, &c->capmeter, c->nmeter + 3, sizeof *c->meter)) {
         c->nomem = vm_err_nomem;
         return;
     }
@@ -191,7 +192,7 @@ static void seg_close(cc *c) {
 /* ---- the typed operand stack -------------------------------------------------------- */
 
 static const char *push(cc *c, uint8_t type) {
-    if (!grow((void **)&c->stk, &c->capstk, c->nstk + 1, sizeof *c->stk)) return vm_err_nomem;
+    if (!grow(c, (void **)&c->stk, &c->capstk, c->nstk + 1, sizeof *c->stk)) return vm_err_nomem;
     uint32_t slot = canon(c, c->nstk), end = slot + vm_type_slots(type);
     c->stk[c->nstk++] = (entry){type, E_SLOT, 0, 0, 0, slot};
     if (end > c->max_slots) c->max_slots = end;
@@ -339,7 +340,7 @@ static bool save_aliases(cc *c, uint32_t x) {
 static const char *push_ctl(cc *c, uint8_t opcode, uint32_t np, const uint8_t *p, uint32_t nr,
                             const uint8_t *r) {
     if (c->nctl >= VM_MAX_NESTING) return "nesting too deep";
-    if (!grow((void **)&c->ctls, &c->capctl, c->nctl + 1, sizeof *c->ctls)) return vm_err_nomem;
+    if (!grow(c, (void **)&c->ctls, &c->capctl, c->nctl + 1, sizeof *c->ctls)) return vm_err_nomem;
     bool dead = c->nctl ? !reachable(c) : false;
     c->ctls[c->nctl++] = (ctl){opcode, false, dead, false, c->nstk - np, np, nr, p, r,
                                c->ncode, NONE, NONE, NONE};
@@ -354,7 +355,7 @@ static void set_unreachable(cc *c) {
 }
 
 static void add_patch(cc *c, ctl *b, uint32_t rel_at, uint32_t instr_at) {
-    if (!grow((void **)&c->patches, &c->cappatches, c->npatches + 1, sizeof *c->patches)) {
+    if (!grow(c, (void **)&c->patches, &c->cappatches, c->npatches + 1, sizeof *c->patches)) {
         c->nomem = vm_err_nomem;
         return;
     }
@@ -730,7 +731,7 @@ static const char *lower_br_table(cc *c) {
     if (e) return e;
     if (n > VM_MAX_BR_TABLE) return "br_table too large";
     if ((uint64_t)n > (uint64_t)(c->r.end - c->r.p)) return c->r.eof;
-    uint32_t *labels = malloc(((size_t)n + 1) * sizeof *labels);
+    uint32_t *labels = vm_malloc(&c->m->alloc, ((size_t)n + 1) * sizeof *labels);
     if (!labels) return vm_err_nomem;
     for (uint32_t k = 0; k <= n && !e; k++) {
         e = vm_rd_u32(&c->r, &labels[k]);
@@ -769,7 +770,7 @@ static const char *lower_br_table(cc *c) {
             }
         }
     }
-    free(labels);
+    vm_free(&c->m->alloc, labels);
     if (e) return e;
     set_unreachable(c);
     return 0;
@@ -1261,7 +1262,7 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
     c.nlocals = c.ft->nparams + f->nlocals;
     c.fuel = m->fuel;
     c.seg_at = NONE;
-    c.lslot = malloc(((size_t)c.nlocals + 1) * sizeof *c.lslot);
+    c.lslot = vm_malloc(&m->alloc, ((size_t)c.nlocals + 1) * sizeof *c.lslot);
     if (!c.lslot) return vm_err_nomem;
     for (uint32_t i = 0; i < c.nlocals; i++) {
         c.lslot[i] = c.nlocal_slots;
@@ -1296,8 +1297,8 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
     if (!e && c.r.p != c.r.end) e = "section size mismatch";
     if (e) {
         *err_offset = (uint64_t)(c.r.p - m->bytes);
-        free(c.code);
-        free(c.meter);
+        vm_free(&m->alloc, c.code);
+        vm_free(&m->alloc, c.meter);
     } else {
         vm_thread(c.code, c.ncode);
         f->code = c.code;
@@ -1306,9 +1307,9 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
         f->meter = c.meter;
         f->nmeter = c.nmeter / 3;
     }
-    free(c.lslot);
-    free(c.stk);
-    free(c.ctls);
-    free(c.patches);
+    vm_free(&m->alloc, c.lslot);
+    vm_free(&m->alloc, c.stk);
+    vm_free(&m->alloc, c.ctls);
+    vm_free(&m->alloc, c.patches);
     return e;
 }

@@ -774,7 +774,7 @@ fuel_short: {
     const uint32_t *stop = fuel_stop(short_def, ip, seg_len, fuel);
     size_t n = (size_t)(stop - ip);
     if (s->meter_cap < n + 1) {
-        uint32_t *buf = realloc(s->meter_buf, (n + 1) * sizeof *buf);
+        uint32_t *buf = vm_realloc(&s->alloc, s->meter_buf, (n + 1) * sizeof *buf);
         if (!buf) TRAP(vm_err_nomem);
         s->meter_buf = buf;
         s->meter_cap = n + 1;

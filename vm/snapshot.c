@@ -46,6 +46,7 @@ typedef struct {
     uint8_t *p;
     size_t len, cap;
     bool oom;
+    const corral_allocator *a; /* the module's: the output is handed out with it */
 } wbuf;
 
 static void put(wbuf *b, const void *s, size_t n) {
@@ -56,7 +57,7 @@ static void put(wbuf *b, const void *s, size_t n) {
             if (cap > SIZE_MAX / 2) { b->oom = true; return; }
             cap *= 2;
         }
-        uint8_t *q = realloc(b->p, cap);
+        uint8_t *q = vm_realloc(b->a, b->p, cap);
         if (!q) { b->oom = true; return; }
         b->p = q;
         b->cap = cap;
@@ -416,6 +417,7 @@ const char *corral_snapshot_module(corral_instance *inst, const char *const *dro
     bool had_elem = false, had_data = false;
 
     wbuf o = {0}, b = {0};
+    o.a = b.a = &m->alloc;
     put(&o, m->bytes, 8); /* magic and version */
     vm_rd r = {m->bytes + 8, m->bytes + m->len, m->bytes, "unexpected end"};
     for (;;) {
@@ -458,10 +460,10 @@ const char *corral_snapshot_module(corral_instance *inst, const char *const *dro
         if (err) break;
         put_section(&o, id, &b);
     }
-    free(b.p);
+    vm_free(&m->alloc, b.p);
     if (!err && (o.oom || b.oom)) err = vm_err_nomem;
     if (err) {
-        free(o.p);
+        vm_free(&m->alloc, o.p);
         return err;
     }
     *out = o.p;

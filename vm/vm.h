@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "corral.h"
 #include "limits.h"
 
@@ -151,6 +152,7 @@ typedef struct {
 } vm_image_run;
 
 struct corral_module {
+    corral_allocator alloc; /* its engine's, for all it holds and for itself */
     uint8_t *bytes; /* our own copy of the binary, or the caller's */
     size_t len;
     bool bytes_borrowed; /* the caller's (CORRAL_BORROW_BYTES): not freed */
@@ -264,12 +266,15 @@ typedef struct {
 } vm_frame;
 
 struct corral_engine {
+    corral_allocator alloc; /* for itself and the modules loaded under it */
     bool fuel;
     atomic_int interrupt; /* stops loads in progress (corral_engine_interrupt) */
 };
 
 struct corral_store {
     corral_engine *engine;
+    corral_allocator alloc;     /* everything in the store (corral_store_set_allocator) */
+    corral_allocator made_with; /* the store struct itself: its engine's */
     corral_limits limits;
     /* One region of max_stack_bytes: value slots grow up from `stack`,
      * frames grow down from its end, and they must not meet. */
@@ -289,7 +294,7 @@ struct corral_store {
     corral_instance *instances;
     corral_func *funcs;
     vm_memory *memories;
-    corral_memory_ops mem_ops; /* alloc NULL: the C allocator */
+    corral_memory_ops mem_ops; /* alloc NULL: the store's allocator */
     vm_table *tables;
     vm_global *globals;
 };
