@@ -198,6 +198,45 @@ static void test_v128_two_slots(void **state)
     }
 }
 
+/* A v128.const operand is deferred like i32.const: b of a lane-wise binary
+ * instruction becomes its immediate (NAME_imm).
+ *   (func (export "f") (param v128) (result v128)
+ *     (i32x4.eq (i32x4.add (local.get 0) (v128.const i32x4 1 2 3 4))
+ *               (v128.const i32x4 2 2 6 6)))
+ */
+static void test_v128_const_immediate(void **state)
+{
+    (void)state;
+    static const char hex[] =
+        "0061736d0100000001060160017b017b03020100070501016600000a2f012d002000fd0c01000000"
+        "020000000300000004000000fdae01fd0c02000000020000000600000006000000fd370b";
+    tw_buf b = {0};
+    tw_hex(&b, hex);
+    corral_module *m;
+    tw_assert_ok(corral_module_new(engine, b.p, b.n, &m, NULL));
+    tw_buf_free(&b);
+    int n;
+    char *text = lowered(m, 0, &n);
+    assert_non_null(strstr(text, "i32x4.add_imm s2= s0 1 2 3 4\n"));
+    assert_non_null(strstr(text, "i32x4.eq_imm s0= s2 2 2 6 6\n"));
+    assert_int_equal(n, 3); /* and RET */
+    free(text);
+    corral_store *s = corral_store_new(engine, NULL);
+    corral_linker *l = corral_linker_new(s);
+    corral_instance *inst;
+    tw_assert_ok(corral_instantiate(l, m, &inst));
+    static const int32_t x[4] = {1, 0, 5, 2}; /* + (1 2 3 4) = 2 2 8 6 */
+    corral_val arg = {.type = CORRAL_V128}, r;
+    for (int i = 0; i < 16; i++) arg.of.v128[i] = (uint8_t)(x[i / 4] >> (8 * (i % 4)));
+    tw_assert_ok(corral_call(s, corral_instance_func(inst, "f"), &arg, 1, &r, 1));
+    static const uint8_t want[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff};
+    assert_memory_equal(r.of.v128, want, 16);
+    corral_linker_free(l);
+    corral_store_free(s);
+    corral_module_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_return_written_in_place),
         cmocka_unit_test(test_aliases_saved_before_writes),
         cmocka_unit_test(test_v128_two_slots),
+        cmocka_unit_test(test_v128_const_immediate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
