@@ -601,6 +601,20 @@ static const char *lower_pure(cc *c, uint32_t opcode, uint32_t n, const uint8_t 
     return 0;
 }
 
+/* A v128 shift: by a constant count, NAME_IMM dst a count; else by the
+ * i32 operand. */
+static const char *lower_shift(cc *c, uint32_t opcode, uint32_t imm_op) {
+    uint32_t n = c->nstk;
+    ctl *b = &c->ctls[c->nctl - 1];
+    if (n > b->height + 1 && c->stk[n - 1].kind == E_CONST && c->stk[n - 1].type == VM_I32 &&
+        c->stk[n - 2].type == VM_V128) {
+        uint32_t count = (uint32_t)c->stk[n - 1].val;
+        c->nstk--; /* the count: an immediate */
+        return lower_pure(c, imm_op, 1, v128s, VM_V128, 1, &count);
+    }
+    return lower_pure(c, opcode, 2, v128_i32, VM_V128, 0, 0);
+}
+
 /* extract_lane / replace_lane: the lane index, then a pure instruction. */
 static const char *lower_lane(cc *c, uint32_t opcode, uint32_t lanes, uint32_t n,
                               const uint8_t *in, uint8_t out) {
@@ -994,7 +1008,7 @@ static const char *lower_one(cc *c, uint32_t code) {
     case cd: return lower_binop(c, cd, VM_OP_##N, VM_OP_##N##_IMM, VM_V128, VM_V128, false);
 #define OP_VCMP(cd, N, t, L, e) \
     case cd: return lower_binop(c, cd, VM_OP_##N, VM_OP_##N##_IMM, VM_V128, VM_V128, false);
-#define OP_VSHIFT(cd, N, t, L, e) case cd: return lower_pure(c, VM_OP_##N, 2, v128_i32, VM_V128, 0, 0);
+#define OP_VSHIFT(cd, N, t, L, e) case cd: return lower_shift(c, VM_OP_##N, VM_OP_##N##_IMM);
 #define OP_VFN1(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 1, v128s, VM_V128, 0, 0);
 #define OP_VFN2(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 2, v128s, VM_V128, 0, 0);
 #define OP_VFN3(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 3, v128s, VM_V128, 0, 0);

@@ -65,7 +65,7 @@ static const opinfo info[VM_NOPS] = {
 #define OP_VUN(c, N, t, LI, LO, e) E(t, "ds"),
 #define OP_VBIN(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsiiii"),
 #define OP_VCMP(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsiiii"),
-#define OP_VSHIFT(c, N, t, L, e) E(t, "dss"),
+#define OP_VSHIFT(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsi"),
 #define OP_VFN1(c, N, t, f) E(t, "ds"),
 #define OP_VFN2(c, N, t, f) E(t, "dss"),
 #define OP_VFN3(c, N, t, f) E(t, "dsss"),

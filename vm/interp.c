@@ -262,7 +262,7 @@ static const char *run(corral_store *s, corral_func *f, vm_slot *args, const int
 #define OP_VUN(c, N, t, LI, LO, e) &&L_##N - &&L_COPY,
 #define OP_VBIN(c, N, t, L, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
 #define OP_VCMP(c, N, t, L, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
-#define OP_VSHIFT(c, N, t, L, e) &&L_##N - &&L_COPY,
+#define OP_VSHIFT(c, N, t, L, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
 #define OP_VFN1(c, N, t, fn) &&L_##N - &&L_COPY,
 #define OP_VFN2(c, N, t, fn) &&L_##N - &&L_COPY,
 #define OP_VFN3(c, N, t, fn) &&L_##N - &&L_COPY,
@@ -404,10 +404,11 @@ next:
 #define OP_VCMP(c, N, t, L, E)                                                        \
     CASE(N) V_BINARY(L, (VL_T_##L)((E) ? ~(VL_T_##L)0 : 0), fp + ip[3], 4)            \
     CASE(N##_IMM) V_BINARY(L, (VL_T_##L)((E) ? ~(VL_T_##L)0 : 0), ip + 3, 7)
-#define OP_VSHIFT(c, N, t, L, E)                                                      \
-    CASE(N) {                                                                         \
+/* COUNT: the shift count, from a slot or (NAME_IMM) the immediate */
+#define V_SHIFT(L, E, COUNT)                                                          \
+    {                                                                                 \
         VL_T_##L x_[VL_N_##L];                                                        \
-        uint32_t b = (uint32_t)fp[ip[3]] & (8 * sizeof x_[0] - 1);                    \
+        uint32_t b = (uint32_t)(COUNT) & (8 * sizeof x_[0] - 1);                      \
         vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
         for (unsigned i_ = 0; i_ < VL_N_##L; i_++) {                                  \
             VL_T_##L a = x_[i_];                                                      \
@@ -417,6 +418,9 @@ next:
         ip += 4;                                                                      \
         NEXT();                                                                       \
     }
+#define OP_VSHIFT(c, N, t, L, E)                                                      \
+    CASE(N) V_SHIFT(L, E, fp[ip[3]])                                                  \
+    CASE(N##_IMM) V_SHIFT(L, E, ip[3])
 #define OP_VFN1(c, N, t, FN) CASE(N) { FN(fp + ip[1], fp + ip[2]); ip += 3; NEXT(); }
 #define OP_VFN2(c, N, t, FN) CASE(N) { FN(fp + ip[1], fp + ip[2], fp + ip[3]); ip += 4; NEXT(); }
 #define OP_VFN3(c, N, t, FN)                                                          \
