@@ -35,7 +35,9 @@
  * the lowering counts it as two in the static stack layout, so the slot
  * of stack index i is the sum of the widths below it.  Scalar code is laid
  * out exactly as without SIMD.  The SIMD families of opcodes.def are
- * "dst a [b [c]]" like the others, with a lane index (one unit) after the
+ * "dst a [b [c]]" like the others (OP_VBIN and OP_VCMP also have NAME_IMM,
+ * b a v128 constant: four units, its bytes as they are; OP_VSHIFT has
+ * NAME_IMM dst a count), with a lane index (one unit) after the
  * operands (EXTRACT, REPLACE) or after the memory offset (lane loads and
  * stores: LDLANE dst addr vec offset lane, STLANE addr vec offset lane).
  *
@@ -116,9 +118,9 @@ enum {
 #define OP_LOAD(c, N, t, O, M, conv, al) VM_OP_##N,
 #define OP_STORE(c, N, t, I, M, al) VM_OP_##N,
 #define OP_VUN(c, N, t, LI, LO, e) VM_OP_##N,
-#define OP_VBIN(c, N, t, L, e) VM_OP_##N,
-#define OP_VCMP(c, N, t, L, e) VM_OP_##N,
-#define OP_VSHIFT(c, N, t, L, e) VM_OP_##N,
+#define OP_VBIN(c, N, t, L, e) VM_OP_##N, VM_OP_##N##_IMM,
+#define OP_VCMP(c, N, t, L, e) VM_OP_##N, VM_OP_##N##_IMM,
+#define OP_VSHIFT(c, N, t, L, e) VM_OP_##N, VM_OP_##N##_IMM,
 #define OP_VFN1(c, N, t, f) VM_OP_##N,
 #define OP_VFN2(c, N, t, f) VM_OP_##N,
 #define OP_VFN3(c, N, t, f) VM_OP_##N,

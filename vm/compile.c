@@ -31,6 +31,7 @@ typedef struct {
     uint64_t val;
     uint32_t made_by; /* 1 + code offset of the dst operand that wrote it, or 0 */
     uint32_t slot;    /* its canonical slot (set by push) */
+    uint64_t hi;      /* a v128 constant: val and hi are its two slots */
 } entry;
 
 typedef struct {
@@ -194,7 +195,7 @@ static void seg_close(cc *c) {
 static const char *push(cc *c, uint8_t type) {
     if (!grow(c, (void **)&c->stk, &c->capstk, c->nstk + 1, sizeof *c->stk)) return vm_err_nomem;
     uint32_t slot = canon(c, c->nstk), end = slot + vm_type_slots(type);
-    c->stk[c->nstk++] = (entry){type, E_SLOT, 0, 0, 0, slot};
+    c->stk[c->nstk++] = (entry){type, E_SLOT, 0, 0, 0, slot, 0};
     if (end > c->max_slots) c->max_slots = end;
     if (c->max_slots > VM_MAX_FUNC_SLOTS) return "function too large (frame slots)";
     return 0;
@@ -214,7 +215,7 @@ static const char *pop(cc *c, uint8_t want, entry *got) {
     ctl *b = &c->ctls[c->nctl - 1];
     if (c->nstk == b->height) {
         if (!b->unreachable) return e_type;
-        *got = (entry){VM_ANY, E_SLOT, 0, 0, 0, 0}; /* the actual type is unknown */
+        *got = (entry){VM_ANY, E_SLOT, 0, 0, 0, 0, 0}; /* the actual type is unknown */
         return 0;
     }
     *got = c->stk[--c->nstk];
@@ -229,6 +230,28 @@ static bool is_num(uint8_t t) {
 static bool is_ref(uint8_t t) { return t == VM_FUNCREF || t == VM_EXTERNREF || t == VM_ANY; }
 static bool is_wide(uint8_t t) { return t == VM_I64 || t == VM_F64; }
 
+/* A constant's bits as the immediate units of an instruction: one, two,
+ * or a v128's 16 bytes as they are (code.h). */
+static void emit_imm(cc *c, const entry *e) {
+    if (e->type == VM_V128) {
+        uint32_t u[4];
+        memcpy(u, &e->val, 8);
+        memcpy(u + 2, &e->hi, 8);
+        for (int k = 0; k < 4; k++) emit(c, u[k]);
+    } else if (is_wide(e->type)) {
+        emit64(c, e->val);
+    } else {
+        emit(c, (uint32_t)e->val);
+    }
+}
+
+/* Write constant e into slot dst. */
+static void emit_const(cc *c, const entry *e, uint32_t dst) {
+    op(c, e->type == VM_V128 ? VM_OP_V128_CONST_ : is_wide(e->type) ? VM_OP_CONST64 : VM_OP_CONST32);
+    emit(c, dst);
+    emit_imm(c, e);
+}
+
 /* ---- where values live ------------------------------------------------------------- */
 
 /* Put stack entry idx into its canonical slot. */
@@ -240,14 +263,8 @@ static void materialize(cc *c, uint32_t idx) {
             op(c, e->type == VM_V128 ? VM_OP_COPY128 : VM_OP_COPY);
             emit(c, canon(c, idx));
             emit(c, e->local);
-        } else if (is_wide(e->type)) {
-            op(c, VM_OP_CONST64);
-            emit(c, canon(c, idx));
-            emit64(c, e->val);
         } else {
-            op(c, VM_OP_CONST32);
-            emit(c, canon(c, idx));
-            emit(c, (uint32_t)e->val);
+            emit_const(c, e, canon(c, idx));
         }
     }
     e->kind = E_SLOT;
@@ -272,9 +289,7 @@ static uint32_t read_slot(cc *c, entry *e, uint32_t idx) {
 /* Copy the value of entry e (at stack index idx) into slot dst. */
 static void move(cc *c, const entry *e, uint32_t idx, uint32_t dst) {
     if (e->kind == E_CONST) {
-        op(c, is_wide(e->type) ? VM_OP_CONST64 : VM_OP_CONST32);
-        emit(c, dst);
-        if (is_wide(e->type)) emit64(c, e->val); else emit(c, (uint32_t)e->val);
+        emit_const(c, e, dst);
         return;
     }
     uint32_t src = e->kind == E_LOCAL ? e->local : canon(c, idx);
@@ -519,8 +534,7 @@ static const char *lower_binop(cc *c, uint32_t code, uint32_t opcode, uint32_t i
     uint32_t dst = emit(c, canon(c, c->nstk - 1));
     emit(c, sa);
     if (!imm) emit(c, sb);
-    else if (is_wide(in)) emit64(c, b.val);
-    else emit(c, (uint32_t)b.val);
+    else emit_imm(c, &b);
     produced(c, at, dst);
     if (observable) meter(c, at);
     return 0;
@@ -588,6 +602,20 @@ static const char *lower_pure(cc *c, uint32_t opcode, uint32_t n, const uint8_t 
     return 0;
 }
 
+/* A v128 shift: by a constant count, NAME_IMM dst a count; else by the
+ * i32 operand. */
+static const char *lower_shift(cc *c, uint32_t opcode, uint32_t imm_op) {
+    uint32_t n = c->nstk;
+    ctl *b = &c->ctls[c->nctl - 1];
+    if (n > b->height + 1 && c->stk[n - 1].kind == E_CONST && c->stk[n - 1].type == VM_I32 &&
+        c->stk[n - 2].type == VM_V128) {
+        uint32_t count = (uint32_t)c->stk[n - 1].val;
+        c->nstk--; /* the count: an immediate */
+        return lower_pure(c, imm_op, 1, v128s, VM_V128, 1, &count);
+    }
+    return lower_pure(c, opcode, 2, v128_i32, VM_V128, 0, 0);
+}
+
 /* extract_lane / replace_lane: the lane index, then a pure instruction. */
 static const char *lower_lane(cc *c, uint32_t opcode, uint32_t lanes, uint32_t n,
                               const uint8_t *in, uint8_t out) {
@@ -620,8 +648,9 @@ static const char *lower_lane_mem(cc *c, uint32_t opcode, uint32_t width, uint32
     return 0;
 }
 
-/* v128.const (16 bytes) and i8x16.shuffle (16 lane indices below 32):
- * the bytes as they are, in four units (code.h). */
+/* v128.const (16 bytes; a deferred constant, like i32.const) and
+ * i8x16.shuffle (16 lane indices below 32, the bytes as they are in four
+ * units, code.h). */
 static const char *lower_v128_imm(cc *c, uint32_t code) {
     uint8_t b[16];
     uint32_t u[4];
@@ -632,7 +661,12 @@ static const char *lower_v128_imm(cc *c, uint32_t code) {
     memcpy(b, c->r.p, 16);
     c->r.p += 16;
     memcpy(u, b, 16);
-    if (code == 0xFD0C) return lower_pure(c, VM_OP_V128_CONST_, 0, 0, VM_V128, 4, u);
+    if (code == 0xFD0C) {
+        entry k = {VM_V128, E_CONST, 0, 0, 0, 0, 0};
+        memcpy(&k.val, b, 8);
+        memcpy(&k.hi, b + 8, 8);
+        return push_entry(c, k);
+    }
     for (uint32_t i = 0; i < 16; i++)
         if (b[i] >= 32) return "invalid lane index";
     return lower_pure(c, VM_OP_I8X16_SHUFFLE_, 2, v128s, VM_V128, 4, u);
@@ -896,9 +930,7 @@ static const char *lower_local_set(cc *c, uint32_t x, bool tee) {
         if (was_fresh && !aliased) {
             c->code[c->last_dst] = x; /* the producer writes the local itself */
         } else if (v.kind == E_CONST) {
-            op(c, is_wide(t) ? VM_OP_CONST64 : VM_OP_CONST32);
-            emit(c, x);
-            if (is_wide(t)) emit64(c, v.val); else emit(c, (uint32_t)v.val);
+            emit_const(c, &v, x);
         } else {
             uint32_t src = v.kind == E_LOCAL ? v.local : canon(c, c->nstk);
             if (src != x) {
@@ -909,7 +941,7 @@ static const char *lower_local_set(cc *c, uint32_t x, bool tee) {
         }
         c->fresh = false;
     }
-    if (tee) return push_entry(c, (entry){t, E_LOCAL, x, 0, 0, 0});
+    if (tee) return push_entry(c, (entry){t, E_LOCAL, x, 0, 0, 0, 0});
     return 0;
 }
 
@@ -974,10 +1006,10 @@ static const char *lower_one(cc *c, uint32_t code) {
 #define OP_STORE(cd, N, t, I, M, al) case cd: return lower_store(c, VM_OP_##N, T_##I, al);
 #define OP_VUN(cd, N, t, LI, LO, e) case cd: return lower_unop(c, VM_OP_##N, VM_V128, VM_V128);
 #define OP_VBIN(cd, N, t, L, e) \
-    case cd: return lower_binop(c, cd, VM_OP_##N, 0, VM_V128, VM_V128, false);
+    case cd: return lower_binop(c, cd, VM_OP_##N, VM_OP_##N##_IMM, VM_V128, VM_V128, false);
 #define OP_VCMP(cd, N, t, L, e) \
-    case cd: return lower_binop(c, cd, VM_OP_##N, 0, VM_V128, VM_V128, false);
-#define OP_VSHIFT(cd, N, t, L, e) case cd: return lower_pure(c, VM_OP_##N, 2, v128_i32, VM_V128, 0, 0);
+    case cd: return lower_binop(c, cd, VM_OP_##N, VM_OP_##N##_IMM, VM_V128, VM_V128, false);
+#define OP_VSHIFT(cd, N, t, L, e) case cd: return lower_shift(c, VM_OP_##N, VM_OP_##N##_IMM);
 #define OP_VFN1(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 1, v128s, VM_V128, 0, 0);
 #define OP_VFN2(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 2, v128s, VM_V128, 0, 0);
 #define OP_VFN3(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 3, v128s, VM_V128, 0, 0);
@@ -1114,7 +1146,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
         uint8_t t;
         if ((e = vm_rd_byte(&c->r, &t))) return e;
         if (t != VM_FUNCREF && t != VM_EXTERNREF) return "malformed reference type";
-        return push_entry(c, (entry){t, E_CONST, 0, 0, 0, 0});
+        return push_entry(c, (entry){t, E_CONST, 0, 0, 0, 0, 0});
     }
     case 0xD1:
         if ((e = pop(c, VM_ANY, &v))) return e;
@@ -1159,7 +1191,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
     case 0x20:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         if (x >= c->nlocals) return "unknown local";
-        return push_entry(c, (entry){c->f->local_types[x], E_LOCAL, c->lslot[x], 0, 0, 0});
+        return push_entry(c, (entry){c->f->local_types[x], E_LOCAL, c->lslot[x], 0, 0, 0, 0});
     case 0x21: case 0x22:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         return lower_local_set(c, x, code == 0x22);
@@ -1193,13 +1225,13 @@ static const char *lower_misc(cc *c, uint32_t code) {
             return lower_fixed(c, VM_OP_MEMORY_GROW_, 1, &in, VM_I32, 0, 0, 0, false);
         }
     case 0x41: { int32_t i; if ((e = vm_rd_s32(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_I32, E_CONST, 0, (uint32_t)i, 0, 0}); }
+        return push_entry(c, (entry){VM_I32, E_CONST, 0, (uint32_t)i, 0, 0, 0}); }
     case 0x42: { int64_t i; if ((e = vm_rd_s64(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_I64, E_CONST, 0, (uint64_t)i, 0, 0}); }
+        return push_entry(c, (entry){VM_I64, E_CONST, 0, (uint64_t)i, 0, 0, 0}); }
     case 0x43: { uint32_t i; if ((e = vm_rd_fixed32(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_F32, E_CONST, 0, i, 0, 0}); }
+        return push_entry(c, (entry){VM_F32, E_CONST, 0, i, 0, 0, 0}); }
     case 0x44: { uint64_t i; if ((e = vm_rd_fixed64(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_F64, E_CONST, 0, i, 0, 0}); }
+        return push_entry(c, (entry){VM_F64, E_CONST, 0, i, 0, 0, 0}); }
     case 0xFD0C: case 0xFD0D: return lower_v128_imm(c, code);
     case 0xFC08: { /* memory.init seg */
         if ((e = vm_rd_u32(&c->r, &x)) || (e = rd_zero(c))) return e;

@@ -260,9 +260,9 @@ static const char *run(corral_store *s, corral_func *f, vm_slot *args, const int
 #define OP_LOAD(c, N, t, O, M, conv, al) &&L_##N - &&L_COPY,
 #define OP_STORE(c, N, t, I, M, al) &&L_##N - &&L_COPY,
 #define OP_VUN(c, N, t, LI, LO, e) &&L_##N - &&L_COPY,
-#define OP_VBIN(c, N, t, L, e) &&L_##N - &&L_COPY,
-#define OP_VCMP(c, N, t, L, e) &&L_##N - &&L_COPY,
-#define OP_VSHIFT(c, N, t, L, e) &&L_##N - &&L_COPY,
+#define OP_VBIN(c, N, t, L, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
+#define OP_VCMP(c, N, t, L, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
+#define OP_VSHIFT(c, N, t, L, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
 #define OP_VFN1(c, N, t, fn) &&L_##N - &&L_COPY,
 #define OP_VFN2(c, N, t, fn) &&L_##N - &&L_COPY,
 #define OP_VFN3(c, N, t, fn) &&L_##N - &&L_COPY,
@@ -382,36 +382,33 @@ next:
         ip += 3;                                                                      \
         NEXT();                                                                       \
     }
+/* Lane-wise a op b, b from the slots at ip[3] or (NAME_IMM) the constant
+ * in the four units from ip + 3; R is the lane's result from E. */
+#define V_BINARY(L, R, B, LEN)                                                        \
+    {                                                                                 \
+        VL_T_##L x_[VL_N_##L], z_[VL_N_##L];                                          \
+        vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
+        memcpy(z_, B, 16);                                                            \
+        vm_v_swap(z_, sizeof z_[0]);                                                  \
+        for (unsigned i_ = 0; i_ < VL_N_##L; i_++) {                                  \
+            VL_V_##L a = VL_GET_##L(x_[i_]), b = VL_GET_##L(z_[i_]);                  \
+            x_[i_] = R;                                                               \
+        }                                                                             \
+        vm_v_put(fp + ip[1], x_, sizeof x_[0]);                                       \
+        ip += LEN;                                                                    \
+        NEXT();                                                                       \
+    }
 #define OP_VBIN(c, N, t, L, E)                                                        \
-    CASE(N) {                                                                         \
-        VL_T_##L x_[VL_N_##L], z_[VL_N_##L];                                          \
-        vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
-        vm_v_get(z_, fp + ip[3], sizeof z_[0]);                                       \
-        for (unsigned i_ = 0; i_ < VL_N_##L; i_++) {                                  \
-            VL_V_##L a = VL_GET_##L(x_[i_]), b = VL_GET_##L(z_[i_]);                  \
-            x_[i_] = VL_SET_##L(E);                                                   \
-        }                                                                             \
-        vm_v_put(fp + ip[1], x_, sizeof x_[0]);                                       \
-        ip += 4;                                                                      \
-        NEXT();                                                                       \
-    }
+    CASE(N) V_BINARY(L, VL_SET_##L(E), fp + ip[3], 4)                                 \
+    CASE(N##_IMM) V_BINARY(L, VL_SET_##L(E), ip + 3, 7)
 #define OP_VCMP(c, N, t, L, E)                                                        \
-    CASE(N) {                                                                         \
-        VL_T_##L x_[VL_N_##L], z_[VL_N_##L];                                          \
-        vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
-        vm_v_get(z_, fp + ip[3], sizeof z_[0]);                                       \
-        for (unsigned i_ = 0; i_ < VL_N_##L; i_++) {                                  \
-            VL_V_##L a = VL_GET_##L(x_[i_]), b = VL_GET_##L(z_[i_]);                  \
-            x_[i_] = (VL_T_##L)((E) ? ~(VL_T_##L)0 : 0);                              \
-        }                                                                             \
-        vm_v_put(fp + ip[1], x_, sizeof x_[0]);                                       \
-        ip += 4;                                                                      \
-        NEXT();                                                                       \
-    }
-#define OP_VSHIFT(c, N, t, L, E)                                                      \
-    CASE(N) {                                                                         \
+    CASE(N) V_BINARY(L, (VL_T_##L)((E) ? ~(VL_T_##L)0 : 0), fp + ip[3], 4)            \
+    CASE(N##_IMM) V_BINARY(L, (VL_T_##L)((E) ? ~(VL_T_##L)0 : 0), ip + 3, 7)
+/* COUNT: the shift count, from a slot or (NAME_IMM) the immediate */
+#define V_SHIFT(L, E, COUNT)                                                          \
+    {                                                                                 \
         VL_T_##L x_[VL_N_##L];                                                        \
-        uint32_t b = (uint32_t)fp[ip[3]] & (8 * sizeof x_[0] - 1);                    \
+        uint32_t b = (uint32_t)(COUNT) & (8 * sizeof x_[0] - 1);                      \
         vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
         for (unsigned i_ = 0; i_ < VL_N_##L; i_++) {                                  \
             VL_T_##L a = x_[i_];                                                      \
@@ -421,6 +418,9 @@ next:
         ip += 4;                                                                      \
         NEXT();                                                                       \
     }
+#define OP_VSHIFT(c, N, t, L, E)                                                      \
+    CASE(N) V_SHIFT(L, E, fp[ip[3]])                                                  \
+    CASE(N##_IMM) V_SHIFT(L, E, ip[3])
 #define OP_VFN1(c, N, t, FN) CASE(N) { FN(fp + ip[1], fp + ip[2]); ip += 3; NEXT(); }
 #define OP_VFN2(c, N, t, FN) CASE(N) { FN(fp + ip[1], fp + ip[2], fp + ip[3]); ip += 4; NEXT(); }
 #define OP_VFN3(c, N, t, FN)                                                          \
