@@ -1,10 +1,16 @@
 # corral - one build: the corral binary, libcorral.a, bench and test programs.
 #
-#   make            build corral and libcorral.a
+#   make            install missing packages, build corral, libcorral.a,
+#                   libcorral.so and the tool modules
+#   make install    copy them into $(DESTDIR)$(PREFIX) (PREFIX=/usr/local),
+#                   with the headers, corral.pc and the man page
+#   make uninstall  remove what make install copied there
 #   make demo       install missing packages, build, call each agent tool once
 #   make test       install missing packages, build, run every test
 #   make spec       the official spec suite only
-#   make bench      benchmarks against every peer runtime found on PATH, and corral mcp
+#   make bench      benchmarks against every peer runtime found on PATH, corral mcp,
+#                   and jsexec's modern JavaScript against ES5 (bench/jsexec_es.sh)
+#                   (BENCH="simd": only those programs of bench/run.sh)
 #   make fuzz       libFuzzer on every fuzz target, and corral against node
 #   SANITIZE=1      build everything with AddressSanitizer + UBSan
 #   DISPATCH=switch build the interpreter with the switch fallback
@@ -46,30 +52,53 @@ SPEC_SRC := $(wildcard spec-tests/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard bench/*.c)
 
-VM_OBJ   := $(VM_SRC:%.c=$(B)/%.o) $(WASI_SRC:%.c=$(B)/%.o)
+VM_ONLY_OBJ := $(VM_SRC:%.c=$(B)/%.o)
+VM_OBJ   := $(VM_ONLY_OBJ) $(WASI_SRC:%.c=$(B)/%.o)
 NET_OBJ  := $(NET_SRC:%.c=$(B)/%.o)
 GEN_OBJ  := $(B)/gen/manifest.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 SPEC_OBJ := $(SPEC_SRC:%.c=$(B)/%.o)
 
 LIB      := $(B)/libcorral.a
+# The version, read from include/corral.h (its one source): the shared
+# library is libcorral.so.MAJOR.MINOR.PATCH, its soname libcorral.so.MAJOR.
+corral_version_part = $(shell sed -n 's/^\#define CORRAL_VERSION_$(1) \([0-9]*\)$$/\1/p' include/corral.h)
+VERSION_MAJOR := $(call corral_version_part,MAJOR)
+VERSION  := $(VERSION_MAJOR).$(call corral_version_part,MINOR).$(call corral_version_part,PATCH)
+SONAME   := libcorral.so.$(VERSION_MAJOR)
+SOLIB    := $(B)/libcorral.so.$(VERSION)
+PIC_OBJ  := $(VM_OBJ:$(B)/%=$(B)/pic/%)
+# The engine alone (vm/: no WASI, no threads, no OS calls), for bare-metal
+# and RTOS embedders; tests/check_vm_lib.sh lists what it needs of libc.
+VM_LIB   := $(B)/libcorral-vm.a
 CORRAL   := $(B)/corral
 SPEC_RUN := $(B)/spec-runner
 TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 BENCH_WASM := $(BENCH_SRC:bench/%.c=build/wasm/bench/%.wasm)
+# Programs of bench/ also built with -msimd128, as NAME-v128.wasm (bench/run.sh).
+BENCH_V128 := simd
+BENCH_WASM += $(BENCH_V128:%=build/wasm/bench/%-v128.wasm)
 TEST_WASM  := $(wildcard tests/guest/*.c)
 TEST_WASM  := $(TEST_WASM:tests/guest/%.c=build/wasm/tests/%.wasm)
 
-.PHONY: all deps demo test spec bench clean check-vm-os fuzz fuzz-replay
-all: $(CORRAL) $(LIB)
+.PHONY: all build-all deps demo test spec bench clean check-vm-os fuzz fuzz-replay install \
+        uninstall
+# Everything a user runs: the set-up step first (it installs nothing when
+# the packages are there), then the build.
+all: deps
+	@$(MAKE) --no-print-directory build-all
+build-all: $(CORRAL) $(LIB) $(VM_LIB) $(SOLIB) $(TOOL_WASM)
 
 # ---- set-up: install whatever Debian packages are missing ---------------
+# (a package installed for another architecture too, as the cross builds'
+# multiarch libraries are, is asked for by its native name)
 PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
             libcurl4-openssl-dev libcmocka-dev duktape-dev binaryen time \
-            libclang-rt-14-dev
+            libclang-rt-14-dev pkg-config
 deps:
 	@missing=""; for p in $(PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  dpkg -s $$p >/dev/null 2>&1 || dpkg -s $$p:$$(dpkg --print-architecture) >/dev/null 2>&1 || \
+	    missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -86,11 +115,34 @@ $(LIB): $(VM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The shared library: the same sources compiled position-independent, and
+# only the corral_ API exported (pkg/libcorral.map).  The links
+# libcorral.so.MAJOR (the soname) and libcorral.so (for -lcorral) beside it.
+$(B)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -fno-semantic-interposition -MMD -MP -c $< -o $@
+
+$(SOLIB): $(PIC_OBJ) pkg/libcorral.map
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=pkg/libcorral.map \
+	  -Wl,--no-undefined -o $@ $(PIC_OBJ) -pthread $(LIBM)
+	ln -sf $(notdir $@) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libcorral.so
+
+$(VM_LIB): $(VM_ONLY_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# A program that links libcorral-vm.a and nothing else of corral (no
+# -pthread, no cmocka): tests/check_vm_lib.sh runs it.
+$(B)/tests/vm_embed: tests/vm_embed.c $(VM_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(VM_LIB) $(LIBM)
+
 # The module cache's key names the engine's sources, so that a change to
 # any of them gives new entries (vm/cache.c, VM_SOURCE_HASH).
 VM_SOURCE_HASH := $(shell cat vm/*.c vm/*.h vm/*.def include/corral.h 2>/dev/null | sha256sum | cut -c1-32)
-$(B)/vm/cache.o: CFLAGS += -DVM_SOURCE_HASH='"$(VM_SOURCE_HASH)"'
-$(B)/vm/cache.o: $(VM_SRC) $(wildcard vm/*.h vm/*.def) include/corral.h
+$(B)/vm/cache.o $(B)/pic/vm/cache.o: CFLAGS += -DVM_SOURCE_HASH='"$(VM_SOURCE_HASH)"'
+$(B)/vm/cache.o $(B)/pic/vm/cache.o: $(VM_SRC) $(wildcard vm/*.h vm/*.def) include/corral.h
 
 # jansson is linked statically: one shared library fewer to load at every
 # start (libjansson-dev ships the archive).
@@ -132,10 +184,24 @@ $(B)/tests/test_net_%: tests/test_net_%.c tests/test_wasm.h $(LIB) $(NET_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -pthread -o $@ $< $(NET_OBJ) $(LIB) -lcmocka $(LIBM)
 
+# The SIMD unit test reads its modules, tests/wat/simd_*.wat, from
+# build/wasm/tests/wat/ (tests/test_simd.c).
+SIMD_WAT_WASM := $(patsubst tests/wat/%.wat,build/wasm/tests/wat/%.wasm,$(wildcard tests/wat/simd_*.wat))
+$(B)/tests/test_simd: $(SIMD_WAT_WASM)
+# ...and so does the allocator sweep (tests/test_alloc_hooks.c).
+$(B)/tests/test_alloc_hooks: $(patsubst %,build/wasm/tests/wat/%.wasm,alloc_state simd_lanes recurse loop)
+build/wasm/tests/wat/%.wasm: tests/wat/%.wat
+	@mkdir -p $(dir $@)
+	wat2wasm $< -o $@
+
 # ---- guest programs (wasm32-wasi) -----------------------------------------
 build/wasm/bench/%.wasm: bench/%.c
 	@mkdir -p $(dir $@)
 	$(WASI_CC) -O2 -Wl,--strip-debug -o $@ $<
+
+$(BENCH_V128:%=build/wasm/bench/%-v128.wasm): build/wasm/bench/%-v128.wasm: bench/%.c
+	@mkdir -p $(dir $@)
+	$(WASI_CC) -O2 -msimd128 -Wl,--strip-debug -o $@ $<
 
 build/wasm/tests/%.wasm: tests/guest/%.c
 	@mkdir -p $(dir $@)
@@ -318,7 +384,7 @@ spec: deps
 	sh spec-tests/run.sh $(SPEC_RUN)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(SPEC_RUN) $(TESTS) $(TEST_WASM) $(BENCH_WASM) $(TOOL_WASM) \
+	@$(MAKE) --no-print-directory build-all $(SPEC_RUN) $(TESTS) $(B)/tests/vm_embed $(TEST_WASM) $(BENCH_WASM) \
 	  $(FUZZ_BIN)
 ifneq ($(SANITIZE),1)
 	@$(MAKE) --no-print-directory DISPATCH=switch CC=clang build/switch/spec-runner
@@ -333,13 +399,60 @@ else
 	B=$(B) sh tests/run.sh
 endif
 
+# make bench BENCH="simd": only those programs of bench/run.sh (with their
+# -v128 builds), without the mcp, start-up and call figures.
 bench: deps
+ifeq ($(BENCH),)
 	@$(MAKE) --no-print-directory $(CORRAL) $(BENCH_WASM) $(TOOL_WASM) build/wasm/bench/startup/hello.wasm
-	sh bench/run.sh $(CORRAL)
+	BENCH_V128="$(BENCH_V128)" sh bench/run.sh $(CORRAL)
 	sh bench/mcp.sh $(CORRAL)
 	sh bench/startup.sh $(CORRAL)
 	@if command -v python3 >/dev/null 2>&1; then python3 bench/calls.py $(CORRAL); \
 	else echo "bench/calls.py skipped: python3 is not installed"; fi
+	sh bench/jsexec_es.sh $(CORRAL)
+else
+	@$(MAKE) --no-print-directory $(CORRAL) $(BENCH_WASM)
+	BENCH_ONLY="$(BENCH)" BENCH_V128="$(BENCH_V128)" sh bench/run.sh $(CORRAL)
+endif
+
+# ---- install -------------------------------------------------------------
+# pkg/install.sh copies each MODE:FROM:TO (TO under $(DESTDIR)$(PREFIX)) and
+# records every file and directory it made in lib/corral/install-manifest,
+# which uninstall reads: it removes exactly those.  The installed corral
+# finds its tools at ../lib/corral/tools from its own path, so the whole
+# prefix can be moved.  corral.pc is written for PREFIX (its toolsdir
+# variable names the tools' directory), and the man page (cli/corral.1)
+# gets the version.
+PREFIX ?= /usr/local
+INSTALL_FILES = 755:$(CORRAL):bin/corral \
+    $(foreach h,$(wildcard include/*.h),644:$(h):$(h)) \
+    644:$(LIB):lib/libcorral.a \
+    755:$(SOLIB):lib/$(notdir $(SOLIB)) \
+    link:$(notdir $(SOLIB)):lib/$(SONAME) \
+    link:$(SONAME):lib/libcorral.so \
+    644:$(B)/corral.pc:lib/pkgconfig/corral.pc \
+    $(foreach t,$(TOOL_WASM),644:$(t):lib/corral/tools/$(notdir $(t))) \
+    644:$(B)/corral.1:share/man/man1/corral.1 \
+    644:README.md:share/doc/corral/README.md \
+    644:SECURITY.md:share/doc/corral/SECURITY.md
+
+install: all
+	@{ echo 'prefix=$(PREFIX)'; \
+	  echo 'libdir=$${prefix}/lib'; \
+	  echo 'includedir=$${prefix}/include'; \
+	  echo 'toolsdir=$${libdir}/corral/tools'; \
+	  echo; \
+	  echo 'Name: corral'; \
+	  echo 'Description: WebAssembly interpreter sandbox with WASI preview1'; \
+	  echo 'Version: $(VERSION)'; \
+	  echo 'Cflags: -I$${includedir}'; \
+	  echo 'Libs: -L$${libdir} -lcorral'; \
+	  echo 'Libs.private: -lpthread $(LIBM)'; } >$(B)/corral.pc
+	@sed 's/@VERSION@/$(VERSION)/' cli/corral.1 >$(B)/corral.1
+	sh pkg/install.sh install "$(DESTDIR)$(PREFIX)" $(INSTALL_FILES)
+
+uninstall:
+	sh pkg/install.sh uninstall "$(DESTDIR)$(PREFIX)"
 
 # vm/ must stay free of the OS: no I/O, no threads, no system headers.
 check-vm-os:
@@ -348,5 +461,5 @@ check-vm-os:
 clean:
 	rm -rf build
 
--include $(VM_OBJ:.o=.d) $(NET_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SPEC_OBJ:.o=.d)
+-include $(VM_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(NET_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SPEC_OBJ:.o=.d)
 -include $(wildcard $(B)/tests/fuzz/*.d $(B)/native/tools/*/*.d)

@@ -9,9 +9,18 @@
 # program this script does not know: the first good run's output) is FAIL
 # and is not timed. Times are wall clock, process start-up included.
 #
+# SIMD: each program NAME of BENCH_V128 is also built with -msimd128 as
+# NAME-v128.wasm (the Makefile), which runs as the program NAME-v128 right
+# after NAME and must print the same line. A runtime that cannot load a
+# module (wasm3 and the peers' iwasm have no SIMD) is shown as "skip", with
+# its message below the table, and the run goes on. A last table gives,
+# per runtime, the time of NAME-v128 over the time of NAME.
+#
 # Environment:
 #   BENCH_RUNS=5          runs per program and runtime; the median is shown
-#   BENCH_ONLY="fib sort" only these programs (default: every bench/*.c)
+#   BENCH_ONLY="fib sort" only these programs (default: every bench/*.c); a
+#                         program of BENCH_V128 brings its -v128 variant along
+#   BENCH_V128="simd"     the programs that also have a NAME-v128.wasm
 #   BENCH_PEERS="node"    only these peers (default: wasm3 iwasm wasmtime node;
 #                         "none" for corral alone); a peer is looked for on PATH,
 #                         then in BENCH_PEER_DIR, and skipped if in neither
@@ -21,7 +30,8 @@
 #   BENCH_WASM_DIR=DIR    where the .wasm files are (default build/wasm/bench)
 #
 # Exit status: 0 when every corral run succeeded, 1 otherwise (a failing peer
-# is reported in the table but does not change the status).
+# is reported in the table but does not change the status; neither does a
+# corral that cannot load a -v128 module, built for a feature it may lack).
 # The Makefile runs "sh bench/run.sh": move to bash before any bash syntax.
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
@@ -46,7 +56,7 @@ if [ -n "${BENCH_ONLY:-}" ]; then
     progs=$BENCH_ONLY
 else
     # the usual order first, then any other bench/*.c
-    progs="fib sieve matmul sha256 sort hashmap coremark"
+    progs="fib sieve matmul sha256 sort hashmap coremark simd"
     for f in "$root"/bench/*.c; do
         [ -e "$f" ] || continue
         n=${f##*/}
@@ -54,6 +64,15 @@ else
         case " $progs " in *" $n "*) ;; *) progs="$progs $n" ;; esac
     done
 fi
+# each program of BENCH_V128 is followed by its SIMD variant
+v128=${BENCH_V128-simd}
+with=
+for p in $progs; do
+    with="$with $p"
+    case " $v128 " in *" $p "*) ;; *) continue ;; esac
+    case " $progs " in *" $p-v128 "*) ;; *) with="$with $p-v128" ;; esac
+done
+progs=${with# }
 
 corral_failed=0
 have_corral=1
@@ -122,6 +141,7 @@ expected_line() {
     sort)     echo "sort ok: n=1048576 min=-2147483592 max=2147479315 checksum=13917329373145370462 reps=R" ;;
     hashmap)  echo "hashmap ok: ops=1000000 keys=126863 total=423884 checksum=912316951567617 reps=R" ;;
     coremark) echo "coremark ok: iterations=4000 crc=0xcf53 mix=0x8061e67d reps=R" ;;
+    simd)     echo "simd ok: 512x512 luma=39b71eb22177070e blend=d936a5c0a6a8d58c blur=a9daae02ce502df7 sad=00e4e84a8587698b reps=R" ;;
     esac
 }
 case $scale in
@@ -130,15 +150,26 @@ case $scale in
 *) reps_arg=$((10#$scale)); [ "$reps_arg" -ge 1 ] || reps_arg=1 ;;
 esac
 
-declare -A result   # "prog rt" -> median seconds, or FAIL
-declare -A refout   # prog -> stdout of its first good run
+declare -A result   # "prog rt" -> median seconds, FAIL or skip
+declare -A refout   # base program -> stdout of its first good run
 notes=
 
+# A failed first run of program $2 that looks like a module the runtime
+# cannot load: not a trap (134) or a timeout, no "NAME ok:" line, and a
+# loader's or validator's words in the output (corral, node, wasm3:
+# "incorrect type on stack", iwasm, which writes them on stdout).
+cannot_load() {
+    [ "$1" -ne 134 ] && [ "$1" -ne 124 ] && ! grep -q "^$2 ok: " "$tmp/out" &&
+        cat "$tmp/out" "$tmp/err" | grep -q -i -E \
+            'load|compil|opcode|malformed|invalid|validat|unsupported|requires|feature|type on stack|not (available|supported|enabled)'
+}
+
 # Run program $1 on runtime $2, $runs times; sets result["$1 $2"].
+# NAME-v128 prints the line of NAME.
 bench_one() {
-    local prog=$1 rt=$2 wasm=$wasmdir/$1.wasm i rc t0 why= times= want=
+    local prog=$1 rt=$2 wasm=$wasmdir/$1.wasm base=${1%-v128} i rc t0 why= times= want=
     if [ -n "$reps_arg" ]; then
-        want=$(expected_line "$prog")
+        want=$(expected_line "$base")
         [ -z "$want" ] || want=${want%R}$reps_arg
     fi
     if [ ! -f "$wasm" ]; then
@@ -150,14 +181,23 @@ bench_one() {
             ${tmo_cmd[@]+"${tmo_cmd[@]}"} "${CMD[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null
             rc=$?
             now
+            if [ $rc -ne 0 ] && [ "$i" -eq 0 ] && cannot_load $rc "$base"; then
+                local msg
+                msg=$(cat "$tmp/out" "$tmp/err" | head -n 2 | tr '\n' ' ' | cut -c1-160)
+                result["$prog $rt"]=skip
+                notes="$notes$prog on $rt: skipped: cannot load ${wasm##*/} (exit status $rc): $msg"$'\n'
+                printf '  %-9s %-9s skip (cannot load %s: %s)\n' "$prog" "$rt" "${wasm##*/}" "$msg" >&2
+                [ "$rt" != corral ] || [ "$prog" != "$base" ] || corral_failed=1
+                return
+            fi
             if [ $rc -ne 0 ]; then
                 why="exit status $rc"
                 if [ $rc -eq 124 ] && [ ${#tmo_cmd[@]} -gt 0 ]; then why="timed out after ${tmo}s"; fi
-            elif ! grep -q "^$prog ok: " "$tmp/out"; then
-                why="no '$prog ok: ' line"
+            elif ! grep -q "^$base ok: " "$tmp/out"; then
+                why="no '$base ok: ' line"
             elif [ -n "$want" ] && [ "$want" != "$(cat "$tmp/out")" ]; then
                 why="output is not '$want'"
-            elif [ -n "${refout[$prog]+x}" ] && [ "${refout[$prog]}" != "$(cat "$tmp/out")" ]; then
+            elif [ -n "${refout[$base]+x}" ] && [ "${refout[$base]}" != "$(cat "$tmp/out")" ]; then
                 why="output differs from the first good run"
             fi
             if [ -n "$why" ]; then
@@ -166,7 +206,7 @@ bench_one() {
                 why="$why${msg:+: $msg}"
                 break
             fi
-            [ -n "${refout[$prog]+x}" ] || refout[$prog]=$(cat "$tmp/out")
+            [ -n "${refout[$base]+x}" ] || refout[$base]=$(cat "$tmp/out")
             times="$times $((T - t0))"
         done
     fi
@@ -234,6 +274,26 @@ if [ -n "$peers" ]; then
         line="$line$(printf ' | %9s %8s' '' "$g")"
     done
     echo "$line"
+fi
+# SIMD against scalar: the same program with and without -msimd128.
+pairs=
+for prog in $progs; do
+    case " $progs " in *" $prog-v128 "*) pairs="$pairs $prog" ;; esac
+done
+if [ -n "$pairs" ]; then
+    echo
+    echo "SIMD: NAME-v128 (-msimd128) against NAME (the same source without it), median seconds."
+    echo "simd/scalar = v128 time / scalar time: below 1.00 the SIMD build is faster."
+    line=$(printf '%-10s %-9s %9s %9s %12s' program runtime scalar v128 simd/scalar)
+    echo "$line"
+    echo "$line" | tr -c '\n' '-'
+    for prog in $pairs; do
+        for rt in $rts; do
+            s=$(cell "$prog" "$rt")
+            v=$(cell "$prog-v128" "$rt")
+            printf '%-10s %-9s %9s %9s %12s\n' "$prog" "$rt" "$s" "$v" "$(ratio "$v" "$s")"
+        done
+    done
 fi
 if [ -n "$notes" ]; then
     echo

@@ -22,7 +22,9 @@ enum {
     CLI_EXIT_TRAP = 134 /* the guest trapped (also timeout, fuel, stack) */
 };
 
-#define CLI_VERSION "0.1.0"
+/* main's argv[0], for finding the binary where /proc/self/exe is missing
+ * (host.c). */
+extern const char *cli_argv0;
 
 /* Subcommands: argv[0] is the subcommand's name. */
 int cli_run(int argc, char **argv);

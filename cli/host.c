@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,9 +64,43 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* The directory holding the tool modules: --tools-dir (given), $CORRAL_TOOLS_DIR,
- * or ../wasm/tools beside the binary (build/rel/corral ->
- * build/wasm/tools).  malloc'd, or NULL. */
+/* The running binary's path, symbolic links resolved: /proc/self/exe, else
+ * argv[0] (cli_argv0) as a path or found on $PATH.  malloc'd, or NULL. */
+static char *self_path(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        return strdup(exe);
+    }
+    const char *a0 = cli_argv0;
+    if (a0 == NULL || a0[0] == '\0')
+        return NULL;
+    if (strchr(a0, '/') != NULL)
+        return realpath(a0, NULL);
+    const char *path = getenv("PATH");
+    while (path != NULL && path[0] != '\0') {
+        const char *end = strchr(path, ':');
+        size_t len = end != NULL ? (size_t)(end - path) : strlen(path);
+        sbuf b = {0};
+        /* an empty entry is the current directory */
+        sb_printf(&b, "%.*s/%s", (int)len, len > 0 ? path : ".", a0);
+        char *found = b.oom || access(b.p, X_OK) != 0 ? NULL : realpath(b.p, NULL);
+        free(b.p);
+        if (found != NULL)
+            return found;
+        path = end != NULL ? end + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* The directory holding the tool modules: --tools-dir (given),
+ * $CORRAL_TOOLS_DIR, or beside the binary: ../lib/corral/tools where
+ * make install puts them (PREFIX/bin/corral), else ../wasm/tools of the
+ * build tree (build/rel/corral -> build/wasm/tools).  When neither
+ * exists, the one the binary's place suggests (a directory named bin:
+ * the installed one), for the error message.  malloc'd, or NULL. */
 static char *find_tools_dir(const char *given)
 {
     if (given != NULL)
@@ -73,17 +108,30 @@ static char *find_tools_dir(const char *given)
     const char *env = getenv("CORRAL_TOOLS_DIR");
     if (env != NULL && env[0] != '\0')
         return strdup(env);
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
+    char *exe = self_path();
+    char *slash = exe != NULL ? strrchr(exe, '/') : NULL;
+    if (slash == NULL) {
+        free(exe);
         return NULL;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash == NULL)
-        return NULL;
+    }
     *slash = '\0';
+    const char *base = strrchr(exe, '/') != NULL ? strrchr(exe, '/') + 1 : exe;
+    static const char *const beside[] = {"../lib/corral/tools", "../wasm/tools"};
+    const char *pick = strcmp(base, "bin") == 0 ? beside[0] : beside[1];
+    for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
+        sbuf t = {0};
+        sb_printf(&t, "%s/%s", exe, beside[i]);
+        struct stat st;
+        int found = !t.oom && stat(t.p, &st) == 0 && S_ISDIR(st.st_mode);
+        free(t.p);
+        if (found) {
+            pick = beside[i];
+            break;
+        }
+    }
     sbuf b = {0};
-    sb_printf(&b, "%s/../wasm/tools", exe);
+    sb_printf(&b, "%s/%s", exe, pick);
+    free(exe);
     if (b.oom) {
         free(b.p);
         return NULL;

@@ -19,10 +19,13 @@ static const char USAGE[] =
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
-    "  --version      show the version\n";
+    "  -V, --version  show the version\n";
+
+const char *cli_argv0;
 
 int main(int argc, char **argv)
 {
+    cli_argv0 = argv[0];
     if (argc < 2) {
         fputs(USAGE, stderr);
         return CLI_EXIT_USAGE;
@@ -32,8 +35,8 @@ int main(int argc, char **argv)
         fputs(USAGE, stdout);
         return CLI_EXIT_OK;
     }
-    if (strcmp(cmd, "--version") == 0) {
-        puts("corral " CLI_VERSION);
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        puts("corral " CORRAL_VERSION);
         return CLI_EXIT_OK;
     }
     if (strcmp(cmd, "run") == 0)

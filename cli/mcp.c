@@ -227,7 +227,7 @@ static void m_initialize(mcp_server *s, json_t *id, json_t *params)
     json_t *res = json_pack("{s:s, s:{s:{s:b}, s:{}}, s:{s:s, s:s, s:s}, s:s}", "protocolVersion",
                             rev, "capabilities", "tools", "listChanged", 0, "logging",
                             "serverInfo", "name", "corral", "title", "corral sandboxed tools",
-                            "version", CLI_VERSION, "instructions", sb_str(&ins));
+                            "version", CORRAL_VERSION, "instructions", sb_str(&ins));
     free(ins.p);
     mcp_send_result(s, id, res);
 }

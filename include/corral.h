@@ -14,6 +14,20 @@
  * Errors are constant strings (spec wording where the spec has one); NULL
  * means success.  Compare them by content, print them as they are.
  *
+ * Memory: the engine allocates through corral_config.allocator (the C
+ * allocator by default; corral_store_set_allocator per store), linear
+ * memory through a store's corral_memory_ops when it has them.
+ *
+ * Libraries: libcorral.a is the engine and WASI (corral_run, the cache's
+ * files, timers: it needs the OS and threads).  libcorral-vm.a is the
+ * engine alone, for bare-metal and RTOS embedders: everything below but
+ * corral_read_file, corral_module_new_cached, corral_run*, corral_timer*
+ * and corral_snapshot.  Of libc it needs memory and string functions
+ * (memcpy memmove memset memcmp strlen strcmp strchr; clang may call bcmp
+ * for a memcmp), qsort, the maths of ceil floor trunc sqrt (double and
+ * float), and malloc calloc realloc free only in its default allocator
+ * (tests/check_vm_lib.sh keeps that list).
+ *
  * Threads: one store is used by one thread at a time.  The only calls that
  * may come from another thread are corral_store_interrupt() and
  * corral_store_fuel_sample().  A module is immutable: many stores on many
@@ -28,6 +42,20 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The version, the one source of it: the library's (corral_version),
+ * the command's (corral --version), the module cache key's, and the
+ * Makefile's (the shared library's soname and corral.pc read these three
+ * lines).  MAJOR changes with an incompatible change of this API. */
+#define CORRAL_VERSION_MAJOR 0
+#define CORRAL_VERSION_MINOR 1
+#define CORRAL_VERSION_PATCH 0
+#define CORRAL_VERSION_STR_(x) #x
+#define CORRAL_VERSION_XSTR_(x) CORRAL_VERSION_STR_(x)
+/* "MAJOR.MINOR.PATCH" */
+#define CORRAL_VERSION                                                                        \
+    CORRAL_VERSION_XSTR_(CORRAL_VERSION_MAJOR) "." CORRAL_VERSION_XSTR_(CORRAL_VERSION_MINOR) \
+    "." CORRAL_VERSION_XSTR_(CORRAL_VERSION_PATCH)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define CORRAL_MUST_CHECK __attribute__((warn_unused_result))
@@ -78,13 +106,52 @@ typedef enum {
     CORRAL_EXTERN_GLOBAL = 3
 } corral_extern_kind;
 
+/* The library's version, CORRAL_VERSION when it was built: an embedder
+ * linked to a shared libcorral can compare it with the header's. */
+const char *corral_version(void);
+
 /* ---- engine ---------------------------------------------------------- */
 
+/* Where the engine's own memory comes from (every allocation of vm/:
+ * modules, their code, stores, instances, tables, value stacks; linear
+ * memory too, unless a store has corral_memory_ops).  The hooks get the
+ * user pointer first.  Sizes are never 0 and free is never given NULL.
+ * Blocks must be aligned as malloc's are (alignof(max_align_t)).
+ *   alloc   size bytes, or NULL (the engine then fails with "out of memory")
+ *   zalloc  optional (NULL: alloc, then the engine zeroes): size zeroed bytes
+ *   resize  ptr grown or shrunk to size bytes (it may move), or NULL with
+ *           ptr unchanged
+ *   free    ptr, from alloc, zalloc or resize of the same allocator
+ * One allocator may be used by several threads at once (modules are shared
+ * by stores on many threads): make it thread-safe, or keep each engine and
+ * its stores on one thread.  An object is always freed with the allocator
+ * it was made with: an engine and the modules loaded under it with the
+ * engine's (a module may outlive its engine), a store and everything in it
+ * with the store's (the engine's, unless corral_store_set_allocator), a
+ * linker with its store's at the time it was made.  Buffers the engine
+ * hands out (corral_module_serialize, corral_snapshot_module) come from
+ * the allocator of the module: free them with corral_module_free_buffer,
+ * or with that allocator's free.  Without one, all of this is the C
+ * allocator and free() is right for those buffers. */
+typedef struct {
+    void *(*alloc)(void *user, size_t size);
+    void *(*zalloc)(void *user, size_t size);
+    void *(*resize)(void *user, void *ptr, size_t size);
+    void (*free)(void *user, void *ptr);
+    void *user;
+} corral_allocator;
+
+/* Name the fields you set ({.consume_fuel = 1}) or zero the whole struct:
+ * fields may be added. */
 typedef struct {
     int consume_fuel; /* lower modules with fuel accounting (default off) */
+    /* NULL: the C allocator.  Copied; alloc, resize and free are all
+     * needed (else corral_engine_new returns NULL). */
+    const corral_allocator *allocator;
 } corral_config;
 
-corral_engine *corral_engine_new(const corral_config *cfg); /* cfg may be NULL */
+/* cfg may be NULL.  NULL when out of memory or cfg's allocator is incomplete. */
+corral_engine *corral_engine_new(const corral_config *cfg);
 void corral_engine_free(corral_engine *e);
 /* Stop every load in progress on e (corral_module_new, and the decoding
  * of corral_module_new_cached): it fails with "interrupted while loading"
@@ -107,6 +174,9 @@ CORRAL_MUST_CHECK const char *corral_module_new(corral_engine *e, const uint8_t 
                                                 size_t len, corral_module **out,
                                                 corral_diag *diag);
 void corral_module_free(corral_module *m);
+/* Free a buffer made for m (corral_module_serialize's entry, the output of
+ * corral_snapshot_module on an instance of m) with m's allocator. */
+void corral_module_free_buffer(const corral_module *m, void *buf);
 
 uint32_t corral_module_import_count(const corral_module *m);
 void corral_module_import(const corral_module *m, uint32_t i, const char **module,
@@ -138,7 +208,7 @@ void corral_cache_checksum(const void *data, size_t len, uint8_t out[32]);
  * every setting of e that changes the lowered code (fuel, dispatch). */
 void corral_module_cache_key(const corral_engine *e, const uint8_t *bytes, size_t len,
                              uint8_t key[32]);
-/* m as a cache entry (malloc'd, *len bytes): header (magic, format, key),
+/* m as a cache entry (from m's allocator, *len bytes): header (magic, format, key),
  * payload, corral_cache_checksum of all before it.  key: corral_module_cache_key of m's
  * bytes under the engine that loaded m. */
 CORRAL_MUST_CHECK const char *corral_module_serialize(const corral_module *m,
@@ -228,7 +298,7 @@ corral_store *corral_store_new(corral_engine *e, const corral_limits *l); /* l m
 void corral_store_free(corral_store *s); /* frees every instance in it */
 
 /* Where a store's linear memories live (corral_store_set_memory_ops;
- * without it, the C allocator).  max is the most the memory may ever
+ * without it, the store's corral_allocator).  max is the most the memory may ever
  * grow to (its maximum, capped by max_memory_bytes), the same in every
  * call for one memory; sizes are multiples of 64 KiB. */
 typedef struct {
@@ -249,9 +319,27 @@ typedef struct {
     void *user;
 } corral_memory_ops;
 
-/* Set before the store's first instance (else an error).  ops is copied. */
+/* Set before the store's first instance (else an error).  ops is copied.
+ *
+ * A device without an MMU gives its memory as a fixed region: alloc
+ * returns the region when size fits in it (zeroing size bytes), grow
+ * returns it again when new fits (zeroing the bytes from old to new),
+ * and both return NULL past the region.  The limits still hold: memory.grow
+ * past the module's maximum or max_memory_bytes returns -1 without asking
+ * the ops, and so does a grow the ops refuse (tests/test_alloc_hooks.c).
+ * The bookkeeping of a memory (a small struct) comes from the store's
+ * corral_allocator. */
 CORRAL_MUST_CHECK const char *corral_store_set_memory_ops(corral_store *s,
                                                           const corral_memory_ops *ops);
+
+/* The store's allocator for everything made in it from now on (NULL: its
+ * engine's again); its value stack moves to it.  Set it before the store
+ * has any instance or host function (else an error, and nothing changes);
+ * "out of memory" when the stack cannot be moved.  a is copied; alloc,
+ * resize and free are all needed.  The store itself is freed with the
+ * allocator it was made with. */
+CORRAL_MUST_CHECK const char *corral_store_set_allocator(corral_store *s,
+                                                         const corral_allocator *a);
 
 /* Fuel: only with an engine made with consume_fuel.  UINT64_MAX = unlimited. */
 CORRAL_MUST_CHECK const char *corral_store_set_fuel(corral_store *s, uint64_t fuel);
@@ -274,7 +362,8 @@ int corral_store_interrupted(const corral_store *s);
 /* ---- host functions and linking -------------------------------------- */
 
 /* A host function gets its arguments and writes its results as raw 64-bit
- * slots (i32 in the low half, floats as bits).  It returns NULL, or a trap
+ * slots (i32 in the low half, floats as bits; a v128 takes two slots, its
+ * 16 bytes in memory order).  It returns NULL, or a trap
  * message that stops the guest.  To end the program, return
  * corral_caller_exit(caller, code). */
 typedef const char *(*corral_host_fn)(corral_caller *c, void *env, const uint64_t *args,
@@ -295,7 +384,7 @@ corral_linker *corral_linker_new(corral_store *s);
 void corral_linker_free(corral_linker *l);
 
 /* sig: params ':' results, one letter per type (i I f F for i32 i64 f32
- * f64, r for externref, R for funcref), e.g. "ii:i", ":", "iI:". */
+ * f64, v for v128, r for externref, R for funcref), e.g. "ii:i", ":", "iI:". */
 CORRAL_MUST_CHECK const char *corral_linker_define_func(corral_linker *l, const char *module,
                                                         const char *name, const char *sig,
                                                         corral_host_fn fn, void *env);
@@ -508,7 +597,8 @@ void corral_timer_free(corral_timer *t);
  * its size), globals (inits = their values), tables (elem segments for
  * their contents, minimum = their size); the start function dropped; the
  * exports named in drop_exports removed.  Passive segments keep their
- * indices (a dropped one is empty).  *out is malloc'd.  Refused, with a
+ * indices (a dropped one is empty).  *out comes from the allocator of
+ * inst's module (corral_module_free_buffer).  Refused, with a
  * message in why (why_cap bytes) that is also returned: imported memory,
  * tables or mutable globals, and a table entry or global that holds an
  * externref or a function that is neither the module's nor its import. */

@@ -63,7 +63,7 @@
  * [e2e_bounds WASI_WALK_MAX_PATH] */
 #define WASI_WALK_MAX_PATH ((WASI_MAX_SYMLINKS + 1) * (WASI_MAX_PATH + 1))
 
-/* Levels the read-only check climbs a host tree (path.c, wpath_dir_ro):
+/* Levels the read-only check climbs a host tree (path.c, wasi_path_dir_ro):
  * a tree deeper than any real one is refused with ELOOP, not searched on.
  * [not driven: it takes a host tree 65536 directories deep] */
 #define WASI_RO_MAX_DEPTH 65536

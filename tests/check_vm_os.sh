@@ -13,7 +13,10 @@
 #   - calls or declares an obviously-OS function (I/O, files, processes,
 #     environment, clocks, threads, sockets, signals, exit/abort), or uses
 #     inline assembly.  A static function the file itself defines under
-#     such a name (say a helper called dup) is not reported.
+#     such a name (say a helper called dup) is not reported,
+#   - calls the C allocator (malloc, calloc, realloc, free, strdup, ...)
+#     anywhere but alloc.c, the default allocator: everything else
+#     allocates through the hooks of vm/alloc.h (corral_allocator).
 # Comments and string literals are blanked out first, so prose that
 # mentions printf( does not count.
 set -u
@@ -64,9 +67,15 @@ BEGIN {
          "socket|connect|bind|listen|accept|send|recv|sendto|recvfrom|getaddrinfo|" \
          "dlopen|dlsym|syscall"
     callre = "(^|[^A-Za-z0-9_.>])(" os ")[ \t]*\\("
+    mem = "malloc|calloc|realloc|reallocarray|free|strdup|strndup|aligned_alloc|posix_memalign|memalign|valloc"
+    memre = "(^|[^A-Za-z0-9_.>])(" mem ")[ \t]*\\("
     asmre = "(^|[^A-Za-z0-9_])(asm|__asm|__asm__)([^A-Za-z0-9_]|$)"
 }
-FNR == 1 { st = 0; nfiles++; split("", local) }
+FNR == 1 {
+    st = 0; nfiles++; split("", local)
+    base = FILENAME; sub(/.*\//, "", base)
+    allocfile = base == "alloc.c"
+}
 {
     # Walk the line: kept = comments blanked, bare = comments and string
     # or character literal contents blanked.  st: 0 code, 1 block comment,
@@ -115,16 +124,29 @@ FNR == 1 { st = 0; nfiles++; split("", local) }
             report("computed #include (" rest ") is not allowed")
         }
     }
+    # A static function of the file that happens to share a libc name
+    # (C requires it to be declared before its first use) is not libc:
+    # the first name called on a line that starts with static is the one
+    # it declares.
+    if (bare ~ /^[ \t]*static[ \t]/ && match(bare, /[A-Za-z_][A-Za-z0-9_]*[ \t]*\(/)) {
+        name = substr(bare, RSTART, RLENGTH); sub(/[ \t]*\($/, "", name)
+        local[name] = 1
+    }
     s = bare
     while (match(s, callre)) {
         name = substr(s, RSTART, RLENGTH)
         sub(/^[^A-Za-z_]/, "", name); sub(/[ \t]*\($/, "", name)
         s = substr(s, RSTART + RLENGTH)
-        # A static function of the file that happens to share a libc name
-        # (C requires it to be declared before its first use) is not libc.
-        if (bare ~ /^[ \t]*static[ \t]/) { local[name] = 1; continue }
         if (name in local) continue
         report("calls or declares " name "() (an OS function)")
+    }
+    s = bare
+    while (!allocfile && match(s, memre)) {
+        name = substr(s, RSTART, RLENGTH)
+        sub(/^[^A-Za-z_]/, "", name); sub(/[ \t]*\($/, "", name)
+        s = substr(s, RSTART + RLENGTH)
+        if (name in local) continue
+        report("calls " name "() (the C allocator: use vm_malloc & co. of vm/alloc.h)")
     }
     if (match(bare, asmre))
         report("inline assembly is not allowed")
@@ -134,6 +156,6 @@ END {
         printf "check_vm_os: FAILED: %d problem(s); vm/ may use only libc memory, string and math functions\n", nbad
         exit 1
     }
-    printf "check_vm_os: ok (%d files: no OS headers, no OS calls)\n", nfiles
+    printf "check_vm_os: ok (%d files: no OS headers, no OS calls, the C allocator only in alloc.c)\n", nfiles
 }
 ' $files

@@ -198,6 +198,12 @@ check usage_bad_stack 2 "" "" run --max-stack lots ok.wasm
 check usage_bad_timeout 2 "" "" run --timeout soon ok.wasm
 check usage_missing_value 2 "" "" run --fuel
 check usage_flag_after_module 0 "" "" run ok.wasm --fuel
+
+# The version is include/corral.h's (the Makefile reads it the same way).
+version=$(sed -n 's/^#define CORRAL_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' \
+    "$root/include/corral.h" | paste -sd. -)
+check version_long 0 "=corral $version" "=" --version
+check version_short 0 "=corral $version" "=" -V
 check usage_unknown_command 2 "" "" frobnicate
 check usage_no_command 2 "" ""
 check help_run 0 "--fuel" "" run --help

@@ -14,9 +14,16 @@
 #                                        (build/spec) are its corpus, and
 #      $B/tests/test_alloc_fail          the allocation-failure sweep (spec
 #                                        modules and WASI runs)
-#   6. tests/fuzz/replay.sh $B           every committed fuzz corpus replayed
+#      $B/tests/test_alloc_hooks         the engine's allocator hooks swept
+#                                        (its own and spec modules), fixed-
+#                                        region linear memory
+#   6. tests/check_vm_lib.sh $B          libcorral-vm.a: what it needs of libc,
+#                                        a program linked with it alone
+#      tests/fuzz/replay.sh $B           every committed fuzz corpus replayed
 #                                        by its target ($B/fuzz/fuzz_*)
-#   7. tests/e2e_run.sh $B/corral        `corral run` end to end
+#   7. tests/check_symbols.sh $B         libcorral.so exports only corral_, and
+#                                        libcorral.a's globals carry a layer prefix
+#      tests/e2e_run.sh $B/corral        `corral run` end to end
 #   8. tests/e2e_wasi.sh $B/corral       WASI preview1, the sandbox's escape
 #                                        cases and the limits, end to end
 #      tests/e2e_bounds.sh $B/corral     the bounds of include/corral_bounds.h,
@@ -24,7 +31,10 @@
 #   9. tests/e2e_conformance.sh, e2e_net.sh, and the tools' e2e_*.sh
 #      (the network against a loopback test server; the tools through
 #      corral run and corral tool)
-#  10. cross, for each HOST in $CROSS (make test sets it to the targets
+#  10. tests/e2e_install.sh              make install into a temporary DESTDIR,
+#                                        the examples built with pkg-config,
+#                                        make uninstall (only when B is build/rel)
+#  11. cross, for each HOST in $CROSS (make test sets it to the targets
 #      whose toolchain and qemu-user are installed, Makefile "cross
 #      builds"): the engine's unit tests, the spec suite and e2e_wasi.sh on
 #      build/HOST's programs under qemu (build/HOST/qemu/*), named NAME-HOST;
@@ -117,7 +127,7 @@ found_tests=0
 for t in "$B"/tests/test_*; do
     if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
     found_tests=1
-    case $(basename "$t") in test_fuzz_load | test_alloc_fail) continue ;; esac
+    case $(basename "$t") in test_fuzz_load | test_alloc_fail | test_alloc_hooks) continue ;; esac
     run_cmocka "$t"
 done
 if [ $found_tests -eq 0 ]; then
@@ -166,6 +176,9 @@ fi
 if [ -x "$B/tests/test_alloc_fail" ]; then
     run_cmocka "$B/tests/test_alloc_fail"
 fi
+if [ -x "$B/tests/test_alloc_hooks" ]; then
+    run_cmocka "$B/tests/test_alloc_hooks"
+fi
 
 # ---- end to end ---------------------------------------------------------------------------------
 # run_e2e NAME SCRIPT ARGS...: the script prints `ok N - ...` / `FAIL N - ...`
@@ -193,7 +206,9 @@ run_e2e() {
     record "$name$tag" "$p" "$f" "$note"
 }
 
+run_e2e check_vm_lib tests/check_vm_lib.sh "$B"
 run_e2e fuzz_replay tests/fuzz/replay.sh "$B"
+run_e2e check_symbols tests/check_symbols.sh "$B"
 run_e2e e2e tests/e2e_run.sh "$B/corral"
 run_e2e e2e_wasi tests/e2e_wasi.sh "$B/corral"
 run_e2e e2e_bounds tests/e2e_bounds.sh "$B/corral"
@@ -214,8 +229,13 @@ run_e2e e2e_webfetch tests/e2e_webfetch.sh "$B/corral" build/wasm/tools/web-fetc
 run_e2e e2e_bash_curl tests/e2e_bash_curl.sh "$B/corral" build/wasm/tools/bash.wasm \
     build/e2e-net/net_server
 run_e2e e2e_mcp tests/e2e_mcp.sh "$B/corral" build/wasm/tools
+# The release build only: the installed tree is what users link (a
+# sanitizer build would need its runtime in every example).
+if [ "$B" = build/rel ]; then
+    run_e2e e2e_install tests/e2e_install.sh
+fi
 
-# ---- 10. cross builds under qemu-user -------------------------------------------------------------
+# ---- 11. cross builds under qemu-user -------------------------------------------------------------
 # The switch-dispatch variant of the spec suite is not: it would need a
 # third build per target, for handlers that are the same C either way.
 for h in ${CROSS_BROKEN:-}; do

@@ -17,6 +17,11 @@
  *     the environment, stdout) and wasi_fs.wasm (the file system calls, in
  *     a fresh directory tree each time, on /dev/shm when it is there).
  *
+ * The engine alone has its own sweep through its allocator hooks
+ * (tests/test_alloc_hooks.c); this one also covers wasi/, which calls
+ * the C allocator, and the engine's default allocator (vm/alloc.c, whose
+ * calls the wrapping sees too).
+ *
  * ALLOC_FAIL_MODULES=N bounds how many spec modules are swept (default:
  * all of the files listed below).
  */
@@ -252,7 +257,7 @@ static void test_spec_modules(void **state)
     size_t limit = sizeof spec_files / sizeof spec_files[0];
     if (getenv("ALLOC_FAIL_MODULES") != NULL)
         limit = (size_t)strtoul(getenv("ALLOC_FAIL_MODULES"), NULL, 10);
-    corral_config cfg = {1};
+    corral_config cfg = {.consume_fuel = 1};
     corral_engine *e = corral_engine_new(&cfg);
     assert_non_null(e);
     unsigned long modules = 0, runs = 0, reports = 0;

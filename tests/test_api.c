@@ -299,6 +299,53 @@ static void test_host_functions(void **state)
     corral_module_free(mod);
 }
 
+/* A host function with a v128 among scalars ("ivI:vi"): the v128 takes two
+ * slots, its bytes in memory order, on both sides of the call.
+ *
+ *   (module
+ *     (import "h" "f" (func $f (param i32 v128 i64) (result v128 i32)))
+ *     (func (export "run") (param v128) (result v128 i32)
+ *       (call $f (i32.const 7) (local.get 0) (i64.const 9))))
+ */
+static const char *h_v128(corral_caller *c, void *env, const uint64_t *args, uint64_t *results)
+{
+    (void)c, (void)env;
+    uint8_t v[16], r[16];
+    memcpy(v, args + 1, 16);
+    for (int i = 0; i < 16; i++) r[i] = v[15 - i]; /* reversed */
+    memcpy(results, r, 16);
+    results[2] = (uint32_t)(args[0] * 100 + args[3]);
+    return NULL;
+}
+
+static void test_host_v128(void **state)
+{
+    (void)state;
+    static const char hex[] =
+        "0061736d01000000010f0260037f7b7e027b7f60017b027b7f020701016801660000030201010707010372"
+        "756e00010a0c010a0041072000420910000b";
+    tw_buf b = {0};
+    tw_hex(&b, hex);
+    corral_module *mod = NULL;
+    tw_assert_ok(corral_module_new(engine, b.p, b.n, &mod, NULL));
+    tw_buf_free(&b);
+    corral_store *s = corral_store_new(engine, NULL);
+    corral_linker *l = corral_linker_new(s);
+    tw_assert_ok(corral_linker_define_func(l, "h", "f", "ivI:vi", h_v128, NULL));
+    corral_instance *inst = NULL;
+    tw_assert_ok(corral_instantiate(l, mod, &inst));
+    corral_val a = {.type = CORRAL_V128}, r[2];
+    for (int i = 0; i < 16; i++) a.of.v128[i] = (uint8_t)(i + 1);
+    tw_assert_ok(corral_call(s, corral_instance_func(inst, "run"), &a, 1, r, 2));
+    assert_int_equal(r[0].type, CORRAL_V128);
+    for (int i = 0; i < 16; i++) assert_int_equal(r[0].of.v128[i], 16 - i);
+    assert_int_equal(r[1].type, CORRAL_I32);
+    assert_int_equal(r[1].of.i32, 709);
+    corral_linker_free(l);
+    corral_store_free(s);
+    corral_module_free(mod);
+}
+
 static void test_exit(void **state)
 {
     (void)state;
@@ -929,11 +976,24 @@ static void test_run_module_cancel(void **state)
     corral_module_free(mod);
 }
 
+/* The library's version is the header's, and the header's numbers make
+ * its string. */
+static void test_version(void **state)
+{
+    (void)state;
+    assert_string_equal(corral_version(), CORRAL_VERSION);
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", CORRAL_VERSION_MAJOR, CORRAL_VERSION_MINOR,
+             CORRAL_VERSION_PATCH);
+    assert_string_equal(CORRAL_VERSION, want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_export_listing),
         cmocka_unit_test(test_host_functions),
+        cmocka_unit_test(test_host_v128),
         cmocka_unit_test(test_exit),
         cmocka_unit_test(test_link_errors),
         cmocka_unit_test(test_call_errors),
@@ -944,6 +1004,7 @@ int main(void)
         cmocka_unit_test(test_stores_are_separate),
         cmocka_unit_test(test_run_module_shared_timer),
         cmocka_unit_test(test_run_module_cancel),
+        cmocka_unit_test(test_version),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

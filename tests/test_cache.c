@@ -160,7 +160,7 @@ static char *all_disasm(const corral_module *m)
 
 static void round_trip(int fuel)
 {
-    corral_config cfg = {fuel};
+    corral_config cfg = {.consume_fuel = fuel};
     corral_engine *e = corral_engine_new(&cfg);
     size_t len;
     uint8_t *wasm = sample(&len, 0);
@@ -211,7 +211,7 @@ static void test_round_trip(void **state)
 static void test_key(void **state)
 {
     (void)state;
-    corral_config on = {1}, off = {0};
+    corral_config on = {.consume_fuel = 1}, off = {.consume_fuel = 0};
     corral_engine *ef = corral_engine_new(&on), *e = corral_engine_new(&off);
     size_t l1, l2;
     uint8_t *w1 = sample(&l1, 0), *w2 = sample(&l2, 1);
@@ -289,7 +289,7 @@ static void try_entry(target *t, const uint8_t *entry, size_t n)
 static void test_corrupt_entries(void **state)
 {
     (void)state;
-    corral_config cfg = {1};
+    corral_config cfg = {.consume_fuel = 1};
     target t = {corral_engine_new(&cfg), NULL, 0, {0}, 0, 0};
     size_t len;
     uint8_t *wasm = sample(&len, 0);

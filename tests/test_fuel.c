@@ -26,7 +26,7 @@ static corral_engine *plain_engine; /* consume_fuel = 0 */
 static int setup(void **state)
 {
     (void)state;
-    corral_config cfg = {1};
+    corral_config cfg = {.consume_fuel = 1};
     fuel_engine = corral_engine_new(&cfg);
     plain_engine = corral_engine_new(NULL);
     return fuel_engine && plain_engine ? 0 : -1;

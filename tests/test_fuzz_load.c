@@ -13,6 +13,12 @@
  * fuel budget, so start functions cannot spin, and its exported functions
  * are called with zero arguments, also under fuel.
  *
+ * The built-in seeds include a SIMD module (v128 values, lane immediates,
+ * shuffle masks, lane loads and stores); a second test loads SIMD code
+ * made malformed or invalid in one place (a lane index out of range, a
+ * shuffle index of 32, a v128.const cut short, unknown 0xfd sub-opcodes)
+ * and checks the message, next to the valid original that must load.
+ *
  * Passing means no crash and no hang; errors are expected.  Run the
  * SANITIZE=1 build to turn memory errors into crashes.  On a crash or a
  * hang the input is written to $FUZZ_CRASH_DIR/fuzz-crash.wasm (default
@@ -440,7 +446,7 @@ static fuzz fz;
 static int setup(void **state)
 {
     (void)state;
-    corral_config cfg = {1};
+    corral_config cfg = {.consume_fuel = 1};
     fz.engine = corral_engine_new(&cfg);
     fz.call_exports = env_ulong("FUZZ_CALLS", 1) != 0;
     install_handlers();
@@ -533,8 +539,112 @@ static void test_builtin_seeds(void **state)
     fuzz_bytes(&fz, seed2, len, "builtin seed 2", muts / 4, seed);
     free(seed2);
 
+    /* SIMD: v128 params, locals and a global; shuffle, swizzle, lane
+     * immediates, memargs of lane loads and stores (the body is that of
+     * wat2wasm, checked with wasm-objdump) */
+    tw_memory(&m, 1, 1);
+    tw_global(&m, 'v', 1, "fd 0c 01000000 02000000 03000000 04000000");
+    uint32_t vf = tw_func(
+        &m, "vi:v", "v",
+        "20 00 | fd 0c 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f | "
+        "fd 0d 00 11 02 13 04 15 06 17 08 19 0a 1b 0c 1d 0e 1f | "
+        "fd 0c 0f 0e 0d 0c 0b 0a 09 08 07 06 05 04 03 02 01 10 | fd 0e | 23 00 | fd 6f | "
+        "20 01 | fd 8b 01 | 20 01 | fd 1c 02 | 21 02 | 41 00 | 20 02 | fd 0b 02 10 | "
+        "41 05 | 41 00 | fd 00 04 10 | fd 54 00 00 03 | 21 02 | 20 02 | 43 00 00 c0 7f | "
+        "fd 13 | fd e8 01 | 21 02 | 23 00 | 20 02 | fd 82 01 | 24 00 | 41 f8 ff 03 | 23 00 | "
+        "fd 5b 03 00 01 | 23 00 | 20 01 | fd 5c 02 00 | fd ba 01 | 20 02 | 23 00 | fd 64 | "
+        "ad | fd 12 | fd 52");
+    tw_export(&m, "simd", CORRAL_EXTERN_FUNC, vf);
+    tw_export(&m, "lane", CORRAL_EXTERN_FUNC,
+              tw_func(&m, "v:i", "", "20 00 | fd 15 0f | 20 00 | fd 53 | 6a"));
+    uint8_t *seed3 = tw_finish(&m, &len);
+    tw_dump("fuzz_seed3", seed3, len);
+    fuzz_bytes(&fz, seed3, len, "builtin seed 3 (simd)", muts / 4, seed);
+    free(seed3);
+
     report("builtin seeds", &fz, now_s() - t0);
     assert_true(fz.loaded > 0);
+}
+
+/* A module of one function of type sig with the given body, and one page
+ * of memory; loaded, it must give the error want (NULL: load). */
+static void simd_case(const char *what, const char *sig, const char *body, const char *want)
+{
+    tw_mod m = {0};
+    tw_memory(&m, 1, 1);
+    tw_export(&m, "f", CORRAL_EXTERN_FUNC, tw_func(&m, sig, "", body));
+    size_t len;
+    uint8_t *bytes = tw_finish(&m, &len);
+    tw_dump(what, bytes, len);
+    corral_module *mod = NULL;
+    const char *err = corral_module_new(fz.engine, bytes, len, &mod, NULL);
+    free(bytes);
+    if (!want) {
+        if (err)
+            fail_msg("%s: does not load: %s", what, err);
+        corral_module_free(mod);
+        return;
+    }
+    if (mod)
+        fail_msg("%s: loaded, expected \"%s\"", what, want);
+    if (!err || strncmp(err, want, strlen(want)) != 0)
+        fail_msg("%s: error \"%s\", expected \"%s\"", what, err ? err : "(none)", want);
+}
+
+#define SHUF_ID "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"
+
+/* Malformed and invalid SIMD code, each one change from a valid body:
+ * a clear error, no module, no crash.  The messages are the spec's
+ * (assert_invalid "invalid lane index", assert_malformed "unexpected
+ * end"), and "illegal opcode" as for any unknown opcode. */
+static void test_simd_malformed(void **state)
+{
+    (void)state;
+    if (getenv("FUZZ_REPLAY"))
+        skip();
+    static const struct {
+        const char *what, *sig, *body, *want;
+    } cases[] = {
+        {"simd_extract_ok", "v:i", "20 00 | fd 15 0f", NULL},
+        {"simd_extract_lane_16", "v:i", "20 00 | fd 15 10", "invalid lane index"},
+        {"simd_extract_lane_255", "v:i", "20 00 | fd 16 ff", "invalid lane index"},
+        {"simd_i16_extract_lane_8", "v:i", "20 00 | fd 18 08", "invalid lane index"},
+        {"simd_replace_ok", "v:v", "20 00 | 41 01 | fd 1c 03", NULL},
+        {"simd_replace_lane_4", "v:v", "20 00 | 41 01 | fd 1c 04", "invalid lane index"},
+        {"simd_i64_replace_lane_2", "v:v", "20 00 | 42 01 | fd 1e 02", "invalid lane index"},
+        {"simd_load_lane_ok", "v:v", "41 00 | 20 00 | fd 54 00 00 0f", NULL},
+        {"simd_load8_lane_16", "v:v", "41 00 | 20 00 | fd 54 00 00 10", "invalid lane index"},
+        {"simd_store64_lane_2", "v:", "41 00 | 20 00 | fd 5b 03 00 02", "invalid lane index"},
+        {"simd_shuffle_ok", "v:v", "20 00 | 20 00 | fd 0d " SHUF_ID, NULL},
+        {"simd_shuffle_ok_31", "v:v",
+         "20 00 | 20 00 | fd 0d 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 1f", NULL},
+        {"simd_shuffle_32", "v:v",
+         "20 00 | 20 00 | fd 0d 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 20",
+         "invalid lane index"},
+        {"simd_shuffle_255", "v:v",
+         "20 00 | 20 00 | fd 0d ff 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f",
+         "invalid lane index"},
+        /* the function ends inside the 16 bytes (its final 0x0b read as
+         * one of them) */
+        {"simd_const_ok", ":v", "fd 0c " SHUF_ID, NULL},
+        {"simd_const_truncated", ":v", "fd 0c 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d",
+         "unexpected end"},
+        {"simd_shuffle_truncated", "v:v", "20 00 | 20 00 | fd 0d 00 01 02 03",
+         "unexpected end"},
+        /* sub-opcodes that are not SIMD instructions (0x9a, 0xa2 and 0xa5
+         * are gaps in the table, 0x100 up is relaxed SIMD, not 2.0), and
+         * an over-long one */
+        {"simd_unknown_9a", "v:v", "20 00 | 20 00 | fd 9a 01", "illegal opcode"},
+        {"simd_unknown_a2", "v:v", "20 00 | fd a2 01", "illegal opcode"},
+        {"simd_unknown_a5", "v:v", "20 00 | 20 00 | fd a5 01", "illegal opcode"},
+        {"simd_unknown_100", "v:v", "20 00 | fd 80 02", "illegal opcode"},
+        {"simd_unknown_huge", "v:v", "20 00 | fd ff ff ff ff 0f", "illegal opcode"},
+        /* typing: i8x16.add of one operand, a v128 where an i32 goes */
+        {"simd_add_one_operand", "v:v", "20 00 | fd 6e", "type mismatch"},
+        {"simd_v128_as_i32", "v:i", "20 00", "type mismatch"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        simd_case(cases[i].what, cases[i].sig, cases[i].body, cases[i].want);
 }
 
 /* The spec modules (SPEC_BUILD_DIR, else build/spec), sorted, and their
@@ -713,6 +823,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtin_seeds),
+        cmocka_unit_test(test_simd_malformed),
         cmocka_unit_test(test_spec_corpus),
         cmocka_unit_test(test_cache_corpus),
     };

@@ -128,6 +128,115 @@ static void test_aliases_saved_before_writes(void **state)
     corral_module_free(mod);
 }
 
+/* v128 values take two slots: a call with v128 and scalar arguments mixed
+ * and several results, a block result through select, br_table and the
+ * moves to the block's slots, a local.tee aliased by the next operand;
+ * with and without fuel (whose lowering adds segment headers).
+ *
+ *   (func $mix (param i32 v128 i64 v128) (result v128 i64 v128)
+ *     (i32x4.add (local.get 3) (local.get 1))
+ *     (i64.add (local.get 2) (i64.extend_i32_u (local.get 0)))
+ *     (local.get 1))
+ *   (func (export "run") (param $x v128) (param $k i32) (result i32)
+ *     (local $a v128) (local $b i64) (local $c v128)
+ *     (call $mix (local.get $k) (local.get $x) (i64.const 100)
+ *                (v128.const i32x4 10 20 30 40))
+ *     (local.set $c) (local.set $b) (local.set $a)
+ *     (block $out (result v128)
+ *       (block $two (result v128)
+ *         (block $one (result v128)
+ *           (select (result v128) (local.get $a) (local.get $c) (local.get $k))
+ *           (br_table $one $two $out (local.get $k)))
+ *         (i32x4.add (v128.const i32x4 1 1 1 1))
+ *         (br $out))
+ *       (local.tee $c)
+ *       (i8x16.shuffle 12 13 14 15 8 9 10 11 4 5 6 7 0 1 2 3 (local.get $c)))
+ *     (local.set $a)
+ *     lane 0 + 3 * lane 1 + 5 * lane 2 + 7 * lane 3 of $a, + (i32)$b)
+ */
+static void test_v128_two_slots(void **state)
+{
+    (void)state;
+    static const char hex[] =
+        "0061736d0100000001110260047f7b7e7b037b7e7b60027b7f017f03030200010707010372756e00010a"
+        "aa0102110020032001fdae0120022000ad7c20010b950103017b017e017b2001200042e400fd0c0a0000"
+        "00140000001e000000280000001000210421032102027b027b027b2002200420011c017b20010e020001"
+        "020bfd0c01000000010000000100000001000000fdae010c010b22042004fd0d0c0d0e0f08090a0b0405"
+        "0607000102030b21022002fd1b0041032002fd1b016c6a41052002fd1b026c41072002fd1b036c6a6a20"
+        "03a76a0b";
+    /* x = i32x4 1000 2000 3000 4000; k = 0: x + 1; 1: the lanes of
+     * x + (10 20 30 40) reversed; 2, 3 (default): x + (10 20 30 40) */
+    static const int32_t want[4] = {50016 + 100, 30300 + 101, 50500 + 102, 50500 + 103};
+    for (int with_fuel = 0; with_fuel < 2; with_fuel++) {
+        corral_config cfg = {.consume_fuel = with_fuel};
+        corral_engine *e = corral_engine_new(&cfg);
+        tw_buf b = {0};
+        tw_hex(&b, hex);
+        corral_module *m;
+        tw_assert_ok(corral_module_new(e, b.p, b.n, &m, NULL));
+        tw_buf_free(&b);
+        corral_store *s = corral_store_new(e, NULL);
+        if (with_fuel) tw_assert_ok(corral_store_set_fuel(s, 1000000));
+        corral_linker *l = corral_linker_new(s);
+        corral_instance *inst;
+        tw_assert_ok(corral_instantiate(l, m, &inst));
+        corral_func *f = corral_instance_func(inst, "run");
+        for (int32_t k = 0; k < 4; k++) {
+            corral_val args[2] = {{.type = CORRAL_V128}, {.type = CORRAL_I32, .of.i32 = k}};
+            for (int i = 0; i < 4; i++) {
+                int32_t v = 1000 * (i + 1);
+                for (int j = 0; j < 4; j++) args[0].of.v128[4 * i + j] = (uint8_t)(v >> (8 * j));
+            }
+            corral_val r = {0};
+            tw_assert_ok(corral_call(s, f, args, 2, &r, 1));
+            assert_int_equal(r.of.i32, want[k]);
+        }
+        corral_linker_free(l);
+        corral_store_free(s);
+        corral_module_free(m);
+        corral_engine_free(e);
+    }
+}
+
+/* A v128.const operand is deferred like i32.const: b of a lane-wise binary
+ * instruction becomes its immediate (NAME_imm).
+ *   (func (export "f") (param v128) (result v128)
+ *     (i32x4.eq (i32x4.add (local.get 0) (v128.const i32x4 1 2 3 4))
+ *               (v128.const i32x4 2 2 6 6)))
+ */
+static void test_v128_const_immediate(void **state)
+{
+    (void)state;
+    static const char hex[] =
+        "0061736d0100000001060160017b017b03020100070501016600000a2f012d002000fd0c01000000"
+        "020000000300000004000000fdae01fd0c02000000020000000600000006000000fd370b";
+    tw_buf b = {0};
+    tw_hex(&b, hex);
+    corral_module *m;
+    tw_assert_ok(corral_module_new(engine, b.p, b.n, &m, NULL));
+    tw_buf_free(&b);
+    int n;
+    char *text = lowered(m, 0, &n);
+    assert_non_null(strstr(text, "i32x4.add_imm s2= s0 1 2 3 4\n"));
+    assert_non_null(strstr(text, "i32x4.eq_imm s0= s2 2 2 6 6\n"));
+    assert_int_equal(n, 3); /* and RET */
+    free(text);
+    corral_store *s = corral_store_new(engine, NULL);
+    corral_linker *l = corral_linker_new(s);
+    corral_instance *inst;
+    tw_assert_ok(corral_instantiate(l, m, &inst));
+    static const int32_t x[4] = {1, 0, 5, 2}; /* + (1 2 3 4) = 2 2 8 6 */
+    corral_val arg = {.type = CORRAL_V128}, r;
+    for (int i = 0; i < 16; i++) arg.of.v128[i] = (uint8_t)(x[i / 4] >> (8 * (i % 4)));
+    tw_assert_ok(corral_call(s, corral_instance_func(inst, "f"), &arg, 1, &r, 1));
+    static const uint8_t want[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff};
+    assert_memory_equal(r.of.v128, want, 16);
+    corral_linker_free(l);
+    corral_store_free(s);
+    corral_module_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -135,6 +244,8 @@ int main(void)
         cmocka_unit_test(test_compare_branch_fused),
         cmocka_unit_test(test_return_written_in_place),
         cmocka_unit_test(test_aliases_saved_before_writes),
+        cmocka_unit_test(test_v128_two_slots),
+        cmocka_unit_test(test_v128_const_immediate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

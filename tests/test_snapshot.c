@@ -1,7 +1,7 @@
 /*
  * test_snapshot.c - corral_snapshot_module (vm/snapshot.c): the state that
  * a module cannot hold is refused with a message naming where it is, and
- * the state it can hold is written back.  The end-to-end cases (memory,
+ * the state it can hold (v128 globals included) is written back.  The end-to-end cases (memory,
  * globals, tables, node, the command) are in tests/e2e_snapshot.sh.
  *
  * The module (wat2wasm of the text below) lets the host put any funcref or
@@ -164,6 +164,59 @@ static void test_writes_own_references(void **state)
     teardown(&f);
 }
 
+/* A v128 global: its initial value is a v128.const, set through the API
+ * with a v128 argument, and written back as a v128.const of its current
+ * bytes.
+ *
+ *   (module
+ *     (global $v (export "v") (mut v128) (v128.const i32x4 1 2 3 4))
+ *     (func (export "set") (param v128) (global.set $v (local.get 0)))
+ *     (func (export "get") (result v128) (global.get $v)))
+ */
+static const char V128_HEX[] =
+    "0061736d0100000001090260017b006000017b03030200010616017b01fd0c01000000020000000300"
+    "0000040000000b071103017603000373657400000367657400010a0d020600200024000b040023000b";
+
+static void test_writes_v128_global(void **state)
+{
+    (void)state;
+    tw_buf b = {0};
+    tw_hex(&b, V128_HEX);
+    corral_engine *e = corral_engine_new(NULL);
+    corral_module *m, *m2;
+    assert_null(corral_module_new(e, b.p, b.n, &m, NULL));
+    tw_buf_free(&b);
+    corral_store *s = corral_store_new(e, NULL);
+    corral_linker *l = corral_linker_new(s);
+    corral_instance *inst, *i2;
+    assert_null(corral_instantiate(l, m, &inst));
+    corral_val v;
+    assert_true(corral_instance_global(inst, "v", &v));
+    assert_int_equal(v.type, CORRAL_V128);
+    static const uint8_t init[16] = {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0};
+    assert_memory_equal(v.of.v128, init, 16);
+    corral_val arg = {.type = CORRAL_V128}, got;
+    for (int i = 0; i < 16; i++) arg.of.v128[i] = (uint8_t)(0xF0 ^ i * 17);
+    assert_null(corral_call(s, corral_instance_func(inst, "set"), &arg, 1, NULL, 0));
+    assert_null(corral_call(s, corral_instance_func(inst, "get"), NULL, 0, &got, 1));
+    assert_int_equal(got.type, CORRAL_V128);
+    assert_memory_equal(got.of.v128, arg.of.v128, 16);
+    uint8_t *out;
+    size_t len;
+    char why[256];
+    assert_null(corral_snapshot_module(inst, NULL, 0, &out, &len, why, sizeof why));
+    assert_null(corral_module_new(e, out, len, &m2, NULL));
+    assert_null(corral_instantiate(l, m2, &i2));
+    assert_true(corral_instance_global(i2, "v", &v));
+    assert_memory_equal(v.of.v128, arg.of.v128, 16);
+    free(out);
+    corral_linker_free(l);
+    corral_store_free(s);
+    corral_module_free(m2);
+    corral_module_free(m);
+    corral_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_refuses_foreign_function_in_global),
         cmocka_unit_test(test_refuses_externrefs),
         cmocka_unit_test(test_writes_own_references),
+        cmocka_unit_test(test_writes_v128_global),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,6 @@
  * api.c - the public corral_* API over the engine's passes: engines,
  * modules, stores and their limits, calls, exports and memory access.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "vm.h"
@@ -26,11 +25,16 @@ const char corral_exit_trap[] = "exit";
 
 void vm_store_free_objects(corral_store *s);
 
+const char *corral_version(void) { return CORRAL_VERSION; }
+
 /* ---- engine and modules ------------------------------------------------------- */
 
 corral_engine *corral_engine_new(const corral_config *cfg) {
-    corral_engine *e = calloc(1, sizeof *e);
+    corral_allocator a;
+    if (!vm_allocator_set(&a, cfg ? cfg->allocator : 0)) return 0;
+    corral_engine *e = vm_calloc(&a, 1, sizeof *e);
     if (!e) return 0;
+    e->alloc = a;
     e->fuel = cfg && cfg->consume_fuel != 0;
     atomic_init(&e->interrupt, 0);
     return e;
@@ -39,17 +43,21 @@ corral_engine *corral_engine_new(const corral_config *cfg) {
 void corral_engine_interrupt(corral_engine *e) { atomic_store(&e->interrupt, 1); }
 void corral_engine_clear_interrupt(corral_engine *e) { atomic_store(&e->interrupt, 0); }
 
-void corral_engine_free(corral_engine *e) { free(e); }
+void corral_engine_free(corral_engine *e) {
+    if (e) vm_free(&e->alloc, e);
+}
 
 const char *corral_module_new(corral_engine *eng, const uint8_t *bytes, size_t len,
                               corral_module **out, corral_diag *diag) {
     *out = 0;
     if (diag) { diag->offset = 0; diag->func = -1; }
     if (len > VM_MAX_MODULE_BYTES) return "module too large (see vm/limits.h)";
-    corral_module *m = calloc(1, sizeof *m);
+    const corral_allocator *a = eng ? &eng->alloc : &vm_default_allocator;
+    corral_module *m = vm_calloc(a, 1, sizeof *m);
     if (!m) return vm_err_nomem;
-    m->bytes = malloc(len ? len : 1);
-    if (!m->bytes) { free(m); return vm_err_nomem; }
+    m->alloc = *a;
+    m->bytes = vm_malloc(a, len);
+    if (!m->bytes) { vm_free(a, m); return vm_err_nomem; }
     if (len) memcpy(m->bytes, bytes, len);
     m->len = len;
     m->fuel = eng && eng->fuel;
@@ -62,6 +70,8 @@ const char *corral_module_new(corral_engine *eng, const uint8_t *bytes, size_t l
 }
 
 void corral_module_free(corral_module *m) { vm_module_free(m); }
+
+void corral_module_free_buffer(const corral_module *m, void *buf) { vm_free(&m->alloc, buf); }
 
 uint32_t corral_module_import_count(const corral_module *m) { return m->nimports; }
 
@@ -95,10 +105,24 @@ void corral_limits_default(corral_limits *l) {
     l->max_instance_bytes = VM_DEFAULT_MAX_INSTANCE_BYTES;
 }
 
+/* One region of max_stack_bytes for values and frames (vm.h). */
+static size_t stack_bytes(const corral_store *s) {
+    return (size_t)s->limits.max_stack_bytes & ~(size_t)15;
+}
+
+static void set_stack(corral_store *s, vm_slot *stack) {
+    size_t bytes = stack_bytes(s);
+    s->stack = s->stack_top = stack;
+    s->frames_end = (vm_frame *)((uint8_t *)stack + bytes - bytes % sizeof(vm_frame));
+    s->fsp = s->frames_end;
+}
+
 corral_store *corral_store_new(corral_engine *e, const corral_limits *l) {
-    corral_store *s = calloc(1, sizeof *s);
+    const corral_allocator *a = e ? &e->alloc : &vm_default_allocator;
+    corral_store *s = vm_calloc(a, 1, sizeof *s);
     if (!s) return 0;
     s->engine = e;
+    s->alloc = s->made_with = *a;
     corral_limits_default(&s->limits);
     if (l) s->limits = *l;
     /* Clamp to the ceilings of limits.h. */
@@ -106,12 +130,9 @@ corral_store *corral_store_new(corral_engine *e, const corral_limits *l) {
         s->limits.max_memory_bytes = VM_DEFAULT_MAX_MEMORY_BYTES;
     if (s->limits.max_stack_bytes > VM_MAX_STACK_BYTES) s->limits.max_stack_bytes = VM_MAX_STACK_BYTES;
     if (s->limits.max_stack_bytes < VM_MIN_STACK_BYTES) s->limits.max_stack_bytes = VM_MIN_STACK_BYTES;
-    size_t bytes = (size_t)s->limits.max_stack_bytes & ~(size_t)15;
-    s->stack = malloc(bytes);
-    if (!s->stack) { free(s); return 0; }
-    s->stack_top = s->stack;
-    s->frames_end = (vm_frame *)((uint8_t *)s->stack + bytes - bytes % sizeof(vm_frame));
-    s->fsp = s->frames_end;
+    vm_slot *stack = vm_malloc(a, stack_bytes(s));
+    if (!stack) { vm_free(a, s); return 0; }
+    set_stack(s, stack);
     s->fuel = UINT64_MAX;
     s->fuel_start = UINT64_MAX;
     atomic_init(&s->interrupt, 0);
@@ -122,9 +143,29 @@ corral_store *corral_store_new(corral_engine *e, const corral_limits *l) {
 void corral_store_free(corral_store *s) {
     if (!s) return;
     vm_store_free_objects(s);
-    free(s->stack);
-    free(s->meter_buf);
-    free(s);
+    vm_free(&s->alloc, s->stack);
+    vm_free(&s->alloc, s->meter_buf);
+    corral_allocator a = s->made_with;
+    vm_free(&a, s);
+}
+
+/* The stack (empty: nothing runs while the store is being set up) moves
+ * to the new allocator; the fuel meter's buffer is simply dropped. */
+const char *corral_store_set_allocator(corral_store *s, const corral_allocator *a) {
+    if (s->instances || s->funcs || s->memories || s->tables || s->globals)
+        return "allocator: the store already has instances or host functions";
+    corral_allocator na;
+    if (!vm_allocator_set(&na, a ? a : &s->made_with))
+        return "allocator: alloc, resize and free are all needed";
+    vm_slot *stack = vm_malloc(&na, stack_bytes(s));
+    if (!stack) return vm_err_nomem;
+    vm_free(&s->alloc, s->stack);
+    vm_free(&s->alloc, s->meter_buf);
+    s->meter_buf = 0;
+    s->meter_cap = 0;
+    s->alloc = na;
+    set_stack(s, stack);
+    return 0;
 }
 
 const char *corral_store_set_memory_ops(corral_store *s, const corral_memory_ops *ops) {
@@ -188,22 +229,26 @@ void corral_func_type(const corral_func *f, uint32_t *nparams, corral_valtype *p
         results[i] = (corral_valtype)t->types[t->nparams + i];
 }
 
-static vm_slot to_slot(const corral_val *v) {
+/* A value into its slots (two for a v128: its bytes as they are); returns
+ * how many it took. */
+static uint32_t to_slots(const corral_val *v, vm_slot *p) {
     switch (v->type) {
-    case CORRAL_I32: case CORRAL_F32: return (uint32_t)v->of.i32;
-    case CORRAL_FUNCREF: case CORRAL_EXTERNREF: return (uintptr_t)v->of.ref;
-    default: return (uint64_t)v->of.i64;
+    case CORRAL_I32: case CORRAL_F32: p[0] = (uint32_t)v->of.i32; return 1;
+    case CORRAL_FUNCREF: case CORRAL_EXTERNREF: p[0] = (uintptr_t)v->of.ref; return 1;
+    case CORRAL_V128: memcpy(p, v->of.v128, 16); return 2;
+    default: p[0] = (uint64_t)v->of.i64; return 1;
     }
 }
 
-static corral_val from_slot(uint8_t type, vm_slot s) {
+static corral_val from_slots(uint8_t type, const vm_slot *p) {
     corral_val v;
     memset(&v, 0, sizeof v);
     v.type = (corral_valtype)type;
     switch (type) {
-    case VM_I32: case VM_F32: v.of.i32 = (int32_t)(uint32_t)s; break;
-    case VM_FUNCREF: case VM_EXTERNREF: v.of.ref = (void *)(uintptr_t)s; break;
-    default: v.of.i64 = (int64_t)s; break;
+    case VM_I32: case VM_F32: v.of.i32 = (int32_t)(uint32_t)p[0]; break;
+    case VM_FUNCREF: case VM_EXTERNREF: v.of.ref = (void *)(uintptr_t)p[0]; break;
+    case VM_V128: memcpy(v.of.v128, p, 16); break;
+    default: v.of.i64 = (int64_t)p[0]; break;
     }
     return v;
 }
@@ -215,15 +260,18 @@ const char *corral_call(corral_store *s, corral_func *f, const corral_val *args,
     if (nresults < t->nresults) return "too few result slots";
     for (uint32_t i = 0; i < nargs; i++)
         if ((uint8_t)args[i].type != t->types[i]) return "argument type mismatch";
-    uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
+    uint32_t n = t->param_slots > t->result_slots ? t->param_slots : t->result_slots;
     vm_slot *base = s->stack_top;
     if ((size_t)((uint8_t *)s->fsp - (uint8_t *)base) < (size_t)n * sizeof(vm_slot) + sizeof(vm_frame))
         return vm_trap_stack;
-    for (uint32_t i = 0; i < nargs; i++) base[i] = to_slot(&args[i]);
+    for (uint32_t i = 0, k = 0; i < nargs; i++) k += to_slots(&args[i], base + k);
     const char *e = vm_run(s, f, base);
     if (e) return e;
-    for (uint32_t i = 0; i < t->nresults; i++)
-        results[i] = from_slot(t->types[t->nparams + i], base[i]);
+    for (uint32_t i = 0, k = 0; i < t->nresults; i++) {
+        uint8_t ty = t->types[t->nparams + i];
+        results[i] = from_slots(ty, base + k);
+        k += vm_type_slots(ty);
+    }
     return 0;
 }
 
@@ -262,7 +310,8 @@ int corral_instance_global(corral_instance *inst, const char *name, corral_val *
     const vm_export *x = find_export(inst, name, CORRAL_EXTERN_GLOBAL);
     if (!x) return 0;
     const vm_global *g = inst->globals[x->index];
-    *out = from_slot(g->type.type, g->val);
+    vm_slot v[2] = {g->val, g->val_hi};
+    *out = from_slots(g->type.type, v);
     return 1;
 }
 

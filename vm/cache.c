@@ -53,7 +53,6 @@
 #include "vm.h"
 
 #define CACHE_FORMAT 4u
-#define VM_ENGINE_VERSION "0.1.0" /* corral's version (cli.h's CLI_VERSION) */
 /* A hash of the engine's sources (the Makefile passes it); without it the
  * compile time stands in, so that another build never shares entries. */
 #ifndef VM_SOURCE_HASH
@@ -78,7 +77,7 @@ void corral_module_cache_key(const corral_engine *e, const uint8_t *bytes, size_
                              uint8_t key[32]) {
     vm_blake2b s;
     vm_blake2b_init(&s, 32);
-    static const char tag[] = "corral module cache key\n" VM_ENGINE_VERSION "\n" VM_SOURCE_HASH "\n";
+    static const char tag[] = "corral module cache key\n" CORRAL_VERSION "\n" VM_SOURCE_HASH "\n";
     vm_blake2b_update(&s, tag, sizeof tag);
     static const uint16_t byte_order = 1; /* code is stored in native order */
     uint32_t build[] = {
@@ -107,6 +106,7 @@ typedef struct {
     uint8_t *p;
     size_t n, cap;
     bool oom;
+    const corral_allocator *a; /* the module's: the entry is handed out with it */
 } wbuf;
 
 static void put(wbuf *w, const void *d, size_t n) {
@@ -114,7 +114,7 @@ static void put(wbuf *w, const void *d, size_t n) {
     if (w->cap - w->n < n) {
         size_t cap = w->cap ? w->cap : 4096;
         while (cap - w->n < n) cap *= 2;
-        uint8_t *p = realloc(w->p, cap);
+        uint8_t *p = vm_realloc(w->a, w->p, cap);
         if (!p) { w->oom = true; return; }
         w->p = p;
         w->cap = cap;
@@ -149,6 +149,7 @@ static void put_ce(wbuf *w, const vm_constexpr *ce) {
     put_u8(w, ce->kind);
     put_u8(w, ce->type);
     put_u64(w, ce->value);
+    put_u64(w, ce->hi);
 }
 
 /* Zeros up to a multiple of 4 bytes from the entry's start, so that the
@@ -184,7 +185,7 @@ static uint32_t image_pages(const corral_module *m, uint8_t **out) {
     }
     if (data < IMAGE_MIN) return 0;
     uint32_t n = (uint32_t)m->mems[0].min;
-    uint8_t *pages = calloc(n, 1);
+    uint8_t *pages = vm_calloc(&m->alloc, n, 1);
     if (!pages) return 0;
     uint64_t image = 0;
     for (uint32_t i = 0; i < m->ndatas; i++) {
@@ -194,7 +195,7 @@ static uint32_t image_pages(const corral_module *m, uint8_t **out) {
         for (uint64_t p = off / VM_PAGE_SIZE; p <= (off + d->len - 1) / VM_PAGE_SIZE; p++)
             if (!pages[p]) { pages[p] = 1; image += VM_PAGE_SIZE; }
     }
-    if (image > IMAGE_SLACK(data)) { free(pages); return 0; }
+    if (image > IMAGE_SLACK(data)) { vm_free(&m->alloc, pages); return 0; }
     *out = pages;
     return n;
 }
@@ -213,7 +214,7 @@ static void put_image(wbuf *w, const corral_module *m, const uint8_t *pages, uin
     if (w->oom || total * VM_PAGE_SIZE > SIZE_MAX - w->n) { w->oom = true; return; }
     size_t need = w->n + (size_t)(total * VM_PAGE_SIZE);
     if (w->cap < need) {
-        uint8_t *p = realloc(w->p, need);
+        uint8_t *p = vm_realloc(w->a, w->p, need);
         if (!p) { w->oom = true; return; }
         w->p = p;
         w->cap = need;
@@ -221,7 +222,7 @@ static void put_image(wbuf *w, const corral_module *m, const uint8_t *pages, uin
     memset(w->p + start, 0, need - start);
     w->n = need;
     /* where each memory page is in the image: its index among the pages */
-    uint32_t *at = malloc((size_t)npages * sizeof *at);
+    uint32_t *at = vm_malloc(w->a, (size_t)npages * sizeof *at);
     if (!at) { w->oom = true; return; }
     for (uint32_t p = 0, k = 0; p < npages; p++) at[p] = pages[p] ? k++ : 0;
     for (uint32_t i = 0; i < m->ndatas; i++) {
@@ -232,14 +233,14 @@ static void put_image(wbuf *w, const corral_module *m, const uint8_t *pages, uin
         uint8_t *to = w->p + start + (size_t)at[off / VM_PAGE_SIZE] * VM_PAGE_SIZE + off % VM_PAGE_SIZE;
         memcpy(to, d->bytes, d->len);
     }
-    free(at);
+    vm_free(w->a, at);
 }
 
 const char *corral_module_serialize(const corral_module *m, const uint8_t key[32],
                                     uint8_t **entry, size_t *len) {
     *entry = 0;
     *len = 0;
-    wbuf w = {0};
+    wbuf w = {0, 0, 0, false, &m->alloc};
     put(&w, magic, sizeof magic);
     put_u32(&w, CACHE_FORMAT);
     put_u32(&w, 0);
@@ -349,9 +350,9 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
         put(&w, sum, sizeof sum);
     }
     if (nruns) put_image(&w, m, pages, npages);
-    free(pages);
+    vm_free(&m->alloc, pages);
     if (w.oom) {
-        free(w.p);
+        vm_free(&m->alloc, w.p);
         return vm_err_nomem;
     }
     *entry = w.p;
@@ -365,6 +366,7 @@ typedef struct {
     const uint8_t *p, *end;
     const char *err;     /* the first error; reads after it give 0 */
     const uint8_t *base; /* the entry's start, for put_align's padding */
+    const corral_allocator *a; /* the module's, for what it reads (alloc_n) */
 } rbuf;
 
 static bool need(rbuf *r, size_t n) {
@@ -407,7 +409,7 @@ static void fail(rbuf *r, const char *e) {
 
 static void *alloc_n(rbuf *r, size_t n, size_t size) {
     if (r->err) return 0;
-    void *p = calloc(n ? n : 1, size);
+    void *p = vm_calloc(r->a, n, size);
     if (!p) r->err = vm_err_nomem;
     return p;
 }
@@ -416,7 +418,7 @@ static void *alloc_n(rbuf *r, size_t n, size_t size) {
 static char *get_str(rbuf *r, uint32_t *len) {
     uint32_t n = get_count(r, 1, 0xFFFFFFFEu);
     char *s = alloc_n(r, (size_t)n + 1, 1);
-    if (!s || !need(r, n)) { free(s); return 0; }
+    if (!s || !need(r, n)) { vm_free(r->a, s); return 0; }
     memcpy(s, r->p, n);
     r->p += n;
     if (len) *len = n;
@@ -424,8 +426,8 @@ static char *get_str(rbuf *r, uint32_t *len) {
 }
 
 static bool is_valtype(uint8_t t) {
-    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_FUNCREF ||
-           t == VM_EXTERNREF;
+    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_V128 ||
+           t == VM_FUNCREF || t == VM_EXTERNREF;
 }
 
 static bool is_reftype(uint8_t t) { return t == VM_FUNCREF || t == VM_EXTERNREF; }
@@ -443,11 +445,13 @@ static void get_ce(rbuf *r, const corral_module *m, vm_constexpr *ce, uint8_t wa
     ce->kind = get_u8(r);
     ce->type = get_u8(r);
     ce->value = get_u64(r);
+    ce->hi = get_u64(r);
     if (r->err) return;
     bool ok;
     switch (ce->kind) {
     case VM_CE_CONST:
-        ok = ce->type == VM_I32 || ce->type == VM_I64 || ce->type == VM_F32 || ce->type == VM_F64;
+        ok = ce->type == VM_I32 || ce->type == VM_I64 || ce->type == VM_F32 ||
+             ce->type == VM_F64 || ce->type == VM_V128;
         if (ok && (ce->type == VM_I32 || ce->type == VM_F32)) ok = ce->value <= 0xFFFFFFFFu;
         break;
     case VM_CE_REF_NULL: ok = is_reftype(ce->type) && ce->value == 0; break;
@@ -458,6 +462,7 @@ static void get_ce(rbuf *r, const corral_module *m, vm_constexpr *ce, uint8_t wa
         break;
     default: ok = false;
     }
+    if (ce->type != VM_V128 && ce->hi != 0) ok = false; /* only a v128 has a second slot */
     if (!ok || (want ? ce->type != want : !is_reftype(ce->type))) fail(r, e_bad);
 }
 
@@ -471,6 +476,7 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
     get_u8(r);
     get_u8(r);
     get_u64(r);
+    get_u64(r);
     *ce = (vm_constexpr){0};
 }
 
@@ -483,8 +489,8 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
  * trusted code, like the binary (README, "--cache-dir"). */
 static bool frame_fits(const corral_module *m, const vm_funcdef *f) {
     const vm_functype *t = &m->types[f->type];
-    if (f->nslots > VM_MAX_FUNC_SLOTS || f->nslots < t->nparams + f->nlocals ||
-        f->nslots < t->nresults || f->code_len == 0)
+    if (f->nslots > VM_MAX_FUNC_SLOTS || f->nslots < t->param_slots + f->nlocal_slots ||
+        f->nslots < t->result_slots || f->code_len == 0)
         return false;
     for (uint32_t i = 1; i < f->nmeter; i++) /* sorted, inside the code */
         if (f->meter[3 * i] <= f->meter[3 * i - 3]) return false;
@@ -508,6 +514,7 @@ static void get_types(rbuf *r, corral_module *m) {
         t->nresults = nr;
         for (uint32_t k = 0; k < np + nr; k++)
             if (!is_valtype(t->types[k])) fail(r, e_bad);
+        vm_functype_count_slots(t);
     }
 }
 
@@ -687,6 +694,7 @@ static void get_funcs(rbuf *r, corral_module *m) {
         if (memcmp(f->local_types, t->types, t->nparams) != 0) fail(r, e_bad);
         for (size_t k = 0; k < nt; k++)
             if (!is_valtype(f->local_types[k])) fail(r, e_bad);
+        f->nlocal_slots = vm_types_slots(f->local_types + t->nparams, nl);
         uint32_t off = get_u32(r), blen = get_u32(r);
         if (off > m->len || blen > m->len - off) { fail(r, e_index); return; }
         f->body = m->bytes + off;
@@ -804,7 +812,7 @@ const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, si
     if (entry_len < HEADER + CHECKSUM) return e_trunc;
     if ((uintptr_t)entry % 4 != 0) return "cache entry: not aligned to 4 bytes in memory";
     if (memcmp(entry, magic, sizeof magic) != 0) return "cache entry: not a corral cache entry";
-    rbuf h = {entry + 8, entry + HEADER, 0, entry};
+    rbuf h = {entry + 8, entry + HEADER, 0, entry, 0};
     uint32_t format = get_u32(&h), reserved = get_u32(&h);
     if (format != CACHE_FORMAT || reserved != 0) return "cache entry: another format version";
     if (memcmp(entry + 16, key, 32) != 0) return "cache entry: another key";
@@ -817,20 +825,22 @@ const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, si
     if (memcmp(sum, entry + sealed, 32) != 0) return "cache entry: checksum mismatch";
     if (len > VM_MAX_MODULE_BYTES) return "module too large (see vm/limits.h)";
 
-    corral_module *m = calloc(1, sizeof *m);
+    const corral_allocator *a = e ? &e->alloc : &vm_default_allocator;
+    corral_module *m = vm_calloc(a, 1, sizeof *m);
     if (!m) return vm_err_nomem;
+    m->alloc = *a;
     if (flags & CORRAL_BORROW_BYTES) {
         m->bytes = (uint8_t *)(uintptr_t)bytes; /* read only, like a copy */
         m->bytes_borrowed = true;
     } else {
-        m->bytes = malloc(len ? len : 1);
-        if (!m->bytes) { free(m); return vm_err_nomem; }
+        m->bytes = vm_malloc(a, len);
+        if (!m->bytes) { vm_free(a, m); return vm_err_nomem; }
         if (len) memcpy(m->bytes, bytes, len);
     }
     m->len = len;
     m->fuel = e && e->fuel;
     m->entry = entry; /* the code is read in place: vm_module_free leaves it */
-    rbuf r = {entry + HEADER, entry + sealed, 0, entry};
+    rbuf r = {entry + HEADER, entry + sealed, 0, entry, &m->alloc};
     const char *err = get_module(&r, m, entry_len);
     if (err) {
         vm_module_free(m); /* entry_release unset: the caller keeps the entry */

@@ -31,6 +31,16 @@
  * imm are raw bits (floats included).  Memory instructions carry the static
  * offset as one unit: LOAD dst addr offset, STORE addr value offset.
  *
+ * A v128 operand takes two consecutive slots, and is named by the first;
+ * the lowering counts it as two in the static stack layout, so the slot
+ * of stack index i is the sum of the widths below it.  Scalar code is laid
+ * out exactly as without SIMD.  The SIMD families of opcodes.def are
+ * "dst a [b [c]]" like the others (OP_VBIN and OP_VCMP also have NAME_IMM,
+ * b a v128 constant: four units, its bytes as they are; OP_VSHIFT has
+ * NAME_IMM dst a count), with a lane index (one unit) after the
+ * operands (EXTRACT, REPLACE) or after the memory offset (lane loads and
+ * stores: LDLANE dst addr vec offset lane, STLANE addr vec offset lane).
+ *
  * Fuel (only in modules compiled with fuel): FUEL cost end charges a whole
  * straight-line segment at its start; "end" is its length in units from
  * its first instruction (the one after FUEL).  The segment after a call has
@@ -86,7 +96,13 @@
     X(REF_FUNC_, 2)     /* dst func */                                       \
     X(TRAP, 0)          /* unreachable */                                    \
     X(FUEL, 2)          /* cost end */                                       \
-    X(FUEL_OUT, 0)      /* ends a metered copy of a segment: out of fuel */
+    X(FUEL_OUT, 0)      /* ends a metered copy of a segment: out of fuel */ \
+    X(COPY128, 2)       /* dst src: a v128 (two slots each) */               \
+    X(SELECT128_, 4)    /* dst cond a b: v128 */                             \
+    X(GLOBAL_GET128_, 2) /* dst global: v128 */                              \
+    X(GLOBAL_SET128_, 2) /* src global: v128 */                              \
+    X(V128_CONST_, 5)   /* dst imm*4: the 16 bytes as they are, in 4 units */ \
+    X(I8X16_SHUFFLE_, 7) /* dst a b mask*4: the 16 lane indices, as V128_CONST_ */
 
 /* The opcode numbering: internal ops, then the families of opcodes.def. */
 enum {
@@ -101,6 +117,21 @@ enum {
 #define OP_BINT(c, N, t, I, f) VM_OP_##N,
 #define OP_LOAD(c, N, t, O, M, conv, al) VM_OP_##N,
 #define OP_STORE(c, N, t, I, M, al) VM_OP_##N,
+#define OP_VUN(c, N, t, LI, LO, e) VM_OP_##N,
+#define OP_VBIN(c, N, t, L, e) VM_OP_##N, VM_OP_##N##_IMM,
+#define OP_VCMP(c, N, t, L, e) VM_OP_##N, VM_OP_##N##_IMM,
+#define OP_VSHIFT(c, N, t, L, e) VM_OP_##N, VM_OP_##N##_IMM,
+#define OP_VFN1(c, N, t, f) VM_OP_##N,
+#define OP_VFN2(c, N, t, f) VM_OP_##N,
+#define OP_VFN3(c, N, t, f) VM_OP_##N,
+#define OP_VTEST(c, N, t, f) VM_OP_##N,
+#define OP_VSPLAT(c, N, t, I, L) VM_OP_##N,
+#define OP_VEXTRACT(c, N, t, L, O, conv) VM_OP_##N,
+#define OP_VREPLACE(c, N, t, L, I) VM_OP_##N,
+#define OP_VLOAD(c, N, t, n, al, f) VM_OP_##N,
+#define OP_VSTORE(c, N, t, al) VM_OP_##N,
+#define OP_VLDLANE(c, N, t, L, al) VM_OP_##N,
+#define OP_VSTLANE(c, N, t, L, al) VM_OP_##N,
 #include "opcodes.def"
     VM_NOPS
 };

@@ -19,6 +19,7 @@
 
 #include "code.h"
 #include "rd.h"
+#include "simd.h"
 #include "vm.h"
 
 enum { E_SLOT, E_LOCAL, E_CONST };
@@ -29,6 +30,8 @@ typedef struct {
     uint32_t local;
     uint64_t val;
     uint32_t made_by; /* 1 + code offset of the dst operand that wrote it, or 0 */
+    uint32_t slot;    /* its canonical slot (set by push) */
+    uint64_t hi;      /* a v128 constant: val and hi are its two slots */
 } entry;
 
 typedef struct {
@@ -57,8 +60,10 @@ typedef struct {
     const vm_functype *ft;
     vm_rd r;
     uint32_t nlocals; /* params + locals */
+    uint32_t *lslot;  /* the slot of each local (a v128 takes two) */
+    uint32_t nlocal_slots; /* the slots they take: the operand stack starts here */
     entry *stk;
-    uint32_t nstk, capstk, max_height;
+    uint32_t nstk, capstk, max_slots; /* max_slots: the frame size so far */
     ctl *ctls;
     uint32_t nctl, capctl;
     uint32_t *code;
@@ -88,11 +93,12 @@ static const uint8_t one_type[256] = {
 
 /* ---- growing arrays -------------------------------------------------------- */
 
-static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size) {
+/* With the module's allocator: the code and meter become the module's. */
+static bool grow(cc *c, void **p, uint32_t *cap, uint32_t need, size_t size) {
     if (need <= *cap) return true;
     uint32_t n = *cap ? *cap : 16;
     while (n < need) n *= 2;
-    void *q = realloc(*p, (size_t)n * size);
+    void *q = vm_realloc(&c->m->alloc, *p, (size_t)n * size);
     if (!q) return false;
     *p = q;
     *cap = n;
@@ -107,7 +113,7 @@ static bool reachable(const cc *c) {
 }
 
 static uint32_t emit(cc *c, uint32_t unit) {
-    if (!grow((void **)&c->code, &c->capcode, c->ncode + 1, sizeof *c->code)) {
+    if (!grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof *c->code)) {
         c->nomem = vm_err_nomem;
         return 0;
     }
@@ -125,7 +131,13 @@ static void emit64(cc *c, uint64_t v) {
     emit(c, (uint32_t)(v >> 32));
 }
 
-static uint32_t canon(const cc *c, uint32_t idx) { return c->nlocals + idx; }
+/* The canonical slot of stack index idx: right above the entry below it
+ * (entries popped but not yet overwritten keep their slots). */
+static uint32_t canon(const cc *c, uint32_t idx) {
+    if (idx == 0) return c->nlocal_slots;
+    const entry *e = &c->stk[idx - 1];
+    return e->slot + vm_type_slots(e->type);
+}
 
 /* Was e written by the last instruction, so that its dst may be changed? */
 static bool is_fresh(const cc *c, const entry *e) {
@@ -161,7 +173,7 @@ static void charge(cc *c, uint32_t cost) {
  * the segment's cost is spent once it has run. */
 static void meter(cc *c, uint32_t at) {
     if (!c->fuel || c->seg_at == NONE) return;
-    if (!grow((void **)&c->meter, &c->capmeter, c->nmeter + 3, sizeof *c->meter)) {
+    if (!grow(c, (void **)&c->meter, &c->capmeter, c->nmeter + 3, sizeof *c->meter)) {
         c->nomem = vm_err_nomem;
         return;
     }
@@ -181,16 +193,20 @@ static void seg_close(cc *c) {
 /* ---- the typed operand stack -------------------------------------------------------- */
 
 static const char *push(cc *c, uint8_t type) {
-    if (!grow((void **)&c->stk, &c->capstk, c->nstk + 1, sizeof *c->stk)) return vm_err_nomem;
-    c->stk[c->nstk++] = (entry){type, E_SLOT, 0, 0, 0};
-    if (c->nstk > c->max_height) c->max_height = c->nstk;
-    if (c->nlocals + c->max_height > VM_MAX_FUNC_SLOTS) return "function too large (frame slots)";
+    if (!grow(c, (void **)&c->stk, &c->capstk, c->nstk + 1, sizeof *c->stk)) return vm_err_nomem;
+    uint32_t slot = canon(c, c->nstk), end = slot + vm_type_slots(type);
+    c->stk[c->nstk++] = (entry){type, E_SLOT, 0, 0, 0, slot, 0};
+    if (end > c->max_slots) c->max_slots = end;
+    if (c->max_slots > VM_MAX_FUNC_SLOTS) return "function too large (frame slots)";
     return 0;
 }
 
 static const char *push_entry(cc *c, entry e) {
     const char *err = push(c, e.type);
-    if (!err) c->stk[c->nstk - 1] = e;
+    if (!err) {
+        e.slot = c->stk[c->nstk - 1].slot;
+        c->stk[c->nstk - 1] = e;
+    }
     return err;
 }
 
@@ -199,7 +215,7 @@ static const char *pop(cc *c, uint8_t want, entry *got) {
     ctl *b = &c->ctls[c->nctl - 1];
     if (c->nstk == b->height) {
         if (!b->unreachable) return e_type;
-        *got = (entry){VM_ANY, E_SLOT, 0, 0, 0}; /* the actual type is unknown */
+        *got = (entry){VM_ANY, E_SLOT, 0, 0, 0, 0, 0}; /* the actual type is unknown */
         return 0;
     }
     *got = c->stk[--c->nstk];
@@ -207,11 +223,34 @@ static const char *pop(cc *c, uint8_t want, entry *got) {
     return 0;
 }
 
+/* Numeric or vector: what untyped select takes. */
 static bool is_num(uint8_t t) {
-    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_ANY;
+    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_V128 || t == VM_ANY;
 }
 static bool is_ref(uint8_t t) { return t == VM_FUNCREF || t == VM_EXTERNREF || t == VM_ANY; }
 static bool is_wide(uint8_t t) { return t == VM_I64 || t == VM_F64; }
+
+/* A constant's bits as the immediate units of an instruction: one, two,
+ * or a v128's 16 bytes as they are (code.h). */
+static void emit_imm(cc *c, const entry *e) {
+    if (e->type == VM_V128) {
+        uint32_t u[4];
+        memcpy(u, &e->val, 8);
+        memcpy(u + 2, &e->hi, 8);
+        for (int k = 0; k < 4; k++) emit(c, u[k]);
+    } else if (is_wide(e->type)) {
+        emit64(c, e->val);
+    } else {
+        emit(c, (uint32_t)e->val);
+    }
+}
+
+/* Write constant e into slot dst. */
+static void emit_const(cc *c, const entry *e, uint32_t dst) {
+    op(c, e->type == VM_V128 ? VM_OP_V128_CONST_ : is_wide(e->type) ? VM_OP_CONST64 : VM_OP_CONST32);
+    emit(c, dst);
+    emit_imm(c, e);
+}
 
 /* ---- where values live ------------------------------------------------------------- */
 
@@ -221,17 +260,11 @@ static void materialize(cc *c, uint32_t idx) {
     if (e->kind == E_SLOT) return;
     if (reachable(c)) {
         if (e->kind == E_LOCAL) {
-            op(c, VM_OP_COPY);
+            op(c, e->type == VM_V128 ? VM_OP_COPY128 : VM_OP_COPY);
             emit(c, canon(c, idx));
             emit(c, e->local);
-        } else if (is_wide(e->type)) {
-            op(c, VM_OP_CONST64);
-            emit(c, canon(c, idx));
-            emit64(c, e->val);
         } else {
-            op(c, VM_OP_CONST32);
-            emit(c, canon(c, idx));
-            emit(c, (uint32_t)e->val);
+            emit_const(c, e, canon(c, idx));
         }
     }
     e->kind = E_SLOT;
@@ -256,49 +289,57 @@ static uint32_t read_slot(cc *c, entry *e, uint32_t idx) {
 /* Copy the value of entry e (at stack index idx) into slot dst. */
 static void move(cc *c, const entry *e, uint32_t idx, uint32_t dst) {
     if (e->kind == E_CONST) {
-        op(c, is_wide(e->type) ? VM_OP_CONST64 : VM_OP_CONST32);
-        emit(c, dst);
-        if (is_wide(e->type)) emit64(c, e->val); else emit(c, (uint32_t)e->val);
+        emit_const(c, e, dst);
         return;
     }
     uint32_t src = e->kind == E_LOCAL ? e->local : canon(c, idx);
     if (src == dst) return;
-    op(c, VM_OP_COPY);
+    op(c, e->type == VM_V128 ? VM_OP_COPY128 : VM_OP_COPY);
     emit(c, dst);
     emit(c, src);
 }
 
 /* Would moving the top n entries to slots base.. emit anything? */
 static bool moves_needed(const cc *c, uint32_t n, uint32_t base) {
-    for (uint32_t k = 0; k < n; k++) {
+    for (uint32_t k = 0, dst = base; k < n; k++) {
         const entry *e = &c->stk[c->nstk - n + k];
-        if (e->kind != E_SLOT || canon(c, c->nstk - n + k) != base + k) return true;
+        if (e->kind != E_SLOT || canon(c, c->nstk - n + k) != dst) return true;
+        dst += vm_type_slots(e->type);
     }
     return false;
 }
 
-/* Move the top n entries to slots base, base+1, ...  Sources are at or
- * above their destinations, so ascending order never overwrites a source
- * still to be read; locals that the destinations cover are first saved in
- * their canonical slots (only a return writes over locals). */
+/* Does entry e alias a local within slots [lo, hi)? */
+static bool local_in(const entry *e, uint32_t lo, uint32_t hi) {
+    return e->kind == E_LOCAL && e->local < hi && e->local + vm_type_slots(e->type) > lo;
+}
+
+/* Move the top n entries to consecutive slots from base (a v128 takes
+ * two).  Sources are at or above their destinations, so ascending order
+ * never overwrites a source still to be read; locals that the destinations
+ * cover are first saved in their canonical slots (only a return writes
+ * over locals). */
 static void move_top(cc *c, uint32_t n, uint32_t base) {
-    uint32_t lo = c->nstk - n;
+    uint32_t lo = c->nstk - n, end = base;
+    for (uint32_t k = 0; k < n; k++) end += vm_type_slots(c->stk[lo + k].type);
     for (uint32_t k = 0; k < n; k++) {
         entry e = c->stk[lo + k];
-        if (e.kind == E_LOCAL && e.local >= base && e.local < base + n) {
-            op(c, VM_OP_COPY);
+        if (local_in(&e, base, end)) {
+            op(c, e.type == VM_V128 ? VM_OP_COPY128 : VM_OP_COPY);
             emit(c, canon(c, lo + k));
             emit(c, e.local);
         }
     }
-    for (uint32_t k = 0; k < n; k++) {
+    for (uint32_t k = 0, dst = base; k < n; k++) {
         entry e = c->stk[lo + k];
-        if (e.kind == E_LOCAL && e.local >= base && e.local < base + n) e.kind = E_SLOT;
-        move(c, &e, lo + k, base + k);
+        if (local_in(&e, base, end)) e.kind = E_SLOT;
+        move(c, &e, lo + k, dst);
+        dst += vm_type_slots(e.type);
     }
 }
 
-/* Before local x changes, entries that alias it take their own copy. */
+/* Before local x (its slot) changes, entries that alias it take their own
+ * copy. */
 static bool save_aliases(cc *c, uint32_t x) {
     bool any = false;
     for (uint32_t i = 0; i < c->nstk; i++)
@@ -314,7 +355,7 @@ static bool save_aliases(cc *c, uint32_t x) {
 static const char *push_ctl(cc *c, uint8_t opcode, uint32_t np, const uint8_t *p, uint32_t nr,
                             const uint8_t *r) {
     if (c->nctl >= VM_MAX_NESTING) return "nesting too deep";
-    if (!grow((void **)&c->ctls, &c->capctl, c->nctl + 1, sizeof *c->ctls)) return vm_err_nomem;
+    if (!grow(c, (void **)&c->ctls, &c->capctl, c->nctl + 1, sizeof *c->ctls)) return vm_err_nomem;
     bool dead = c->nctl ? !reachable(c) : false;
     c->ctls[c->nctl++] = (ctl){opcode, false, dead, false, c->nstk - np, np, nr, p, r,
                                c->ncode, NONE, NONE, NONE};
@@ -329,7 +370,7 @@ static void set_unreachable(cc *c) {
 }
 
 static void add_patch(cc *c, ctl *b, uint32_t rel_at, uint32_t instr_at) {
-    if (!grow((void **)&c->patches, &c->cappatches, c->npatches + 1, sizeof *c->patches)) {
+    if (!grow(c, (void **)&c->patches, &c->cappatches, c->npatches + 1, sizeof *c->patches)) {
         c->nomem = vm_err_nomem;
         return;
     }
@@ -399,7 +440,7 @@ static const char *rd_blocktype(cc *c, uint32_t *np, const uint8_t **p, uint32_t
     if (bt == -64) { *nr = 0; *r = 0; return 0; }
     if (bt < 0) {
         uint8_t t = (uint8_t)(bt & 0x7F);
-        if (bt < -64 || !one_type[t] || t == VM_V128) return "malformed value type";
+        if (bt < -64 || !one_type[t]) return "malformed value type";
         *nr = 1;
         *r = &one_type[t];
         return 0;
@@ -433,6 +474,10 @@ static const char *rd_zero(cc *c) {
 #define T_I64 VM_I64
 #define T_F32 VM_F32
 #define T_F64 VM_F64
+#define T_V128 VM_V128
+
+static const uint8_t v128s[3] = {VM_V128, VM_V128, VM_V128};
+static const uint8_t v128_i32[2] = {VM_V128, VM_I32};
 
 /* The compare-and-branch form of a comparison (with fuel: _BR_F), or 0. */
 static uint32_t br_form(uint32_t opcode, bool fuel) {
@@ -489,8 +534,7 @@ static const char *lower_binop(cc *c, uint32_t code, uint32_t opcode, uint32_t i
     uint32_t dst = emit(c, canon(c, c->nstk - 1));
     emit(c, sa);
     if (!imm) emit(c, sb);
-    else if (is_wide(in)) emit64(c, b.val);
-    else emit(c, (uint32_t)b.val);
+    else emit_imm(c, &b);
     produced(c, at, dst);
     if (observable) meter(c, at);
     return 0;
@@ -527,6 +571,105 @@ static const char *lower_store(cc *c, uint32_t opcode, uint8_t in, uint32_t natu
     emit(c, offset);
     meter(c, at);
     return 0;
+}
+
+/* A lane index immediate (one byte) below lanes. */
+static const char *rd_lane(cc *c, uint32_t lanes, uint32_t *lane) {
+    uint8_t b;
+    const char *e = vm_rd_byte(&c->r, &b);
+    if (e) return e;
+    *lane = b;
+    return b < lanes ? 0 : "invalid lane index";
+}
+
+/* A pure instruction of fixed signature (most of SIMD): pops the n inputs
+ * (types in[]), pushes out, and emits `opcode dst inputs... imm...`. */
+static const char *lower_pure(cc *c, uint32_t opcode, uint32_t n, const uint8_t *in, uint8_t out,
+                              uint32_t nimm, const uint32_t *imm) {
+    entry v[3];
+    uint32_t s[3];
+    const char *e;
+    for (uint32_t k = n; k-- > 0;)
+        if ((e = pop(c, in[k], &v[k]))) return e;
+    if (!reachable(c)) return push(c, out);
+    for (uint32_t k = 0; k < n; k++) s[k] = read_slot(c, &v[k], c->nstk + k);
+    if ((e = push(c, out))) return e;
+    uint32_t at = op(c, opcode);
+    uint32_t dst = emit(c, canon(c, c->nstk - 1));
+    for (uint32_t k = 0; k < n; k++) emit(c, s[k]);
+    for (uint32_t k = 0; k < nimm; k++) emit(c, imm[k]);
+    produced(c, at, dst);
+    return 0;
+}
+
+/* A v128 shift: by a constant count, NAME_IMM dst a count; else by the
+ * i32 operand. */
+static const char *lower_shift(cc *c, uint32_t opcode, uint32_t imm_op) {
+    uint32_t n = c->nstk;
+    ctl *b = &c->ctls[c->nctl - 1];
+    if (n > b->height + 1 && c->stk[n - 1].kind == E_CONST && c->stk[n - 1].type == VM_I32 &&
+        c->stk[n - 2].type == VM_V128) {
+        uint32_t count = (uint32_t)c->stk[n - 1].val;
+        c->nstk--; /* the count: an immediate */
+        return lower_pure(c, imm_op, 1, v128s, VM_V128, 1, &count);
+    }
+    return lower_pure(c, opcode, 2, v128_i32, VM_V128, 0, 0);
+}
+
+/* extract_lane / replace_lane: the lane index, then a pure instruction. */
+static const char *lower_lane(cc *c, uint32_t opcode, uint32_t lanes, uint32_t n,
+                              const uint8_t *in, uint8_t out) {
+    uint32_t lane;
+    const char *e = rd_lane(c, lanes, &lane);
+    return e ? e : lower_pure(c, opcode, n, in, out, 1, &lane);
+}
+
+/* v128.loadN_lane (LDLANE dst addr vec offset lane) and v128.storeN_lane
+ * (STLANE addr vec offset lane): memarg, then the lane index. */
+static const char *lower_lane_mem(cc *c, uint32_t opcode, uint32_t width, uint32_t natural,
+                                  bool store) {
+    uint32_t offset, lane;
+    entry a, v;
+    const char *e = rd_memarg(c, natural, &offset);
+    if (e || (e = rd_lane(c, 16 / width, &lane))) return e;
+    if ((e = pop(c, VM_V128, &v)) || (e = pop(c, VM_I32, &a))) return e;
+    if (!reachable(c)) return store ? 0 : push(c, VM_V128);
+    uint32_t sa = read_slot(c, &a, c->nstk);
+    uint32_t sv = read_slot(c, &v, c->nstk + 1);
+    if (!store && (e = push(c, VM_V128))) return e;
+    uint32_t at = op(c, opcode), dst = 0;
+    if (!store) dst = emit(c, canon(c, c->nstk - 1));
+    emit(c, sa);
+    emit(c, sv);
+    emit(c, offset);
+    emit(c, lane);
+    if (!store) produced(c, at, dst);
+    meter(c, at);
+    return 0;
+}
+
+/* v128.const (16 bytes; a deferred constant, like i32.const) and
+ * i8x16.shuffle (16 lane indices below 32, the bytes as they are in four
+ * units, code.h). */
+static const char *lower_v128_imm(cc *c, uint32_t code) {
+    uint8_t b[16];
+    uint32_t u[4];
+    if (c->r.end - c->r.p < 16) {
+        c->r.p = c->r.end;
+        return c->r.eof;
+    }
+    memcpy(b, c->r.p, 16);
+    c->r.p += 16;
+    memcpy(u, b, 16);
+    if (code == 0xFD0C) {
+        entry k = {VM_V128, E_CONST, 0, 0, 0, 0, 0};
+        memcpy(&k.val, b, 8);
+        memcpy(&k.hi, b + 8, 8);
+        return push_entry(c, k);
+    }
+    for (uint32_t i = 0; i < 16; i++)
+        if (b[i] >= 32) return "invalid lane index";
+    return lower_pure(c, VM_OP_I8X16_SHUFFLE_, 2, v128s, VM_V128, 4, u);
 }
 
 /* Emit `opcode dst? operands...` for an instruction of fixed signature:
@@ -622,7 +765,7 @@ static const char *lower_br_table(cc *c) {
     if (e) return e;
     if (n > VM_MAX_BR_TABLE) return "br_table too large";
     if ((uint64_t)n > (uint64_t)(c->r.end - c->r.p)) return c->r.eof;
-    uint32_t *labels = malloc(((size_t)n + 1) * sizeof *labels);
+    uint32_t *labels = vm_malloc(&c->m->alloc, ((size_t)n + 1) * sizeof *labels);
     if (!labels) return vm_err_nomem;
     for (uint32_t k = 0; k <= n && !e; k++) {
         e = vm_rd_u32(&c->r, &labels[k]);
@@ -661,7 +804,7 @@ static const char *lower_br_table(cc *c) {
             }
         }
     }
-    free(labels);
+    vm_free(&c->m->alloc, labels);
     if (e) return e;
     set_unreachable(c);
     return 0;
@@ -780,22 +923,25 @@ static const char *lower_local_set(cc *c, uint32_t x, bool tee) {
     if (x >= c->nlocals) return "unknown local";
     uint8_t t = c->f->local_types[x];
     if ((e = pop(c, t, &v))) return e;
+    x = c->lslot[x]; /* from here on, the local's slot */
     if (reachable(c)) {
         bool aliased = save_aliases(c, x);
         bool was_fresh = is_fresh(c, &v);
         if (was_fresh && !aliased) {
             c->code[c->last_dst] = x; /* the producer writes the local itself */
         } else if (v.kind == E_CONST) {
-            op(c, is_wide(t) ? VM_OP_CONST64 : VM_OP_CONST32);
-            emit(c, x);
-            if (is_wide(t)) emit64(c, v.val); else emit(c, (uint32_t)v.val);
+            emit_const(c, &v, x);
         } else {
             uint32_t src = v.kind == E_LOCAL ? v.local : canon(c, c->nstk);
-            if (src != x) { op(c, VM_OP_COPY); emit(c, x); emit(c, src); }
+            if (src != x) {
+                op(c, t == VM_V128 ? VM_OP_COPY128 : VM_OP_COPY);
+                emit(c, x);
+                emit(c, src);
+            }
         }
         c->fresh = false;
     }
-    if (tee) return push_entry(c, (entry){t, E_LOCAL, x, 0, 0});
+    if (tee) return push_entry(c, (entry){t, E_LOCAL, x, 0, 0, 0, 0});
     return 0;
 }
 
@@ -820,10 +966,25 @@ bool vm_opcode_known(uint8_t b) {
 #define OP_LOAD(cd, N, t, O, M, conv, al) cd,
 #define OP_STORE(cd, N, t, I, M, al) cd,
 #define OP_CTL(cd, N, t, imm, cost) cd,
+#define OP_VUN(cd, N, t, LI, LO, e) cd,
+#define OP_VBIN(cd, N, t, L, e) cd,
+#define OP_VCMP(cd, N, t, L, e) cd,
+#define OP_VSHIFT(cd, N, t, L, e) cd,
+#define OP_VFN1(cd, N, t, f) cd,
+#define OP_VFN2(cd, N, t, f) cd,
+#define OP_VFN3(cd, N, t, f) cd,
+#define OP_VTEST(cd, N, t, f) cd,
+#define OP_VSPLAT(cd, N, t, I, L) cd,
+#define OP_VEXTRACT(cd, N, t, L, O, conv) cd,
+#define OP_VREPLACE(cd, N, t, L, I) cd,
+#define OP_VLOAD(cd, N, t, n, al, f) cd,
+#define OP_VSTORE(cd, N, t, al) cd,
+#define OP_VLDLANE(cd, N, t, L, al) cd,
+#define OP_VSTLANE(cd, N, t, L, al) cd,
 #include "opcodes.def"
     };
     for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
-        if ((codes[i] > 0xFF ? 0xFC : codes[i]) == b) return true;
+        if ((codes[i] > 0xFF ? codes[i] >> 8 : codes[i]) == b) return true;
     return false;
 }
 
@@ -843,6 +1004,28 @@ static const char *lower_one(cc *c, uint32_t code) {
 #define OP_BINT(cd, N, t, I, f) case cd: return lower_binop(c, cd, VM_OP_##N, 0, T_##I, T_##I, true);
 #define OP_LOAD(cd, N, t, O, M, conv, al) case cd: return lower_load(c, VM_OP_##N, T_##O, al);
 #define OP_STORE(cd, N, t, I, M, al) case cd: return lower_store(c, VM_OP_##N, T_##I, al);
+#define OP_VUN(cd, N, t, LI, LO, e) case cd: return lower_unop(c, VM_OP_##N, VM_V128, VM_V128);
+#define OP_VBIN(cd, N, t, L, e) \
+    case cd: return lower_binop(c, cd, VM_OP_##N, VM_OP_##N##_IMM, VM_V128, VM_V128, false);
+#define OP_VCMP(cd, N, t, L, e) \
+    case cd: return lower_binop(c, cd, VM_OP_##N, VM_OP_##N##_IMM, VM_V128, VM_V128, false);
+#define OP_VSHIFT(cd, N, t, L, e) case cd: return lower_shift(c, VM_OP_##N, VM_OP_##N##_IMM);
+#define OP_VFN1(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 1, v128s, VM_V128, 0, 0);
+#define OP_VFN2(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 2, v128s, VM_V128, 0, 0);
+#define OP_VFN3(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 3, v128s, VM_V128, 0, 0);
+#define OP_VTEST(cd, N, t, f) case cd: return lower_pure(c, VM_OP_##N, 1, v128s, VM_I32, 0, 0);
+#define OP_VSPLAT(cd, N, t, I, L) \
+    case cd: return lower_pure(c, VM_OP_##N, 1, (const uint8_t[]){T_##I}, VM_V128, 0, 0);
+#define OP_VEXTRACT(cd, N, t, L, O, conv) \
+    case cd: return lower_lane(c, VM_OP_##N, VL_N_##L, 1, v128s, T_##O);
+#define OP_VREPLACE(cd, N, t, L, I) \
+    case cd: return lower_lane(c, VM_OP_##N, VL_N_##L, 2, (const uint8_t[]){VM_V128, T_##I}, VM_V128);
+#define OP_VLOAD(cd, N, t, n, al, f) case cd: return lower_load(c, VM_OP_##N, VM_V128, al);
+#define OP_VSTORE(cd, N, t, al) case cd: return lower_store(c, VM_OP_##N, VM_V128, al);
+#define OP_VLDLANE(cd, N, t, L, al) \
+    case cd: return lower_lane_mem(c, VM_OP_##N, sizeof(VL_T_##L), al, false);
+#define OP_VSTLANE(cd, N, t, L, al) \
+    case cd: return lower_lane_mem(c, VM_OP_##N, sizeof(VL_T_##L), al, true);
 #include "opcodes.def"
     default: return lower_misc(c, code);
     }
@@ -963,7 +1146,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
         uint8_t t;
         if ((e = vm_rd_byte(&c->r, &t))) return e;
         if (t != VM_FUNCREF && t != VM_EXTERNREF) return "malformed reference type";
-        return push_entry(c, (entry){t, E_CONST, 0, 0, 0});
+        return push_entry(c, (entry){t, E_CONST, 0, 0, 0, 0, 0});
     }
     case 0xD1:
         if ((e = pop(c, VM_ANY, &v))) return e;
@@ -984,7 +1167,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
             if ((e = vm_rd_u32(&c->r, &n))) return e;
             if (n != 1) return "invalid result arity";
             if ((e = vm_rd_byte(&c->r, &t))) return e;
-            if (!one_type[t] || t == VM_V128) return "malformed value type";
+            if (!one_type[t]) return "malformed value type";
         }
         if ((e = pop(c, VM_I32, &cond)) || (e = pop(c, t, &b)) || (e = pop(c, t, &a))) return e;
         if (code == 0x1B) {
@@ -997,7 +1180,7 @@ static const char *lower_misc(cc *c, uint32_t code) {
         uint32_t sa = read_slot(c, &a, base), sb = read_slot(c, &b, base + 1),
                  sc = read_slot(c, &cond, base + 2);
         if ((e = push(c, t))) return e;
-        uint32_t at = op(c, VM_OP_SELECT_);
+        uint32_t at = op(c, t == VM_V128 ? VM_OP_SELECT128_ : VM_OP_SELECT_);
         uint32_t dst = emit(c, canon(c, c->nstk - 1));
         emit(c, sc);
         emit(c, sa);
@@ -1008,19 +1191,21 @@ static const char *lower_misc(cc *c, uint32_t code) {
     case 0x20:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         if (x >= c->nlocals) return "unknown local";
-        return push_entry(c, (entry){c->f->local_types[x], E_LOCAL, x, 0, 0});
+        return push_entry(c, (entry){c->f->local_types[x], E_LOCAL, c->lslot[x], 0, 0, 0, 0});
     case 0x21: case 0x22:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         return lower_local_set(c, x, code == 0x22);
     case 0x23:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         if (x >= m->nglobals) return "unknown global";
-        return lower_fixed(c, VM_OP_GLOBAL_GET_, 0, 0, m->globals[x].type, 1, x, 0, false);
+        return lower_fixed(c, m->globals[x].type == VM_V128 ? VM_OP_GLOBAL_GET128_ : VM_OP_GLOBAL_GET_,
+                           0, 0, m->globals[x].type, 1, x, 0, false);
     case 0x24:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         if (x >= m->nglobals) return "unknown global";
         if (!m->globals[x].mut) return "global is immutable";
-        return lower_fixed(c, VM_OP_GLOBAL_SET_, 1, &m->globals[x].type, 0, 1, x, 0, false);
+        return lower_fixed(c, m->globals[x].type == VM_V128 ? VM_OP_GLOBAL_SET128_ : VM_OP_GLOBAL_SET_,
+                           1, &m->globals[x].type, 0, 1, x, 0, false);
     case 0x25: case 0x26:
         if ((e = vm_rd_u32(&c->r, &x))) return e;
         if (x >= m->ntables) return "unknown table";
@@ -1040,13 +1225,14 @@ static const char *lower_misc(cc *c, uint32_t code) {
             return lower_fixed(c, VM_OP_MEMORY_GROW_, 1, &in, VM_I32, 0, 0, 0, false);
         }
     case 0x41: { int32_t i; if ((e = vm_rd_s32(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_I32, E_CONST, 0, (uint32_t)i, 0}); }
+        return push_entry(c, (entry){VM_I32, E_CONST, 0, (uint32_t)i, 0, 0, 0}); }
     case 0x42: { int64_t i; if ((e = vm_rd_s64(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_I64, E_CONST, 0, (uint64_t)i, 0}); }
+        return push_entry(c, (entry){VM_I64, E_CONST, 0, (uint64_t)i, 0, 0, 0}); }
     case 0x43: { uint32_t i; if ((e = vm_rd_fixed32(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_F32, E_CONST, 0, i, 0}); }
+        return push_entry(c, (entry){VM_F32, E_CONST, 0, i, 0, 0, 0}); }
     case 0x44: { uint64_t i; if ((e = vm_rd_fixed64(&c->r, &i))) return e;
-        return push_entry(c, (entry){VM_F64, E_CONST, 0, i, 0}); }
+        return push_entry(c, (entry){VM_F64, E_CONST, 0, i, 0, 0, 0}); }
+    case 0xFD0C: case 0xFD0D: return lower_v128_imm(c, code);
     case 0xFC08: { /* memory.init seg */
         if ((e = vm_rd_u32(&c->r, &x)) || (e = rd_zero(c))) return e;
         if (m->nmems == 0) return "unknown memory 0";
@@ -1108,7 +1294,16 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
     c.nlocals = c.ft->nparams + f->nlocals;
     c.fuel = m->fuel;
     c.seg_at = NONE;
-    const char *e = push_ctl(&c, 0, 0, 0, c.ft->nresults, c.ft->types + c.ft->nparams);
+    c.lslot = vm_malloc(&m->alloc, ((size_t)c.nlocals + 1) * sizeof *c.lslot);
+    if (!c.lslot) return vm_err_nomem;
+    for (uint32_t i = 0; i < c.nlocals; i++) {
+        c.lslot[i] = c.nlocal_slots;
+        c.nlocal_slots += vm_type_slots(f->local_types[i]);
+    }
+    c.max_slots = c.nlocal_slots;
+    f->nlocal_slots = c.nlocal_slots - c.ft->param_slots;
+    const char *e = c.nlocal_slots > VM_MAX_FUNC_SLOTS ? "function too large (frame slots)" : 0;
+    if (!e) e = push_ctl(&c, 0, 0, 0, c.ft->nresults, c.ft->types + c.ft->nparams);
     /* A call zeroes the declared locals: the first segment pays for it. */
     if (!e) charge(&c, f->nlocals / VM_FUEL_LOCALS);
     uint32_t ninstr = 0;
@@ -1121,11 +1316,11 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
         }
         if ((e = vm_rd_byte(&c.r, &b))) break;
         code = b;
-        if (b == 0xFC) {
+        if (b == 0xFC || b == 0xFD) {
             uint32_t sub;
             if ((e = vm_rd_u32(&c.r, &sub))) break;
             if (sub > 0xFF) { e = "illegal opcode"; break; }
-            code = 0xFC00 | sub;
+            code = (uint32_t)b << 8 | sub;
         }
         charge(&c, cost_of(code));
         e = lower_one(&c, code);
@@ -1134,18 +1329,19 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
     if (!e && c.r.p != c.r.end) e = "section size mismatch";
     if (e) {
         *err_offset = (uint64_t)(c.r.p - m->bytes);
-        free(c.code);
-        free(c.meter);
+        vm_free(&m->alloc, c.code);
+        vm_free(&m->alloc, c.meter);
     } else {
         vm_thread(c.code, c.ncode);
         f->code = c.code;
         f->code_len = c.ncode;
-        f->nslots = c.nlocals + c.max_height;
+        f->nslots = c.max_slots;
         f->meter = c.meter;
         f->nmeter = c.nmeter / 3;
     }
-    free(c.stk);
-    free(c.ctls);
-    free(c.patches);
+    vm_free(&m->alloc, c.lslot);
+    vm_free(&m->alloc, c.stk);
+    vm_free(&m->alloc, c.ctls);
+    vm_free(&m->alloc, c.patches);
     return e;
 }

@@ -7,7 +7,7 @@
  * messages.  Function bodies are handed to compile.c as their section is
  * read, since everything they refer to has been decoded by then.
  */
-#include <stdlib.h>
+#include <stdlib.h> /* qsort */
 #include <string.h>
 
 #include "rd.h"
@@ -17,23 +17,23 @@ static const char e_nomem[] = "out of memory";
 
 /* ---- small readers on top of rd.h ------------------------------------------ */
 
-static const char *rd_name_len(vm_rd *r, char **out, uint32_t *out_len) {
+static const char *rd_name_len(corral_module *m, vm_rd *r, char **out, uint32_t *out_len) {
     uint32_t len;
     const char *e = vm_rd_u32(r, &len);
     if (e) return e;
     if (len > (size_t)(r->end - r->p)) return r->eof;
     if (!vm_utf8_valid(r->p, len)) return "malformed UTF-8 encoding";
-    char *s = malloc((size_t)len + 1);
+    char *s = vm_strndup(&m->alloc, (const char *)r->p, len);
     if (!s) return e_nomem;
-    memcpy(s, r->p, len);
-    s[len] = 0;
     r->p += len;
     *out = s;
     if (out_len) *out_len = len;
     return 0;
 }
 
-static const char *rd_name(vm_rd *r, char **out) { return rd_name_len(r, out, 0); }
+static const char *rd_name(corral_module *m, vm_rd *r, char **out) {
+    return rd_name_len(m, r, out, 0);
+}
 
 /* A vector count n.  Each element takes at least min_size bytes, so no
  * more than cap = min(n, left / min_size + 1) of them can be read: that is
@@ -49,11 +49,12 @@ static const char *rd_count(vm_rd *r, uint32_t *n, uint32_t *cap, uint32_t min_s
     return 0;
 }
 
-static void *calloc_n(size_t n, size_t size) { return calloc(n ? n : 1, size); }
+/* Zeroed arrays of the module (at least one element, so NULL is an error). */
+static void *calloc_n(corral_module *m, size_t n, size_t size) { return vm_calloc(&m->alloc, n, size); }
 
 static bool is_valtype(uint8_t t) {
-    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_FUNCREF ||
-           t == VM_EXTERNREF;
+    return t == VM_I32 || t == VM_I64 || t == VM_F32 || t == VM_F64 || t == VM_V128 ||
+           t == VM_FUNCREF || t == VM_EXTERNREF;
 }
 
 static const char *rd_valtype(vm_rd *r, uint8_t *t) {
@@ -130,23 +131,35 @@ static const char *rd_constexpr(vm_rd *r, const corral_module *m, vm_constexpr *
         nvals++;
         switch (op) {
         case 0x41: { int32_t v; if ((e = vm_rd_s32(r, &v))) return e;
-            *ce = (vm_constexpr){VM_CE_CONST, VM_I32, (uint32_t)v}; break; }
+            *ce = (vm_constexpr){VM_CE_CONST, VM_I32, (uint32_t)v, 0}; break; }
         case 0x42: { int64_t v; if ((e = vm_rd_s64(r, &v))) return e;
-            *ce = (vm_constexpr){VM_CE_CONST, VM_I64, (uint64_t)v}; break; }
+            *ce = (vm_constexpr){VM_CE_CONST, VM_I64, (uint64_t)v, 0}; break; }
         case 0x43: { uint32_t v; if ((e = vm_rd_fixed32(r, &v))) return e;
-            *ce = (vm_constexpr){VM_CE_CONST, VM_F32, v}; break; }
+            *ce = (vm_constexpr){VM_CE_CONST, VM_F32, v, 0}; break; }
         case 0x44: { uint64_t v; if ((e = vm_rd_fixed64(r, &v))) return e;
-            *ce = (vm_constexpr){VM_CE_CONST, VM_F64, v}; break; }
+            *ce = (vm_constexpr){VM_CE_CONST, VM_F64, v, 0}; break; }
+        case 0xFD: { /* v128.const: the 16 bytes go into the two slots as they are */
+            uint32_t sub;
+            uint8_t b[16];
+            if ((e = vm_rd_u32(r, &sub))) return e;
+            if (sub != 0x0C) return sub > 0xFF ? "illegal opcode" : "constant expression required";
+            if (r->end - r->p < 16) { r->p = r->end; return r->eof; }
+            memcpy(b, r->p, 16);
+            r->p += 16;
+            *ce = (vm_constexpr){VM_CE_CONST, VM_V128, 0, 0};
+            memcpy(&ce->value, b, 8);
+            memcpy(&ce->hi, b + 8, 8);
+            break; }
         case 0xD0: { uint8_t t; if ((e = rd_reftype(r, &t))) return e;
-            *ce = (vm_constexpr){VM_CE_REF_NULL, t, 0}; break; }
+            *ce = (vm_constexpr){VM_CE_REF_NULL, t, 0, 0}; break; }
         case 0xD2: { uint32_t f; if ((e = vm_rd_u32(r, &f))) return e;
             if (f >= m->nfuncs) return "unknown function";
-            *ce = (vm_constexpr){VM_CE_REF_FUNC, VM_FUNCREF, f};
+            *ce = (vm_constexpr){VM_CE_REF_FUNC, VM_FUNCREF, f, 0};
             m->func_declared[f] = true; break; }
         case 0x23: { uint32_t g; if ((e = vm_rd_u32(r, &g))) return e;
             if (g >= m->nglobal_imports) return "unknown global";
             if (m->globals[g].mut) return "constant expression required";
-            *ce = (vm_constexpr){VM_CE_GLOBAL, m->globals[g].type, g}; break; }
+            *ce = (vm_constexpr){VM_CE_GLOBAL, m->globals[g].type, g, 0}; break; }
         default: return vm_opcode_known(op) ? "constant expression required" : "illegal opcode";
         }
     }
@@ -167,7 +180,7 @@ static const char *sec_type(vm_rd *r, corral_module *m) {
     const char *e = rd_count(r, &n, &cap, 3, VM_MAX_TYPES);
     if (e) return e;
     m->ntypes = cap;
-    if (!(m->types = calloc_n(cap, sizeof *m->types))) return e_nomem;
+    if (!(m->types = calloc_n(m, cap, sizeof *m->types))) return e_nomem;
     for (uint32_t i = 0; i < n; i++) {
         uint8_t form;
         uint32_t np, nr;
@@ -181,10 +194,11 @@ static const char *sec_type(vm_rd *r, corral_module *m) {
         if ((e = rd_count(r, &nr, &cap, 1, VM_MAX_PARAMS))) return e;
         for (uint32_t j = 0; j < nr; j++)
             if ((e = rd_valtype(r, &t[np + j]))) return e;
-        if (!(m->types[i].types = malloc((size_t)np + nr + 1))) return e_nomem;
+        if (!(m->types[i].types = vm_malloc(&m->alloc, (size_t)np + nr + 1))) return e_nomem;
         memcpy(m->types[i].types, t, (size_t)np + nr);
         m->types[i].nparams = np;
         m->types[i].nresults = nr;
+        vm_functype_count_slots(&m->types[i]);
     }
     m->ntypes = n;
     return 0;
@@ -195,13 +209,13 @@ static const char *sec_import(vm_rd *r, corral_module *m) {
     const char *e = rd_count(r, &n, &cap, 4, VM_MAX_IMPORTS);
     if (e) return e;
     m->nimports = cap;
-    if (!(m->imports = calloc_n(cap, sizeof *m->imports))) return e_nomem;
+    if (!(m->imports = calloc_n(m, cap, sizeof *m->imports))) return e_nomem;
     /* The entity vectors are sized once the import section is read and the
      * definition sections are known; count per kind first. */
     for (uint32_t i = 0; i < n; i++) {
         vm_import *im = &m->imports[i];
-        if ((e = rd_name(r, &im->module))) return e;
-        if ((e = rd_name(r, &im->name))) return e;
+        if ((e = rd_name(m, r, &im->module))) return e;
+        if ((e = rd_name(m, r, &im->name))) return e;
         if ((e = vm_rd_byte(r, &im->kind))) return e;
         switch (im->kind) {
         case CORRAL_EXTERN_FUNC:
@@ -235,13 +249,13 @@ static const char *alloc_spaces(corral_module *m, uint32_t nfuncs, uint32_t ntab
     m->ntables = m->ntable_imports + ntables;
     m->nmems = m->nmem_imports + nmems;
     m->nglobals = m->nglobal_imports + nglobals;
-    if (!(m->func_types = calloc_n(m->nfuncs, sizeof(uint32_t)))) return e_nomem;
-    if (!(m->func_declared = calloc_n(m->nfuncs, sizeof(bool)))) return e_nomem;
-    if (!(m->funcs = calloc_n(nfuncs, sizeof(vm_funcdef)))) return e_nomem;
-    if (!(m->tables = calloc_n(m->ntables, sizeof(vm_tabletype)))) return e_nomem;
-    if (!(m->mems = calloc_n(m->nmems, sizeof(vm_limits)))) return e_nomem;
-    if (!(m->globals = calloc_n(m->nglobals, sizeof(vm_globaltype)))) return e_nomem;
-    if (!(m->global_inits = calloc_n(nglobals, sizeof(vm_constexpr)))) return e_nomem;
+    if (!(m->func_types = calloc_n(m, m->nfuncs, sizeof(uint32_t)))) return e_nomem;
+    if (!(m->func_declared = calloc_n(m, m->nfuncs, sizeof(bool)))) return e_nomem;
+    if (!(m->funcs = calloc_n(m, nfuncs, sizeof(vm_funcdef)))) return e_nomem;
+    if (!(m->tables = calloc_n(m, m->ntables, sizeof(vm_tabletype)))) return e_nomem;
+    if (!(m->mems = calloc_n(m, m->nmems, sizeof(vm_limits)))) return e_nomem;
+    if (!(m->globals = calloc_n(m, m->nglobals, sizeof(vm_globaltype)))) return e_nomem;
+    if (!(m->global_inits = calloc_n(m, nglobals, sizeof(vm_constexpr)))) return e_nomem;
     uint32_t f = 0, t = 0, me = 0, g = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         vm_import *im = &m->imports[i];
@@ -272,8 +286,9 @@ static const char *sec_function(vm_rd *r, corral_module *m, uint32_t *n) {
     return 0;
 }
 
-static const char *grow_array(void **p, size_t n, size_t size) {
-    void *q = realloc(*p, (n ? n : 1) * size);
+static const char *grow_array(corral_module *m, void **p, size_t n, size_t size) {
+    if (size && n > SIZE_MAX / size) return e_nomem;
+    void *q = vm_realloc(&m->alloc, *p, n * size);
     if (!q) return e_nomem;
     *p = q;
     return 0;
@@ -283,7 +298,7 @@ static const char *sec_table(vm_rd *r, corral_module *m) {
     uint32_t n, cap;
     const char *e = rd_count(r, &n, &cap, 3, VM_MAX_TABLES);
     if (e) return e;
-    if ((e = grow_array((void **)&m->tables, m->ntables + cap, sizeof *m->tables))) return e;
+    if ((e = grow_array(m, (void **)&m->tables, m->ntables + cap, sizeof *m->tables))) return e;
     for (uint32_t i = 0; i < n; i++)
         if ((e = rd_tabletype(r, &m->tables[m->ntables++]))) return e;
     return 0;
@@ -293,7 +308,7 @@ static const char *sec_memory(vm_rd *r, corral_module *m) {
     uint32_t n, cap;
     const char *e = rd_count(r, &n, &cap, 2, VM_MAX_TABLES);
     if (e) return e;
-    if ((e = grow_array((void **)&m->mems, m->nmems + cap, sizeof *m->mems))) return e;
+    if ((e = grow_array(m, (void **)&m->mems, m->nmems + cap, sizeof *m->mems))) return e;
     for (uint32_t i = 0; i < n; i++)
         if ((e = rd_memtype(r, &m->mems[m->nmems++]))) return e;
     if (m->nmems > 1) return "multiple memories";
@@ -304,8 +319,8 @@ static const char *sec_global(vm_rd *r, corral_module *m) {
     uint32_t n, cap;
     const char *e = rd_count(r, &n, &cap, 3, VM_MAX_GLOBALS);
     if (e) return e;
-    if ((e = grow_array((void **)&m->globals, m->nglobals + cap, sizeof *m->globals))) return e;
-    if ((e = grow_array((void **)&m->global_inits, cap, sizeof *m->global_inits))) return e;
+    if ((e = grow_array(m, (void **)&m->globals, m->nglobals + cap, sizeof *m->globals))) return e;
+    if ((e = grow_array(m, (void **)&m->global_inits, cap, sizeof *m->global_inits))) return e;
     for (uint32_t i = 0; i < n; i++) {
         vm_globaltype *g = &m->globals[m->nglobals];
         if ((e = rd_globaltype(r, g))) return e;
@@ -326,14 +341,14 @@ static int export_name_cmp(const void *a, const void *b) {
  * check is O(n log n) whatever the names (a hash set could be flooded). */
 static const char *check_export_names(const corral_module *m) {
     if (m->nexports < 2) return 0;
-    const vm_export **v = malloc(m->nexports * sizeof *v);
+    const vm_export **v = vm_malloc(&m->alloc, m->nexports * sizeof *v);
     if (!v) return e_nomem;
     for (uint32_t i = 0; i < m->nexports; i++) v[i] = &m->exports[i];
     qsort(v, m->nexports, sizeof *v, export_name_cmp);
     const char *e = 0;
     for (uint32_t i = 1; i < m->nexports && !e; i++)
         if (export_name_cmp(&v[i - 1], &v[i]) == 0) e = "duplicate export name";
-    free(v);
+    vm_free(&m->alloc, v);
     return e;
 }
 
@@ -342,10 +357,10 @@ static const char *sec_export(vm_rd *r, corral_module *m) {
     const char *e = rd_count(r, &n, &cap, 3, VM_MAX_EXPORTS);
     if (e) return e;
     m->nexports = cap;
-    if (!(m->exports = calloc_n(cap, sizeof *m->exports))) return e_nomem;
+    if (!(m->exports = calloc_n(m, cap, sizeof *m->exports))) return e_nomem;
     for (uint32_t i = 0; i < n; i++) {
         vm_export *x = &m->exports[i];
-        if ((e = rd_name_len(r, &x->name, &x->name_len))) return e;
+        if ((e = rd_name_len(m, r, &x->name, &x->name_len))) return e;
         if ((e = vm_rd_byte(r, &x->kind))) return e;
         if ((e = vm_rd_u32(r, &x->index))) return e;
         switch (x->kind) {
@@ -401,7 +416,7 @@ static const char *rd_elem(vm_rd *r, corral_module *m, vm_elem *s) {
     uint32_t cap;
     if ((e = rd_count(r, &n, &cap, 1, VM_MAX_TABLE_ELEMS))) return e;
     s->count = cap;
-    if (!(s->items = calloc_n(cap, sizeof *s->items))) return e_nomem;
+    if (!(s->items = calloc_n(m, cap, sizeof *s->items))) return e_nomem;
     for (uint32_t i = 0; i < n; i++) {
         vm_constexpr *ce = &s->items[i];
         if ((i & VM_LOAD_POLL) == VM_LOAD_POLL && vm_load_interrupted(m))
@@ -429,7 +444,7 @@ static const char *sec_elem(vm_rd *r, corral_module *m) {
     const char *e = rd_count(r, &n, &cap, 1, VM_MAX_SEGMENTS);
     if (e) return e;
     m->nelems = cap;
-    if (!(m->elems = calloc_n(cap, sizeof *m->elems))) return e_nomem;
+    if (!(m->elems = calloc_n(m, cap, sizeof *m->elems))) return e_nomem;
     for (uint32_t i = 0; i < n; i++)
         if ((e = rd_elem(r, m, &m->elems[i]))) return e;
     m->nelems = n;
@@ -464,7 +479,7 @@ static const char *sec_code(vm_rd *r, corral_module *m, uint32_t ndefined, corra
         const vm_functype *ft = &m->types[f->type];
         if (ft->nparams + total > VM_MAX_LOCALS) return "too many locals";
         f->nlocals = (uint32_t)total;
-        if (!(f->local_types = malloc(ft->nparams + total + 1))) return e_nomem;
+        if (!(f->local_types = vm_malloc(&m->alloc, ft->nparams + total + 1))) return e_nomem;
         memcpy(f->local_types, ft->types, ft->nparams);
         body.p = groups;
         uint32_t k = ft->nparams;
@@ -495,7 +510,7 @@ static const char *sec_data(vm_rd *r, corral_module *m) {
     if (m->data_count >= 0 && n != m->data_count)
         return "data count and data section have inconsistent lengths";
     m->ndatas = cap;
-    if (!(m->datas = calloc_n(cap, sizeof *m->datas))) return e_nomem;
+    if (!(m->datas = calloc_n(m, cap, sizeof *m->datas))) return e_nomem;
     for (uint32_t i = 0; i < n; i++) {
         vm_data *d = &m->datas[i];
         uint32_t flags, len;
@@ -521,7 +536,7 @@ static const char *sec_data(vm_rd *r, corral_module *m) {
  * never makes a module invalid, so a malformed one is simply ignored. */
 static void sec_names(vm_rd *r, corral_module *m) {
     if (!m->nfuncs || m->func_names) return;
-    char **names = calloc(m->nfuncs, sizeof *names);
+    char **names = vm_calloc(&m->alloc, m->nfuncs, sizeof *names);
     if (!names) return;
     while (r->p < r->end) {
         uint8_t id;
@@ -533,9 +548,9 @@ static void sec_names(vm_rd *r, corral_module *m) {
         for (uint32_t i = 0; i < n; i++) {
             uint32_t idx;
             char *name;
-            if (vm_rd_u32(&sub, &idx) || rd_name(&sub, &name)) break;
+            if (vm_rd_u32(&sub, &idx) || rd_name(m, &sub, &name)) break;
             if (idx < m->nfuncs && !names[idx]) names[idx] = name;
-            else free(name);
+            else vm_free(&m->alloc, name);
         }
     }
     m->func_names = names;
@@ -587,9 +602,9 @@ const char *vm_decode(corral_module *m, corral_diag *diag) {
         switch (id) {
         case 0: {
             char *name = 0;
-            e = rd_name(&s, &name);
+            e = rd_name(m, &s, &name);
             if (!e && !strcmp(name, "name")) sec_names(&s, m);
-            free(name);
+            vm_free(&m->alloc, name);
             s.p = s.end; /* other custom contents are opaque to the engine */
             break;
         }

@@ -62,6 +62,21 @@ static const opinfo info[VM_NOPS] = {
 #define OP_BINT(c, N, t, I, f) E(t, "dss"),
 #define OP_LOAD(c, N, t, O, M, conv, al) E(t, "dsi"),
 #define OP_STORE(c, N, t, I, M, al) E(t, "ssi"),
+#define OP_VUN(c, N, t, LI, LO, e) E(t, "ds"),
+#define OP_VBIN(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsiiii"),
+#define OP_VCMP(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsiiii"),
+#define OP_VSHIFT(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsi"),
+#define OP_VFN1(c, N, t, f) E(t, "ds"),
+#define OP_VFN2(c, N, t, f) E(t, "dss"),
+#define OP_VFN3(c, N, t, f) E(t, "dsss"),
+#define OP_VTEST(c, N, t, f) E(t, "ds"),
+#define OP_VSPLAT(c, N, t, I, L) E(t, "ds"),
+#define OP_VEXTRACT(c, N, t, L, O, conv) E(t, "dsi"),
+#define OP_VREPLACE(c, N, t, L, I) E(t, "dssi"),
+#define OP_VLOAD(c, N, t, n, al, f) E(t, "dsi"),
+#define OP_VSTORE(c, N, t, al) E(t, "ssi"),
+#define OP_VLDLANE(c, N, t, L, al) E(t, "dssii"),
+#define OP_VSTLANE(c, N, t, L, al) E(t, "ssii"),
 #include "opcodes.def"
 };
 
@@ -76,7 +91,9 @@ static const opinfo info[VM_NOPS] = {
     L(MEMORY_INIT_, "isss") L(DATA_DROP_, "i") L(ELEM_DROP_, "i") L(TABLE_GET_, "dis")  \
     L(TABLE_SET_, "iss") L(TABLE_SIZE_, "di") L(TABLE_GROW_, "diss")                    \
     L(TABLE_FILL_, "isss") L(TABLE_COPY_, "iisss") L(TABLE_INIT_, "iisss")              \
-    L(REF_IS_NULL_, "ds") L(REF_FUNC_, "di") L(FUEL, "ii")
+    L(REF_IS_NULL_, "ds") L(REF_FUNC_, "di") L(FUEL, "ii") L(COPY128, "ds")               \
+    L(SELECT128_, "dsss") L(GLOBAL_GET128_, "di") L(GLOBAL_SET128_, "si")               \
+    L(V128_CONST_, "diiii") L(I8X16_SHUFFLE_, "dssiiii")
 
 static const char *const internal_layouts[VM_NOPS] = {
 #define L(N, lay) [VM_OP_##N] = lay,

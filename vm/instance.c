@@ -7,7 +7,7 @@
  * globals in the store, applies the active segments in order with the
  * bounds checks of table.init / memory.init, and runs the start function.
  */
-#include <stdlib.h>
+#include <stdlib.h> /* qsort */
 #include <string.h>
 
 #include "vm.h"
@@ -29,6 +29,7 @@ typedef struct {
  * added since, so that linking n names is O(n log n) whatever they are. */
 struct corral_linker {
     corral_store *store;
+    corral_allocator alloc; /* the store's when the linker was made */
     vm_link *links;
     uint32_t n, cap;
     const vm_link **sorted;
@@ -58,10 +59,10 @@ static bool budget_take(corral_store *s, uint64_t bytes) {
 }
 
 /* A new memory in *out, or why not: over the limit, or out of memory.
- * Its bytes come from the store's memory ops, else the C allocator. */
+ * Its bytes come from the store's memory ops, else its allocator. */
 static const char *memory_new(corral_store *s, const vm_limits *l, vm_memory **out) {
     if (l->min * VM_PAGE_SIZE > s->limits.max_memory_bytes) return e_mem_limit;
-    vm_memory *m = calloc(1, sizeof *m);
+    vm_memory *m = vm_calloc(&s->alloc, 1, sizeof *m);
     if (!m) return vm_err_nomem;
     m->size = l->min * VM_PAGE_SIZE;
     m->has_max = vm_limits_has_max(l);
@@ -70,9 +71,11 @@ static const char *memory_new(corral_store *s, const vm_limits *l, vm_memory **o
     if (m->reach > s->limits.max_memory_bytes)
         m->reach = s->limits.max_memory_bytes / VM_PAGE_SIZE * VM_PAGE_SIZE;
     if (m->reach > SIZE_MAX) m->reach = (uint64_t)SIZE_MAX / VM_PAGE_SIZE * VM_PAGE_SIZE;
+    /* A 32-bit host cannot hold 4 GiB: the size would wrap in size_t. */
+    if (m->size > m->reach) { vm_free(&s->alloc, m); return vm_err_nomem; }
     if (s->mem_ops.alloc) m->data = s->mem_ops.alloc(s->mem_ops.user, (size_t)m->size, (size_t)m->reach);
-    else if (m->size) m->data = calloc(1, m->size);
-    if (m->size && !m->data) { free(m); return vm_err_nomem; }
+    else if (m->size) m->data = vm_calloc(&s->alloc, 1, (size_t)m->size);
+    if (m->size && !m->data) { vm_free(&s->alloc, m); return vm_err_nomem; }
     m->next = s->memories;
     s->memories = m;
     if (m->size > s->peak_memory) s->peak_memory = m->size;
@@ -82,8 +85,8 @@ static const char *memory_new(corral_store *s, const vm_limits *l, vm_memory **o
 
 static void memory_free(corral_store *s, vm_memory *m) {
     if (s->mem_ops.alloc) s->mem_ops.free(s->mem_ops.user, m->data, (size_t)m->size, (size_t)m->reach);
-    else free(m->data);
-    free(m);
+    else vm_free(&s->alloc, m->data);
+    vm_free(&s->alloc, m);
 }
 
 /* memory.grow (spec 4.4.7): fails, changing nothing, past the module's
@@ -101,7 +104,7 @@ const char *vm_memory_grow(corral_store *s, vm_memory *m, uint64_t delta, uint32
         d = s->mem_ops.grow(s->mem_ops.user, m->data, (size_t)m->size, (size_t)size, (size_t)m->reach);
         if (!d) return vm_err_nomem;
     } else {
-        if (!(d = realloc(m->data, (size_t)size))) return vm_err_nomem;
+        if (!(d = vm_realloc(&s->alloc, m->data, (size_t)size))) return vm_err_nomem;
         memset(d + m->size, 0, (size_t)(size - m->size));
     }
     m->data = d;
@@ -113,13 +116,16 @@ const char *vm_memory_grow(corral_store *s, vm_memory *m, uint64_t delta, uint32
 /* A new table in *out, or why not: over the limit, or out of memory. */
 static const char *table_new(corral_store *s, const vm_tabletype *tt, vm_table **out) {
     if (tt->lim.min > s->limits.max_table_elems) return e_table_limit;
-    vm_table *t = calloc(1, sizeof *t);
+    vm_table *t = vm_calloc(&s->alloc, 1, sizeof *t);
     if (!t) return vm_err_nomem;
     t->size = (uint32_t)tt->lim.min;
     t->has_max = vm_limits_has_max(&tt->lim);
     t->max = t->has_max ? tt->lim.max : 0xFFFFFFFFu;
     t->type = tt->elemtype;
-    if (!(t->elems = calloc(t->size ? t->size : 1, sizeof(void *)))) { free(t); return vm_err_nomem; }
+    if (!(t->elems = vm_calloc(&s->alloc, t->size, sizeof(void *)))) {
+        vm_free(&s->alloc, t);
+        return vm_err_nomem;
+    }
     t->next = s->tables;
     s->tables = t;
     *out = t;
@@ -132,7 +138,7 @@ const char *vm_table_grow(corral_store *s, vm_table *t, uint32_t delta, void *in
     if (n > t->max || n > s->limits.max_table_elems) return "table maximum reached";
     if (delta == 0) return 0;
     if (!budget_take(s, (uint64_t)delta * ELEM_COST)) return e_state_limit;
-    void **e = realloc(t->elems, (size_t)n * sizeof(void *));
+    void **e = vm_realloc(&s->alloc, t->elems, (size_t)n * sizeof(void *));
     if (!e) {
         s->instance_bytes -= (uint64_t)delta * ELEM_COST;
         return vm_err_nomem;
@@ -143,18 +149,19 @@ const char *vm_table_grow(corral_store *s, vm_table *t, uint32_t delta, void *in
     return 0;
 }
 
-static vm_global *global_new(corral_store *s, vm_globaltype t, vm_slot v) {
-    vm_global *g = calloc(1, sizeof *g);
+static vm_global *global_new(corral_store *s, vm_globaltype t, vm_slot v, vm_slot hi) {
+    vm_global *g = vm_calloc(&s->alloc, 1, sizeof *g);
     if (!g) return 0;
     g->type = t;
     g->val = v;
+    g->val_hi = hi;
     g->next = s->globals;
     s->globals = g;
     return g;
 }
 
 static corral_func *func_new(corral_store *s) {
-    corral_func *f = calloc(1, sizeof *f);
+    corral_func *f = vm_calloc(&s->alloc, 1, sizeof *f);
     if (!f) return 0;
     f->next = s->funcs;
     s->funcs = f;
@@ -164,27 +171,24 @@ static corral_func *func_new(corral_store *s) {
 /* ---- the linker --------------------------------------------------------------- */
 
 corral_linker *corral_linker_new(corral_store *s) {
-    corral_linker *l = calloc(1, sizeof *l);
-    if (l) l->store = s;
+    corral_linker *l = vm_calloc(&s->alloc, 1, sizeof *l);
+    if (l) {
+        l->store = s;
+        l->alloc = s->alloc;
+    }
     return l;
 }
 
 void corral_linker_free(corral_linker *l) {
     if (!l) return;
     for (uint32_t i = 0; i < l->n; i++) {
-        free(l->links[i].module);
-        free(l->links[i].name);
+        vm_free(&l->alloc, l->links[i].module);
+        vm_free(&l->alloc, l->links[i].name);
     }
-    free(l->links);
-    free(l->sorted);
-    free(l);
-}
-
-static char *dup(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
+    vm_free(&l->alloc, l->links);
+    vm_free(&l->alloc, l->sorted);
+    corral_allocator a = l->alloc;
+    vm_free(&a, l);
 }
 
 /* A later definition of the same name replaces the earlier one: both are
@@ -193,17 +197,17 @@ static const char *link_add(corral_linker *l, const char *module, const char *na
                             uint8_t kind, void *obj) {
     if (l->n == l->cap) {
         uint32_t cap = l->cap ? l->cap * 2 : 16;
-        vm_link *p = realloc(l->links, cap * sizeof *p);
+        vm_link *p = vm_realloc(&l->alloc, l->links, cap * sizeof *p);
         if (!p) return vm_err_nomem;
         l->links = p;
         l->cap = cap;
     }
     vm_link *k = &l->links[l->n];
-    k->module = dup(module);
-    k->name = dup(name);
+    k->module = vm_strndup(&l->alloc, module, strlen(module));
+    k->name = vm_strndup(&l->alloc, name, strlen(name));
     if (!k->module || !k->name) {
-        free(k->module);
-        free(k->name);
+        vm_free(&l->alloc, k->module);
+        vm_free(&l->alloc, k->name);
         return vm_err_nomem;
     }
     k->kind = kind;
@@ -228,7 +232,7 @@ static const vm_link *link_find(corral_linker *l, const char *module, const char
                                 const char **err) {
     *err = 0;
     if (l->nsorted != l->n) {
-        const vm_link **v = realloc(l->sorted, (l->n ? l->n : 1) * sizeof *v);
+        const vm_link **v = vm_realloc(&l->alloc, l->sorted, (size_t)l->n * sizeof *v);
         if (!v) { *err = vm_err_nomem; return 0; }
         for (uint32_t i = 0; i < l->n; i++) v[i] = &l->links[i];
         qsort(v, l->n, sizeof *v, link_cmp);
@@ -252,6 +256,7 @@ static int sig_type(char c) {
     case 'F': return VM_F64;
     case 'r': return VM_EXTERNREF;
     case 'R': return VM_FUNCREF;
+    case 'v': return VM_V128;
     default: return 0;
     }
 }
@@ -262,16 +267,18 @@ const char *corral_linker_define_func(corral_linker *l, const char *module, cons
     if (!colon || !fn) return "invalid host function signature";
     size_t np = (size_t)(colon - sig), nr = strlen(colon + 1);
     if (np > VM_MAX_HOST_VALUES || nr > VM_MAX_HOST_VALUES) return "too many host function values";
-    uint8_t *types = malloc(np + nr + 1);
+    const corral_allocator *a = &l->store->alloc; /* the func's: it belongs to the store */
+    uint8_t *types = vm_malloc(a, np + nr + 1);
     if (!types) return vm_err_nomem;
     for (size_t i = 0; i < np + nr; i++) {
         int t = sig_type(i < np ? sig[i] : colon[1 + i - np]);
-        if (!t) { free(types); return "invalid host function signature"; }
+        if (!t) { vm_free(a, types); return "invalid host function signature"; }
         types[i] = (uint8_t)t;
     }
     corral_func *f = func_new(l->store);
-    if (!f) { free(types); return vm_err_nomem; }
-    f->own_type = (vm_functype){(uint32_t)np, (uint32_t)nr, types};
+    if (!f) { vm_free(a, types); return vm_err_nomem; }
+    f->own_type = (vm_functype){(uint32_t)np, (uint32_t)nr, types, 0, 0};
+    vm_functype_count_slots(&f->own_type);
     f->type = &f->own_type;
     f->host = fn;
     f->env = env;
@@ -351,10 +358,12 @@ static const char *resolve(corral_linker *l, corral_instance *inst, const vm_imp
 
 /* ---- instantiation -------------------------------------------------------------- */
 
-static vm_slot eval(corral_instance *inst, const vm_constexpr *ce) {
+/* A constant expression's value; *hi: the second slot of a v128. */
+static vm_slot eval(corral_instance *inst, const vm_constexpr *ce, vm_slot *hi) {
+    *hi = 0;
     switch (ce->kind) {
-    case VM_CE_CONST: return ce->value;
-    case VM_CE_GLOBAL: return inst->globals[ce->value]->val;
+    case VM_CE_CONST: *hi = ce->hi; return ce->value;
+    case VM_CE_GLOBAL: *hi = inst->globals[ce->value]->val_hi; return inst->globals[ce->value]->val;
     case VM_CE_REF_FUNC: return (uintptr_t)inst->funcs[ce->value];
     default: return 0;
     }
@@ -369,8 +378,8 @@ static const char *allocate(corral_instance *inst) {
         f->def = &m->funcs[i - m->nfunc_imports];
         f->type = &m->types[f->def->type];
         f->code = f->def->code;
-        f->nparams = f->type->nparams;
-        f->nlocals = f->def->nlocals;
+        f->nparams = f->type->param_slots;
+        f->nlocals = f->def->nlocal_slots;
         f->nslots = f->def->nslots;
         f->entry_fuel = m->fuel && f->def->code_len > 0 && f->def->code[0] == vm_fuel_unit();
         f->inst = inst;
@@ -381,15 +390,15 @@ static const char *allocate(corral_instance *inst) {
         if ((err = table_new(s, &m->tables[i], &inst->tables[i]))) return err;
     if (m->nmems > m->nmem_imports && (err = memory_new(s, &m->mems[0], &inst->mem))) return err;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
-        vm_slot v = eval(inst, &m->global_inits[i - m->nglobal_imports]);
-        if (!(inst->globals[i] = global_new(s, m->globals[i], v))) return vm_err_nomem;
+        vm_slot hi, v = eval(inst, &m->global_inits[i - m->nglobal_imports], &hi);
+        if (!(inst->globals[i] = global_new(s, m->globals[i], v, hi))) return vm_err_nomem;
     }
     for (uint32_t i = 0; i < m->nelems; i++) {
         const vm_elem *el = &m->elems[i];
-        if (!(inst->elem_items[i] = calloc(el->count ? el->count : 1, sizeof(void *))))
+        if (!(inst->elem_items[i] = vm_calloc(&s->alloc, el->count, sizeof(void *))))
             return vm_err_nomem;
         for (uint32_t k = 0; k < el->count; k++)
-            inst->elem_items[i][k] = (void *)(uintptr_t)eval(inst, &el->items[k]);
+            inst->elem_items[i][k] = (void *)(uintptr_t)eval(inst, &el->items[k], &(vm_slot){0});
         inst->elem_len[i] = el->mode == VM_SEG_PASSIVE ? el->count : 0;
     }
     for (uint32_t i = 0; i < m->ndatas; i++)
@@ -426,7 +435,7 @@ static const char *init_segments(corral_instance *inst) {
         const vm_elem *el = &m->elems[i];
         if (el->mode != VM_SEG_ACTIVE) continue;
         vm_table *t = inst->tables[el->table];
-        uint64_t off = (uint32_t)eval(inst, &el->offset);
+        uint64_t off = (uint32_t)eval(inst, &el->offset, &(vm_slot){0});
         if (off + el->count > t->size) return vm_trap_oob_table;
         memcpy(t->elems + off, inst->elem_items[i], (size_t)el->count * sizeof(void *));
     }
@@ -434,7 +443,7 @@ static const char *init_segments(corral_instance *inst) {
     for (uint32_t i = 0; i < m->ndatas; i++) {
         const vm_data *d = &m->datas[i];
         if (d->mode != VM_SEG_ACTIVE) continue;
-        uint64_t off = (uint32_t)eval(inst, &d->offset);
+        uint64_t off = (uint32_t)eval(inst, &d->offset, &(vm_slot){0});
         if (!inst->mem || off + d->len > inst->mem->size) return vm_trap_oob_memory;
         if (d->len) memcpy(inst->mem->data + off, d->bytes, d->len);
     }
@@ -465,7 +474,8 @@ static uint64_t state_bytes(const corral_module *m) {
 const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_instance **out) {
     corral_store *s = l->store;
     *out = 0;
-    corral_instance *inst = calloc(1, sizeof *inst);
+    const corral_allocator *a = &s->alloc;
+    corral_instance *inst = vm_calloc(a, 1, sizeof *inst);
     if (!inst) return vm_err_nomem;
     inst->mod = m;
     inst->store = s;
@@ -474,13 +484,13 @@ const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_
     inst->next = s->instances;
     s->instances = inst;
     if (!budget_take(s, state_bytes(m))) return e_state_limit;
-    inst->funcs = calloc(m->nfuncs + 1, sizeof *inst->funcs);
-    inst->tables = calloc(m->ntables + 1, sizeof *inst->tables);
-    inst->globals = calloc(m->nglobals + 1, sizeof *inst->globals);
-    inst->elem_len = calloc(m->nelems + 1, sizeof *inst->elem_len);
-    inst->elem_items = calloc(m->nelems + 1, sizeof *inst->elem_items);
+    inst->funcs = vm_calloc(a, (size_t)m->nfuncs + 1, sizeof *inst->funcs);
+    inst->tables = vm_calloc(a, (size_t)m->ntables + 1, sizeof *inst->tables);
+    inst->globals = vm_calloc(a, (size_t)m->nglobals + 1, sizeof *inst->globals);
+    inst->elem_len = vm_calloc(a, (size_t)m->nelems + 1, sizeof *inst->elem_len);
+    inst->elem_items = vm_calloc(a, (size_t)m->nelems + 1, sizeof *inst->elem_items);
     inst->nelems = m->nelems;
-    inst->data_len = calloc(m->ndatas + 1, sizeof *inst->data_len);
+    inst->data_len = vm_calloc(a, (size_t)m->ndatas + 1, sizeof *inst->data_len);
     if (!inst->funcs || !inst->tables || !inst->globals || !inst->elem_len || !inst->elem_items ||
         !inst->data_len)
         return vm_err_nomem;
@@ -498,56 +508,61 @@ const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_
 }
 
 void vm_instance_free(corral_instance *inst) {
-    for (uint32_t i = 0; inst->elem_items && i < inst->nelems; i++) free(inst->elem_items[i]);
-    free(inst->elem_items);
-    free(inst->elem_len);
-    free(inst->data_len);
-    free(inst->funcs);
-    free(inst->tables);
-    free(inst->globals);
-    free(inst);
+    const corral_allocator *a = &inst->store->alloc;
+    for (uint32_t i = 0; inst->elem_items && i < inst->nelems; i++) vm_free(a, inst->elem_items[i]);
+    vm_free(a, inst->elem_items);
+    vm_free(a, inst->elem_len);
+    vm_free(a, inst->data_len);
+    vm_free(a, inst->funcs);
+    vm_free(a, inst->tables);
+    vm_free(a, inst->globals);
+    vm_free(a, inst);
 }
 
 void vm_store_free_objects(corral_store *s) {
+    const corral_allocator *a = &s->alloc;
     while (s->instances) { corral_instance *n = s->instances->next; vm_instance_free(s->instances); s->instances = n; }
-    while (s->funcs) { corral_func *n = s->funcs->next; free(s->funcs->own_type.types); free(s->funcs); s->funcs = n; }
+    while (s->funcs) { corral_func *n = s->funcs->next; vm_free(a, s->funcs->own_type.types); vm_free(a, s->funcs); s->funcs = n; }
     while (s->memories) { vm_memory *n = s->memories->next; memory_free(s, s->memories); s->memories = n; }
-    while (s->tables) { vm_table *n = s->tables->next; free(s->tables->elems); free(s->tables); s->tables = n; }
-    while (s->globals) { vm_global *n = s->globals->next; free(s->globals); s->globals = n; }
+    while (s->tables) { vm_table *n = s->tables->next; vm_free(a, s->tables->elems); vm_free(a, s->tables); s->tables = n; }
+    while (s->globals) { vm_global *n = s->globals->next; vm_free(a, s->globals); s->globals = n; }
 }
 
+/* Everything a module holds, with the allocator it was loaded with. */
 void vm_module_free(corral_module *m) {
     if (!m) return;
-    for (uint32_t i = 0; m->types && i < m->ntypes; i++) free(m->types[i].types);
-    free(m->types);
+    const corral_allocator *a = &m->alloc;
+    for (uint32_t i = 0; m->types && i < m->ntypes; i++) vm_free(a, m->types[i].types);
+    vm_free(a, m->types);
     for (uint32_t i = 0; m->imports && i < m->nimports; i++) {
-        free(m->imports[i].module);
-        free(m->imports[i].name);
+        vm_free(a, m->imports[i].module);
+        vm_free(a, m->imports[i].name);
     }
-    free(m->imports);
+    vm_free(a, m->imports);
     for (uint32_t i = 0; m->funcs && i < m->nfuncs - m->nfunc_imports; i++) {
-        free(m->funcs[i].local_types);
+        vm_free(a, m->funcs[i].local_types);
         if (!m->entry) {
-            free(m->funcs[i].code);
-            free(m->funcs[i].meter);
+            vm_free(a, m->funcs[i].code);
+            vm_free(a, m->funcs[i].meter);
         }
     }
-    free(m->funcs);
-    free(m->func_types);
-    free(m->func_declared);
-    for (uint32_t i = 0; m->func_names && i < m->nfuncs; i++) free(m->func_names[i]);
-    free(m->func_names);
-    free(m->tables);
-    free(m->mems);
-    free(m->globals);
-    free(m->global_inits);
-    for (uint32_t i = 0; m->exports && i < m->nexports; i++) free(m->exports[i].name);
-    free(m->exports);
-    for (uint32_t i = 0; m->elems && i < m->nelems; i++) free(m->elems[i].items);
-    free(m->elems);
-    free(m->datas);
-    free(m->image);
-    if (!m->bytes_borrowed) free(m->bytes);
+    vm_free(a, m->funcs);
+    vm_free(a, m->func_types);
+    vm_free(a, m->func_declared);
+    for (uint32_t i = 0; m->func_names && i < m->nfuncs; i++) vm_free(a, m->func_names[i]);
+    vm_free(a, m->func_names);
+    vm_free(a, m->tables);
+    vm_free(a, m->mems);
+    vm_free(a, m->globals);
+    vm_free(a, m->global_inits);
+    for (uint32_t i = 0; m->exports && i < m->nexports; i++) vm_free(a, m->exports[i].name);
+    vm_free(a, m->exports);
+    for (uint32_t i = 0; m->elems && i < m->nelems; i++) vm_free(a, m->elems[i].items);
+    vm_free(a, m->elems);
+    vm_free(a, m->datas);
+    vm_free(a, m->image);
+    if (!m->bytes_borrowed) vm_free(a, m->bytes);
     if (m->entry && m->entry_release) m->entry_release(m->entry_env);
-    free(m);
+    corral_allocator own = m->alloc;
+    vm_free(&own, m);
 }

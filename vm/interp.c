@@ -19,6 +19,7 @@
 
 #include "code.h"
 #include "numeric.h"
+#include "simd.h"
 #include "vm.h"
 
 #if !defined(VM_DISPATCH_SWITCH) && !defined(__GNUC__)
@@ -258,6 +259,21 @@ static const char *run(corral_store *s, corral_func *f, vm_slot *args, const int
 #define OP_BINT(c, N, t, I, fn) &&L_##N - &&L_COPY,
 #define OP_LOAD(c, N, t, O, M, conv, al) &&L_##N - &&L_COPY,
 #define OP_STORE(c, N, t, I, M, al) &&L_##N - &&L_COPY,
+#define OP_VUN(c, N, t, LI, LO, e) &&L_##N - &&L_COPY,
+#define OP_VBIN(c, N, t, L, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
+#define OP_VCMP(c, N, t, L, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
+#define OP_VSHIFT(c, N, t, L, e) &&L_##N - &&L_COPY, &&L_##N##_IMM - &&L_COPY,
+#define OP_VFN1(c, N, t, fn) &&L_##N - &&L_COPY,
+#define OP_VFN2(c, N, t, fn) &&L_##N - &&L_COPY,
+#define OP_VFN3(c, N, t, fn) &&L_##N - &&L_COPY,
+#define OP_VTEST(c, N, t, fn) &&L_##N - &&L_COPY,
+#define OP_VSPLAT(c, N, t, I, L) &&L_##N - &&L_COPY,
+#define OP_VEXTRACT(c, N, t, L, O, conv) &&L_##N - &&L_COPY,
+#define OP_VREPLACE(c, N, t, L, I) &&L_##N - &&L_COPY,
+#define OP_VLOAD(c, N, t, n, al, fn) &&L_##N - &&L_COPY,
+#define OP_VSTORE(c, N, t, al) &&L_##N - &&L_COPY,
+#define OP_VLDLANE(c, N, t, L, al) &&L_##N - &&L_COPY,
+#define OP_VSTLANE(c, N, t, L, al) &&L_##N - &&L_COPY,
 #include "opcodes.def"
     };
     if (!s) {
@@ -351,6 +367,168 @@ next:
         NEXT();                                                                       \
     }
 #include "opcodes.def"
+
+    /* ---- generated: SIMD (lanes through vm/simd.h) ----------------------------------- */
+#define OP_VUN(c, N, t, LI, LO, E)                                                    \
+    CASE(N) {                                                                         \
+        VL_T_##LI x_[VL_N_##LI];                                                      \
+        VL_T_##LO r_[VL_N_##LO];                                                      \
+        vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
+        for (unsigned i_ = 0; i_ < VL_N_##LI; i_++) {                                 \
+            VL_V_##LI a = VL_GET_##LI(x_[i_]);                                        \
+            r_[i_] = VL_SET_##LO(E);                                                  \
+        }                                                                             \
+        vm_v_put(fp + ip[1], r_, sizeof r_[0]);                                       \
+        ip += 3;                                                                      \
+        NEXT();                                                                       \
+    }
+/* Lane-wise a op b, b from the slots at ip[3] or (NAME_IMM) the constant
+ * in the four units from ip + 3; R is the lane's result from E. */
+#define V_BINARY(L, R, B, LEN)                                                        \
+    {                                                                                 \
+        VL_T_##L x_[VL_N_##L], z_[VL_N_##L];                                          \
+        vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
+        memcpy(z_, B, 16);                                                            \
+        vm_v_swap(z_, sizeof z_[0]);                                                  \
+        for (unsigned i_ = 0; i_ < VL_N_##L; i_++) {                                  \
+            VL_V_##L a = VL_GET_##L(x_[i_]), b = VL_GET_##L(z_[i_]);                  \
+            x_[i_] = R;                                                               \
+        }                                                                             \
+        vm_v_put(fp + ip[1], x_, sizeof x_[0]);                                       \
+        ip += LEN;                                                                    \
+        NEXT();                                                                       \
+    }
+#define OP_VBIN(c, N, t, L, E)                                                        \
+    CASE(N) V_BINARY(L, VL_SET_##L(E), fp + ip[3], 4)                                 \
+    CASE(N##_IMM) V_BINARY(L, VL_SET_##L(E), ip + 3, 7)
+#define OP_VCMP(c, N, t, L, E)                                                        \
+    CASE(N) V_BINARY(L, (VL_T_##L)((E) ? ~(VL_T_##L)0 : 0), fp + ip[3], 4)            \
+    CASE(N##_IMM) V_BINARY(L, (VL_T_##L)((E) ? ~(VL_T_##L)0 : 0), ip + 3, 7)
+/* COUNT: the shift count, from a slot or (NAME_IMM) the immediate */
+#define V_SHIFT(L, E, COUNT)                                                          \
+    {                                                                                 \
+        VL_T_##L x_[VL_N_##L];                                                        \
+        uint32_t b = (uint32_t)(COUNT) & (8 * sizeof x_[0] - 1);                      \
+        vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
+        for (unsigned i_ = 0; i_ < VL_N_##L; i_++) {                                  \
+            VL_T_##L a = x_[i_];                                                      \
+            x_[i_] = (VL_T_##L)(E);                                                   \
+        }                                                                             \
+        vm_v_put(fp + ip[1], x_, sizeof x_[0]);                                       \
+        ip += 4;                                                                      \
+        NEXT();                                                                       \
+    }
+#define OP_VSHIFT(c, N, t, L, E)                                                      \
+    CASE(N) V_SHIFT(L, E, fp[ip[3]])                                                  \
+    CASE(N##_IMM) V_SHIFT(L, E, ip[3])
+#define OP_VFN1(c, N, t, FN) CASE(N) { FN(fp + ip[1], fp + ip[2]); ip += 3; NEXT(); }
+#define OP_VFN2(c, N, t, FN) CASE(N) { FN(fp + ip[1], fp + ip[2], fp + ip[3]); ip += 4; NEXT(); }
+#define OP_VFN3(c, N, t, FN)                                                          \
+    CASE(N) { FN(fp + ip[1], fp + ip[2], fp + ip[3], fp + ip[4]); ip += 5; NEXT(); }
+#define OP_VTEST(c, N, t, FN) CASE(N) { fp[ip[1]] = FN(fp + ip[2]); ip += 3; NEXT(); }
+#define OP_VSPLAT(c, N, t, I, L)                                                      \
+    CASE(N) {                                                                         \
+        VL_T_##L x_[VL_N_##L], v_ = (VL_T_##L)fp[ip[2]];                              \
+        for (unsigned i_ = 0; i_ < VL_N_##L; i_++) x_[i_] = v_;                       \
+        vm_v_put(fp + ip[1], x_, sizeof x_[0]);                                       \
+        ip += 3;                                                                      \
+        NEXT();                                                                       \
+    }
+#define OP_VEXTRACT(c, N, t, L, O, CONV)                                              \
+    CASE(N) {                                                                         \
+        VL_T_##L x_[VL_N_##L];                                                        \
+        vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
+        fp[ip[1]] = (uint64_t)(RAW_##O)(CONV)x_[ip[3]];                               \
+        ip += 4;                                                                      \
+        NEXT();                                                                       \
+    }
+#define OP_VREPLACE(c, N, t, L, I)                                                    \
+    CASE(N) {                                                                         \
+        VL_T_##L x_[VL_N_##L];                                                        \
+        vm_v_get(x_, fp + ip[2], sizeof x_[0]);                                       \
+        x_[ip[4]] = (VL_T_##L)fp[ip[3]];                                              \
+        vm_v_put(fp + ip[1], x_, sizeof x_[0]);                                       \
+        ip += 5;                                                                      \
+        NEXT();                                                                       \
+    }
+#define OP_VLOAD(c, N, t, BYTES, al, FN)                                              \
+    CASE(N) {                                                                         \
+        uint64_t ea = (uint64_t)(uint32_t)fp[ip[2]] + ip[3];                          \
+        if (ea + BYTES > mem_size) TRAP(vm_trap_oob_memory);                          \
+        FN(mem + ea, fp + ip[1]);                                                     \
+        ip += 4;                                                                      \
+        NEXT();                                                                       \
+    }
+#define OP_VSTORE(c, N, t, al)                                                        \
+    CASE(N) {                                                                         \
+        uint64_t ea = (uint64_t)(uint32_t)fp[ip[1]] + ip[3];                          \
+        if (ea + 16 > mem_size) TRAP(vm_trap_oob_memory);                             \
+        memcpy(mem + ea, fp + ip[2], 16);                                             \
+        ip += 4;                                                                      \
+        NEXT();                                                                       \
+    }
+/* A lane of width w is bytes lane*w.. of the v128's memory-order bytes. */
+#define OP_VLDLANE(c, N, t, L, al)                                                    \
+    CASE(N) {                                                                         \
+        uint64_t ea = (uint64_t)(uint32_t)fp[ip[2]] + ip[4];                          \
+        uint8_t b_[16];                                                               \
+        if (ea + sizeof(VL_T_##L) > mem_size) TRAP(vm_trap_oob_memory);               \
+        memcpy(b_, fp + ip[3], 16);                                                   \
+        memcpy(b_ + ip[5] * sizeof(VL_T_##L), mem + ea, sizeof(VL_T_##L));            \
+        memcpy(fp + ip[1], b_, 16);                                                   \
+        ip += 6;                                                                      \
+        NEXT();                                                                       \
+    }
+#define OP_VSTLANE(c, N, t, L, al)                                                    \
+    CASE(N) {                                                                         \
+        uint64_t ea = (uint64_t)(uint32_t)fp[ip[1]] + ip[3];                          \
+        if (ea + sizeof(VL_T_##L) > mem_size) TRAP(vm_trap_oob_memory);               \
+        memcpy(mem + ea, (const uint8_t *)(fp + ip[2]) + ip[4] * sizeof(VL_T_##L),    \
+               sizeof(VL_T_##L));                                                     \
+        ip += 5;                                                                      \
+        NEXT();                                                                       \
+    }
+#include "opcodes.def"
+    CASE(V128_CONST_) { memcpy(fp + ip[1], ip + 2, 16); ip += 6; NEXT(); }
+    CASE(I8X16_SHUFFLE_) {
+        uint8_t ab[32], m[16], r[16];
+        memcpy(ab, fp + ip[2], 16);
+        memcpy(ab + 16, fp + ip[3], 16);
+        memcpy(m, ip + 4, 16);
+        for (unsigned i = 0; i < 16; i++) r[i] = ab[m[i]]; /* below 32: checked when lowered */
+        memcpy(fp + ip[1], r, 16);
+        ip += 8;
+        NEXT();
+    }
+    CASE(COPY128) {
+        vm_slot lo = fp[ip[2]], hi = fp[ip[2] + 1];
+        fp[ip[1]] = lo;
+        fp[ip[1] + 1] = hi;
+        ip += 3;
+        NEXT();
+    }
+    CASE(SELECT128_) {
+        const vm_slot *v = fp + ((uint32_t)fp[ip[2]] ? ip[3] : ip[4]);
+        vm_slot lo = v[0], hi = v[1];
+        fp[ip[1]] = lo;
+        fp[ip[1] + 1] = hi;
+        ip += 5;
+        NEXT();
+    }
+    CASE(GLOBAL_GET128_) {
+        const vm_global *g = inst->globals[ip[2]];
+        fp[ip[1]] = g->val;
+        fp[ip[1] + 1] = g->val_hi;
+        ip += 3;
+        NEXT();
+    }
+    CASE(GLOBAL_SET128_) {
+        vm_global *g = inst->globals[ip[2]];
+        g->val = fp[ip[1]];
+        g->val_hi = fp[ip[1] + 1];
+        ip += 3;
+        NEXT();
+    }
 
     /* ---- moves and constants ---------------------------------------------------- */
     CASE(COPY) { fp[ip[1]] = fp[ip[2]]; ip += 3; NEXT(); }
@@ -537,10 +715,10 @@ do_call:
     if (INTERRUPTED() && take_interrupt(s, fuel)) TRAP(vm_trap_interrupt);
     if (!callee->def) {
         const vm_functype *t = callee->type;
-        uint64_t res[VM_MAX_HOST_VALUES];
+        uint64_t res[2 * VM_MAX_HOST_VALUES]; /* a v128 takes two */
         corral_caller cl = {s, inst};
         vm_slot *saved_top = s->stack_top;
-        s->stack_top = nfp + (t->nparams > t->nresults ? t->nparams : t->nresults);
+        s->stack_top = nfp + (t->param_slots > t->result_slots ? t->param_slots : t->result_slots);
         s->fuel = fuel;
         atomic_store_explicit(&s->fuel_seen, fuel, memory_order_relaxed);
         s->fsp = fsp;
@@ -548,7 +726,7 @@ do_call:
         fuel = s->fuel;
         s->stack_top = saved_top;
         if (err) goto trap;
-        memcpy(nfp, res, t->nresults * sizeof(vm_slot));
+        memcpy(nfp, res, t->result_slots * sizeof(vm_slot));
         if (!ret) goto done_host;
         if (inst) LOAD_MEM();
         ip = ret;
@@ -596,7 +774,7 @@ fuel_short: {
     const uint32_t *stop = fuel_stop(short_def, ip, seg_len, fuel);
     size_t n = (size_t)(stop - ip);
     if (s->meter_cap < n + 1) {
-        uint32_t *buf = realloc(s->meter_buf, (n + 1) * sizeof *buf);
+        uint32_t *buf = vm_realloc(&s->alloc, s->meter_buf, (n + 1) * sizeof *buf);
         if (!buf) TRAP(vm_err_nomem);
         s->meter_buf = buf;
         s->meter_cap = n + 1;

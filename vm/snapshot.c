@@ -46,6 +46,7 @@ typedef struct {
     uint8_t *p;
     size_t len, cap;
     bool oom;
+    const corral_allocator *a; /* the module's: the output is handed out with it */
 } wbuf;
 
 static void put(wbuf *b, const void *s, size_t n) {
@@ -56,7 +57,7 @@ static void put(wbuf *b, const void *s, size_t n) {
             if (cap > SIZE_MAX / 2) { b->oom = true; return; }
             cap *= 2;
         }
-        uint8_t *q = realloc(b->p, cap);
+        uint8_t *q = vm_realloc(b->a, b->p, cap);
         if (!q) { b->oom = true; return; }
         b->p = q;
         b->cap = cap;
@@ -111,6 +112,12 @@ static void put_constexpr(wbuf *b, const vm_constexpr *ce) {
         case VM_I32: put_byte(b, 0x41); put_sleb(b, (int32_t)(uint32_t)ce->value); break;
         case VM_I64: put_byte(b, 0x42); put_sleb(b, (int64_t)ce->value); break;
         case VM_F32: put_byte(b, 0x43); put_le(b, ce->value, 4); break;
+        case VM_V128: /* v128.const: the two slots' bytes are its 16 bytes */
+            put_byte(b, 0xFD);
+            put_byte(b, 0x0C);
+            put(b, &ce->value, 8);
+            put(b, &ce->hi, 8);
+            break;
         default: put_byte(b, 0x44); put_le(b, ce->value, 8); break;
         }
         break;
@@ -185,20 +192,18 @@ static const char *global_value(const corral_instance *inst, uint32_t g, vm_cons
                                 msg *m) {
     const vm_global *gl = inst->globals[g];
     uint8_t t = gl->type.type;
-    *ce = (vm_constexpr){VM_CE_CONST, t, gl->val};
+    *ce = (vm_constexpr){VM_CE_CONST, t, gl->val, gl->val_hi};
     if (t == VM_FUNCREF || t == VM_EXTERNREF) {
         if (gl->val == 0) {
-            *ce = (vm_constexpr){VM_CE_REF_NULL, t, 0};
+            *ce = (vm_constexpr){VM_CE_REF_NULL, t, 0, 0};
         } else if (t == VM_EXTERNREF) {
             return refuse(m, "global ", g, 0, 0, e_externref);
         } else {
             uint32_t idx;
             if (!func_index(inst, (const corral_func *)(uintptr_t)gl->val, &idx))
                 return refuse(m, "global ", g, 0, 0, e_host_func);
-            *ce = (vm_constexpr){VM_CE_REF_FUNC, t, idx};
+            *ce = (vm_constexpr){VM_CE_REF_FUNC, t, idx, 0};
         }
-    } else if (t == VM_V128) {
-        return refuse(m, "global ", g, 0, 0, " is a v128, which corral does not support");
     }
     return 0;
 }
@@ -338,7 +343,7 @@ static uint32_t new_elems(const corral_instance *inst, wbuf *b) {
             for (uint32_t k = start; k < i; k++) {
                 uint32_t idx = 0;
                 (void)func_index(inst, tb->elems[k], &idx); /* checked by check_state */
-                vm_constexpr ce = {VM_CE_REF_FUNC, VM_FUNCREF, idx};
+                vm_constexpr ce = {VM_CE_REF_FUNC, VM_FUNCREF, idx, 0};
                 put_constexpr(b, &ce);
             }
         }
@@ -412,6 +417,7 @@ const char *corral_snapshot_module(corral_instance *inst, const char *const *dro
     bool had_elem = false, had_data = false;
 
     wbuf o = {0}, b = {0};
+    o.a = b.a = &m->alloc;
     put(&o, m->bytes, 8); /* magic and version */
     vm_rd r = {m->bytes + 8, m->bytes + m->len, m->bytes, "unexpected end"};
     for (;;) {
@@ -454,10 +460,10 @@ const char *corral_snapshot_module(corral_instance *inst, const char *const *dro
         if (err) break;
         put_section(&o, id, &b);
     }
-    free(b.p);
+    vm_free(&m->alloc, b.p);
     if (!err && (o.oom || b.oom)) err = vm_err_nomem;
     if (err) {
-        free(o.p);
+        vm_free(&m->alloc, o.p);
         return err;
     }
     *out = o.p;

@@ -20,11 +20,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "corral.h"
 #include "limits.h"
 
 /* A value slot: every value is 64 raw bits (i32 in the low half, floats as
- * their bit patterns, references as pointers). */
+ * their bit patterns, references as pointers), except a v128, which takes
+ * two consecutive slots holding its 16 bytes in wasm's (little-endian)
+ * memory order: on a little-endian host, lanes 0..7 of bytes in the first
+ * slot as an integer, bytes 8..15 in the second (vm/simd.h reads lanes). */
 typedef uint64_t vm_slot;
 
 /* Value types: their binary encodings. */
@@ -33,6 +37,14 @@ enum {
     VM_FUNCREF = 0x70, VM_EXTERNREF = 0x6F,
     VM_ANY = 0 /* validation only: the unknown type of a polymorphic stack */
 };
+
+/* How many slots a value of type t takes, and a sequence of types. */
+static inline uint32_t vm_type_slots(uint8_t t) { return t == VM_V128 ? 2 : 1; }
+static inline uint32_t vm_types_slots(const uint8_t *t, uint32_t n) {
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) k += vm_type_slots(t[i]);
+    return k;
+}
 
 /* Trap and error messages, spec wording (defined in api.c). */
 extern const char vm_trap_unreachable[], vm_trap_div_zero[], vm_trap_int_overflow[],
@@ -44,7 +56,14 @@ extern const char vm_trap_unreachable[], vm_trap_div_zero[], vm_trap_int_overflo
 typedef struct {
     uint32_t nparams, nresults;
     uint8_t *types; /* nparams params, then nresults results */
+    uint32_t param_slots, result_slots; /* frame slots they take (vm_type_slots) */
 } vm_functype;
+
+/* Fill in a type's slot counts once its types are set. */
+static inline void vm_functype_count_slots(vm_functype *t) {
+    t->param_slots = vm_types_slots(t->types, t->nparams);
+    t->result_slots = vm_types_slots(t->types + t->nparams, t->nresults);
+}
 
 typedef struct {
     uint64_t min, max; /* max == UINT64_MAX when absent (never a valid maximum) */
@@ -68,6 +87,7 @@ typedef struct {
     uint8_t kind;
     uint8_t type;   /* the value type it produces */
     uint64_t value; /* constant bits, global index or function index */
+    uint64_t hi;    /* v128 constant: the second slot (vm_slot) */
 } vm_constexpr;
 
 typedef struct {
@@ -93,6 +113,7 @@ typedef struct {
     uint32_t type;
     uint32_t nlocals;   /* declared locals, params excluded */
     uint8_t *local_types; /* params then locals */
+    uint32_t nlocal_slots; /* the slots the declared locals take (zeroed on entry) */
     const uint8_t *body; /* expression bytes inside the module's copy */
     uint32_t body_len;
     uint64_t body_offset; /* offset in the binary, for messages */
@@ -131,6 +152,7 @@ typedef struct {
 } vm_image_run;
 
 struct corral_module {
+    corral_allocator alloc; /* its engine's, for all it holds and for itself */
     uint8_t *bytes; /* our own copy of the binary, or the caller's */
     size_t len;
     bool bytes_borrowed; /* the caller's (CORRAL_BORROW_BYTES): not freed */
@@ -204,13 +226,14 @@ typedef struct vm_table {
 
 typedef struct vm_global {
     vm_slot val;
+    vm_slot val_hi; /* v128: the second slot */
     vm_globaltype type;
     struct vm_global *next;
 } vm_global;
 
 struct corral_func {
     const uint32_t *code; /* wasm: copied from def, for the call path */
-    uint32_t nparams, nlocals, nslots;
+    uint32_t nparams, nlocals, nslots; /* in slots: params, declared locals, frame */
     bool entry_fuel; /* the code starts with a FUEL, which calls charge themselves */
     const vm_functype *type;
     corral_instance *inst; /* NULL for a host function */
@@ -243,12 +266,15 @@ typedef struct {
 } vm_frame;
 
 struct corral_engine {
+    corral_allocator alloc; /* for itself and the modules loaded under it */
     bool fuel;
     atomic_int interrupt; /* stops loads in progress (corral_engine_interrupt) */
 };
 
 struct corral_store {
     corral_engine *engine;
+    corral_allocator alloc;     /* everything in the store (corral_store_set_allocator) */
+    corral_allocator made_with; /* the store struct itself: its engine's */
     corral_limits limits;
     /* One region of max_stack_bytes: value slots grow up from `stack`,
      * frames grow down from its end, and they must not meet. */
@@ -268,7 +294,7 @@ struct corral_store {
     corral_instance *instances;
     corral_func *funcs;
     vm_memory *memories;
-    corral_memory_ops mem_ops; /* alloc NULL: the C allocator */
+    corral_memory_ops mem_ops; /* alloc NULL: the store's allocator */
     vm_table *tables;
     vm_global *globals;
 };

@@ -467,7 +467,7 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
             warn(info, "--cache-dir %s: cannot make the entry %s: %s", dir, name, why);
         else
             write_entry(dfd, dir, name, data, n, info);
-        free(data);
+        corral_module_free_buffer(*out, data); /* from the engine's allocator */
         if (why == NULL && id != NULL)
             memo_write(dfd, dir, memo, id, key, info);
     }

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-uint32_t wfd_alloc(wasi_ctx *w, int *err)
+uint32_t wasi_fd_alloc(wasi_ctx *w, int *err)
 {
     for (uint32_t i = 0; i < w->nfds; i++)
         if (w->fds[i].kind == FK_FREE) {
@@ -41,7 +41,7 @@ uint32_t wfd_alloc(wasi_ctx *w, int *err)
     return fd;
 }
 
-int wfd_get(wasi_ctx *w, uint32_t fd, uint64_t need, wfd **out)
+int wasi_fd_get(wasi_ctx *w, uint32_t fd, uint64_t need, wfd **out)
 {
     if (fd >= w->nfds || w->fds[fd].kind == FK_FREE)
         return WE_BADF;
@@ -52,7 +52,7 @@ int wfd_get(wasi_ctx *w, uint32_t fd, uint64_t need, wfd **out)
     return WE_SUCCESS;
 }
 
-int wfd_lacks(const wfd *f, uint64_t need)
+int wasi_fd_lacks(const wfd *f, uint64_t need)
 {
     uint64_t missing = need & ~f->base;
     if (missing == 0)
@@ -65,7 +65,7 @@ int wfd_lacks(const wfd *f, uint64_t need)
     return WE_NOTCAPABLE;
 }
 
-void wfd_release(wfd *f)
+void wasi_fd_release(wfd *f)
 {
     if (f->dir != NULL)
         closedir(f->dir);
@@ -78,17 +78,17 @@ void wfd_release(wfd *f)
     f->host = -1;
 }
 
-int wfd_renumber(wasi_ctx *w, uint32_t from, uint32_t to)
+int wasi_fd_renumber(wasi_ctx *w, uint32_t from, uint32_t to)
 {
     wfd *a, *b;
-    int e = wfd_get(w, from, 0, &a);
+    int e = wasi_fd_get(w, from, 0, &a);
     if (e)
         return e;
-    if ((e = wfd_get(w, to, 0, &b)))
+    if ((e = wasi_fd_get(w, to, 0, &b)))
         return e;
     if (from == to)
         return WE_SUCCESS;
-    wfd_release(b);
+    wasi_fd_release(b);
     *b = *a;
     memset(a, 0, sizeof *a);
     a->kind = FK_FREE;

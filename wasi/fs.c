@@ -94,22 +94,22 @@ static bool is_stdio(const wfd *f)
 /* A directory fd with `need`, and the path argument (ptr at a[pi]) copied. */
 static int dir_path(wcall *k, uint32_t fd, uint64_t need, int pi, wfd **d, char **path)
 {
-    int e = wfd_get(k->w, fd, 0, d);
+    int e = wasi_fd_get(k->w, fd, 0, d);
     if (e)
         return e;
     if ((*d)->kind != FK_DIR)
         return WE_NOTDIR;
-    if ((e = wfd_lacks(*d, need)))
+    if ((e = wasi_fd_lacks(*d, need)))
         return e;
-    return wstr(k, A32(k, pi), A32(k, pi + 1), path);
+    return wasi_str(k, A32(k, pi), A32(k, pi + 1), path);
 }
 
 /* ---- fd_* ----------------------------------------------------------------- */
 
-int wh_fd_read(wcall *k)
+int wasi_h_fd_read(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f), cnt;
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f), cnt;
     if (e)
         return e;
     if (!(f->base & RT_FD_READ))
@@ -121,7 +121,7 @@ int wh_fd_read(wcall *k)
     if (f->kind == FK_STDIN) {
         for (int i = 0; i < cnt; i++)
             if (v[i].iov_len) {
-                e = wstdio_read(k->w, v[i].iov_base, v[i].iov_len, &got, &k->trap);
+                e = wasi_stdio_read(k->w, v[i].iov_base, v[i].iov_len, &got, &k->trap);
                 if (e)
                     return e;
                 break;
@@ -138,10 +138,10 @@ int wh_fd_read(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_write(wcall *k)
+int wasi_h_fd_write(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f), cnt;
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f), cnt;
     if (e)
         return e;
     if (!(f->base & RT_FD_WRITE))
@@ -152,7 +152,7 @@ int wh_fd_write(wcall *k)
     size_t put = 0;
     if (f->kind == FK_STDOUT || f->kind == FK_STDERR) {
         for (int i = 0; i < cnt; i++) {
-            if ((e = wstdio_write(k->w, f->kind, f->host, v[i].iov_base, v[i].iov_len)))
+            if ((e = wasi_stdio_write(k->w, f->kind, f->host, v[i].iov_base, v[i].iov_len)))
                 return e;
             put += v[i].iov_len;
         }
@@ -171,7 +171,7 @@ int wh_fd_write(wcall *k)
 static int prw(wcall *k, bool write)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f), cnt;
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f), cnt;
     if (e)
         return e;
     if (is_stdio(f))
@@ -194,15 +194,15 @@ static int prw(wcall *k, bool write)
     put32(k->mem + A32(k, 4), (uint32_t)n);
     return WE_SUCCESS;
 }
-int wh_fd_pread(wcall *k) { return prw(k, false); }
-int wh_fd_pwrite(wcall *k) { return prw(k, true); }
+int wasi_h_fd_pread(wcall *k) { return prw(k, false); }
+int wasi_h_fd_pwrite(wcall *k) { return prw(k, true); }
 
-int wh_fd_seek(wcall *k)
+int wasi_h_fd_seek(wcall *k)
 {
     wfd *f;
     int64_t off = (int64_t)A64(k, 1);
     uint32_t wh = A32(k, 2);
-    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f);
     if (e)
         return e;
     if (is_stdio(f))
@@ -219,10 +219,10 @@ int wh_fd_seek(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_tell(wcall *k)
+int wasi_h_fd_tell(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f);
     if (e)
         return e;
     if (is_stdio(f))
@@ -236,22 +236,22 @@ int wh_fd_tell(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_close(wcall *k)
+int wasi_h_fd_close(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f);
     if (e)
         return e;
-    wfd_release(f);
+    wasi_fd_release(f);
     return WE_SUCCESS;
 }
 
-int wh_fd_renumber(wcall *k) { return wfd_renumber(k->w, A32(k, 0), A32(k, 1)); }
+int wasi_h_fd_renumber(wcall *k) { return wasi_fd_renumber(k->w, A32(k, 0), A32(k, 1)); }
 
 static int sync_common(wcall *k, uint64_t right, bool data)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), right, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), right, &f);
     if (e)
         return e;
     if (is_stdio(f) || f->host < 0)
@@ -260,13 +260,13 @@ static int sync_common(wcall *k, uint64_t right, bool data)
         return wasi_errno(errno);
     return WE_SUCCESS;
 }
-int wh_fd_sync(wcall *k) { return sync_common(k, RT_FD_SYNC, false); }
-int wh_fd_datasync(wcall *k) { return sync_common(k, RT_FD_DATASYNC, true); }
+int wasi_h_fd_sync(wcall *k) { return sync_common(k, RT_FD_SYNC, false); }
+int wasi_h_fd_datasync(wcall *k) { return sync_common(k, RT_FD_DATASYNC, true); }
 
-int wh_fd_advise(wcall *k)
+int wasi_h_fd_advise(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), RT_FD_ADVISE, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), RT_FD_ADVISE, &f);
     if (e)
         return e;
     uint32_t adv = A32(k, 3);
@@ -285,17 +285,17 @@ int wh_fd_advise(wcall *k)
 }
 
 /* Wasmtime does not support fd_allocate (preview2 has no such call). */
-int wh_fd_allocate(wcall *k)
+int wasi_h_fd_allocate(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), RT_FD_ALLOCATE, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), RT_FD_ALLOCATE, &f);
     return e ? e : WE_NOTSUP;
 }
 
-int wh_fd_fdstat_get(wcall *k)
+int wasi_h_fd_fdstat_get(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f);
     if (e)
         return e;
     uint8_t *p = k->mem + A32(k, 1);
@@ -307,10 +307,10 @@ int wh_fd_fdstat_get(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_fdstat_set_flags(wcall *k)
+int wasi_h_fd_fdstat_set_flags(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), RT_FD_FDSTAT_SET_FLAGS, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), RT_FD_FDSTAT_SET_FLAGS, &f);
     if (e)
         return e;
     uint32_t fl = A32(k, 1);
@@ -325,7 +325,7 @@ int wh_fd_fdstat_set_flags(wcall *k)
         if (fl & FDF_APPEND)
             hf |= O_APPEND;
         /* a device stays non-blocking on the host whatever the guest sets
-         * (wpath_open): its reads must not wait beyond the interrupt */
+         * (wasi_path_open): its reads must not wait beyond the interrupt */
         if ((fl & FDF_NONBLOCK) || f->filetype == FT_CHAR || f->filetype == FT_BLOCK)
             hf |= O_NONBLOCK;
         if (fcntl(f->host, F_SETFL, hf) < 0)
@@ -336,10 +336,10 @@ int wh_fd_fdstat_set_flags(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_fdstat_set_rights(wcall *k)
+int wasi_h_fd_fdstat_set_rights(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f);
     if (e)
         return e;
     uint64_t b = A64(k, 1), i = A64(k, 2);
@@ -350,10 +350,10 @@ int wh_fd_fdstat_set_rights(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_filestat_get(wcall *k)
+int wasi_h_fd_filestat_get(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), RT_FD_FILESTAT_GET, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), RT_FD_FILESTAT_GET, &f);
     if (e)
         return e;
     uint8_t *p = k->mem + A32(k, 1);
@@ -369,10 +369,10 @@ int wh_fd_filestat_get(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_filestat_set_size(wcall *k)
+int wasi_h_fd_filestat_set_size(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), RT_FD_FILESTAT_SET_SIZE, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), RT_FD_FILESTAT_SET_SIZE, &f);
     if (e)
         return e;
     if (f->kind != FK_FILE)
@@ -384,10 +384,10 @@ int wh_fd_filestat_set_size(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_filestat_set_times(wcall *k)
+int wasi_h_fd_filestat_set_times(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), RT_FD_FILESTAT_SET_TIMES, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), RT_FD_FILESTAT_SET_TIMES, &f);
     if (e)
         return e;
     struct timespec ts[2];
@@ -400,10 +400,10 @@ int wh_fd_filestat_set_times(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_prestat_get(wcall *k)
+int wasi_h_fd_prestat_get(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f);
     if (e)
         return e;
     if (f->preopen == NULL)
@@ -414,10 +414,10 @@ int wh_fd_prestat_get(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_fd_prestat_dir_name(wcall *k)
+int wasi_h_fd_prestat_dir_name(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f);
     if (e)
         return e;
     if (f->preopen == NULL)
@@ -469,15 +469,15 @@ static void put_dirent(uint8_t *buf, uint32_t cap, uint32_t *used, uint64_t next
     }
 }
 
-int wh_fd_readdir(wcall *k)
+int wasi_h_fd_readdir(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f);
     if (e)
         return e;
     if (f->kind != FK_DIR)
         return WE_BADF; /* as Wasmtime: not a directory descriptor */
-    if ((e = wfd_lacks(f, RT_FD_READDIR)))
+    if ((e = wasi_fd_lacks(f, RT_FD_READDIR)))
         return e;
     uint8_t *buf = k->mem + A32(k, 1);
     uint32_t cap = A32(k, 2), used = 0;
@@ -558,7 +558,7 @@ int wh_fd_readdir(wcall *k)
 
 /* ---- path_* --------------------------------------------------------------- */
 
-int wh_path_open(wcall *k)
+int wasi_h_path_open(wcall *k)
 {
     wfd *d;
     char *path = NULL;
@@ -585,7 +585,7 @@ int wh_path_open(wcall *k)
     }
     /* Like Wasmtime, a guest's own narrowing of inheriting rights does not
      * limit what it opens beneath; a readonly tree is the hard limit. */
-    if ((e = wfd_lacks(d, need))) {
+    if ((e = wasi_fd_lacks(d, need))) {
         free(path);
         return e;
     }
@@ -616,7 +616,7 @@ int wh_path_open(wcall *k)
     if (fdf & FDF_RSYNC)
         fl |= O_RSYNC;
     int err;
-    uint32_t nfd = wfd_alloc(k->w, &err);
+    uint32_t nfd = wasi_fd_alloc(k->w, &err);
     if (err) {
         free(path);
         return err;
@@ -624,7 +624,7 @@ int wh_path_open(wcall *k)
     d = &k->w->fds[A32(k, 0)]; /* the table may have moved */
     int h;
     bool ro;
-    e = wpath_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h, &ro);
+    e = wasi_path_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h, &ro);
     if ((e == WE_ISDIR || (e == WE_PERM && ro)) && wrt && !(rb & RT_FD_WRITE) &&
         !(of & (OF_CREAT | OF_TRUNC))) {
         /* A directory asked for with rights only a writable file uses
@@ -634,7 +634,7 @@ int wh_path_open(wcall *k)
          * they are dropped below.  Asking for FD_WRITE itself stays EISDIR
          * (as in Wasmtime) or EPERM. */
         fl = (fl & ~O_ACCMODE) | O_RDONLY;
-        e = wpath_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h, &ro);
+        e = wasi_path_open(k->w, d, path, fl, 0666, dirflags & LOOKUP_SYMLINK_FOLLOW, &h, &ro);
     }
     free(path);
     if (e)
@@ -689,12 +689,12 @@ static int parent_of(wcall *k, int fi, int pi, uint64_t need, wpp *p)
     int e = dir_path(k, A32(k, fi), need, pi, &p->d, &p->path);
     if (e)
         return e;
-    e = wpath_parent(k->w, p->d, p->path, &p->parent, &p->name, &p->dot);
+    e = wasi_path_parent(k->w, p->d, p->path, &p->parent, &p->name, &p->dot);
     if (e == WE_SUCCESS && (need & RT_MUTATING) && !p->dot) {
         /* the change happens in parent: not beneath a read-only root */
-        e = wpath_may_change(k->w, p->d, p->parent, p->name);
+        e = wasi_path_may_change(k->w, p->d, p->parent, p->name);
         if (e)
-            wpath_done(p->parent, p->d);
+            wasi_path_done(p->parent, p->d);
     }
     if (e) {
         free(p->path);
@@ -709,18 +709,18 @@ static int parent_of(wcall *k, int fi, int pi, uint64_t need, wpp *p)
 static int dir_ok(wcall *k, int fi, uint64_t need)
 {
     wfd *d;
-    int e = wfd_get(k->w, A32(k, fi), 0, &d);
+    int e = wasi_fd_get(k->w, A32(k, fi), 0, &d);
     if (e)
         return e;
     if (d->kind != FK_DIR)
         return WE_NOTDIR;
-    return wfd_lacks(d, need);
+    return wasi_fd_lacks(d, need);
 }
 
 static void pp_done(wpp *p)
 {
     if (p->parent >= 0)
-        wpath_done(p->parent, p->d);
+        wasi_path_done(p->parent, p->d);
     free(p->path);
 }
 
@@ -729,7 +729,7 @@ static int host_result(int r)
     return r < 0 ? wasi_errno(errno) : WE_SUCCESS;
 }
 
-int wh_path_create_directory(wcall *k)
+int wasi_h_path_create_directory(wcall *k)
 {
     wpp p;
     int e = parent_of(k, 0, 1, RT_PATH_CREATE_DIRECTORY, &p);
@@ -740,7 +740,7 @@ int wh_path_create_directory(wcall *k)
     return e;
 }
 
-int wh_path_remove_directory(wcall *k)
+int wasi_h_path_remove_directory(wcall *k)
 {
     wpp p;
     int e = parent_of(k, 0, 1, RT_PATH_REMOVE_DIRECTORY, &p);
@@ -756,7 +756,7 @@ int wh_path_remove_directory(wcall *k)
     return e;
 }
 
-int wh_path_unlink_file(wcall *k)
+int wasi_h_path_unlink_file(wcall *k)
 {
     wpp p;
     int e = parent_of(k, 0, 1, RT_PATH_UNLINK_FILE, &p);
@@ -767,7 +767,7 @@ int wh_path_unlink_file(wcall *k)
     return e;
 }
 
-int wh_path_readlink(wcall *k)
+int wasi_h_path_readlink(wcall *k)
 {
     wpp p;
     int e = parent_of(k, 0, 1, RT_PATH_READLINK, &p);
@@ -791,7 +791,7 @@ int wh_path_readlink(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_path_rename(wcall *k)
+int wasi_h_path_rename(wcall *k)
 {
     wpp a, b;
     int e = dir_ok(k, 0, RT_PATH_RENAME_SOURCE);
@@ -814,7 +814,7 @@ int wh_path_rename(wcall *k)
     return e;
 }
 
-int wh_path_link(wcall *k)
+int wasi_h_path_link(wcall *k)
 {
     wpp a, b;
     int e = dir_ok(k, 0, RT_PATH_LINK_SOURCE);
@@ -844,10 +844,10 @@ int wh_path_link(wcall *k)
     return e;
 }
 
-int wh_path_symlink(wcall *k)
+int wasi_h_path_symlink(wcall *k)
 {
     char *target;
-    int e = wstr(k, A32(k, 0), A32(k, 1), &target);
+    int e = wasi_str(k, A32(k, 0), A32(k, 1), &target);
     if (e)
         return e;
     wpp p;
@@ -866,7 +866,7 @@ int wh_path_symlink(wcall *k)
     return e;
 }
 
-int wh_path_filestat_get(wcall *k)
+int wasi_h_path_filestat_get(wcall *k)
 {
     wfd *d;
     char *path;
@@ -874,7 +874,7 @@ int wh_path_filestat_get(wcall *k)
     if (e)
         return e;
     int h;
-    e = wpath_open(k->w, d, path, O_PATH, 0, A32(k, 1) & LOOKUP_SYMLINK_FOLLOW, &h, NULL);
+    e = wasi_path_open(k->w, d, path, O_PATH, 0, A32(k, 1) & LOOKUP_SYMLINK_FOLLOW, &h, NULL);
     free(path);
     if (e)
         return e;
@@ -887,7 +887,7 @@ int wh_path_filestat_get(wcall *k)
     return e;
 }
 
-int wh_path_filestat_set_times(wcall *k)
+int wasi_h_path_filestat_set_times(wcall *k)
 {
     struct timespec ts[2];
     int e = times_of(A64(k, 4), A64(k, 5), A32(k, 6), ts);
@@ -899,7 +899,7 @@ int wh_path_filestat_set_times(wcall *k)
         return e;
     int h;
     bool ro;
-    e = wpath_open(k->w, d, path, O_PATH, 0, A32(k, 1) & LOOKUP_SYMLINK_FOLLOW, &h, &ro);
+    e = wasi_path_open(k->w, d, path, O_PATH, 0, A32(k, 1) & LOOKUP_SYMLINK_FOLLOW, &h, &ro);
     free(path);
     if (e)
         return e;

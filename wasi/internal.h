@@ -106,10 +106,10 @@ enum { FST_ATIM = 1, FST_ATIM_NOW = 2, FST_MTIM = 4, FST_MTIM_NOW = 8 };
 enum { LOOKUP_SYMLINK_FOLLOW = 1 };
 
 /* ---- the fd table ------------------------------------------------------ */
-typedef enum { FK_FREE = 0, FK_STDIN, FK_STDOUT, FK_STDERR, FK_FILE, FK_DIR } wfd_kind;
+typedef enum { FK_FREE = 0, FK_STDIN, FK_STDOUT, FK_STDERR, FK_FILE, FK_DIR } wasi_fd_kind;
 
 typedef struct {
-    wfd_kind kind;
+    wasi_fd_kind kind;
     int host;          /* host fd (owned for FILE/DIR; pass-through stdio: not owned) */
     bool owned;        /* close host on tear-down */
     bool readonly;     /* opened beneath a readonly preopen */
@@ -166,14 +166,14 @@ struct wasi_ctx {
 };
 
 /* fdtable.c */
-uint32_t wfd_alloc(wasi_ctx *w, int *err);            /* lowest free slot */
-int wfd_get(wasi_ctx *w, uint32_t fd, uint64_t need, wfd **out); /* WE_* */
+uint32_t wasi_fd_alloc(wasi_ctx *w, int *err);         /* lowest free slot */
+int wasi_fd_get(wasi_ctx *w, uint32_t fd, uint64_t need, wfd **out); /* WE_* */
 /* For path operations on a directory fd: 0 when f holds every right in
  * need; else WE_PERM if a missing one is a change its read-only tree
- * forbids, WE_NOTCAPABLE otherwise.  (wfd_get: always WE_NOTCAPABLE.) */
-int wfd_lacks(const wfd *f, uint64_t need);
-void wfd_release(wfd *f);                              /* close + mark free */
-int wfd_renumber(wasi_ctx *w, uint32_t from, uint32_t to);
+ * forbids, WE_NOTCAPABLE otherwise.  (wasi_fd_get: always WE_NOTCAPABLE.) */
+int wasi_fd_lacks(const wfd *f, uint64_t need);
+void wasi_fd_release(wfd *f);                          /* close + mark free */
+int wasi_fd_renumber(wasi_ctx *w, uint32_t from, uint32_t to);
 uint8_t wasi_filetype_of_mode(unsigned mode);
 int wasi_errno(int host_errno);                        /* host errno -> WE_* */
 
@@ -184,33 +184,33 @@ int wasi_errno(int host_errno);                        /* host errno -> WE_* */
  * the type is known): a FIFO or a socket is refused with WE_NXIO, a
  * device keeps O_NONBLOCK, a regular file or directory gets the flags
  * asked for.  ro, when not NULL, is set to whether the file lies beneath
- * a read-only root (see wpath_dir_ro); an open for writing, creating or
+ * a read-only root (see wasi_path_dir_ro); an open for writing, creating or
  * truncating there is refused with WE_PERM (and *ro set) before it
  * happens. */
-int wpath_open(wasi_ctx *w, const wfd *dir, const char *path, int oflags, unsigned mode,
-               bool follow_last, int *out, bool *ro);
+int wasi_path_open(wasi_ctx *w, const wfd *dir, const char *path, int oflags,
+                   unsigned mode, bool follow_last, int *out, bool *ro);
 /* Whether the directory fd lies beneath a read-only root: its ancestry is
  * walked up on the host to the first preopened directory, and that one
  * decides (the deepest mapping wins; one host directory mapped both ways
  * counts as read-only).  Under none: not read-only. */
-int wpath_dir_ro(wasi_ctx *w, int fd, bool *ro);
+int wasi_path_dir_ro(wasi_ctx *w, int fd, bool *ro);
 /* Before a change to the entry name of directory parent (create, remove,
  * rename, link, symlink): WE_PERM if dir is read-only, if parent lies
  * beneath a read-only root, or if name is a read-only root itself. */
-int wpath_may_change(wasi_ctx *w, const wfd *dir, int parent, const char *name);
+int wasi_path_may_change(wasi_ctx *w, const wfd *dir, int parent, const char *name);
 /* Resolve all but the last component beneath dir: *parent is a host fd
- * (close it with wpath_done), name the last component (may keep trailing
+ * (close it with wasi_path_done), name the last component (may keep trailing
  * slashes; never "", ".", ".." or containing other slashes).  A path whose
  * last component is "." or ".." returns WE_SUCCESS with *dot set, *parent
  * the fully resolved directory and name "." or "..": the caller must not
  * pass such a name to a host call (".." of *parent may be outside). */
-int wpath_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
-                 const char **name, bool *dot);
-void wpath_done(int parent, const wfd *dir);
+int wasi_path_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
+                     const char **name, bool *dot);
+void wasi_path_done(int parent, const wfd *dir);
 
 /* stdio.c */
-int wstdio_read(wasi_ctx *w, uint8_t *buf, size_t len, size_t *got, const char **trap);
-int wstdio_write(wasi_ctx *w, wfd_kind k, int host, const uint8_t *buf, size_t len);
+int wasi_stdio_read(wasi_ctx *w, uint8_t *buf, size_t len, size_t *got, const char **trap);
+int wasi_stdio_write(wasi_ctx *w, wasi_fd_kind k, int host, const uint8_t *buf, size_t len);
 bool wasi_interrupted(const wasi_ctx *w);
 
 /* ---- the call frame ---------------------------------------------------- */
@@ -257,11 +257,11 @@ static inline uint64_t get64(const uint8_t *p)
 /* A guest path (ptr, len) copied into a fresh NUL-terminated host
  * string; WE_FAULT / WE_NAMETOOLONG (past WASI_MAX_PATH, checked before
  * the copy) / WE_ILSEQ (bad UTF-8) / WE_INVAL (a NUL) / WE_NOMEM. */
-int wstr(const wcall *k, uint32_t ptr, uint32_t len, char **out);
+int wasi_str(const wcall *k, uint32_t ptr, uint32_t len, char **out);
 
 /* Handlers (one per import), grouped by file. */
 typedef int (*whandler)(wcall *k);
-#define H(name) int wh_##name(wcall *k)
+#define H(name) int wasi_h_##name(wcall *k)
 /* misc.c */
 H(args_get); H(args_sizes_get); H(environ_get); H(environ_sizes_get);
 H(clock_res_get); H(clock_time_get); H(random_get); H(proc_exit); H(proc_raise);

@@ -42,10 +42,10 @@ static int list_sizes(wcall *k, const wasi_strlist *l)
     return WE_SUCCESS;
 }
 
-int wh_args_get(wcall *k) { return list_get(k, &k->w->args); }
-int wh_args_sizes_get(wcall *k) { return list_sizes(k, &k->w->args); }
-int wh_environ_get(wcall *k) { return list_get(k, &k->w->env); }
-int wh_environ_sizes_get(wcall *k) { return list_sizes(k, &k->w->env); }
+int wasi_h_args_get(wcall *k) { return list_get(k, &k->w->args); }
+int wasi_h_args_sizes_get(wcall *k) { return list_sizes(k, &k->w->args); }
+int wasi_h_environ_get(wcall *k) { return list_get(k, &k->w->env); }
+int wasi_h_environ_sizes_get(wcall *k) { return list_sizes(k, &k->w->env); }
 
 /* ---- clocks -------------------------------------------------------------- */
 
@@ -71,7 +71,7 @@ static uint64_t now(clockid_t c)
     return ns_of(t);
 }
 
-int wh_clock_res_get(wcall *k)
+int wasi_h_clock_res_get(wcall *k)
 {
     clockid_t c;
     struct timespec t;
@@ -84,7 +84,7 @@ int wh_clock_res_get(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_clock_time_get(wcall *k)
+int wasi_h_clock_time_get(wcall *k)
 {
     clockid_t c;
     struct timespec t;
@@ -99,7 +99,7 @@ int wh_clock_time_get(wcall *k)
 
 /* ---- random, process, scheduling ------------------------------------------ */
 
-int wh_random_get(wcall *k)
+int wasi_h_random_get(wcall *k)
 {
     uint8_t *p = k->mem + A32(k, 0);
     size_t len = A32(k, 1);
@@ -120,19 +120,19 @@ int wh_random_get(wcall *k)
     return WE_SUCCESS;
 }
 
-int wh_proc_exit(wcall *k)
+int wasi_h_proc_exit(wcall *k)
 {
     k->trap = corral_caller_exit(k->c, (int32_t)A32(k, 0));
     return WE_SUCCESS;
 }
 
-int wh_proc_raise(wcall *k)
+int wasi_h_proc_raise(wcall *k)
 {
     (void)k;
     return WE_NOSYS;
 }
 
-int wh_sched_yield(wcall *k)
+int wasi_h_sched_yield(wcall *k)
 {
     (void)k;
     sched_yield();
@@ -171,7 +171,7 @@ static void fd_sub(wasi_ctx *w, psub *s, uint32_t fd)
 {
     wfd *f;
     s->host = -1;
-    int e = wfd_get(w, fd, 0, &f);
+    int e = wasi_fd_get(w, fd, 0, &f);
     if (e == WE_SUCCESS && !(f->base & RT_POLL_FD_READWRITE))
         e = WE_NOTCAPABLE;
     if (e == WE_SUCCESS && s->type == EV_FD_READ && !(f->base & RT_FD_READ))
@@ -206,7 +206,7 @@ static void fd_sub(wasi_ctx *w, psub *s, uint32_t fd)
     s->ready = true; /* files and stdout/stderr are always ready */
 }
 
-int wh_poll_oneoff(wcall *k)
+int wasi_h_poll_oneoff(wcall *k)
 {
     uint32_t n = A32(k, 2);
     if (n == 0 || n > WASI_MAX_POLL_SUBS)

@@ -23,9 +23,9 @@
  * still reach a read-only one (a symlink, "..", or a mapping nested in
  * another), so the host directories of the preopens are known by (device,
  * inode), and a change is refused if the directory it happens in lies
- * beneath a read-only one: wpath_dir_ro walks that directory's ancestry
+ * beneath a read-only one: wasi_path_dir_ro walks that directory's ancestry
  * up on the host to the first preopened directory.  Opens that need to
- * know (wpath_open with ro) use the walk, which holds the fd of the
+ * know (wasi_path_open with ro) use the walk, which holds the fd of the
  * directory the last component is opened in, so that directory is the
  * one checked, before a creating or writing open, and no symlink swapped
  * in meanwhile can redirect it.
@@ -79,7 +79,7 @@ static int root_of(const wasi_ctx *w, const struct stat *st)
     return r;
 }
 
-int wpath_dir_ro(wasi_ctx *w, int fd, bool *ro)
+int wasi_path_dir_ro(wasi_ctx *w, int fd, bool *ro)
 {
     *ro = false;
     if (w->nro == 0)
@@ -118,7 +118,7 @@ int wpath_dir_ro(wasi_ctx *w, int fd, bool *ro)
     return err;
 }
 
-int wpath_may_change(wasi_ctx *w, const wfd *dir, int parent, const char *name)
+int wasi_path_may_change(wasi_ctx *w, const wfd *dir, int parent, const char *name)
 {
     if (dir->readonly)
         return WE_PERM;
@@ -137,7 +137,7 @@ int wpath_may_change(wasi_ctx *w, const wfd *dir, int parent, const char *name)
             return WE_PERM;
     }
     bool ro;
-    int e = wpath_dir_ro(w, parent, &ro);
+    int e = wasi_path_dir_ro(w, parent, &ro);
     if (e)
         return e;
     return ro ? WE_PERM : WE_SUCCESS;
@@ -147,7 +147,7 @@ int wpath_may_change(wasi_ctx *w, const wfd *dir, int parent, const char *name)
  * ro (not NULL): find out whether the result lies beneath a read-only
  * root, refusing an OPEN_CHANGES open there before it is made. */
 static int walk(wasi_ctx *w, int root, const char *path, int flags, unsigned mode,
-                bool follow_last, int *out, bool *ro)
+                   bool follow_last, int *out, bool *ro)
 {
     size_t cap = 16, depth = 0;
     int *stack = malloc(cap * sizeof *stack); /* owned fds of directories below root */
@@ -218,7 +218,7 @@ static int walk(wasi_ctx *w, int root, const char *path, int flags, unsigned mod
             follow = follow_last || trailing;
             if (ro != NULL && (f & OPEN_CHANGES)) {
                 /* checked before the open creates or truncates anything */
-                if ((err = wpath_dir_ro(w, cur, ro)))
+                if ((err = wasi_path_dir_ro(w, cur, ro)))
                     break;
                 if (*ro) {
                     err = WE_PERM;
@@ -307,7 +307,7 @@ static int walk(wasi_ctx *w, int root, const char *path, int flags, unsigned mod
         if (fstat(got, &st) < 0)
             err = wasi_errno(errno);
         else
-            err = wpath_dir_ro(w, S_ISDIR(st.st_mode) ? got : in, ro);
+            err = wasi_path_dir_ro(w, S_ISDIR(st.st_mode) ? got : in, ro);
         if (err) {
             close(got);
             got = -1;
@@ -350,8 +350,8 @@ static int resolve(wasi_ctx *w, const wfd *dir, const char *path, int flags, uns
     return walk(w, dir->host, path, flags, mode, follow_last, out, ro);
 }
 
-int wpath_open(wasi_ctx *w, const wfd *dir, const char *path, int flags, unsigned mode,
-               bool follow_last, int *out, bool *ro)
+int wasi_path_open(wasi_ctx *w, const wfd *dir, const char *path, int flags,
+                   unsigned mode, bool follow_last, int *out, bool *ro)
 {
     if (ro != NULL) {
         *ro = dir->readonly;
@@ -402,8 +402,8 @@ int wpath_open(wasi_ctx *w, const wfd *dir, const char *path, int flags, unsigne
     return WE_SUCCESS;
 }
 
-int wpath_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
-                 const char **name, bool *dot)
+int wasi_path_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
+                     const char **name, bool *dot)
 {
     *dot = false;
     if (path[0] == '\0')
@@ -418,7 +418,7 @@ int wpath_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
         s--;
     size_t clen = e - s;
     if ((clen == 1 && path[s] == '.') || (clen == 2 && path[s] == '.' && path[s + 1] == '.')) {
-        int fd, err = wpath_open(w, dir, path, O_PATH | O_DIRECTORY, 0, true, &fd, NULL);
+        int fd, err = wasi_path_open(w, dir, path, O_PATH | O_DIRECTORY, 0, true, &fd, NULL);
         if (err)
             return err;
         *parent = fd;
@@ -434,7 +434,7 @@ int wpath_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
     char *dp = strndup(path, s);
     if (dp == NULL)
         return WE_NOMEM;
-    int fd, err = wpath_open(w, dir, dp, O_PATH | O_DIRECTORY, 0, true, &fd, NULL);
+    int fd, err = wasi_path_open(w, dir, dp, O_PATH | O_DIRECTORY, 0, true, &fd, NULL);
     free(dp);
     if (err)
         return err;
@@ -442,7 +442,7 @@ int wpath_parent(wasi_ctx *w, const wfd *dir, const char *path, int *parent,
     return WE_SUCCESS;
 }
 
-void wpath_done(int parent, const wfd *dir)
+void wasi_path_done(int parent, const wfd *dir)
 {
     if (parent >= 0 && parent != dir->host)
         close(parent);

@@ -8,11 +8,11 @@
 static int not_a_socket(wcall *k)
 {
     wfd *f;
-    int e = wfd_get(k->w, A32(k, 0), 0, &f);
+    int e = wasi_fd_get(k->w, A32(k, 0), 0, &f);
     return e ? e : WE_NOTSOCK;
 }
 
-int wh_sock_accept(wcall *k) { return not_a_socket(k); }
-int wh_sock_recv(wcall *k) { return not_a_socket(k); }
-int wh_sock_send(wcall *k) { return not_a_socket(k); }
-int wh_sock_shutdown(wcall *k) { return not_a_socket(k); }
+int wasi_h_sock_accept(wcall *k) { return not_a_socket(k); }
+int wasi_h_sock_recv(wcall *k) { return not_a_socket(k); }
+int wasi_h_sock_send(wcall *k) { return not_a_socket(k); }
+int wasi_h_sock_shutdown(wcall *k) { return not_a_socket(k); }

@@ -19,7 +19,7 @@ bool wasi_interrupted(const wasi_ctx *w)
     return w->store != NULL && corral_store_interrupted(w->store);
 }
 
-int wstdio_read(wasi_ctx *w, uint8_t *buf, size_t len, size_t *got, const char **trap)
+int wasi_stdio_read(wasi_ctx *w, uint8_t *buf, size_t len, size_t *got, const char **trap)
 {
     *got = 0;
     if (w->stdin_data) {
@@ -55,7 +55,7 @@ int wstdio_read(wasi_ctx *w, uint8_t *buf, size_t len, size_t *got, const char *
     }
 }
 
-int wstdio_write(wasi_ctx *w, wfd_kind k, int host, const uint8_t *buf, size_t len)
+int wasi_stdio_write(wasi_ctx *w, wasi_fd_kind k, int host, const uint8_t *buf, size_t len)
 {
     if (w->capture_cap) {
         wasi_capture *c = &w->out[k == FK_STDERR];

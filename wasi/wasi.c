@@ -26,7 +26,7 @@ typedef struct {
     whandler h;
 } wfn;
 
-#define F(n, sig, mem) {#n, sig, mem, wh_##n}
+#define F(n, sig, mem) {#n, sig, mem, wasi_h_##n}
 static const wfn table[] = {
     F(args_get, "ii:i", "--"),              F(args_sizes_get, "ii:i", "44"),
     F(environ_get, "ii:i", "--"),           F(environ_sizes_get, "ii:i", "44"),
@@ -137,7 +137,7 @@ static bool utf8_ok(const uint8_t *s, size_t n)
     return true;
 }
 
-int wstr(const wcall *k, uint32_t ptr, uint32_t len, char **out)
+int wasi_str(const wcall *k, uint32_t ptr, uint32_t len, char **out)
 {
     const uint8_t *p = wmem(k, ptr, len);
     if (p == NULL)
@@ -245,7 +245,7 @@ wasi_ctx *wasi_new(const wasi_config *cfg, const char **err, char *errbuf, size_
     }
     int e;
     for (int i = 0; i < 3; i++) {
-        uint32_t fd = wfd_alloc(w, &e);
+        uint32_t fd = wasi_fd_alloc(w, &e);
         if (e) {
             fail(err, errbuf, errcap, "wasi", NULL, ENOMEM);
             goto bad;
@@ -284,7 +284,7 @@ wasi_ctx *wasi_new(const wasi_config *cfg, const char **err, char *errbuf, size_
         }
         w->roots[w->nroots++] = (struct wroot){(uint64_t)st.st_dev, (uint64_t)st.st_ino, d->readonly};
         w->nro += d->readonly;
-        uint32_t fd = wfd_alloc(w, &e);
+        uint32_t fd = wasi_fd_alloc(w, &e);
         char *name = e ? NULL : strdup(d->guest);
         if (name == NULL) {
             close(h);
@@ -306,7 +306,7 @@ wasi_ctx *wasi_new(const wasi_config *cfg, const char **err, char *errbuf, size_
     for (uint32_t fd = 3; w->nro && fd < w->nfds; fd++) {
         wfd *f = &w->fds[fd];
         bool ro;
-        if (f->kind != FK_DIR || f->readonly || wpath_dir_ro(w, f->host, &ro) || !ro)
+        if (f->kind != FK_DIR || f->readonly || wasi_path_dir_ro(w, f->host, &ro) || !ro)
             continue;
         f->readonly = true;
         f->base &= ~RT_MUTATING;
@@ -324,7 +324,7 @@ void wasi_free(wasi_ctx *w)
         return;
     for (uint32_t i = 0; i < w->nfds; i++)
         if (w->fds[i].kind != FK_FREE)
-            wfd_release(&w->fds[i]);
+            wasi_fd_release(&w->fds[i]);
     free(w->fds);
     free(w->roots);
     free(w->args.buf);

@@ -135,7 +135,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "diff_corral: cannot write %s\n", argv[2]);
         return 2;
     }
-    corral_config cfg = {1};
+    corral_config cfg = {.consume_fuel = 1};
     corral_engine *e = corral_engine_new(&cfg);
     corral_module *m = NULL;
     const char *err = corral_module_new(e, (const uint8_t *)bytes, len, &m, NULL);

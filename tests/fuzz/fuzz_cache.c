@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!eng) {
-        corral_config cfg = {1};
+        corral_config cfg = {.consume_fuel = 1};
         if (!(eng = corral_engine_new(&cfg)))
             fuzz_fail("corral_engine_new failed");
     }

@@ -177,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!plain) {
-        corral_config cfg = {1};
+        corral_config cfg = {.consume_fuel = 1};
         plain = corral_engine_new(NULL);
         fuel = corral_engine_new(&cfg);
         if (!plain || !fuel)

@@ -4,7 +4,7 @@
 # outside the project):
 #   load, run   tests/wat/*.wat (wat2wasm), every module of the spec suite
 #               ../shared/spec-testsuite (wast2json; when present), and
-#               modules of `wasm-opt -ttf` (when installed);
+#               modules of `wasm-opt -ttf`, with and without SIMD (when installed);
 #   cache       the same modules behind a control byte of 0 (no edits);
 #   bash        the scripts of tests/bash_cases.txt.
 #
@@ -44,6 +44,10 @@ if command -v wasm-opt >/dev/null 2>&1; then
         wasm-opt "$out/ttf.bin" -ttf -mvp --enable-sign-ext --enable-mutable-globals \
             --enable-nontrapping-float-to-int --enable-bulk-memory --enable-multivalue \
             -o "$out/load/ttf-$i.wasm" 2>/dev/null
+        # the same with SIMD (v128 values and the 0xfd instructions)
+        wasm-opt "$out/ttf.bin" -ttf -mvp --enable-simd --enable-sign-ext \
+            --enable-mutable-globals --enable-nontrapping-float-to-int --enable-bulk-memory \
+            --enable-multivalue -o "$out/load/ttf-simd-$i.wasm" 2>/dev/null
     done
     rm -f "$out/ttf.bin"
 fi

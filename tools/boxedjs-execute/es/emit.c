@@ -292,7 +292,13 @@ void es_prologue(es_ctx *c, es_fn *f, size_t at, es_scope *s)
             const char *a = "var $args = typeof arguments === \"undefined\" ? [] : arguments; ";
             es_buf_put(&b, a, strlen(a));  /* the script has none */
         } else if (f->need_args) {
-            es_buf_put(&b, "var $args = arguments; ", 23);
+            const char *a = "var $args = $es.ai(arguments); ";
+            es_buf_put(&b, a, strlen(a));
+        } else if (s && s->kind == S_FUNC && s->own_args && f->node && f->node->kind != ES_PROGRAM) {
+            /* arguments objects get their @@iterator here (Duktape's have
+             * none, and Object.prototype stays without one) */
+            const char *a = "$es.ai(arguments); ";
+            es_buf_put(&b, a, strlen(a));
         }
         if (f->need_nt && f->node && (f->node->flags & ES_F_CLASSCTOR))
             es_buf_put(&b, "var $nt = new.target || this.constructor; ", 42);
@@ -306,6 +312,16 @@ void es_prologue(es_ctx *c, es_fn *f, size_t at, es_scope *s)
                 es_buf_put(&b, x->emit, strlen(x->emit));
                 es_buf_put(&b, " = $es.T; ", 10);
             }
+    /* array destructuring's test, read from $es once per call (a global
+     * costs a lookup through every scope around at each use) */
+    if (f->use_esA) es_buf_put(&b, "var $esA = $es.A; ", 18);
+    for (int i = 0; i < f->npriv; i++) {
+        es_buf_put(&b, "var $esq_", 9);
+        es_buf_put(&b, f->priv[i], strlen(f->priv[i]));
+        es_buf_put(&b, " = $es_p_", 9);
+        es_buf_put(&b, f->priv[i], strlen(f->priv[i]));
+        es_buf_put(&b, "; ", 2);
+    }
     int nv = f->ntmps + f->nhoist;
     if (nv) {
         es_buf_put(&b, "var ", 4);
@@ -385,10 +401,12 @@ void es_emit_func(es_ctx *c, es_node *f, const char *name)
     fn.up = c->fn;
     fn.node = f;
     fn.arrow = (f->flags & ES_F_ARROW) != 0;
+    fn.alias_ok = 1;
     if (fn.arrow && c->fn) {
         fn.derived = c->fn->derived;
         fn.home = c->fn->home;
         fn.superc = c->fn->superc;
+        fn.nofields = c->fn->nofields;
         fn.cls = c->fn->cls;
     }
     if (c->next_home) {
@@ -531,6 +549,17 @@ static void emit_switch(es_ctx *c, es_node *n)
     es_out(c, "}");
 }
 
+const char *es_private(es_ctx *c, const char *name)
+{
+    es_fn *f = c->fn;
+    int i = 0;
+    if (f->alias_ok) {
+        while (i < f->npriv && strcmp(f->priv[i], name)) i++;
+        if (i == f->npriv && i < 8) f->priv[f->npriv++] = name;
+    }
+    return es_cat(c->ar, f->alias_ok && i < 8 ? "$esq_" : "$es_p_", name, (char *)NULL);
+}
+
 static void emit_member(es_ctx *c, es_node *n)
 {
     if (n->a->kind == ES_SUPER) {
@@ -543,7 +572,7 @@ static void emit_member(es_ctx *c, es_node *n)
     if (brand) {  /* o.#x: a TypeError unless o has it */
         es_out(c, "$es.pg(");
         es_emit(c, n->a);
-        es_outf(c, ", $es_p_%s, \"#%s\")", n->b->str, n->b->str);
+        es_outf(c, ", %s, \"#%s\")", es_private(c, n->b->str), n->b->str);
         return;
     }
     es_expr(c, n->a);
@@ -552,7 +581,7 @@ static void emit_member(es_ctx *c, es_node *n)
         es_emit(c, n->b);
         es_out(c, "]");
     } else if (n->b->kind == ES_PRIVATE) {
-        es_outf(c, "[$es_p_%s]", n->b->str);
+        es_outf(c, "[%s]", es_private(c, n->b->str));
     } else {
         es_out(c, ".");
         es_out(c, n->b->str);
@@ -678,7 +707,7 @@ void es_emit(es_ctx *c, es_node *n)
             es_emit(c, n->b);
             es_out(c, ")");
         } else if (n->a->kind == ES_PRIVATE) {
-            es_outf(c, "$es.pin($es_p_%s, ", n->a->str);
+            es_outf(c, "$es.pin(%s, ", es_private(c, n->a->str));
             es_emit(c, n->b);
             es_out(c, ")");
         } else {

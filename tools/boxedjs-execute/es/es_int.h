@@ -44,6 +44,8 @@ struct es_scope {
     es_node *loop;          /* innermost loop around (same function) */
     uint8_t arrow;          /* S_FUNC of an arrow */
     uint8_t uses_this, uses_args, uses_nt;  /* captured by its arrows */
+    uint8_t own_args;       /* S_FUNC (not an arrow): its arguments object is
+                               read (it is given its @@iterator) */
 };
 
 int es_scope_resolve(es_node *prog, es_arena *ar, char *err, size_t errn,
@@ -80,6 +82,14 @@ typedef struct es_fn {          /* the function being emitted */
     const char *superc;         /* the superclass (text) */
     const char *cls;            /* class name inside its body */
     es_wrap *wrap;
+    int alias_ok;               /* a function of its own (es_emit_func): it
+                                   may keep $es.A in a local, $esA */
+    int use_esA;                /* ... and does */
+    int nofields;               /* a class constructor whose class has no
+                                   instance fields (super() skips $es.fi) */
+    const char *priv[8];        /* private names it keeps in locals ($esq_x
+                                   = $es_p_x): es_private */
+    int npriv;
 } es_fn;
 
 struct es_ctx {
@@ -140,6 +150,10 @@ void es_emit_update(es_ctx *c, es_node *u);
 /* lower_stmt.c */
 void es_emit_var(es_ctx *c, es_node *v, int in_for_head);
 void es_emit_for_of(es_ctx *c, es_node *f, const char **labels, int nlabels);
+/* The key of the private name #name: its symbol's variable, or the
+ * function's local copy of it (a function of its own copies it once per
+ * call: the class's variable is looked up by name at each use). */
+const char *es_private(es_ctx *c, const char *name);
 void es_emit_loop(es_ctx *c, es_node *loop, const char **labels, int nlabels);
 void es_emit_jump(es_ctx *c, es_node *j);
 void es_emit_return(es_ctx *c, es_node *r);

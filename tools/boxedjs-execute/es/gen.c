@@ -948,16 +948,26 @@ static void lower_for_of(gen *g, es_node *s)
 {
     /* $it = iterator; try { for (;;) { $d = 1; $r = $it.next(); if done
      * break; $d = 0; left = $r.value; body } } catch (e) { if (!$d)
-     * close quietly; throw } finally { if (!$d) close } */
+     * close quietly; throw } finally { if (!$d) close }
+     * A sync loop walks arrays by index and Maps/Sets by a cursor as
+     * lower_stmt.c's es_emit_for_of ($ix: the index, -1 an iterator, -2
+     * a cursor); $d stays 1 in those walks (nothing to close). */
     int aw = (s->flags & ES_F_AWAIT) != 0;
     gbox bx[2];
     int nb = box_loop(g, s, bx);
-    const char *it = tmp(g), *r = tmp(g), *dn = tmp(g);
+    const char *it = tmp(g), *r = tmp(g), *dn = tmp(g), *ix = aw ? NULL : tmp(g);
     es_sync(g->c, s->line);
     es_node *obj = ex(g, s->b);
-    outf(g, "%s = %s(", it, aw ? "$es_aiter" : "$es_iter");
-    es_expr(g->c, obj);
-    outf(g, "); %s = 1; ", dn);
+    if (aw) {
+        outf(g, "%s = $es_aiter(", it);
+        es_expr(g->c, obj);
+        outf(g, "); %s = 1; ", dn);
+    } else {
+        outf(g, "%s = ", it);
+        es_expr(g->c, obj);
+        outf(g, "; %s = $es.fa(%s); if (%s < 0) %s = %s === -1 ? $es_iter(%s) : $es.cur(%s); %s = 1; ",
+             ix, it, ix, it, ix, it, it, dn);
+    }
     int ti = begin_try(g);
     int start = new_state(g), top = new_state(g), cat = new_state(g), fin = new_state(g),
         end = new_state(g);
@@ -972,11 +982,18 @@ static void lower_for_of(gen *g, es_node *s)
         g->dead = 1;
         mark(g, k);
         outf(g, "%s = $es_ares($c.v); ", r);
-    } else outf(g, "%s = 1; %s = %s.next(); if (Object(%s) !== %s) $es_ares(%s); ",
-                dn, r, it, r, r, r);
-    outf(g, "if (%s.done) { $c.s = %d; continue $L; } %s = 0; ", r, fin, dn);
+        outf(g, "if (%s.done) { $c.s = %d; continue $L; } %s = 0; ", r, fin, dn);
+    } else {
+        /* (outf writes at most 255 characters at a time) */
+        outf(g, "if (%s >= 0) { if (%s >= %s.length) { $c.s = %d; continue $L; } %s = %s[%s++]; } ",
+             ix, ix, it, fin, r, it, ix);
+        outf(g, "else if (%s === -1) { %s = 1; %s = %s.next(); if (Object(%s) !== %s) $es_ares(%s); ",
+             ix, dn, r, it, r, r, r);
+        outf(g, "if (%s.done) { $c.s = %d; continue $L; } %s = 0; %s = %s.value; } ", r, fin, dn, r, r);
+        outf(g, "else if ((%s = %s.n()) === %s) { $c.s = %d; continue $L; } ", r, it, it, fin);
+    }
     char val[32];
-    snprintf(val, sizeof val, "%s.value", r);
+    snprintf(val, sizeof val, aw ? "%s.value" : "%s", r);
     box_new(g, bx, nb, s->scope, 0);
     loop_assign(g, s->a, val);
     loop_body(g, s->d, end, top, outer, g->cur, bx, nb);
@@ -1364,6 +1381,7 @@ void es_lower_generator(es_ctx *c, es_node *fn)
         fr.derived = c->fn->derived;
         fr.home = c->fn->home;
         fr.superc = c->fn->superc;
+        fr.nofields = c->fn->nofields;
         fr.cls = c->fn->cls;
     }
     if (c->next_home) fr.home = c->next_home;     /* a method: super's home */
@@ -1395,8 +1413,12 @@ void es_lower_generator(es_ctx *c, es_node *fn)
      * that would hide the function from its own body */
     const char *bn = fr.arrow ? NULL : fn->a ? bname(fn->a) : fn->str;
     if (bn && (mentions(fn->list, bn) || mentions(fn->b, bn) || strchr(bn, '$'))) bn = NULL;
-    outf(&g, "return %s(function %s($c) { $L: for (;;) switch ($c.s) { case 0: ",
+    outf(&g, "return %s(function %s($c) {",
          g.is_async ? (g.is_gen ? "$es_agen" : "$es_async") : "$es_gen", bn ? bn : "");
+    size_t body_at = c->out.n;
+    int body_tmps = fr.ntmps;   /* those before: the parameters' */
+    fr.alias_ok = 1;            /* $esA, $esq_x: locals of the body function */
+    out(&g, " $L: for (;;) switch ($c.s) { case 0: ");
     new_state(&g);
     if (fn->flags & ES_F_EXPRBODY) {
         es_node *r = syn(&g, ES_RETURN, fn->b);
@@ -1418,7 +1440,31 @@ void es_lower_generator(es_ctx *c, es_node *fn)
         out(&g, "]]");
     } else out(&g, "null");
     out(&g, ");");
-    for (int i = 0; i < fr.ntmps; i++) declare(&g, fr.tmps[i]);
+    /* The emitter's temporaries live within one state (the statements and
+     * expressions it writes do not suspend): locals of the body function,
+     * which Duktape keeps in registers, where the outer function's are
+     * looked up by name at each use. */
+    for (int i = 0; i < body_tmps; i++) declare(&g, fr.tmps[i]);
+    if (fr.ntmps > body_tmps || fr.use_esA || fr.npriv) {
+        es_buf b = {0};
+        es_buf_put(&b, " var ", 5);
+        int nv = 0;
+        if (fr.use_esA) { es_buf_put(&b, "$esA = $es.A", 12); nv++; }
+        for (int i = 0; i < fr.npriv; i++) {
+            if (nv++) es_buf_put(&b, ", ", 2);
+            es_buf_put(&b, "$esq_", 5);
+            es_buf_put(&b, fr.priv[i], strlen(fr.priv[i]));
+            es_buf_put(&b, " = $es_p_", 9);
+            es_buf_put(&b, fr.priv[i], strlen(fr.priv[i]));
+        }
+        for (int i = body_tmps; i < fr.ntmps; i++) {
+            if (nv++) es_buf_put(&b, ", ", 2);
+            es_buf_put(&b, fr.tmps[i], strlen(fr.tmps[i]));
+        }
+        es_buf_put(&b, ";", 1);
+        insert_at(c, body_at, b.p);
+        free(b.p);
+    }
     for (int i = 0; i < fr.nhoist; i++) declare(&g, fr.hoist[i]);
     if (g.nnames) {
         out(&g, " var ");
@@ -1432,7 +1478,7 @@ void es_lower_generator(es_ctx *c, es_node *fn)
     if (!fr.arrow) {
         char pre[64] = "";
         if (fr.need_this) strcat(pre, "var $this = this; ");
-        if (fr.need_args) strcat(pre, "var $args = arguments; ");
+        if (fr.need_args) strcat(pre, "var $args = $es.ai(arguments); ");
         insert_at(c, at, pre);
     }
     c->fn = fr.up;

@@ -92,7 +92,7 @@ void es_emit_super_call(es_ctx *c, es_node *call)
         es_emit_args(c, call->list, 0);
         es_out(c, "]");
     }
-    es_out(c, "), $es.fi($this, $F), $this)");
+    es_out(c, f->nofields ? "), $this)" : "), $es.fi($this, $F), $this)");
 }
 
 /* function () { return (init); } or function () { statements } as a method
@@ -140,6 +140,13 @@ static void member_key(es_ctx *c, es_node *m)
     else es_emit_key(c, m->a, m->flags);
 }
 
+static int has_instance_fields(es_node *cls)
+{
+    for (es_node *m = cls->list; m; m = m->next)
+        if (m->kind == ES_FIELD && !(m->flags & ES_F_STATIC)) return 1;
+    return 0;
+}
+
 static void emit_ctor(es_ctx *c, es_node *cls, es_node *ctor, const char *name, const char *proto)
 {
     int derived = cls->b != NULL;
@@ -151,21 +158,25 @@ static void emit_ctor(es_ctx *c, es_node *cls, es_node *ctor, const char *name, 
     fn.home = proto;
     fn.superc = derived ? "$S" : NULL;
     fn.cls = name;
+    fn.nofields = !has_instance_fields(cls);
     c->fn = &fn;
     if (ctor) es_sync(c, ctor->line);
     es_outf(c, "function %s", name);
     if (ctor) es_emit_params(c, ctor);
     else es_out(c, "()");
-    es_outf(c, " {$es.cc(this, %s); ", name);
+    /* the check without a call when it passes; no field initialisation
+     * when the class has no instance fields */
+    es_outf(c, " {if (!(this instanceof %s)) $es.cc(this, %s); ", name, name);
     if (derived) es_out(c, "var $this; ");
-    else es_out(c, "$es.fi(this, $F); ");
+    else if (has_instance_fields(cls)) es_out(c, "$es.fi(this, $F); ");
     size_t at = c->out.n;
     if (ctor) {
         es_emit_params_prologue(c, ctor);
         es_body(c, ctor->b->list);
         es_sync(c, ctor->b->line);
     } else if (derived) {
-        es_out(c, "$this = $es.sc($S, $this, this, arguments); $es.fi($this, $F); ");
+        es_out(c, fn.nofields ? "$this = $es.sc($S, $this, this, arguments); "
+                              : "$this = $es.sc($S, $this, this, arguments); $es.fi($this, $F); ");
     }
     if (derived) es_out(c, "return $es.ck($this);");
     es_out(c, "}");

@@ -113,7 +113,7 @@ static void link_out(es_ctx *c, es_node *l)
             es_emit(c, l->b);
             es_out(c, "]");
         } else if (l->b->kind == ES_PRIVATE) {
-            es_outf(c, "[$es_p_%s]", l->b->str);
+            es_outf(c, "[%s]", es_private(c, l->b->str));
         } else {
             es_outf(c, ".%s", l->b->str);
         }
@@ -211,9 +211,7 @@ static void member_setup(es_ctx *c, es_node *m, mref *r)
         es_outf(c, ", %s = ", r->key);
         es_emit(c, m->b);
     } else if (m->b->kind == ES_PRIVATE) {
-        char buf[128];
-        snprintf(buf, sizeof buf, "$es_p_%s", m->b->str);
-        r->key = es_strndup(c->ar, buf, strlen(buf));
+        r->key = es_private(c, m->b->str);
         r->computed = 1;
     } else {
         r->name = m->b->str;
@@ -422,7 +420,7 @@ void es_emit_call(es_ctx *c, es_node *call)
             es_emit(c, f->b);
             es_out(c, "]");
         } else if (f->b->kind == ES_PRIVATE) {
-            es_outf(c, "[$es_p_%s]", f->b->str);
+            es_outf(c, "[%s]", es_private(c, f->b->str));
         } else {
             es_outf(c, ".%s", f->b->str);
         }

@@ -95,7 +95,11 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
             else n++;
         }
         sep(c, first);
-        es_outf(c, "%s = $es.arr(%s, %ld)", a, src, rest ? -1L : n);
+        /* an array is read as it is without a call ($es.A: Array.isArray;
+         * $esA: the function's copy, emit.c) */
+        const char *isa = "$es.A";
+        if (c->fn->alias_ok) { c->fn->use_esA = 1; isa = "$esA"; }
+        es_outf(c, "%s = %s, %s = %s(%s) ? %s : $es.arr(%s, %ld)", a, src, a, isa, a, a, a, rest ? -1L : n);
         long i = 0;
         for (es_node *e = t->list; e; e = e->next, i++) {
             if (e->kind == ES_HOLE) continue;
@@ -107,7 +111,8 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
     case ES_OBJECT_PAT: {
         const char *o = es_tmp(c);
         sep(c, first);
-        es_outf(c, "%s = $es.obj(%s)", o, src);
+        /* $es.obj only for null and undefined (its TypeError) */
+        es_outf(c, "%s = %s, %s = %s == null ? $es.obj(%s) : %s", o, src, o, o, o, o);
         const char *keys[64];
         int nk = 0;
         for (es_node *e = t->list; e; e = e->next) {

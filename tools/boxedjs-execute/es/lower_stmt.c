@@ -212,6 +212,7 @@ static void loop_body(es_ctx *c, es_node *loop, const char **labels, int nl, voi
     fn.derived = c->fn->derived;
     fn.home = c->fn->home;
     fn.superc = c->fn->superc;
+    fn.nofields = c->fn->nofields;
     fn.cls = c->fn->cls;
     es_wrap w;
     memset(&w, 0, sizeof w);
@@ -297,16 +298,26 @@ static void labels_out(es_ctx *c, const char **labels, int nl)
     for (int i = 0; i < nl; i++) es_outf(c, "%s: ", labels[i]);
 }
 
+/* for (x of o): a true array whose iteration is the built-in one
+ * ($es.fa: its @@iterator is Array.prototype.values, the array iterator's
+ * next is the built-in one and there is no return() to call) is walked by
+ * index, with what that iterator does each step (the length read anew,
+ * holes read through the prototype chain); a Map or Set iterated likewise
+ * by a cursor whose n() returns each value and itself at the end
+ * ($es.cur); anything else through its iterator.  $i is the index, -1
+ * for an iterator, -2 for a cursor; $v the step's value. */
 void es_emit_for_of(es_ctx *c, es_node *f, const char **labels, int nl)
 {
-    const char *it = es_tmp(c), *st = es_tmp(c);
-    const char *src = es_cat(c->ar, st, ".value", (char *)NULL);
-    es_outf(c, "{%s = $es.iter(", it);
+    const char *it = es_tmp(c), *st = es_tmp(c), *ix = es_tmp(c), *v = es_tmp(c);
+    es_outf(c, "{%s = ", it);
     es_emit(c, f->b);
-    es_outf(c, "); %s = void 0; try { ", st);
+    es_outf(c, "; %s = $es.fa(%s); if (%s < 0) %s = %s === -1 ? $es.iter(%s) : $es.cur(%s); "
+               "%s = void 0; try { ", ix, it, ix, it, ix, it, it, st);
     labels_out(c, labels, nl);
-    es_outf(c, "for (; !(%s = %s.next()).done; ) ", st, it);
-    assign_arg a = { f->a, src };
+    es_outf(c, "for (; %s >= 0 ? %s < %s.length && (%s = %s[%s++], true) : %s === -1 ? "
+               "!(%s = %s.next()).done && (%s = %s.value, true) : (%s = %s.n()) !== %s; ) ",
+            ix, ix, it, v, it, ix, ix, st, it, v, st, v, it, it);
+    assign_arg a = { f->a, v };
     loop_body(c, f, labels, nl, pre_assign, &a);
     es_outf(c, " } finally { if (%s && !%s.done) $es.close(%s); }}", st, st, it);
 }

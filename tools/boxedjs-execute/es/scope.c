@@ -261,7 +261,14 @@ static int ref(W *w, es_node *id, int mode)
             es_scope *f = w->scope->func;
             while (f->arrow && f->parent) f = f->parent->func;
             f->uses_args = 1;
+            f->own_args = 1;
             id->flags |= ES_F_LEXTHIS;
+            return id->dirty = 1;
+        }
+        if (!strcmp(id->str, "arguments")) {
+            /* the function is rewritten: its prologue gives arguments
+             * its @@iterator ($es.ai, emit.c) */
+            w->scope->func->own_args = 1;
             return id->dirty = 1;
         }
         return 0;

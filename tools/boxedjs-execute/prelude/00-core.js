@@ -11,12 +11,12 @@
 var G = new Function('return this')();
 function show(v, top) {
   if (typeof v === 'string') return top ? v : JSON.stringify(v);
-  if (v === undefined) return 'undefined';
+  if (v === void 0) return 'undefined';
   if (typeof v === 'function') return '[Function' + (v.name ? ': ' + v.name : '') + ']';
   if (typeof v === 'symbol') return String(v);
   if (v instanceof Error) return typeof v.stack === 'string' ? clean(v.stack) : String(v);
   if (v !== null && typeof v === 'object') {
-    try { var s = JSON.stringify(v); if (s !== undefined) return s; } catch (e) {}
+    try { var s = JSON.stringify(v); if (s !== void 0) return s; } catch (e) {}
     return String(v);
   }
   return String(v);
@@ -27,7 +27,7 @@ function clean(st) {
   }).map(function (l) { return l.replace(/^( *at .*\))[a-z ]*$/, '$1'); }).join('\n');
 }
 function json(v) {
-  try { return JSON.stringify(v); } catch (e) { return undefined; }
+  try { return JSON.stringify(v); } catch (e) { return void 0; }
 }
 var H = { show: show, json: json, args: [] };
 // call(argv, env, args): the values of one call (55-modules.js adds to it).

@@ -1,14 +1,17 @@
 // 05-lower.js - the runtime helpers that the front end's output calls
 // (es/*.c: ES2022 -> ES5), as the global $es (not enumerable).  ES5.
+// (This file and the runtime's hot paths write `void 0`, not `undefined`:
+// that is a global variable, looked up by name through every scope at
+// each use.)
 var $es = (function () {
   var hasSym = typeof Symbol === 'function';
   var ITER = hasSym ? Symbol.iterator : '@@iterator';
   var CLASSMARK = hasSym ? Symbol.for('jsexec.class') : null; // what inspect shows as [class A]
   var HOLE = {};             // the value of a binding in its dead zone
   var gop = Object.getPrototypeOf, dpr = Object.defineProperty;
-  var toStr = Object.prototype.toString;
+  var toStr = Object.prototype.toString, isArray = Array.isArray;
   function desc(v) {
-    if (v === null || v === undefined) return String(v);
+    if (v === null || v === void 0) return String(v);
     if (typeof v === 'function') return 'function';
     if (typeof v === 'object') return 'object';
     return typeof v === 'string' ? JSON.stringify(v) : String(v);
@@ -17,7 +20,7 @@ var $es = (function () {
   function IndexIter(a) { this.a = a; this.i = 0; }
   IndexIter.prototype.next = function () {
     var a = this.a, i = this.i;
-    if (a === null || i >= a.length) { this.a = null; return { value: undefined, done: true }; }
+    if (a === null || i >= a.length) { this.a = null; return { value: void 0, done: true }; }
     var v = a[i];
     if (typeof a === 'string') {
       var c = a.charCodeAt(i);
@@ -30,7 +33,7 @@ var $es = (function () {
     return { value: v, done: false };
   };
   function iter(v) {
-    if (v === null || v === undefined) throw new TypeError(desc(v) + ' is not iterable');
+    if (v === null || v === void 0) throw new TypeError(desc(v) + ' is not iterable');
     var f = v[ITER];
     if (typeof f === 'function') {
       var it = f.call(v);
@@ -46,9 +49,22 @@ var $es = (function () {
     if (typeof r === 'function') r.call(it);
   }
   // an array of (the first n, or all if n < 0) values of an iterable
+  // (arrays are read as they are: for spread only when their iteration
+  // is the built-in one, as for-of's $es.fa; destructuring tests
+  // Array.isArray alone, inline: es/lower_pat.c)
   function arr(v, n) {
-    if (Array.isArray(v)) return v;
-    var it = iter(v), out = [], s;
+    if (isArray(v) && (n >= 0 || E.fa(v) === 0)) return v;
+    var it, out = [], s;
+    if (v !== null && typeof v === 'object' && (s = collStore(v)) !== null) {
+      it = new CollCursor(s);
+      while (n < 0 || out.length < n) {
+        s = it.n();
+        if (s === it) break;
+        out.push(s);
+      }
+      return out;
+    }
+    it = iter(v);
     while (n < 0 || out.length < n) {
       s = it.next();
       if (s.done) return out;
@@ -91,9 +107,9 @@ var $es = (function () {
       C = this.constructor;
       if (hasSym && Symbol.species && C !== null && (typeof C === 'object' || typeof C === 'function')) {
         C = C[Symbol.species];
-        if (C === null) C = undefined;
+        if (C === null) C = void 0;
       }
-      if (C === undefined || C === Array) return r;
+      if (C === void 0 || C === Array) return r;
       if (typeof C !== 'function') throw new TypeError('object.constructor[Symbol.species] is not a constructor');
       var a = new C(name === 'map' ? r.length : 0);
       for (var i = 0; i < r.length; i++) if (i in r) a[i] = r[i];
@@ -102,6 +118,7 @@ var $es = (function () {
     };
   }
   var tpls = [];
+  var argIter = { value: void 0, writable: true, enumerable: false, configurable: true };
   // an Error made by super(...) shows no frames of its making (the native
   // constructor, $es.sc): its stack, read lazily as Duktape's is, skips them
   var errStack = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
@@ -126,12 +143,30 @@ var $es = (function () {
     },
     ce: function () { throw new TypeError('Assignment to constant variable.'); },
     iter: iter,
+    A: Array.isArray,
+    // for-of's test for walking an array by index (es_emit_for_of): a
+    // true array iterated by the built-in array iterator, which has no
+    // return() (10-symbols-iter.js's arrayValues, ArrayIterProto)
+    // -> 0 walk the array by index, -2 walk the Map/Set with $es.cur(v)
+    // (15-collections.js), -1 use the iterator
+    fa: function (v) {
+      if (v === null || typeof v !== 'object') return -1;
+      if (v[ITER] === arrayValues && isArray(v) && ArrayIterProto.next === arrayNext &&
+          ArrayIterProto['return'] === void 0) return 0;
+      return collStore(v) !== null ? -2 : -1;
+    },
+    cur: function (v) { return new CollCursor(collStore(v)); },
+    // an arguments object's own @@iterator (%Array.prototype.values%)
+    ai: function (a) { argIter.value = arrayValues; dpr(a, ITER, argIter); return a; },
     close: close,
     arr: arr,
-    toArr: function (v) { return Array.isArray(v) ? v : arr(v, -1); },
+    toArr: function (v) {
+      return v !== null && typeof v === 'object' && v[ITER] === arrayValues && isArray(v) &&
+        ArrayIterProto.next === arrayNext && ArrayIterProto['return'] === void 0 ? v : arr(v, -1);
+    },
     cat: function () { return Array.prototype.concat.apply([], arguments); },
     obj: function (v) {
-      if (v === null || v === undefined) throw new TypeError("Cannot destructure '" + v + "' as it is " + v + '.');
+      if (v === null || v === void 0) throw new TypeError("Cannot destructure '" + v + "' as it is " + v + '.');
       return v;
     },
     rest: function (o, keys) {
@@ -153,7 +188,7 @@ var $es = (function () {
     dg: function (o, k, f, e) { return accessor(o, k, f, e, 'get'); },
     ds: function (o, k, f, e) { return accessor(o, k, f, e, 'set'); },
     spo: function (t, s) {
-      if (s === null || s === undefined) return t;
+      if (s === null || s === void 0) return t;
       var o = Object(s), ks = own(o);
       for (var i = 0; i < ks.length; i++) dp(t, ks[i], o[ks[i]]);
       return t;
@@ -181,7 +216,7 @@ var $es = (function () {
     // makes (natives such as Error and Array make their own: it is given
     // the prototype of the class being constructed)
     sc: function (S, cur, self, args) {
-      if (cur !== undefined) throw new ReferenceError('Super constructor may only be called once');
+      if (cur !== void 0) throw new ReferenceError('Super constructor may only be called once');
       var proto = gop(self), r;
       if (S === Date || S === RegExp || (typeof Uint8Array === 'function' && S === Uint8Array)) r = construct(S, args);
       else r = S.apply(self, args);
@@ -193,37 +228,37 @@ var $es = (function () {
       return self;
     },
     ck: function (t) {
-      if (t === undefined)
+      if (t === void 0)
         throw new ReferenceError("Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
       return t;
     },
     dret: function (t, v) {
       if (v !== null && (typeof v === 'object' || typeof v === 'function')) return v;
-      if (v !== undefined) throw new TypeError('Derived constructors may only return object or undefined');
+      if (v !== void 0) throw new TypeError('Derived constructors may only return object or undefined');
       return E.ck(t);
     },
     fi: function (o, F) {
       for (var i = 0; i < F.length; i++) {
-        var f = F[i], v = f[1] ? f[1].call(o) : undefined;
+        var f = F[i], v = f[1] ? f[1].call(o) : void 0;
         if (f[2]) dpr(o, f[0], { value: v, writable: true, enumerable: false, configurable: true });
         else dp(o, f[0], v);
       }
     },
     sf: function (C, k, f, priv) {
-      var v = f ? f.call(C) : undefined;
+      var v = f ? f.call(C) : void 0;
       dpr(C, k, { value: v, writable: true, enumerable: !priv, configurable: true });
     },
     gp: function (home) { return gop(home); },
     sg: function (home, k, self) {
       for (var o = gop(home); o !== null; o = gop(o)) {
         var d = Object.getOwnPropertyDescriptor(o, k);
-        if (d) return 'value' in d ? d.value : d.get ? d.get.call(self) : undefined;
+        if (d) return 'value' in d ? d.value : d.get ? d.get.call(self) : void 0;
       }
-      return undefined;
+      return void 0;
     },
     pn: function (name) { return hasSym ? Symbol('#' + name) : '#' + name + '@' + Math.random(); },
     pg: function (o, k, name) {
-      if (o === null || o === undefined || !(k in Object(o)))
+      if (o === null || o === void 0 || !(k in Object(o)))
         throw new TypeError('Cannot read private member ' + name + ' from an object whose class did not declare it');
       return o[k];
     },

@@ -16,9 +16,9 @@
 //                       completion says (normal, return, throw, jump)
 // A throw is an ordinary throw: the driver catches it and resumes at the
 // catch or finally of the innermost try around $c.s.  States are placed
-// in a table by their try statement (below).
-// Promise is looked up when an async function is called, not here, so the
-// runtime files after this one can define or replace it.
+// in a table by their try statement (below).  The generator objects use
+// G.Promise when they run, so that the runtime files after this one can
+// define it; async functions are 20-promise.js's $es_async.
 
 var GEN_CONT = {}, GEN_SUSP = {};
 // the context of a generator object, under a key of its own (out of
@@ -26,12 +26,12 @@ var GEN_CONT = {}, GEN_SUSP = {};
 var GEN_KEY = Symbol('generator state');
 function GenCtx(body, self, tries) {
   this.s = 0;           // the state to run
-  this.v = undefined;   // the value sent in (next(v), an await's result)
-  this.e = undefined;   // the exception a catch block receives
+  this.v = void 0;   // the value sent in (next(v), an await's result)
+  this.e = void 0;   // the exception a catch block receives
   this.b = body; this.t = self; this.T = tries;
   this.k = tries ? [] : null;   // completion of each try's finally: [type, value]
   this.op = 0;          // why the body stopped: 1 yield, 2 await, 3 yield*, 4 end
-  this.rv = undefined;  // with it: the value
+  this.rv = void 0;  // with it: the value
   this.dl = null;       // the iterator of a yield* in progress
   this.st = 0;          // 0 not started, 1 suspended, 2 running, 3 done, 4 finishing
 }
@@ -68,7 +68,7 @@ GenCtx.prototype.j = function (k) {
 };
 GenCtx.prototype.F = function (i) {
   var c = this.k[i];
-  this.k[i] = undefined;
+  this.k[i] = void 0;
   if (!c) { this.s = this.T[1][i][3]; return GEN_CONT; }
   if (c[0] === 1) return this.r(c[1]);
   if (c[0] === 2) throw c[1];
@@ -110,7 +110,7 @@ function genNotObj(r) { return new TypeError('Iterator result ' + show(r) + ' is
 // iterates arrays and strings by index while they have no @@iterator).
 function $es_iter(v) {
   if (typeof $es === 'object') return $es.iter(v);
-  var m = v === null || v === undefined ? undefined : v[Symbol.iterator];
+  var m = v === null || v === void 0 ? void 0 : v[Symbol.iterator];
   if (typeof m !== 'function') throw new TypeError(show(v) + ' is not iterable');
   var it = m.call(v);
   if (!genIsObj(it)) throw new TypeError('Result of the Symbol.iterator method is not an object');
@@ -120,20 +120,20 @@ function $es_iter(v) {
 // return()): calls it.return() if it has one.
 function $es_close(it) {
   var m = it['return'];
-  if (m === undefined || m === null) return;
+  if (m === void 0 || m === null) return;
   var r = m.call(it);
   if (!genIsObj(r)) throw genNotObj(r);
 }
 // The same when the loop ends by an exception: return()'s own errors are
 // dropped, the exception goes on.
 function $es_closeq(it) {
-  try { var m = it['return']; if (m !== undefined && m !== null) m.call(it); } catch (e) {}
+  try { var m = it['return']; if (m !== void 0 && m !== null) m.call(it); } catch (e) {}
 }
 
 // ---- generator objects --------------------------------------------------
 function Generator() {}
 function genCtxOf(g) {
-  var c = g instanceof Generator ? g[GEN_KEY] : undefined;
+  var c = g instanceof Generator ? g[GEN_KEY] : void 0;
   if (!c) throw new TypeError('next method called on an incompatible receiver ' + show(g));
   return c;
 }
@@ -143,7 +143,7 @@ function genResume(g, mode, x) {
   if (c.st === 0 && mode !== 0) c.st = 3;
   if (c.st === 3) {
     if (mode === 1) throw x;
-    return { value: mode === 2 ? x : undefined, done: true };
+    return { value: mode === 2 ? x : void 0, done: true };
   }
   c.st = 2;
   return genLoop(c, mode, x, 0);
@@ -163,7 +163,7 @@ function genLoop(c, mode, x, op) {
           if (mode === 0) r = it.next(x);
           else {
             m = it[mode === 1 ? 'throw' : 'return'];
-            if (m === undefined || m === null) {
+            if (m === void 0 || m === null) {
               c.dl = null;
               if (mode === 1) {
                 $es_close(it);
@@ -173,8 +173,8 @@ function genLoop(c, mode, x, op) {
             } else r = m.call(it, x);
           }
           if (r !== null && !genIsObj(r)) throw genNotObj(r);
-        } catch (e) { c.dl = null; mode = 1; x = e; r = undefined; }
-        if (r !== undefined) {
+        } catch (e) { c.dl = null; mode = 1; x = e; r = void 0; }
+        if (r !== void 0) {
           if (r !== null && !r.done) { c.st = 1; return r; }
           c.dl = null;
           if (r !== null) {
@@ -191,22 +191,22 @@ function genLoop(c, mode, x, op) {
     // first next() gets undefined
     op = 0;
     try { c.dl = $es_iter(c.rv); mode = 0; } catch (e) { mode = 1; x = e; continue; }
-    x = undefined;
+    x = void 0;
   }
 }
 function genDef(o, k, v) {
   Object.defineProperty(o, k, { value: v, writable: true, configurable: true, enumerable: false });
 }
 genDef(Generator.prototype, 'next', function next(v) {
-  var c = this instanceof Generator ? this[GEN_KEY] : undefined, r;
-  if (c === undefined || c.st !== 1 || c.dl !== null) return genResume(this, 0, v);
+  var c = this instanceof Generator ? this[GEN_KEY] : void 0, r;
+  if (c === void 0 || c.st !== 1 || c.dl !== null) return genResume(this, 0, v);
   // the common case, a suspended generator outside yield*: its body
   // straight away (genAdv and genLoop do the rest)
   c.st = 2; c.v = v;
   try { r = c.b.call(c.t, c); } catch (e) { return genLoop(c, 1, e, 0); }
-  if (r === GEN_CONT) return genLoop(c, 3, undefined, 0);
+  if (r === GEN_CONT) return genLoop(c, 3, void 0, 0);
   if (c.op === 1) { c.st = 1; return { value: c.rv, done: false }; }
-  return genLoop(c, 0, undefined, c.op);
+  return genLoop(c, 0, void 0, c.op);
 });
 genDef(Generator.prototype, 'return', function (v) { return genResume(this, 2, v); });
 genDef(Generator.prototype, 'throw', function (e) { return genResume(this, 1, e); });
@@ -220,20 +220,8 @@ function $es_gen(body, self, tries) {
 }
 
 // ---- async functions ----------------------------------------------------
-function $es_async(body, self, tries) {
-  var P = G.Promise, c = new GenCtx(body, self, tries);
-  return new P(function (res, rej) {
-    function go(mode, x) {
-      var op;
-      try { op = genAdv(c, mode, x); } catch (e) { rej(e); return; }
-      if (op === 4) res(c.rv);
-      else P.resolve(c.rv).then(ok, bad);
-    }
-    function ok(v) { go(0, v); }
-    function bad(e) { go(1, e); }
-    go(3);
-  });
-}
+// $es_async(body, self, tries) is in 20-promise.js: it uses the promise
+// internals.
 
 // An async function whose parameters threw: its promise.
 function $es_arej(e) { return G.Promise.reject(e); }
@@ -246,7 +234,7 @@ function AsyncGenerator() {}
 function agenReq(g, mode, x) {
   var P = G.Promise, d = { m: mode, x: x, res: null, rej: null };
   var p = new P(function (res, rej) { d.res = res; d.rej = rej; });
-  var c = g instanceof AsyncGenerator ? g[GEN_KEY] : undefined;
+  var c = g instanceof AsyncGenerator ? g[GEN_KEY] : void 0;
   if (!c) { d.rej(new TypeError('not an async generator: ' + show(g))); return p; }
   c.q.push(d);
   if (c.st !== 2 && c.st !== 4) agenNext(c);
@@ -273,7 +261,7 @@ function agenNext(c) {
         return;
       }
       if (d.m === 1) agenSettle(c, true, d.x);
-      else agenSettle(c, false, { value: undefined, done: true });
+      else agenSettle(c, false, { value: void 0, done: true });
       continue;
     }
     c.st = 2;
@@ -293,7 +281,7 @@ function agenRun(c, mode, x) {
       if (mode === 0 || mode === 3) r = it.next(x);
       else {
         m = it[mode === 1 ? 'throw' : 'return'];
-        if (m === undefined || m === null) {
+        if (m === void 0 || m === null) {
           c.dl = null;
           if (mode === 1) {
             $es_close(it);
@@ -327,7 +315,7 @@ function agenRun(c, mode, x) {
     c.st = 3; agenSettle(c, false, { value: c.rv, done: true }); agenNext(c);
   } else {
     try { c.dl = $es_aiter(c.rv); } catch (e) { agenRun(c, 1, e); return; }
-    agenRun(c, 0, undefined);
+    agenRun(c, 0, void 0);
   }
 }
 genDef(AsyncGenerator.prototype, 'next', function next(v) { return agenReq(this, 0, v); });
@@ -340,7 +328,7 @@ function $es_agen(body, self, tries) {
   // [Symbol.asyncIterator] is set when first needed: the symbol is made
   // by a later runtime file.
   var k = Symbol.asyncIterator;
-  if (k !== undefined && k !== agenKey) {
+  if (k !== void 0 && k !== agenKey) {
     genDef(AsyncGenerator.prototype, k, function () { return this; });
     agenKey = k;
   }
@@ -354,8 +342,8 @@ function $es_agen(body, self, tries) {
 // with each result's value awaited (CreateAsyncFromSyncIterator).
 function $es_aiter(v) {
   var k = Symbol.asyncIterator, m, it;
-  m = v === null || v === undefined || k === undefined ? undefined : v[k];
-  if (m !== undefined && m !== null) {
+  m = v === null || v === void 0 || k === void 0 ? void 0 : v[k];
+  if (m !== void 0 && m !== null) {
     if (typeof m !== 'function') throw new TypeError(show(v) + ' is not async iterable');
     it = m.call(v);
     if (!genIsObj(it)) throw new TypeError('Result of the Symbol.asyncIterator method is not an object');
@@ -379,12 +367,12 @@ function afsStep(it, m, x, close) {
 genDef(AsyncFromSync.prototype, 'next', function (x) { return afsStep(this.i, this.i.next, x, true); });
 genDef(AsyncFromSync.prototype, 'return', function (x) {
   var P = G.Promise, m = this.i['return'];
-  if (m === undefined || m === null) return P.resolve({ value: x, done: true });
+  if (m === void 0 || m === null) return P.resolve({ value: x, done: true });
   return afsStep(this.i, m, x, false);
 });
 genDef(AsyncFromSync.prototype, 'throw', function (x) {
   var P = G.Promise, it = this.i, m = it['throw'];
-  if (m === undefined || m === null) {
+  if (m === void 0 || m === null) {
     return new P(function (res, rej) {
       $es_close(it);
       rej(new TypeError('The iterator does not provide a \'throw\' method'));
@@ -401,12 +389,12 @@ function $es_ares(r) {
 // reject (the exception goes on).
 function $es_acloseq(it) {
   var P = G.Promise;
-  try { return P.resolve($es_aclose(it)).then(undefined, function () {}); } catch (e) { return undefined; }
+  try { return P.resolve($es_aclose(it)).then(void 0, function () {}); } catch (e) { return void 0; }
 }
 // for await's close on break/return: the value to await, or undefined.
 function $es_aclose(it) {
   var m = it['return'];
-  if (m === undefined || m === null) return undefined;
+  if (m === void 0 || m === null) return void 0;
   return m.call(it);
 }
 

@@ -30,12 +30,12 @@ function notHidden(k) { return hiddenSyms.indexOf(k) < 0; }
   Object.defineProperty(Symbol, 'asyncIterator', { value: Symbol('Symbol.asyncIterator') });
   getter(Symbol.prototype, 'description', function () {
     var s = Symbol.prototype.toString.call(this);
-    return s === 'Symbol()' ? undefined : s.slice(7, -1);
+    return s === 'Symbol()' ? void 0 : s.slice(7, -1);
   });
 })();
 var SymIt = Symbol.iterator;
 function toObj(v, what) {
-  if (v === null || v === undefined) throw new TypeError(what + ' called on null or undefined');
+  if (v === null || v === void 0) throw new TypeError(what + ' called on null or undefined');
   return Object(v);
 }
 function toLen(n) {
@@ -51,7 +51,7 @@ function toInt(n) {
 }
 // A relative index (negative counts from the end), clamped to [0, len].
 function relIdx(n, len, dflt) {
-  if (n === undefined) return dflt;
+  if (n === void 0) return dflt;
   n = toInt(n);
   return n < 0 ? Math.max(len + n, 0) : Math.min(n, len);
 }
@@ -81,18 +81,22 @@ function result(v, done) { return { value: v, done: done }; }
 // the array-likes of Array.prototype.values.call).  kind: 0 keys,
 // 1 values, 2 entries.
 var ArrIterSt = hiddenSym('ArrayIterator');
+// (no calls in next() but the length's conversion for non-arrays: a call
+// costs more than the rest of a step)
 var ArrayIterProto = iterClass('Array Iterator', function next() {
-  var st = this && this[ArrIterSt];
-  if (!st) throw new TypeError('next method called on an incompatible receiver');
-  if (st.o === null) return result(undefined, true);
-  var i = st.i;
-  if (i >= toLen(st.o.length)) { st.o = null; return result(undefined, true); }
+  var st = this === null || this === void 0 ? void 0 : this[ArrIterSt], o, i, n;
+  if (st === void 0 || st.it !== this) throw new TypeError('next method called on an incompatible receiver');
+  o = st.o;
+  if (o === null) return { value: void 0, done: true };
+  i = st.i; n = o.length;
+  if (typeof n !== 'number' || n !== n >>> 0) n = toLen(n);
+  if (i >= n) { st.o = null; return { value: void 0, done: true }; }
   st.i = i + 1;
-  return result(st.k === 0 ? i : st.k === 1 ? st.o[i] : [i, st.o[i]], false);
+  return { value: st.k === 1 ? o[i] : st.k === 0 ? i : [i, o[i]], done: false };
 });
 function arrayIter(o, kind) {
   var it = Object.create(ArrayIterProto);
-  it[ArrIterSt] = { o: o, i: 0, k: kind };
+  it[ArrIterSt] = { it: it, o: o, i: 0, k: kind };
   return it;
 }
 var arrayValues = function values() { return arrayIter(toObj(this, 'Array.prototype.values'), 1); };
@@ -108,16 +112,8 @@ def(Array.prototype, SymIt, arrayValues);
   def(tp, 'entries', Array.prototype.entries);
   def(tp, SymIt, arrayValues);
 })();
-// Arguments objects are plain Objects in Duktape (no prototype of their
-// own): an accessor on Object.prototype gives them the array iterator and
-// every other object undefined, as if it had no such property.
-Object.defineProperty(Object.prototype, SymIt, {
-  get: function () {
-    return Object.prototype.toString.call(this) === '[object Arguments]' ? arrayValues : undefined;
-  },
-  set: function (v) { def(this, SymIt, v); },
-  configurable: true, enumerable: false
-});
+// Arguments objects are plain Objects in Duktape: the front end gives
+// one its @@iterator in each function that reads it ($es.ai).
 
 // String iterator: by code point (a surrogate pair is one step).
 var StrIterSt = hiddenSym('StringIterator');
@@ -125,7 +121,7 @@ var StringIterProto = iterClass('String Iterator', function next() {
   var st = this && this[StrIterSt];
   if (!st) throw new TypeError('next method called on an incompatible receiver');
   var s = st.s, i = st.i;
-  if (s === null || i >= s.length) { st.s = null; return result(undefined, true); }
+  if (s === null || i >= s.length) { st.s = null; return result(void 0, true); }
   var c = s.charCodeAt(i), n = 1;
   if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length) {
     var d = s.charCodeAt(i + 1);
@@ -144,7 +140,7 @@ def(String.prototype, SymIt, function () {
 // is not one); iterate(v, f) calls f(x) for each value, closing the
 // iterator (return()) if f throws.
 function getIter(v) {
-  var m = v === null || v === undefined ? undefined : v[SymIt];
+  var m = v === null || v === void 0 ? void 0 : v[SymIt];
   if (typeof m !== 'function') throw new TypeError(show(v) + ' is not iterable');
   var it = m.call(v);
   if (!isObj(it)) throw new TypeError('Result of the Symbol.iterator method is not an object');

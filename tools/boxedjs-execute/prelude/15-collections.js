@@ -1,14 +1,17 @@
 // 15-collections.js - Map, Set, WeakMap and WeakSet (Duktape has none).
 //
 // Map and Set: the entries form a linked list in insertion order, found
-// by key through an index: primitives under a string made from their type
-// and value (SameValueZero: -0 is 0, NaN is NaN), objects under an id kept
-// on the object itself (a hidden, non-enumerable symbol property), and
-// symbols and non-extensible objects, which cannot take an id, in a short
-// list searched in order.  A deleted entry keeps its `next`, and the last
-// entry stays in the list (marked) until a new one follows it, so that a
-// live iterator standing on a deleted entry still reaches every entry
-// added later, as the spec requires.
+// by key through dictionaries (prototype-less objects) per kind of key:
+// strings as they are, numbers as their property key (-0 is 0, NaN is
+// "NaN": SameValueZero), and in a third one symbols as they are, objects
+// by an id kept on the object itself (a hidden, non-enumerable symbol
+// property) and undefined/null/true/false under one letter.  Objects that
+// cannot take an id (non-extensible ones) are in a short list searched in
+// order.  A deleted entry keeps its `next`, and the last entry stays in
+// the list (marked) until a new one follows it, so that a live iterator
+// standing on a deleted entry still reaches every entry added later, as
+// the spec requires.  The methods test for a string key first and do the
+// receiver check inline: a call costs more than the lookup itself.
 //
 // WeakMap and WeakSet: the value is stored on the key object (a hidden
 // table per key, one slot per map), so the map holds no reference to its
@@ -16,45 +19,67 @@
 // have no table yet fall back to a list kept by the map.
 
 var ObjId = hiddenSym('id'), nextObjId = 1;
-var MapSt = hiddenSym('MapData');
-function keyStr(k) {
-  switch (typeof k) {
-  case 'string': return 's' + k;
-  case 'number': return 'n' + (k === 0 ? 0 : k);
-  case 'boolean': return k ? 't' : 'f';
-  case 'undefined': return 'u';
-  case 'object': case 'function':
-    if (k === null) return 'l';
-    if (Object.prototype.hasOwnProperty.call(k, ObjId)) return 'o' + k[ObjId];
-    if (!Object.isExtensible(k)) return null;
-    k[ObjId] = nextObjId;
-    return 'o' + nextObjId++;
-  default: return null; // symbols
-  }
-}
+// the store of each kind under a key of its own (the receiver checks
+// compare no tag)
+var MapSt = hiddenSym('MapData'), SetSt = hiddenSym('SetData'),
+  WeakMapSt = hiddenSym('WeakMapData'), WeakSetSt = hiddenSym('WeakSetData');
+var storeKeys = [null, MapSt, SetSt, WeakMapSt, WeakSetSt];
+Object.defineProperty(Object.prototype, MapSt, { value: { o: null } });
+Object.defineProperty(Object.prototype, SetSt, { value: { o: null } });
+var idDesc = { value: 0, writable: false, enumerable: false, configurable: false };
 function sameValueZero(a, b) { return a === b || (a !== a && b !== b); }
-function Store() {
-  this.head = { next: null, prev: null, removed: false };
+// The store of a Map (tag 1), Set (2), WeakMap (3) or WeakSet (4), owned
+// by the object o (an object that inherits a store has none of its own).
+function Store(o, tag) {
+  this.o = o; this.t = tag;
+  this.head = { key: void 0, value: void 0, next: null, prev: null, removed: false };
   this.tail = this.head;
-  this.idx = Object.create(null);
-  this.odd = []; // entries whose key has no keyStr
+  this.str = Object.create(null);
+  this.num = Object.create(null);
+  this.ref = Object.create(null);
+  this.odd = []; // entries of objects that have no id
   this.size = 0;
 }
-// (the hot paths test for a string key first: keyStr is a call)
+// The entry of key k, or undefined.
 Store.prototype.find = function (k) {
-  var s = typeof k === 'string' ? 's' + k : keyStr(k);
-  if (s !== null) return this.idx[s];
-  for (var i = 0; i < this.odd.length; i++) if (sameValueZero(this.odd[i].key, k)) return this.odd[i];
-  return undefined;
+  switch (typeof k) {
+  case 'string': return this.str[k];
+  case 'number': return this.num[k];
+  case 'symbol': return this.ref[k];
+  case 'undefined': return this.ref.u;
+  case 'boolean': return this.ref[k ? 't' : 'f'];
+  }
+  if (k === null) return this.ref.l;
+  var id = k[ObjId], e = id === void 0 ? void 0 : this.ref[id], odd = this.odd;
+  if (e !== void 0 && e.key === k) return e;
+  // (an id read from a prototype is not k's: k may be in the list)
+  for (var i = 0; i < odd.length; i++) if (odd[i].key === k) return odd[i];
+  return void 0;
 };
+// The dictionary key of k in this.ref (objects: their id, given now if
+// they have none and can take one), or null: the list.
+function refKey(k) {
+  switch (typeof k) {
+  case 'symbol': return k;
+  case 'undefined': return 'u';
+  case 'boolean': return k ? 't' : 'f';
+  }
+  if (k === null) return 'l';
+  if (Object.prototype.hasOwnProperty.call(k, ObjId)) return k[ObjId];
+  if (!Object.isExtensible(k)) return null;
+  idDesc.value = nextObjId++;
+  Object.defineProperty(k, ObjId, idDesc);
+  return idDesc.value;
+}
+// Adds k (not in the store) with the value v.
 Store.prototype.add = function (k, v) {
-  var s = typeof k === 'string' ? 's' + k : keyStr(k), e;
-  if (s !== null) e = this.idx[s];
-  else for (var i = 0; i < this.odd.length && !e; i++) if (sameValueZero(this.odd[i].key, k)) e = this.odd[i];
-  if (e) { e.value = v; return; }
-  if (k === 0) k = 0; // -0 is stored as +0
-  e = { key: k, value: v, next: null, prev: this.tail, removed: false };
-  if (s !== null) this.idx[s] = e; else this.odd.push(e);
+  var e = { key: k, value: v, next: null, prev: this.tail, removed: false }, r;
+  if (typeof k === 'string') this.str[k] = e;
+  else if (typeof k === 'number') {
+    if (k === 0) e.key = 0; // -0 is stored as +0
+    this.num[k] = e;
+  } else if ((r = refKey(k)) !== null) this.ref[r] = e;
+  else this.odd.push(e);
   this.tail.next = e;
   if (this.tail.removed) { // a deleted last entry: unlink it now
     var p = this.tail.prev;
@@ -68,10 +93,14 @@ Store.prototype.unlink = function (e) {
   if (e !== this.tail) { e.prev.next = e.next; e.next.prev = e.prev; }
 };
 Store.prototype.remove = function (k) {
-  var e = this.find(k);
-  if (!e) return false;
-  var s = keyStr(k);
-  if (s !== null) delete this.idx[s]; else this.odd.splice(this.odd.indexOf(e), 1);
+  var e = this.find(k), t = typeof k;
+  if (e === void 0) return false;
+  if (t === 'string') delete this.str[k];
+  else if (t === 'number') delete this.num[k];
+  else {
+    var i = this.odd.indexOf(e);
+    if (i >= 0) this.odd.splice(i, 1); else delete this.ref[refKey(k)];
+  }
   this.unlink(e);
   this.size--;
   return true;
@@ -79,41 +108,48 @@ Store.prototype.remove = function (k) {
 Store.prototype.clear = function () {
   for (var e = this.head.next; e; e = e.next) e.removed = true;
   if (this.tail !== this.head) { this.head.next = this.tail; this.tail.prev = this.head; }
-  this.idx = Object.create(null);
+  this.str = Object.create(null);
+  this.num = Object.create(null);
+  this.ref = Object.create(null);
   this.odd = [];
   this.size = 0;
 };
 
-function storeOf(o, tag) {
-  var st = o !== null && typeof o === 'object' ? o[MapSt] : undefined;
-  if (!st || st.tag !== tag) throw new TypeError('Method ' + tag + '.prototype function called on incompatible receiver ' + show(o));
-  return st.s;
+var storeNames = [null, 'Map', 'Set', 'WeakMap', 'WeakSet'];
+function badStore(o, tag, m) {
+  throw new TypeError('Method ' + storeNames[tag] + '.prototype.' + m + ' called on incompatible receiver ' + show(o));
+}
+// The store of o, tag 1 (Map) or 2 (Set), else a TypeError.
+function storeOf(o, tag, m) {
+  var s = o == null ? void 0 : o[storeKeys[tag]];
+  if (s === void 0 || s.o !== o) badStore(o, tag, m);
+  return s;
 }
 function initStore(o, tag) {
-  o[MapSt] = { tag: tag, s: new Store() };
+  Object.defineProperty(o, storeKeys[tag], { value: new Store(o, tag), writable: true, configurable: true, enumerable: false });
 }
 // Map and Set iterators: kind 0 keys, 1 values, 2 entries.
 var CollIterSt = hiddenSym('CollectionIterator');
 function collIterProto(tag) {
   return iterClass(tag, function next() {
-    var st = this && this[CollIterSt];
-    if (!st) throw new TypeError('next method called on an incompatible receiver');
-    if (st.cur === null) return result(undefined, true);
+    var st = this === null || this === void 0 ? void 0 : this[CollIterSt];
+    if (st === void 0 || st.it !== this) throw new TypeError('next method called on an incompatible receiver');
+    if (st.cur === null) return { value: void 0, done: true };
     var e = st.cur.next;
-    while (e && e.removed) e = e.next;
-    if (!e) { st.cur = null; return result(undefined, true); }
+    while (e !== null && e.removed) e = e.next;
+    if (e === null) { st.cur = null; return { value: void 0, done: true }; }
     st.cur = e;
-    return result(st.k === 0 ? e.key : st.k === 1 ? e.value : [e.key, e.value], false);
+    return { value: st.k === 0 ? e.key : st.k === 1 ? e.value : [e.key, e.value], done: false };
   });
 }
 var MapIterProto = collIterProto('Map Iterator'), SetIterProto = collIterProto('Set Iterator');
 function collIter(proto, s, kind) {
   var it = Object.create(proto);
-  it[CollIterSt] = { cur: s.head, k: kind };
+  it[CollIterSt] = { it: it, cur: s.head, k: kind };
   return it;
 }
-function needNew(o, C, name) {
-  if (!(o instanceof C) || Object.prototype.hasOwnProperty.call(o, MapSt))
+function needNew(o, C, name, tag) {
+  if (!(o instanceof C) || Object.prototype.hasOwnProperty.call(o, storeKeys[tag]))
     throw new TypeError("Constructor " + name + " requires 'new'");
 }
 function tagged(C, name) {
@@ -121,10 +157,10 @@ function tagged(C, name) {
 }
 
 var Map = function Map(it) {
-  needNew(this, Map, 'Map');
-  initStore(this, 'Map');
+  needNew(this, Map, 'Map', 1);
+  initStore(this, 1);
   var self = this;
-  if (it !== undefined && it !== null) {
+  if (it !== void 0 && it !== null) {
     var set = needFn(self.set, "'set' of the new Map");
     iterate(it, function (e) {
       if (!isObj(e)) throw new TypeError('Iterator value ' + show(e) + ' is not an entry object');
@@ -132,47 +168,110 @@ var Map = function Map(it) {
     });
   }
 };
-def(Map.prototype, 'get', function get(k) { var e = storeOf(this, 'Map').find(k); return e ? e.value : undefined; });
-def(Map.prototype, 'set', function set(k, v) { storeOf(this, 'Map').add(k, v); return this; });
-def(Map.prototype, 'has', function has(k) { return !!storeOf(this, 'Map').find(k); });
-def(Map.prototype, 'delete', function (k) { return storeOf(this, 'Map').remove(k); });
-def(Map.prototype, 'clear', function clear() { storeOf(this, 'Map').clear(); });
+// get/set/has/add: the receiver check without a call.  Object.prototype
+// has a dummy store under MapSt and SetSt (owner null): this[MapSt] of a
+// receiver is then undefined only for a prototype-less object.
+def(Map.prototype, 'get', function get(k) {
+  if (this == null) badStore(this, 1, 'get');
+  var s = this[MapSt], e;
+  if (s === void 0 || s.o !== this) badStore(this, 1, 'get');
+  e = typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k);
+  if (e !== void 0) return e.value;
+});
+def(Map.prototype, 'set', function set(k, v) {
+  if (this == null) badStore(this, 1, 'set');
+  var s = this[MapSt], e;
+  if (s === void 0 || s.o !== this) badStore(this, 1, 'set');
+  e = typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k);
+  if (e !== void 0) e.value = v; else s.add(k, v);
+  return this;
+});
+def(Map.prototype, 'has', function has(k) {
+  if (this == null) badStore(this, 1, 'has');
+  var s = this[MapSt];
+  if (s === void 0 || s.o !== this) badStore(this, 1, 'has');
+  return (typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k)) !== void 0;
+});
+def(Map.prototype, 'delete', function (k) { return storeOf(this, 1, 'delete').remove(k); });
+def(Map.prototype, 'clear', function clear() { storeOf(this, 1, 'clear').clear(); });
 def(Map.prototype, 'forEach', function forEach(f, t) {
-  var s = storeOf(this, 'Map');
+  var s = storeOf(this, 1, 'forEach');
   needFn(f);
   for (var e = s.head.next; e; e = e.next) if (!e.removed) f.call(t, e.value, e.key, this);
 });
-getter(Map.prototype, 'size', function () { return storeOf(this, 'Map').size; });
-def(Map.prototype, 'keys', function keys() { return collIter(MapIterProto, storeOf(this, 'Map'), 0); });
-def(Map.prototype, 'values', function values() { return collIter(MapIterProto, storeOf(this, 'Map'), 1); });
-def(Map.prototype, 'entries', function entries() { return collIter(MapIterProto, storeOf(this, 'Map'), 2); });
+getter(Map.prototype, 'size', function () { return storeOf(this, 1, 'size').size; });
+def(Map.prototype, 'keys', function keys() { return collIter(MapIterProto, storeOf(this, 1, 'keys'), 0); });
+def(Map.prototype, 'values', function values() { return collIter(MapIterProto, storeOf(this, 1, 'values'), 1); });
+def(Map.prototype, 'entries', function entries() { return collIter(MapIterProto, storeOf(this, 1, 'entries'), 2); });
 def(Map.prototype, SymIt, Map.prototype.entries);
 tagged(Map, 'Map');
 
 var Set = function Set(it) {
-  needNew(this, Set, 'Set');
-  initStore(this, 'Set');
+  needNew(this, Set, 'Set', 2);
+  initStore(this, 2);
   var self = this;
-  if (it !== undefined && it !== null) {
+  if (it !== void 0 && it !== null) {
     var add = needFn(self.add, "'add' of the new Set");
     iterate(it, function (v) { add.call(self, v); });
   }
 };
-def(Set.prototype, 'add', function add(v) { storeOf(this, 'Set').add(v, v); return this; });
-def(Set.prototype, 'has', function has(v) { return !!storeOf(this, 'Set').find(v); });
-def(Set.prototype, 'delete', function (v) { return storeOf(this, 'Set').remove(v); });
-def(Set.prototype, 'clear', function clear() { storeOf(this, 'Set').clear(); });
+def(Set.prototype, 'add', function add(v) {
+  if (this == null) badStore(this, 2, 'add');
+  var s = this[SetSt];
+  if (s === void 0 || s.o !== this) badStore(this, 2, 'add');
+  if ((typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) === void 0) s.add(v, v === 0 ? 0 : v);
+  return this;
+});
+def(Set.prototype, 'has', function has(v) {
+  if (this == null) badStore(this, 2, 'has');
+  var s = this[SetSt];
+  if (s === void 0 || s.o !== this) badStore(this, 2, 'has');
+  return (typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) !== void 0;
+});
+def(Set.prototype, 'delete', function (v) { return storeOf(this, 2, 'delete').remove(v); });
+def(Set.prototype, 'clear', function clear() { storeOf(this, 2, 'clear').clear(); });
 def(Set.prototype, 'forEach', function forEach(f, t) {
-  var s = storeOf(this, 'Set');
+  var s = storeOf(this, 2, 'forEach');
   needFn(f);
   for (var e = s.head.next; e; e = e.next) if (!e.removed) f.call(t, e.key, e.key, this);
 });
-getter(Set.prototype, 'size', function () { return storeOf(this, 'Set').size; });
-def(Set.prototype, 'values', function values() { return collIter(SetIterProto, storeOf(this, 'Set'), 1); });
+getter(Set.prototype, 'size', function () { return storeOf(this, 2, 'size').size; });
+def(Set.prototype, 'values', function values() { return collIter(SetIterProto, storeOf(this, 2, 'values'), 1); });
 def(Set.prototype, 'keys', Set.prototype.values);
-def(Set.prototype, 'entries', function entries() { return collIter(SetIterProto, storeOf(this, 'Set'), 2); });
+def(Set.prototype, 'entries', function entries() { return collIter(SetIterProto, storeOf(this, 2, 'entries'), 2); });
 def(Set.prototype, SymIt, Set.prototype.values);
 tagged(Set, 'Set');
+
+// Walking a Map or Set that iterates with the built-in iterator (its
+// @@iterator is Map.prototype.entries / Set.prototype.values, the
+// iterators' next is the built-in one and there is no return() to call)
+// without the iterator objects: for-of ($es.fa, $es.cur) and spread
+// ($es.arr).  The cursor takes the steps the iterator would.
+var mapEntries = Map.prototype.entries, setValues = Set.prototype.values;
+var mapNext = MapIterProto.next, setNext = SetIterProto.next;
+// The store of such a Map (s.t 1) or Set (2), else null (v an object).
+function collStore(v) {
+  var f = v[SymIt], s;
+  if (f === mapEntries) {
+    s = v[MapSt];
+    if (s !== void 0 && s.o === v && MapIterProto.next === mapNext && MapIterProto['return'] === void 0) return s;
+  } else if (f === setValues) {
+    s = v[SetSt];
+    if (s !== void 0 && s.o === v && SetIterProto.next === setNext && SetIterProto['return'] === void 0) return s;
+  }
+  return null;
+}
+// c.n(): the next value ([key, value] for a Map), or c itself at the end.
+function CollCursor(s) { this.e = s.head; this.m = s.t === 1; }
+CollCursor.prototype.n = function () {
+  var e = this.e;
+  if (e === null) return this;
+  e = e.next;
+  while (e !== null && e.removed) e = e.next;
+  this.e = e;
+  if (e === null) return this;
+  return this.m ? [e.key, e.value] : e.key;
+};
 
 // WeakMap / WeakSet: key[WeakSt] is {mapId: [value]} (boxed, so that an
 // undefined value still counts as present).
@@ -181,15 +280,16 @@ function weakKey(k, tag) {
   if (!isObj(k)) throw new TypeError('Invalid value used ' + (tag === 'WeakSet' ? 'in weak set' : 'as weak map key'));
   return k;
 }
-function weakSlot(m, k, tag, make) {
-  var st = storeOf(m, tag);
-  if (!isObj(k)) return undefined;
-  var t = Object.prototype.hasOwnProperty.call(k, WeakSt) ? k[WeakSt] : undefined;
+// (tag 3 WeakMap, 4 WeakSet)
+function weakSlot(m, k, tag, make, name) {
+  var st = storeOf(m, tag, name);
+  if (!isObj(k)) return void 0;
+  var t = Object.prototype.hasOwnProperty.call(k, WeakSt) ? k[WeakSt] : void 0;
   if (!t) {
     if (!make || !Object.isExtensible(k)) {
       for (var i = 0; i < st.odd.length; i++) if (st.odd[i].key === k) return st.odd[i];
-      if (!make) return undefined;
-      var e = { key: k, value: undefined };
+      if (!make) return void 0;
+      var e = { key: k, value: void 0 };
       st.odd.push(e);
       return e;
     }
@@ -197,25 +297,26 @@ function weakSlot(m, k, tag, make) {
     k[WeakSt] = t;
   }
   var slot = t[st.id];
-  if (!slot && make) slot = t[st.id] = { value: undefined };
+  if (!slot && make) slot = t[st.id] = { value: void 0 };
   return slot;
 }
 function weakDelete(m, k, tag) {
-  var st = storeOf(m, tag);
+  var st = storeOf(m, tag, 'delete');
   if (!isObj(k)) return false;
-  var t = Object.prototype.hasOwnProperty.call(k, WeakSt) ? k[WeakSt] : undefined;
+  var t = Object.prototype.hasOwnProperty.call(k, WeakSt) ? k[WeakSt] : void 0;
   if (t && t[st.id]) { delete t[st.id]; return true; }
   for (var i = 0; i < st.odd.length; i++) if (st.odd[i].key === k) { st.odd.splice(i, 1); return true; }
   return false;
 }
 function initWeak(o, tag) {
-  o[MapSt] = { tag: tag, s: { id: nextWeakId++, odd: [] } };
+  Object.defineProperty(o, storeKeys[tag], { value: { o: o, t: tag, id: nextWeakId++, odd: [] },
+    writable: true, configurable: true, enumerable: false });
 }
 var WeakMap = function WeakMap(it) {
-  needNew(this, WeakMap, 'WeakMap');
-  initWeak(this, 'WeakMap');
+  needNew(this, WeakMap, 'WeakMap', 3);
+  initWeak(this, 3);
   var self = this;
-  if (it !== undefined && it !== null) {
+  if (it !== void 0 && it !== null) {
     var set = needFn(self.set, "'set' of the new WeakMap");
     iterate(it, function (e) {
       if (!isObj(e)) throw new TypeError('Iterator value ' + show(e) + ' is not an entry object');
@@ -223,23 +324,23 @@ var WeakMap = function WeakMap(it) {
     });
   }
 };
-def(WeakMap.prototype, 'get', function get(k) { var s = weakSlot(this, k, 'WeakMap', false); return s ? s.value : undefined; });
-def(WeakMap.prototype, 'set', function set(k, v) { weakSlot(this, weakKey(k, 'WeakMap'), 'WeakMap', true).value = v; return this; });
-def(WeakMap.prototype, 'has', function has(k) { return !!weakSlot(this, k, 'WeakMap', false); });
-def(WeakMap.prototype, 'delete', function (k) { return weakDelete(this, k, 'WeakMap'); });
+def(WeakMap.prototype, 'get', function get(k) { var s = weakSlot(this, k, 3, false, 'get'); return s ? s.value : void 0; });
+def(WeakMap.prototype, 'set', function set(k, v) { weakSlot(this, weakKey(k, 'WeakMap'), 3, true, 'set').value = v; return this; });
+def(WeakMap.prototype, 'has', function has(k) { return !!weakSlot(this, k, 3, false, 'has'); });
+def(WeakMap.prototype, 'delete', function (k) { return weakDelete(this, k, 3); });
 tagged(WeakMap, 'WeakMap');
 var WeakSet = function WeakSet(it) {
-  needNew(this, WeakSet, 'WeakSet');
-  initWeak(this, 'WeakSet');
+  needNew(this, WeakSet, 'WeakSet', 4);
+  initWeak(this, 4);
   var self = this;
-  if (it !== undefined && it !== null) {
+  if (it !== void 0 && it !== null) {
     var add = needFn(self.add, "'add' of the new WeakSet");
     iterate(it, function (v) { add.call(self, v); });
   }
 };
-def(WeakSet.prototype, 'add', function add(v) { weakSlot(this, weakKey(v, 'WeakSet'), 'WeakSet', true).value = true; return this; });
-def(WeakSet.prototype, 'has', function has(v) { return !!weakSlot(this, v, 'WeakSet', false); });
-def(WeakSet.prototype, 'delete', function (v) { return weakDelete(this, v, 'WeakSet'); });
+def(WeakSet.prototype, 'add', function add(v) { weakSlot(this, weakKey(v, 'WeakSet'), 4, true, 'add').value = true; return this; });
+def(WeakSet.prototype, 'has', function has(v) { return !!weakSlot(this, v, 4, false, 'has'); });
+def(WeakSet.prototype, 'delete', function (v) { return weakDelete(this, v, 4); });
 tagged(WeakSet, 'WeakSet');
 [['delete', Map], ['delete', Set], ['delete', WeakMap], ['delete', WeakSet]].forEach(function (p) {
   Object.defineProperty(p[1].prototype['delete'], 'name', { value: 'delete' });

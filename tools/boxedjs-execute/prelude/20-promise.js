@@ -25,13 +25,13 @@ function nextTick(callback, a, b, c, d) {
   if (typeof callback !== 'function')
     throw new TypeError('The "callback" argument must be of type function. Received ' + show(callback));
   if (!loopArmed) armLoop();
-  ticks.push(callback, extraArgs(a, b, c, d, undefined, undefined));
+  ticks.push(callback, extraArgs(a, b, c, d, void 0, void 0));
 }
 // The extra arguments of nextTick/setTimeout/setImmediate (up to 6, as
 // declared parameters), trailing undefined ones left out.
 function extraArgs(a, b, c, d, e, f) {
   var r = [a, b, c, d, e, f], n = 6;
-  while (n > 0 && r[n - 1] === undefined) n--;
+  while (n > 0 && r[n - 1] === void 0) n--;
   r.length = n;
   return r;
 }
@@ -40,7 +40,7 @@ function runJobs() {
     while (ticks.length) {
       var t = ticks;
       ticks = [];
-      for (var k = 0; k < t.length; k += 2) t[k].apply(undefined, t[k + 1]);
+      for (var k = 0; k < t.length; k += 2) t[k].apply(void 0, t[k + 1]);
     }
     runPromiseJobs();
   } while (ticks.length);
@@ -48,7 +48,7 @@ function runJobs() {
 function runPromiseJobs() {
   while (jobHead < jobs.length) {
     var f = jobs[jobHead], a = jobs[jobHead + 1], b = jobs[jobHead + 2], c = jobs[jobHead + 3];
-    jobs[jobHead] = jobs[jobHead + 1] = jobs[jobHead + 2] = jobs[jobHead + 3] = undefined;
+    jobs[jobHead] = jobs[jobHead + 1] = jobs[jobHead + 2] = jobs[jobHead + 3] = void 0;
     jobHead += 4;
     if (jobHead > 4096 && jobHead * 2 > jobs.length) { jobs = jobs.slice(jobHead); jobHead = 0; }
     f(a, b, c);
@@ -57,11 +57,18 @@ function runPromiseJobs() {
 }
 var unhandled = [];
 
+// A promise's state is p[PSt] = {p, state (0 pending, 1 fulfilled,
+// 2 rejected), value, reactions, handled}; st.p === p tells its own from
+// one inherited from a prototype (cheaper than hasOwnProperty).
 var PSt = hiddenSym('PromiseState');
-function isPromise(v) { return isObj(v) && Object.prototype.hasOwnProperty.call(v, PSt); }
+function isPromise(v) {
+  var st = v !== null && (typeof v === 'object' || typeof v === 'function') ? v[PSt] : void 0;
+  return st !== void 0 && st.p === v;
+}
 function pstate(p) {
-  if (!isPromise(p)) throw new TypeError('Method Promise.prototype.then called on incompatible receiver ' + show(p));
-  return p[PSt];
+  var st = p === null || p === void 0 ? void 0 : p[PSt];
+  if (st === void 0 || st.p !== p) throw new TypeError('Method Promise.prototype.then called on incompatible receiver ' + show(p));
+  return st;
 }
 function settle(p, state, v) {
   var st = p[PSt], rs = st.reactions;
@@ -98,38 +105,49 @@ function thenableJob(p, x, then) {
   var fns = resolvingFunctions(p);
   try { then.call(x, fns.resolve, fns.reject); } catch (e) { fns.reject(e); }
 }
-// A reaction: {cap, onF, onR}; cap is null for the runtime's own
-// reactions (nothing to resolve).
+// A reaction: {k, cap, onF, onR}; k says what its outcome settles:
+// 0 nothing (the runtime's own reactions), 1 the promise cap, one of the
+// runtime's own that nothing else can resolve (then() on a Promise: no
+// resolving functions made), 2 the capability cap {promise, resolve,
+// reject}, 3 an await: cap is the async function's context (asyncGo).
 function reactionJob(r, state, v) {
-  var h = state === 1 ? r.onF : r.onR, out;
+  var k = r.k, h, out;
+  if (k === 3) { asyncGo(r.cap, state === 1 ? 0 : 1, v); return; }
+  h = state === 1 ? r.onF : r.onR;
   if (typeof h !== 'function') {
-    if (r.cap) (state === 1 ? r.cap.resolve : r.cap.reject)(v);
+    if (k === 1) { if (state === 1) resolvePromise(r.cap, v); else settle(r.cap, 2, v); }
+    else if (k === 2) (state === 1 ? r.cap.resolve : r.cap.reject)(v);
     return;
   }
-  try { out = h(v); } catch (e) { if (r.cap) r.cap.reject(e); return; }
-  if (r.cap) r.cap.resolve(out);
+  try { out = h(v); } catch (e) {
+    if (k === 1) settle(r.cap, 2, e); else if (k === 2) r.cap.reject(e);
+    return;
+  }
+  if (k === 1) {
+    if (out === null || (typeof out !== 'object' && typeof out !== 'function')) settle(r.cap, 1, out);
+    else resolvePromise(r.cap, out);
+  } else if (k === 2) r.cap.resolve(out);
+}
+function addReaction(st, r) {
+  if (st.state === 0) st.reactions.push(r);
+  else enqueue(reactionJob, r, st.state, st.value);
+  st.handled = true;
 }
 function performThen(p, onF, onR, cap) {
-  var st = p[PSt], r = { cap: cap, onF: onF, onR: onR };
-  if (st.state === 0) st.reactions.push(r);
-  else {
-    enqueue(reactionJob, r, st.state, st.value);
-  }
-  st.handled = true;
+  addReaction(p[PSt], { k: cap ? 2 : 0, cap: cap, onF: onF, onR: onR });
 }
 // NewPromiseCapability(C): the promise and its resolving functions, for
 // Promise itself without a detour through the constructor.
 function capability(C) {
-  if (C === Promise || C === undefined) {
-    var p = Object.create(Promise.prototype);
-    initPromise(p);
+  if (C === Promise || C === void 0) {
+    var p = newPromise();
     var fns = resolvingFunctions(p);
     return { promise: p, resolve: fns.resolve, reject: fns.reject };
   }
   if (typeof C !== 'function') throw new TypeError(show(C) + ' is not a constructor');
-  var cap = { promise: undefined, resolve: undefined, reject: undefined };
+  var cap = { promise: void 0, resolve: void 0, reject: void 0 };
   cap.promise = new C(function (res, rej) {
-    if (cap.resolve !== undefined || cap.reject !== undefined) throw new TypeError('Promise executor has already been invoked with non-undefined arguments');
+    if (cap.resolve !== void 0 || cap.reject !== void 0) throw new TypeError('Promise executor has already been invoked with non-undefined arguments');
     cap.resolve = res; cap.reject = rej;
   });
   needFn(cap.resolve, 'resolve of a promise capability');
@@ -137,11 +155,14 @@ function capability(C) {
   return cap;
 }
 function initPromise(p) {
-  p[PSt] = { state: 0, value: undefined, reactions: [], handled: false };
+  p[PSt] = { p: p, state: 0, value: void 0, reactions: [], handled: false };
 }
+// A pending Promise of the runtime's own.
+function PromiseNew() { this[PSt] = { p: this, state: 0, value: void 0, reactions: [], handled: false }; }
+function newPromise() { return new PromiseNew(); }
 function speciesCtor(o) {
   var C = o.constructor;
-  if (C === undefined) return Promise;
+  if (C === void 0) return Promise;
   if (!isObj(C)) throw new TypeError('The .constructor of a promise is not an object');
   return C;
 }
@@ -159,13 +180,27 @@ var Promise = function Promise(executor) {
   var fns = resolvingFunctions(this);
   try { executor(fns.resolve, fns.reject); } catch (e) { fns.reject(e); }
 };
+// (the common case, a Promise's then, calls no helper: a call costs more
+// than the rest of its steps)
 def(Promise.prototype, 'then', function then(onFulfilled, onRejected) {
-  pstate(this);
-  var cap = capability(speciesCtor(this));
-  performThen(this, onFulfilled, onRejected, cap);
-  return cap.promise;
+  var st = this === null || this === void 0 ? void 0 : this[PSt], C, p, r;
+  if (st === void 0 || st.p !== this) pstate(this);
+  C = this.constructor;
+  if (C === Promise) {
+    p = new PromiseNew();
+    r = { k: 1, cap: p, onF: onFulfilled, onR: onRejected };
+  } else {
+    if (C !== void 0 && !isObj(C)) throw new TypeError('The .constructor of a promise is not an object');
+    C = capability(C === void 0 ? Promise : C);
+    p = C.promise;
+    r = { k: 2, cap: C, onF: onFulfilled, onR: onRejected };
+  }
+  if (st.state === 0) st.reactions.push(r);
+  else enqueue(reactionJob, r, st.state, st.value);
+  st.handled = true;
+  return p;
 });
-def(Promise.prototype, 'catch', function (onRejected) { return this.then(undefined, onRejected); });
+def(Promise.prototype, 'catch', function (onRejected) { return this.then(void 0, onRejected); });
 Object.defineProperty(Promise.prototype['catch'], 'name', { value: 'catch' });
 def(Promise.prototype, 'finally', function (onFinally) {
   if (!isObj(this)) throw new TypeError('Promise.prototype.finally called on a non-object');
@@ -207,7 +242,7 @@ function gather(C, cap, res, iterable, onF, onR, finish) {
   var values = [], left = 1, i = 0;
   iterate(iterable, function (x) {
     var idx = i++, called = false;
-    values.push(undefined);
+    values.push(void 0);
     left++;
     res.call(C, x).then(function (v) {
       if (called) return; called = true;
@@ -240,9 +275,9 @@ combinator('race', function (C, cap, res, it) {
 // AggregateError(errors, message, options): an Error with .errors (and
 // options.cause as Error's, 30-builtins.js).
 var AggregateError = function AggregateError(errors, message) {
-  var e = new Error(message === undefined ? '' : message, arguments[2]);
+  var e = new Error(message === void 0 ? '' : message, arguments[2]);
   Object.setPrototypeOf(e, this instanceof AggregateError ? Object.getPrototypeOf(this) : AggregateError.prototype);
-  if (message === undefined) delete e.message;
+  if (message === void 0) delete e.message;
   var list = [];
   iterate(errors, function (x) { list.push(x); });
   def(e, 'errors', list);
@@ -259,12 +294,51 @@ def(G, 'queueMicrotask', function queueMicrotask(callback) {
     throw new TypeError('The "callback" argument must be of type function. Received ' + show(callback));
   enqueue(function (f) { f(); }, callback);
 });
+PromiseNew.prototype = Promise.prototype;
 def(G, 'Promise', Promise);
+
+// ---- async functions (06-gen.js's state machines) ------------------------
+// The promise of an async function and its awaits use the internals: the
+// promise is resolved directly (only the function settles it), and an
+// await adds a reaction of its own to the awaited promise (PerformPromise-
+// Then without a derived promise, as the spec's Await), one record per
+// call, reused by each await.  An await on a value that is not an object
+// queues its reaction at once, as PromiseResolve's new promise would.
+function $es_async(body, self, tries) {
+  var c = new GenCtx(body, self, tries);
+  c.p = new PromiseNew();
+  c.ar = null;
+  asyncGo(c, 3, void 0);
+  return c.p;
+}
+// Runs the body of c (mode as genAdv's) to its next await or its end.
+function asyncGo(c, mode, x) {
+  var op, v, st;
+  try { op = genAdv(c, mode, x); } catch (e) { settle(c.p, 2, e); return; }
+  if (op === 4) { resolvePromise(c.p, c.rv); return; }
+  v = c.rv;
+  if (c.ar === null) c.ar = { k: 3, cap: c, onF: void 0, onR: void 0 };
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
+    enqueue(asyncGo, c, 0, v); // (the job reactionJob would run for c.ar)
+    return;
+  }
+  // PromiseResolve(%Promise%, v): v itself if it is a Promise's, else a new
+  // promise resolved with v (a thenable's then is called in a job)
+  st = v[PSt];
+  if (st === void 0 || st.p !== v) st = void 0;
+  try { if (st !== void 0 && v.constructor !== Promise) st = void 0; } catch (e) { asyncGo(c, 1, e); return; }
+  if (st === void 0) {
+    var p = new PromiseNew();
+    resolvePromise(p, v);
+    st = p[PSt];
+  }
+  addReaction(st, c.ar);
+}
 // process.nextTick (55-modules.js) is this nextTick.
 // H.promiseState(p): {state: 'pending' | 'fulfilled' | 'rejected', value}
 // of a promise (for console.log / util.inspect), else undefined.
 H.promiseState = function (p) {
-  if (!isPromise(p)) return undefined;
+  if (!isPromise(p)) return void 0;
   var st = p[PSt];
   return { state: ['pending', 'fulfilled', 'rejected'][st.state], value: st.value };
 };

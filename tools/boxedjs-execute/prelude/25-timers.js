@@ -107,7 +107,7 @@ function clearTimer(t) {
 }
 def(G, 'setTimeout', arity(function setTimeout(callback, delay, a, b, c, d, e, f) {
   if (typeof callback !== 'function') timerFn(callback);
-  return new Timeout(callback, delay, a === undefined && b === undefined ? [] : extraArgs(a, b, c, d, e, f), false);
+  return new Timeout(callback, delay, a === void 0 && b === void 0 ? [] : extraArgs(a, b, c, d, e, f), false);
 }, 5)); // node's lengths
 def(G, 'setInterval', arity(function setInterval(callback, delay, a, b, c, d, e, f) {
   return new Timeout(timerFn(callback), delay, extraArgs(a, b, c, d, e, f), true);
@@ -115,7 +115,7 @@ def(G, 'setInterval', arity(function setInterval(callback, delay, a, b, c, d, e,
 def(G, 'clearTimeout', function clearTimeout(timeout) { clearTimer(timeout); });
 def(G, 'clearInterval', function clearInterval(timeout) { clearTimer(timeout); });
 def(G, 'setImmediate', arity(function setImmediate(callback, a, b, c, d, e, f) {
-  var im = new Immediate(timerFn(callback), a === undefined && b === undefined ? [] : extraArgs(a, b, c, d, e, f));
+  var im = new Immediate(timerFn(callback), a === void 0 && b === void 0 ? [] : extraArgs(a, b, c, d, e, f));
   if (!loopArmed) armLoop();
   immediates.push(im);
   return im;
@@ -186,7 +186,7 @@ function runLoop() {
 H.settle = function (v) {
   // A program that ends with setTimeout(...) has the timer as its value:
   // a handle, not a result (node -e shows nothing), so it has none.
-  if (v instanceof Timeout || v instanceof Immediate) v = undefined;
+  if (v instanceof Timeout || v instanceof Immediate) v = void 0;
   var out = [0, v], waiting = false;
   try {
     if (isObj(v) && typeof v.then === 'function') {

@@ -34,7 +34,7 @@ def(Object, 'assign', function assign(target, source) {
   var to = toObj(target, 'Object.assign');
   for (var i = 1; i < arguments.length; i++) {
     var from = arguments[i];
-    if (from === null || from === undefined) continue;
+    if (from === null || from === void 0) continue;
     from = Object(from);
     var ks = Reflect.ownKeys(from);
     for (var j = 0; j < ks.length; j++) {
@@ -49,11 +49,11 @@ def(Object, 'assign', function assign(target, source) {
 var AP = Array.prototype;
 def(Array, 'from', function from(items) {
   var mapFn = arguments[1], thisArg = arguments[2], out = [], i = 0;
-  if (mapFn !== undefined) needFn(mapFn, 'the map function of Array.from');
+  if (mapFn !== void 0) needFn(mapFn, 'the map function of Array.from');
   var C = typeof this === 'function' && this !== Array ? this : null;
-  if (items === null || items === undefined) throw new TypeError(show(items) + ' is not iterable');
+  if (items === null || items === void 0) throw new TypeError(show(items) + ' is not iterable');
   var m = items[SymIt];
-  if (m !== undefined && m !== null) {
+  if (m !== void 0 && m !== null) {
     iterate(items, function (v) { out.push(mapFn ? mapFn.call(thisArg, v, i) : v); i++; });
   } else {
     var o = Object(items), n = toLen(o.length);
@@ -74,7 +74,7 @@ function finder(name, fromEnd, wantIndex) {
       var i = fromEnd ? n - 1 - k : k, v = o[i];
       if (pred.call(t, v, i, o)) return wantIndex ? i : v;
     }
-    return wantIndex ? -1 : undefined;
+    return wantIndex ? -1 : void 0;
   };
   Object.defineProperty(f, 'name', { value: name });
   return arity(f, 1);
@@ -98,7 +98,7 @@ function flatInto(out, src, depth) {
   return out;
 }
 def(AP, 'flat', arity(function flat(depth) {
-  var d = depth === undefined ? 1 : toInt(depth);
+  var d = depth === void 0 ? 1 : toInt(depth);
   return flatInto([], toObj(this, 'Array.prototype.flat'), d);
 }, 0));
 def(AP, 'flatMap', function flatMap(f, t) {
@@ -115,7 +115,7 @@ def(AP, 'at', function at(i) {
   var o = toObj(this, 'Array.prototype.at'), n = toLen(o.length);
   i = toInt(i);
   if (i < 0) i += n;
-  return i < 0 || i >= n ? undefined : o[i];
+  return i < 0 || i >= n ? void 0 : o[i];
 });
 def(AP, 'fill', arity(function fill(v, start, end) {
   var o = toObj(this, 'Array.prototype.fill'), n = toLen(o.length);
@@ -137,17 +137,17 @@ arity(AP.flatMap, 1);
 // sort: stable (a merge sort; Duktape's own is not), undefined last, holes
 // removed to the end, as ES2019 asks.
 function sortCompare(cmp) {
-  if (cmp !== undefined) {
+  if (cmp !== void 0) {
     return function (a, b) {
-      if (a === undefined) return b === undefined ? 0 : 1;
-      if (b === undefined) return -1;
+      if (a === void 0) return b === void 0 ? 0 : 1;
+      if (b === void 0) return -1;
       var r = +cmp(a, b);
       return r !== r ? 0 : r;
     };
   }
   return function (a, b) {
-    if (a === undefined) return b === undefined ? 0 : 1;
-    if (b === undefined) return -1;
+    if (a === void 0) return b === void 0 ? 0 : 1;
+    if (b === void 0) return -1;
     var x = String(a), y = String(b);
     return x < y ? -1 : x > y ? 1 : 0;
   };
@@ -182,25 +182,25 @@ function sortList(o, cmp) {
 }
 var nativeSort = AP.sort;
 def(AP, 'sort', function sort(cmp) {
-  if (cmp !== undefined && typeof cmp !== 'function')
+  if (cmp !== void 0 && typeof cmp !== 'function')
     throw new TypeError('The comparison function must be either a function or undefined');
   var o = toObj(this, 'Array.prototype.sort'), n = toLen(o.length);
   var s, i;
-  if (cmp === undefined) {
+  if (cmp === void 0) {
     // All strings or all numbers: values that compare equal are the same
     // value, so Duktape's own (unstable, much faster) sort is as good.
     var vals = [], undef = 0, t0 = null, same = true;
     for (i = 0; i < n; i++) {
       if (!(i in o)) continue;
       var v = o[i], t = typeof v;
-      if (v === undefined) { undef++; continue; }
+      if (v === void 0) { undef++; continue; }
       if (t0 === null) t0 = t;
       if (t !== t0 || (t !== 'string' && t !== 'number')) { same = false; break; }
       vals.push(v);
     }
     if (same) {
       s = nativeSort.call(vals);
-      while (undef-- > 0) s.push(undefined);
+      while (undef-- > 0) s.push(void 0);
     }
   }
   if (!s) s = sortList(o, cmp);
@@ -210,7 +210,7 @@ def(AP, 'sort', function sort(cmp) {
 });
 // ES2023: the copying versions.
 def(AP, 'toSorted', function toSorted(cmp) {
-  if (cmp !== undefined && typeof cmp !== 'function')
+  if (cmp !== void 0 && typeof cmp !== 'function')
     throw new TypeError('The comparison function must be either a function or undefined');
   var o = toObj(this, 'Array.prototype.toSorted'), n = toLen(o.length), c = sortCompare(cmp), a = [];
   for (var i = 0; i < n; i++) a.push(o[i]);
@@ -253,7 +253,7 @@ Object.defineProperty(AP['with'], 'name', { value: 'with' });
   def(TA, 'toString', AP.toString);
   function numeric(a, b) { return a < b ? -1 : a > b ? 1 : a === b ? (a === 0 && b === 0 ? (1 / a < 1 / b ? -1 : 1 / a > 1 / b ? 1 : 0) : 0) : a !== a ? (b !== b ? 0 : 1) : -1; }
   def(TA, 'sort', function sort(cmp) {
-    if (cmp !== undefined && typeof cmp !== 'function')
+    if (cmp !== void 0 && typeof cmp !== 'function')
       throw new TypeError('The comparison function must be either a function or undefined');
     var s = sortList(this, cmp || numeric);
     for (var i = 0; i < s.length; i++) this[i] = s[i];
@@ -270,7 +270,7 @@ var SP = String.prototype;
 function thisStr(s, name) { return String(toObj(s, 'String.prototype.' + name)); }
 function pad(s, n, fill, start) {
   n = toLen(n);
-  var f = fill === undefined ? ' ' : String(fill);
+  var f = fill === void 0 ? ' ' : String(fill);
   if (n <= s.length || f === '') return s;
   var need = n - s.length, p = '';
   while (p.length < need) p += f;
@@ -288,7 +288,7 @@ def(SP, 'at', function at(i) {
   var s = thisStr(this, 'at'), n = s.length;
   i = toInt(i);
   if (i < 0) i += n;
-  return i < 0 || i >= n ? undefined : s.charAt(i);
+  return i < 0 || i >= n ? void 0 : s.charAt(i);
 });
 // replaceAll with a string pattern; a RegExp must be global (40-regexp.js
 // routes it through replace).
@@ -299,13 +299,13 @@ function expandReplacement(rep, m, pos, s, groups) {
     if (c === '`') return s.slice(0, pos);
     if (c === "'") return s.slice(pos + m[0].length);
     if (c.charAt(0) === '<') {
-      if (groups === undefined) return all;
+      if (groups === void 0) return all;
       var g = groups[c.slice(1, -1)];
-      return g === undefined ? '' : String(g);
+      return g === void 0 ? '' : String(g);
     }
     var k = parseInt(c, 10);
-    if (c.length === 2 && k >= m.length) { k = parseInt(c.charAt(0), 10); if (k >= 1 && k < m.length) return (m[k] === undefined ? '' : m[k]) + c.charAt(1); return all; }
-    if (k >= 1 && k < m.length) return m[k] === undefined ? '' : m[k];
+    if (c.length === 2 && k >= m.length) { k = parseInt(c.charAt(0), 10); if (k >= 1 && k < m.length) return (m[k] === void 0 ? '' : m[k]) + c.charAt(1); return all; }
+    if (k >= 1 && k < m.length) return m[k] === void 0 ? '' : m[k];
     return all;
   });
 }
@@ -343,17 +343,17 @@ def(String, 'raw', function raw(strings) {
 // the shortest decimal form of the number, half away from zero.
 function fracOpt(o, k, dflt, lo) {
   var v = o[k];
-  if (v === undefined) return dflt;
+  if (v === void 0) return dflt;
   v = Number(v);
   if (!(v >= lo && v <= 100)) throw new RangeError(k + ' value is out of range.');
   return Math.floor(v);
 }
 def(Number.prototype, 'toLocaleString', function toLocaleString(locales, options) {
-  var x = Number.prototype.valueOf.call(this), o = options === undefined ? {} : toObj(options, 'toLocaleString');
+  var x = Number.prototype.valueOf.call(this), o = options === void 0 ? {} : toObj(options, 'toLocaleString');
   var minF = fracOpt(o, 'minimumFractionDigits', 0, 0);
   var maxF = fracOpt(o, 'maximumFractionDigits', Math.max(minF, 3), 0);
   if (maxF < minF) throw new RangeError('maximumFractionDigits value is out of range.');
-  var grouping = o.useGrouping === undefined ? true : !!o.useGrouping && o.useGrouping !== 'false';
+  var grouping = o.useGrouping === void 0 ? true : !!o.useGrouping && o.useGrouping !== 'false';
   if (x !== x) return 'NaN';
   var neg = x < 0 || (x === 0 && 1 / x < 0);
   if (neg) x = -x;
@@ -478,7 +478,7 @@ def(G, 'BigInt', function BigInt(v) {
   var nativeStack = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
   var ownFrame = /^ *at [A-Za-z]*Error \(jsexec:prelude:\d+\)/;
   function makeError(NE, self, message, options) {
-    var e = message === undefined ? new NE() : new NE(message);
+    var e = message === void 0 ? new NE() : new NE(message);
     if (isObj(options) && 'cause' in options) def(e, 'cause', options.cause);
     if (self instanceof NE && Object.getPrototypeOf(self) !== NE.prototype) Object.setPrototypeOf(e, Object.getPrototypeOf(self));
     return e;

@@ -10,9 +10,9 @@
 // incomplete sequence for the next call).
 
 var DOMException = function DOMException(message, name) {
-  var e = new Error(message === undefined ? '' : String(message));
+  var e = new Error(message === void 0 ? '' : String(message));
   Object.setPrototypeOf(e, this instanceof DOMException ? Object.getPrototypeOf(this) : DOMException.prototype);
-  def(e, 'name', name === undefined ? 'Error' : String(name));
+  def(e, 'name', name === void 0 ? 'Error' : String(name));
   return e;
 };
 DOMException.prototype = Object.create(Error.prototype);
@@ -31,7 +31,7 @@ function cloneValue(v, seen) {
   if (typeof v === 'symbol' || typeof v === 'function') cloneFail(v);
   if (!isObj(v)) return v;
   var had = seen.get(v);
-  if (had !== undefined) return had;
+  if (had !== void 0) return had;
   var tag = Object.prototype.toString.call(v), r, i;
   switch (tag) {
   case '[object Date]': r = new Date(v.getTime()); seen.set(v, r); return r;
@@ -104,7 +104,7 @@ def(TextEncoder.prototype, 'encodeInto', function encodeInto(src, dest) {
 var TDSt = hiddenSym('TextDecoder');
 var TextDecoder = function TextDecoder() {
   if (!(this instanceof TextDecoder)) throw new TypeError("Class constructor TextDecoder cannot be invoked without 'new'");
-  var label = arguments[0] === undefined ? 'utf-8' : String(arguments[0]).trim().toLowerCase(), o = arguments[1] || {};
+  var label = arguments[0] === void 0 ? 'utf-8' : String(arguments[0]).trim().toLowerCase(), o = arguments[1] || {};
   if (label !== 'utf-8' && label !== 'utf8' && label !== 'unicode-1-1-utf-8')
     throw new RangeError('The "' + label + '" encoding is not supported (jsexec decodes only utf-8)');
   this[TDSt] = { fatal: !!o.fatal, ignoreBOM: !!o.ignoreBOM,
@@ -115,7 +115,7 @@ getter(TextDecoder.prototype, 'fatal', function () { return this[TDSt].fatal; })
 getter(TextDecoder.prototype, 'ignoreBOM', function () { return this[TDSt].ignoreBOM; });
 Object.defineProperty(TextDecoder.prototype, Symbol.toStringTag, { value: 'TextDecoder', configurable: true });
 function bytesOf(input) {
-  if (input === undefined) return new Uint8Array(0);
+  if (input === void 0) return new Uint8Array(0);
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   throw new TypeError('The "input" argument must be an instance of ArrayBuffer or ArrayBufferView. Received ' + show(input));

@@ -118,9 +118,9 @@
   }
   function normalize() {
     var form = arguments[0];
-    if (this === null || this === undefined) throw new TypeError('String.prototype.normalize called on null or undefined');
+    if (this === null || this === void 0) throw new TypeError('String.prototype.normalize called on null or undefined');
     var s = String(this);
-    var f = form === undefined ? 'NFC' : String(form);
+    var f = form === void 0 ? 'NFC' : String(form);
     if (f !== 'NFC' && f !== 'NFD' && f !== 'NFKC' && f !== 'NFKD') {
       throw new RangeError('The normalization form should be one of NFC, NFD, NFKC, NFKD.');
     }

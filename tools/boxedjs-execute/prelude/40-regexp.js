@@ -28,7 +28,7 @@ var ReSt = hiddenSym('RegExpInfo');
 function nativeGetter(k) { return Object.getOwnPropertyDescriptor(NRP, k).get; }
 var nGlobal = nativeGetter('global'), nIgnoreCase = nativeGetter('ignoreCase'),
   nMultiline = nativeGetter('multiline'), nSource = nativeGetter('source');
-function reInfo(re) { return isObj(re) && Object.prototype.hasOwnProperty.call(re, ReSt) ? re[ReSt] : undefined; }
+function reInfo(re) { return isObj(re) && Object.prototype.hasOwnProperty.call(re, ReSt) ? re[ReSt] : void 0; }
 function isRegExp(v) { return isObj(v) && Object.prototype.toString.call(v) === '[object RegExp]'; }
 
 function reError(src, fl, why) {
@@ -109,7 +109,7 @@ function reTranslate(src, fl) {
       throw reError(src, fl, 'lookbehind assertions ((?<=...) and (?<!...)) are supported by jsexec only at the start of a pattern');
     var end = src.indexOf('>', i + 3), nm = end < 0 ? '' : src.slice(i + 3, end);
     if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(nm)) throw reError(src, fl, 'Invalid capture group name');
-    if (byName[nm] !== undefined) throw reError(src, fl, 'Duplicate capture group name');
+    if (byName[nm] !== void 0) throw reError(src, fl, 'Duplicate capture group name');
     names.push(nm);
     byName[nm] = names.length;
     hasNames = true;
@@ -199,7 +199,7 @@ function reTranslate(src, fl) {
       noProp(i);
       if (src.charAt(i + 1) === 'k' && src.charAt(i + 2) === '<' && hasNames) {
         var e2 = src.indexOf('>', i + 3), ref = e2 < 0 ? '' : src.slice(i + 3, e2);
-        if (byName[ref] === undefined) throw reError(src, fl, 'Invalid named capture referenced');
+        if (byName[ref] === void 0) throw reError(src, fl, 'Invalid named capture referenced');
         out += '(?:\\' + byName[ref] + ')';
         i = e2 + 1;
         continue;
@@ -261,9 +261,9 @@ function makeRegExp(src, fl) {
 }
 var RegExpW = function RegExp(pattern, flags) {
   var re = isRegExp(pattern), src, fl;
-  if (!(this instanceof RegExpW) && re && flags === undefined && pattern.constructor === RegExpW) return pattern;
-  if (re) { src = pattern.source; fl = flags === undefined ? pattern.flags : String(flags); }
-  else { src = pattern === undefined ? '' : String(pattern); fl = flags === undefined ? '' : String(flags); }
+  if (!(this instanceof RegExpW) && re && flags === void 0 && pattern.constructor === RegExpW) return pattern;
+  if (re) { src = pattern.source; fl = flags === void 0 ? pattern.flags : String(flags); }
+  else { src = pattern === void 0 ? '' : String(pattern); fl = flags === void 0 ? '' : String(flags); }
   if (src === '') src = '(?:)';
   return makeRegExp(src, fl);
 };
@@ -278,7 +278,7 @@ function flagGetter(k, native) {
     var info = reInfo(this);
     if (info) return info[k];
     if (native) return native.call(this);
-    if (this === NRP) return undefined;
+    if (this === NRP) return void 0;
     if (!isRegExp(this)) throw new TypeError('RegExp.prototype.' + k + ' getter called on non-RegExp ' + show(this));
     return false;
   });
@@ -360,8 +360,8 @@ def(SP, 'replace', function replace(pattern, replacement) {
     if (fn) {
       var args = AP.slice.call(m);
       args.push(pos, s);
-      if (m.groups !== undefined) args.push(m.groups);
-      r = String(replacement.apply(undefined, args));
+      if (m.groups !== void 0) args.push(m.groups);
+      r = String(replacement.apply(void 0, args));
     } else r = expandReplacement(rs, m, pos, s, m.groups);
     if (pos >= next) { out += s.slice(next, pos) + r; next = pos + m[0].length; }
   }
@@ -421,9 +421,9 @@ var MatchAllSt = hiddenSym('RegExpStringIterator');
 var MatchAllProto = iterClass('RegExp String Iterator', function next() {
   var st = this && this[MatchAllSt];
   if (!st) throw new TypeError('next method called on an incompatible receiver');
-  if (st.done) return result(undefined, true);
+  if (st.done) return result(void 0, true);
   var m = st.re.exec(st.s);
-  if (m === null) { st.done = true; return result(undefined, true); }
+  if (m === null) { st.done = true; return result(void 0, true); }
   if (m[0] === '') st.re.lastIndex = advanceIdx(st.s, toLen(st.re.lastIndex), st.re.unicode);
   return result(m, false);
 });
@@ -434,7 +434,7 @@ def(SP, 'matchAll', function matchAll(regexp) {
     if (fl.indexOf('g') < 0) throw new TypeError('String.prototype.matchAll called with a non-global RegExp argument');
     re = new RegExpW(regexp, fl);
     re.lastIndex = toLen(regexp.lastIndex);
-  } else re = new RegExpW(regexp === undefined ? '' : String(regexp), 'g');
+  } else re = new RegExpW(regexp === void 0 ? '' : String(regexp), 'g');
   var it = Object.create(MatchAllProto);
   it[MatchAllSt] = { re: re, s: s, done: false };
   return it;

@@ -56,7 +56,7 @@ var inspect = (function () {
   // prototype chain of which v is an instance; null for no prototype.
   function ctorName(v) {
     var o = v;
-    while (o !== null && o !== undefined) {
+    while (o !== null && o !== void 0) {
       var d = Object.getOwnPropertyDescriptor(o, 'constructor');
       if (d && typeof d.value === 'function' && d.value.name !== '') {
         try { if (v instanceof d.value) return d.value.name; } catch (e) {}
@@ -178,7 +178,7 @@ var inspect = (function () {
     var plain = proto === Object.prototype && s === '[object Object]';
     if (plain) {
       ctor = 'Object';
-      tag = v[TAG] === undefined ? '' : tagOf(v);
+      tag = v[TAG] === void 0 ? '' : tagOf(v);
     } else if (proto === Array.prototype) {
       ctor = 'Array';
       tag = '';
@@ -304,13 +304,13 @@ var inspect = (function () {
 
   function prop(ctx, v, rt, k, arrayLike) {
     var d = Object.getOwnPropertyDescriptor(v, k) || { value: v[k], enumerable: true }, str, name;
-    if (d.value !== undefined) {
+    if (d.value !== void 0) {
       ctx.lvl += 2;
       str = value(ctx, d.value, rt);
       ctx.lvl -= 2;
-    } else if (d.get !== undefined) {
-      str = d.set !== undefined ? '[Getter/Setter]' : '[Getter]';
-    } else if (d.set !== undefined) {
+    } else if (d.get !== void 0) {
+      str = d.set !== void 0 ? '[Getter/Setter]' : '[Getter]';
+    } else if (d.set !== void 0) {
       str = '[Setter]';
     } else {
       str = 'undefined';
@@ -356,7 +356,7 @@ var inspect = (function () {
     return out;
   }
   function fmtPromise(ctx, v, rt) {
-    var st = typeof PSt !== 'undefined' ? v[PSt] : undefined;
+    var st = typeof PSt !== 'undefined' ? v[PSt] : void 0;
     if (!st || st.state === 0) return ['<pending>'];
     ctx.lvl += 2;
     var r = value(ctx, st.value, rt);
@@ -403,7 +403,7 @@ var inspect = (function () {
       for (j = i; j < out.length; j += cols) if (lens[j] > w) w = lens[j];
       widths.push(w + 2);
     }
-    var right = v !== undefined;
+    var right = v !== void 0;
     if (right) {
       for (i = 0; i < out.length; i++) if (typeof v[i] !== 'number' && typeof v[i] !== 'bigint') { right = false; break; }
     }
@@ -448,7 +448,7 @@ var inspect = (function () {
     if (typeof opts === 'boolean') opts = { showHidden: opts, depth: arguments[2] };
     if (opts && typeof opts === 'object') {
       for (k in opts) {
-        if (hasOwn.call(opts, k) && opts[k] !== undefined && hasOwn.call(DEFAULTS, k)) ctx[k] = opts[k];
+        if (hasOwn.call(opts, k) && opts[k] !== void 0 && hasOwn.call(DEFAULTS, k)) ctx[k] = opts[k];
       }
       if (ctx.depth === Infinity) ctx.depth = null;
       if (ctx.maxArrayLength === null || ctx.maxArrayLength === Infinity) ctx.maxArrayLength = 1e9;
@@ -508,7 +508,7 @@ var format = (function () {
         else if (c === 'f') rep = asNum(x, parseFloat);
         else if (c === 'j') {
           try { rep = JSON.stringify(x); } catch (e) { rep = '[Circular]'; }
-          if (rep === undefined) rep = 'undefined';
+          if (rep === void 0) rep = 'undefined';
         } else if (c === 'o') rep = inspect(x, merge(opts, { showHidden: true, depth: 4 }));
         else if (c === 'O') rep = inspect(x, opts);
         else rep = '';
@@ -550,7 +550,7 @@ var console = (function () {
   }
   function log() { put(format.apply(null, arguments)); }
   function now() { return Date.now(); }
-  function label(l) { return l === undefined ? 'default' : String(l); }
+  function label(l) { return l === void 0 ? 'default' : String(l); }
   var c = {
     log: log, info: log, debug: log, warn: log, error: log,
     dir: function dir(v, o) {

@@ -69,13 +69,13 @@ var path = (function () {
   }
   function basename(p, ext) {
     str(p);
-    if (ext !== undefined) str(ext, 'ext');
+    if (ext !== void 0) str(ext, 'ext');
     var end = trimEnd(p);
     if (end === 1 && p.charAt(0) === '/') return '';
     var b = p.slice(p.lastIndexOf('/', end - 1) + 1, end);
     // As node: an ext that is the whole name leaves "" only without a "/".
-    if (ext !== undefined && ext !== '' && b === ext) return p.indexOf('/') >= 0 ? b : '';
-    if (ext !== undefined && ext !== '' && b.length > ext.length &&
+    if (ext !== void 0 && ext !== '' && b === ext) return p.indexOf('/') >= 0 ? b : '';
+    if (ext !== void 0 && ext !== '' && b.length > ext.length &&
         b.slice(b.length - ext.length) === ext) b = b.slice(0, b.length - ext.length);
     return b;
   }
@@ -137,8 +137,8 @@ function stream() {
     } };
 }
 var process = { argv: [], env: {}, platform: 'wasi', arch: 'wasm32', title: 'jsexec',
-  exitCode: undefined, execArgv: [], stdout: stream(), stderr: stream(),
-  exit: function exit(c) { N.exit(c === undefined ? (process.exitCode || 0) : c); },
+  exitCode: void 0, execArgv: [], stdout: stream(), stderr: stream(),
+  exit: function exit(c) { N.exit(c === void 0 ? (process.exitCode || 0) : c); },
   cwd: function cwd() { return '/'; },
   // 20-promise.js's queue, which runs before the promise jobs, as node's
   nextTick: function processNextTick(fn) {
@@ -147,7 +147,7 @@ var process = { argv: [], env: {}, platform: 'wasi', arch: 'wasm32', title: 'jse
       e.code = 'ERR_INVALID_ARG_TYPE';
       throw e;
     }
-    nextTick.apply(undefined, arguments);
+    nextTick.apply(void 0, arguments);
   },
   hrtime: function hrtime(prev) {
     var ms = Date.now(), s = Math.floor(ms / 1000), ns = (ms - s * 1000) * 1e6;
@@ -160,9 +160,9 @@ var fs = (function () {
   function redo(e, syscall, p, dest) {
     var m = /^([A-Z]+): (.*), [a-z]+ '.*'$/.exec(e && e.message || '');
     if (!m) return e;
-    var r = new Error(m[1] + ': ' + m[2] + ', ' + syscall + " '" + p + "'" + (dest !== undefined ? " -> '" + dest + "'" : ''));
+    var r = new Error(m[1] + ': ' + m[2] + ', ' + syscall + " '" + p + "'" + (dest !== void 0 ? " -> '" + dest + "'" : ''));
     r.errno = e.errno; r.code = e.code; r.syscall = syscall; r.path = p;
-    if (dest !== undefined) r.dest = dest;
+    if (dest !== void 0) r.dest = dest;
     return r;
   }
   function sysErr(code, errno, why, syscall, p) {
@@ -226,7 +226,7 @@ var fs = (function () {
     try {
       return new Stats(N.stat(p, !!link));
     } catch (e) {
-      if (o && o.throwIfNoEntry === false && e.code === 'ENOENT') return undefined;
+      if (o && o.throwIfNoEntry === false && e.code === 'ENOENT') return void 0;
       throw link ? redo(e, 'lstat', p) : e;
     }
   }
@@ -279,11 +279,11 @@ var fs = (function () {
   function mkdirSync(p, o) {
     var rec = !!(o && typeof o === 'object' && o.recursive);
     if (rec && N.exists(p)) {
-      if (N.stat(p, false).type === 'dir') return undefined;
+      if (N.stat(p, false).type === 'dir') return void 0;
       throw sysErr('EEXIST', -17, 'file already exists', 'mkdir', p);
     }
     N.mkdir(p, rec);
-    return rec ? path.resolve(p) : undefined;
+    return rec ? path.resolve(p) : void 0;
   }
   var f = {
     readFileSync: readFileSync, writeFileSync: writeFileSync,

@@ -18,7 +18,7 @@ var bufCodec = (function () {
     return u;
   }
   function norm(e) {
-    if (e === undefined || e === null) return 'utf8';
+    if (e === void 0 || e === null) return 'utf8';
     switch (String(e).toLowerCase()) {
     case 'utf8': case 'utf-8': return 'utf8';
     case 'hex': return 'hex';
@@ -53,7 +53,7 @@ var bufCodec = (function () {
         var c = s.charAt(i);
         if (c === '=') break;
         var v = B64V[c];
-        if (v === undefined) continue;
+        if (v === void 0) continue;
         acc = (acc << 6) | v; bits += 6;
         if (bits >= 8) { bits -= 8; out.push((acc >> bits) & 255); }
       }
@@ -106,7 +106,7 @@ var bufCodec = (function () {
   }
   // How Node's ERR_INVALID_ARG_TYPE messages name the value received.
   function received(v) {
-    return v === null || v === undefined ? String(v) : typeof v === 'object'
+    return v === null || v === void 0 ? String(v) : typeof v === 'object'
       ? 'an instance of ' + (ctorOf(v) || 'Object') : 'type ' + typeof v + ' (' + inspect(v) + ')';
   }
   function argErr(v) {
@@ -136,7 +136,7 @@ var bufCodec = (function () {
     if (typeof v === 'string') return encode(v, enc(a));
     if (v instanceof ArrayBuffer) {
       // A view on the same memory, as Node's.
-      var off = a === undefined ? 0 : +a, len = b === undefined ? v.byteLength - off : +b;
+      var off = a === void 0 ? 0 : +a, len = b === void 0 ? v.byteLength - off : +b;
       var w = new Uint8Array(v, off, len);
       Object.setPrototypeOf(w, BP);
       return w;
@@ -153,7 +153,7 @@ var bufCodec = (function () {
   });
   def(B, 'alloc', function alloc(n, fill, e) {
     var u = mk(size(n));
-    if (fill !== undefined && fill !== 0 && n > 0) u.fill(fill, 0, n, e);
+    if (fill !== void 0 && fill !== 0 && n > 0) u.fill(fill, 0, n, e);
     return u;
   });
   def(B, 'allocUnsafe', function allocUnsafe(n) { return mk(size(n)); });
@@ -183,7 +183,7 @@ var bufCodec = (function () {
       }
       n += list[i].length;
     }
-    if (total !== undefined) n = size(total);
+    if (total !== void 0) n = size(total);
     var u = mk(n), at = 0;
     for (i = 0; i < list.length && at < n; i++) {
       var p = list[i].length <= n - at ? list[i] : list[i].subarray(0, n - at);
@@ -195,8 +195,8 @@ var bufCodec = (function () {
 
   def(BP, 'toString', function toString(e, start, end) {
     var n = this.length;
-    start = start === undefined ? 0 : Math.max(0, Math.min(n, start | 0));
-    end = end === undefined ? n : Math.max(start, Math.min(n, end | 0));
+    start = start === void 0 ? 0 : Math.max(0, Math.min(n, start | 0));
+    end = end === void 0 ? n : Math.max(start, Math.min(n, end | 0));
     var u = start === 0 && end === n ? this : Uint8Array.prototype.subarray.call(this, start, end);
     return decode(u, enc(e));
   });
@@ -211,11 +211,11 @@ var bufCodec = (function () {
   def(BP, 'slice', sub);
   // write(string[, offset[, length]][, encoding]): the bytes that fit.
   def(BP, 'write', function write(s, off, len, e) {
-    if (typeof off === 'string') { e = off; off = 0; len = undefined; }
-    else if (typeof len === 'string') { e = len; len = undefined; }
-    off = off === undefined ? 0 : off >>> 0;
+    if (typeof off === 'string') { e = off; off = 0; len = void 0; }
+    else if (typeof len === 'string') { e = len; len = void 0; }
+    off = off === void 0 ? 0 : off >>> 0;
     var room = Math.max(0, this.length - off);
-    len = len === undefined ? room : Math.min(room, len >>> 0);
+    len = len === void 0 ? room : Math.min(room, len >>> 0);
     var b = encode(String(s), enc(e));
     if (b.length > len) b = b.subarray(0, len);
     this.set(b, off);
@@ -225,8 +225,8 @@ var bufCodec = (function () {
   def(BP, 'fill', function fill(v, off, end, e) {
     if (typeof off === 'string') { e = off; off = 0; end = this.length; }
     else if (typeof end === 'string') { e = end; end = this.length; }
-    off = off === undefined ? 0 : off >>> 0;
-    end = end === undefined ? this.length : Math.min(this.length, end >>> 0);
+    off = off === void 0 ? 0 : off >>> 0;
+    end = end === void 0 ? this.length : Math.min(this.length, end >>> 0);
     if (typeof v !== 'string') {
       if (v instanceof Uint8Array) return dukFill.call(this, v, off, end);
       for (var i = off; i < end; i++) this[i] = v & 255;
