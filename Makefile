@@ -282,7 +282,7 @@ fuzz: deps
 
 # ---- cross builds -----------------------------------------------------------
 # make cross HOST=armhf (32-bit ARM) or HOST=s390x (big-endian 64-bit) builds
-# libcorral.a, corral, the spec runner and the engine's unit tests with
+# the libraries, corral, the spec runner and the engine's unit tests with
 # Debian's cross gcc into build/HOST, and build/HOST/qemu/*: one script per
 # program that runs it under qemu-user (the test scripts take it as the
 # program).  Any other target: make HOST=NAME CC=its-gcc QEMU="qemu-NAME -L
@@ -345,7 +345,8 @@ CROSS_QEMU_SCRIPTS = $(CROSS_RUN:$(B)/%=$(B)/qemu/%)
 .PHONY: cross cross-deps
 cross:
 	@test -n "$(HOST)" || { echo "make cross: give HOST= (one of $(CROSS_HOSTS))" >&2; exit 2; }
-	@$(MAKE) --no-print-directory $(CROSS_RUN) $(CROSS_QEMU_SCRIPTS) $(TEST_WASM)
+	@$(MAKE) --no-print-directory $(CROSS_RUN) $(LIB) $(VM_LIB) $(SOLIB) $(CROSS_QEMU_SCRIPTS) \
+	  $(TEST_WASM)
 
 # build/HOST/qemu/PROGRAM: exec qemu with build/HOST/PROGRAM and the arguments.
 $(B)/qemu/%: $(B)/%

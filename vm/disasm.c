@@ -36,7 +36,18 @@ static void put_i(out *o, int64_t v) {
     else put_u(o, (uint64_t)v);
 }
 
+/* The i32 lane that a unit of a v128 immediate holds: its bytes read
+ * little-endian, so the text is the same on every host (the unit's own
+ * value is byte-swapped on a big-endian one: test_lower, on s390x). */
+static int32_t v128_lane(uint32_t unit) {
+    uint8_t b[4];
+    memcpy(b, &unit, 4);
+    return (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                     (uint32_t)b[3] << 24);
+}
+
 /* Operand layouts: d = dst slot, s = source slot, i = immediate unit,
+ * v = a unit of a v128 immediate (4 of its 16 bytes, in memory order),
  * r = branch offset. */
 typedef struct {
     const char *name;
@@ -63,8 +74,8 @@ static const opinfo info[VM_NOPS] = {
 #define OP_LOAD(c, N, t, O, M, conv, al) E(t, "dsi"),
 #define OP_STORE(c, N, t, I, M, al) E(t, "ssi"),
 #define OP_VUN(c, N, t, LI, LO, e) E(t, "ds"),
-#define OP_VBIN(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsiiii"),
-#define OP_VCMP(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsiiii"),
+#define OP_VBIN(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsvvvv"),
+#define OP_VCMP(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsvvvv"),
 #define OP_VSHIFT(c, N, t, L, e) E(t, "dss"), E(t "_imm", "dsi"),
 #define OP_VFN1(c, N, t, f) E(t, "ds"),
 #define OP_VFN2(c, N, t, f) E(t, "dss"),
@@ -93,7 +104,7 @@ static const opinfo info[VM_NOPS] = {
     L(TABLE_FILL_, "isss") L(TABLE_COPY_, "iisss") L(TABLE_INIT_, "iisss")              \
     L(REF_IS_NULL_, "ds") L(REF_FUNC_, "di") L(FUEL, "ii") L(COPY128, "ds")               \
     L(SELECT128_, "dsss") L(GLOBAL_GET128_, "di") L(GLOBAL_SET128_, "si")               \
-    L(V128_CONST_, "diiii") L(I8X16_SHUFFLE_, "dssiiii")
+    L(V128_CONST_, "dvvvv") L(I8X16_SHUFFLE_, "dssvvvv")
 
 static const char *const internal_layouts[VM_NOPS] = {
 #define L(N, lay) [VM_OP_##N] = lay,
@@ -165,6 +176,7 @@ size_t corral_module_disasm(const corral_module *m, uint32_t func, char *buf, si
                     case 'd': put(&o, "s"); put_u(&o, ip[1 + k]); put(&o, "="); break;
                     case 's': put(&o, "s"); put_u(&o, ip[1 + k]); break;
                     case 'r': put(&o, "->"); put_u(&o, at + (uint32_t)(int32_t)ip[1 + k]); break;
+                    case 'v': put_i(&o, v128_lane(ip[1 + k])); break;
                     default: put_i(&o, (int32_t)ip[1 + k]); break;
                     }
                 }
