@@ -326,6 +326,9 @@ endif
 # under /usr/TRIPLE would pair its ld.so with that libc (a crash in
 # pthread_create, seen on armhf).
 QEMU ?= $(CROSS_QEMU_$(HOST))
+ifeq ($(strip $(QEMU)),)
+$(error HOST=$(HOST): give QEMU=, the command that runs its programs)
+endif
 # curl's headers are the same for every target (curl/system.h takes its
 # types from the compiler's macros), so when the target's are not
 # installed, the build machine's serve.
