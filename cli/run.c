@@ -4,7 +4,8 @@
  * Parse and check the command line, read the module, and hand everything
  * to corral_run() (wasi/run.c), the one code path that embedders use too,
  * with stdin, stdout and stderr passed through.  Then report: the guest's
- * exit code, 134 after a trap (`Error: wasm trap: MESSAGE`), 1 when the
+ * exit code, 134 after a trap (`Error: wasm trap: MESSAGE`, then the wasm
+ * frames where it happened, `  at func N ($name) offset 0x...`), 1 when the
  * module cannot be read, loaded or linked, 2 for a bad command line
  * (DESIGN.md section 4).
  *
@@ -168,6 +169,26 @@ static void print_bytes(FILE *f, uint64_t n)
         fprintf(f, "%" PRIu64 " B", n);
 }
 
+/* Where the trap happened, below its message: the wasm frames,
+ * innermost first, as "  at func 3 ($divide) offset 0x2a1". */
+static void print_frames(const corral_run_result *r)
+{
+    char line[512];
+    size_t n = corral_frames_format(r->frames, r->nframes, r->frames_total, line, sizeof line);
+    if (n < sizeof line) {
+        fputs(line, stderr);
+        return;
+    }
+    char *text = malloc(n + 1);
+    if (text == NULL) {
+        fputs(line, stderr); /* the first lines, at least */
+        return;
+    }
+    corral_frames_format(r->frames, r->nframes, r->frames_total, text, n + 1);
+    fputs(text, stderr);
+    free(text);
+}
+
 static void print_stats(const corral_run_result *r)
 {
     struct rusage ru;
@@ -245,6 +266,7 @@ int cli_run(int argc, char **argv)
     case CORRAL_RUN_TRAPPED:
         fflush(stdout);
         fprintf(stderr, "Error: wasm trap: %s\n", r.trap);
+        print_frames(&r);
         break;
     case CORRAL_RUN_LOAD_ERROR:
         fprintf(stderr, "Error: failed to run %s: %s\n", o.module, r.error);

@@ -224,6 +224,7 @@ const char *corral_call(corral_store *s, corral_func *f, const corral_val *args,
     if ((size_t)((uint8_t *)s->fsp - (uint8_t *)base) < (size_t)n * sizeof(vm_slot) + sizeof(vm_frame))
         return vm_trap_stack;
     for (uint32_t i = 0, k = 0; i < nargs; i++) k += to_slots(&args[i], base + k);
+    vm_trace_clear(s);
     const char *e = vm_run(s, f, base);
     if (e) return e;
     for (uint32_t i = 0, k = 0; i < t->nresults; i++) {

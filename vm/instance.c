@@ -465,6 +465,7 @@ static uint64_t state_bytes(const corral_module *m) {
 const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_instance **out) {
     corral_store *s = l->store;
     *out = 0;
+    vm_trace_clear(s);
     corral_instance *inst = calloc(1, sizeof *inst);
     if (!inst) return vm_err_nomem;
     inst->mod = m;
@@ -530,6 +531,7 @@ void vm_module_free(corral_module *m) {
         if (!m->entry) {
             free(m->funcs[i].code);
             free(m->funcs[i].meter);
+            free(m->funcs[i].locs);
         }
     }
     free(m->funcs);
