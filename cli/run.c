@@ -13,7 +13,7 @@
  * flags with net/policy.c, so a bad pattern stops the command before
  * anything runs.  The policy then goes to a net context (net/net.h) whose
  * imports ("corral_net": HTTP and TCP sockets, ABI in
- * tools/lib/corral_net.h) corral_run links through its link hook; each
+ * include/corral_net.h) corral_run links through its link hook; each
  * denial is printed to stderr.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -47,7 +47,7 @@ static const char RUN_USAGE[] =
     "                          value, if it has one (repeatable)\n"
     "\n"
     "Network (checked at start-up; default: deny everything; a guest reaches\n"
-    "the network only through the corral_net imports, tools/lib/corral_net.h):\n"
+    "the network only through the corral_net imports, include/corral_net.h):\n"
     "  --allow-host PATTERN    allowed destination SCHEME://HOST[:PORT], e.g.\n"
     "                          https://api.example.com, https://*.example.com,\n"
     "                          *://10.0.0.0/8:8000..9000 (repeatable)\n"
