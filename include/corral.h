@@ -353,8 +353,9 @@ size_t corral_store_trap_frames(const corral_store *s, corral_frame *out, size_t
 
 /* frames as text, one line each, "  at func 3 ($divide) offset 0x2a1"
  * (without a name: "  at func 3 offset 0x2a1"; control characters of a
- * name shown as '?'), then "  ... N more frames" when total (the count
- * the trap had) exceeds n.  Writes at most
+ * name shown as '?'); a frame repeated right below itself (a recursion)
+ * as one line and "  ... the same N more times"; then "  ... N more
+ * frames" when total (the count the trap had) exceeds n.  Writes at most
  * cap bytes (NUL-terminated) and returns the length the whole text needs. */
 size_t corral_frames_format(const corral_frame *frames, size_t n, size_t total, char *buf,
                             size_t cap);
@@ -383,7 +384,7 @@ typedef struct {
  * default: no files, empty environment, empty stdin, no network, the
  * default limits, no timeout, no fuel accounting, stdout and stderr
  * passed through to the host's fds 1 and 2.  The controls mirror the
- * flags of `corral run` (DESIGN.md section 4). */
+ * flags of `corral run` (docs/design.md, "Sandbox"). */
 typedef struct {
     /* The guest's arguments; argv[0] is the program name it sees. */
     const char *const *argv;

@@ -461,6 +461,19 @@ static void test_format(void **state)
     assert_string_equal(buf, "  at func 3 ($divide) offset 0x2a1\n  ... 39 more frames\n");
     corral_frames_format(f, 1, 2, buf, sizeof buf);
     assert_string_equal(buf, "  at func 3 ($divide) offset 0x2a1\n  ... 1 more frame\n");
+    /* A recursion is said once. */
+    corral_frame rec[4] = {f[0], f[1], f[1], f[1]};
+    rec[2].name = rec[3].name = NULL;
+    corral_frames_format(rec, 4, 4, buf, sizeof buf);
+    assert_string_equal(buf, "  at func 3 ($divide) offset 0x2a1\n  at func 10 offset 0x0\n"
+                             "  ... the same 2 more times\n");
+    corral_frames_format(rec, 3, 9, buf, sizeof buf);
+    assert_string_equal(buf, "  at func 3 ($divide) offset 0x2a1\n  at func 10 offset 0x0\n"
+                             "  ... the same 1 more time\n  ... 6 more frames\n");
+    rec[1].name = "x";
+    corral_frames_format(rec, 3, 3, buf, sizeof buf);
+    assert_string_equal(buf, "  at func 3 ($divide) offset 0x2a1\n  at func 10 ($x) offset 0x0\n"
+                             "  at func 10 offset 0x0\n");
     char small[10];
     n = corral_frames_format(f, 3, 3, small, sizeof small);
     assert_int_equal(n, strlen(want));

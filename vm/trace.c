@@ -147,10 +147,15 @@ static void put_num(char *buf, size_t cap, size_t *len, uint64_t v, bool hex) {
     put_str(buf, cap, len, d + sizeof d - n, n);
 }
 
+static bool same_frame(const corral_frame *a, const corral_frame *b) {
+    return a->func == b->func && a->offset == b->offset &&
+           (a->name == b->name || (a->name && b->name && strcmp(a->name, b->name) == 0));
+}
+
 size_t corral_frames_format(const corral_frame *frames, size_t n, size_t total, char *buf,
                             size_t cap) {
     size_t len = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, next; i < n; i = next) {
         put_str(buf, cap, &len, "  at func ", 10);
         put_num(buf, cap, &len, frames[i].func, false);
         if (frames[i].name) {
@@ -161,6 +166,14 @@ size_t corral_frames_format(const corral_frame *frames, size_t n, size_t total, 
         put_str(buf, cap, &len, " offset ", 8);
         put_num(buf, cap, &len, frames[i].offset, true);
         put_str(buf, cap, &len, "\n", 1);
+        /* A recursion: the same frame again and again, said once. */
+        for (next = i + 1; next < n && same_frame(&frames[next], &frames[i]); next++) {}
+        if (next - i > 1) {
+            put_str(buf, cap, &len, "  ... the same ", 15);
+            put_num(buf, cap, &len, next - i - 1, false);
+            put_str(buf, cap, &len, next - i == 2 ? " more time\n" : " more times\n",
+                    next - i == 2 ? 11 : 12);
+        }
     }
     if (total > n) {
         put_str(buf, cap, &len, "  ... ", 6);
