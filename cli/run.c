@@ -7,7 +7,7 @@
  * exit code, 134 after a trap (`Error: wasm trap: MESSAGE`, then the wasm
  * frames where it happened, `  at func N ($name) offset 0x...`), 1 when the
  * module cannot be read, loaded or linked, 2 for a bad command line
- * (DESIGN.md section 4).
+ * (docs/design.md, "Sandbox").
  *
  * The sandbox's flags are parsed by sandbox.c, which validates the network
  * flags with net/policy.c, so a bad pattern stops the command before
@@ -208,7 +208,7 @@ static void print_stats(const corral_run_result *r)
     fputc('\n', stderr);
 }
 
-/* A network denial, in DESIGN.md section 5's words. */
+/* A network denial, in the words of docs/policy.md, "Denials". */
 static void print_denial(void *env, const char *msg)
 {
     (void)env;

@@ -45,7 +45,9 @@
  * CORRAL_NET_EDENIED and the message names both URLs.  Only http and https
  * are spoken, no proxy is used, and these request headers are dropped:
  * Connection, Keep-Alive, Proxy-*, TE, Trailer, Transfer-Encoding,
- * Upgrade, Host, Content-Length (the host sets the last two itself).
+ * Upgrade, Expect, Host, Content-Length (the host sets the last two
+ * itself); Authorization and Cookie do not follow a redirect to another
+ * origin.
  */
 #ifndef CORRAL_NET_H
 #define CORRAL_NET_H

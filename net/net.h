@@ -32,7 +32,7 @@
 
 typedef struct net_ctx net_ctx;
 
-/* Called with each denial, in DESIGN.md section 5's words ("A tool tried
+/* Called with each denial, in the words of docs/policy.md, "Denials" ("A tool tried
  * to make an outbound network connection to disallowed destination ...");
  * corral run prints it to stderr. */
 typedef void (*net_log_fn)(void *env, const char *msg);

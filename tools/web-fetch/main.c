@@ -1,5 +1,5 @@
 /*
- * web-fetch.wasm - the web-fetch tool (DESIGN section 6).
+ * web-fetch.wasm - the web-fetch tool (docs/tools.md).
  *
  * Input: url (required, http:// or https://), method (GET), headers (an
  * object of strings), body (a string), max_response_bytes (1 MiB),
