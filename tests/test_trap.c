@@ -286,6 +286,12 @@ static void check_all(int names, int fuel, int cached)
     /* A successful call leaves no frames behind. */
     tw_assert_ok(call0(&x, "ok"));
     assert_int_equal(get_frames(&x), 0);
+    /* Nor does a call refused before it runs. */
+    tw_assert_msg(call0(&x, "oob"), "out of bounds memory access");
+    corral_val one = tw_i32(1), r[1];
+    tw_assert_msg(corral_call(x.s, corral_instance_func(x.inst, "ok"), &one, 1, r, 1),
+                  "wrong number of arguments");
+    assert_int_equal(get_frames(&x), 0);
 
     /* Stack exhaustion: the innermost frames are kept, all are counted. */
     tw_assert_msg(call0(&x, "rec"), "call stack exhausted");

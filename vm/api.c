@@ -215,6 +215,7 @@ static corral_val from_slots(uint8_t type, const vm_slot *p) {
 const char *corral_call(corral_store *s, corral_func *f, const corral_val *args, uint32_t nargs,
                         corral_val *results, uint32_t nresults) {
     const vm_functype *t = f->type;
+    vm_trace_clear(s); /* the frames are of this call's trap, if it has one */
     if (nargs != t->nparams) return "wrong number of arguments";
     if (nresults < t->nresults) return "too few result slots";
     for (uint32_t i = 0; i < nargs; i++)
@@ -224,7 +225,6 @@ const char *corral_call(corral_store *s, corral_func *f, const corral_val *args,
     if ((size_t)((uint8_t *)s->fsp - (uint8_t *)base) < (size_t)n * sizeof(vm_slot) + sizeof(vm_frame))
         return vm_trap_stack;
     for (uint32_t i = 0, k = 0; i < nargs; i++) k += to_slots(&args[i], base + k);
-    vm_trace_clear(s);
     const char *e = vm_run(s, f, base);
     if (e) return e;
     for (uint32_t i = 0, k = 0; i < t->nresults; i++) {
