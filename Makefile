@@ -203,9 +203,10 @@ $(BENCH_V128:%=build/wasm/bench/%-v128.wasm): build/wasm/bench/%-v128.wasm: benc
 	@mkdir -p $(dir $@)
 	$(WASI_CC) -O2 -msimd128 -Wl,--strip-debug -o $@ $<
 
-build/wasm/tests/%.wasm: tests/guest/%.c
+# Guests find the public network ABI, include/corral_net.h, with -Iinclude.
+build/wasm/tests/%.wasm: tests/guest/%.c include/corral_net.h
 	@mkdir -p $(dir $@)
-	$(WASI_CC) -O2 -Wl,--strip-debug -o $@ $<
+	$(WASI_CC) -O2 -Iinclude -Wl,--strip-debug -o $@ $<
 
 # The agent tools: tools/NAME/*.c plus the guest library tools/lib/*.c make
 # build/wasm/tools/NAME.wasm (NAME is the file name of the manifest).
@@ -216,9 +217,9 @@ TOOL_WASM    := $(TOOL_NAMES:%=build/wasm/tools/%.wasm)
 include tools/boxedjs-execute/build.mk
 
 .SECONDEXPANSION:
-build/wasm/tools/%.wasm: $$(wildcard tools/%/*.c tools/%/*.h) $(TOOL_LIB_SRC) $(wildcard tools/lib/*.h)
+build/wasm/tools/%.wasm: $$(wildcard tools/%/*.c tools/%/*.h) $(TOOL_LIB_SRC) $(wildcard tools/lib/*.h) include/corral_net.h
 	@mkdir -p $(dir $@)
-	$(WASI_CC) -O2 -Wall -Wextra -Werror -Itools/lib -Wl,--strip-debug -o $@ $(filter tools/$*/%.c,$^) $(TOOL_LIB_SRC)
+	$(WASI_CC) -O2 -Wall -Wextra -Werror -Itools/lib -Iinclude -Wl,--strip-debug -o $@ $(filter tools/$*/%.c,$^) $(TOOL_LIB_SRC)
 
 # ---- fuzzing (tests/fuzz/README.md) ----------------------------------------
 # Each target tests/fuzz/fuzz_NAME.c is linked either with tests/fuzz/replay.c

@@ -14,7 +14,7 @@
 #include "corral.h"
 #include "policy.h"
 
-/* Exit statuses of the command (DESIGN.md section 4). */
+/* Exit statuses of the command (docs/design.md, "Sandbox"). */
 enum {
     CLI_EXIT_OK = 0,
     CLI_EXIT_FAIL = 1,  /* the module could not be read, loaded or linked */
@@ -91,7 +91,7 @@ int cli_sandbox_flag(cli_sandbox *sb, const char *flag, const char *value, const
 /* The same with what a tool call adds: `--timeout none` and
  * `--block-network none`. */
 int cli_sandbox_tool_flag(cli_sandbox *sb, const char *flag, const char *value, const char *cmd);
-/* After the flags: the defaults of a tool call (DESIGN.md section 4) for
+/* After the flags: the defaults of a tool call (docs/design.md, "Sandbox") for
  * what was not given: the current directory as the work dir, private and
  * link-local networks blocked, 512 MiB of memory, 1 MiB of stack.  -1, or
  * an exit status after a message. */

@@ -391,7 +391,7 @@ static json_t *finished(const cli_sandbox *sb, const corral_run_result *r)
             goto bad;
         }
     }
-    /* The contract (DESIGN.md section 6): a string content, a boolean
+    /* The contract (docs/tools.md, "The contract"): a string content, a boolean
      * is_error and an object metadata, or the result is bad output.  A
      * status other than 0 or 1 is an error whatever the tool printed. */
     if (!result_shape_ok(res, &m, r->exit_code)) {

@@ -4,15 +4,16 @@
  * Parse and check the command line, read the module, and hand everything
  * to corral_run() (wasi/run.c), the one code path that embedders use too,
  * with stdin, stdout and stderr passed through.  Then report: the guest's
- * exit code, 134 after a trap (`Error: wasm trap: MESSAGE`), 1 when the
+ * exit code, 134 after a trap (`Error: wasm trap: MESSAGE`, then the wasm
+ * frames where it happened, `  at func N ($name) offset 0x...`), 1 when the
  * module cannot be read, loaded or linked, 2 for a bad command line
- * (DESIGN.md section 4).
+ * (docs/design.md, "Sandbox").
  *
  * The sandbox's flags are parsed by sandbox.c, which validates the network
  * flags with net/policy.c, so a bad pattern stops the command before
  * anything runs.  The policy then goes to a net context (net/net.h) whose
  * imports ("corral_net": HTTP and TCP sockets, ABI in
- * tools/lib/corral_net.h) corral_run links through its link hook; each
+ * include/corral_net.h) corral_run links through its link hook; each
  * denial is printed to stderr.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -46,7 +47,7 @@ static const char RUN_USAGE[] =
     "                          value, if it has one (repeatable)\n"
     "\n"
     "Network (checked at start-up; default: deny everything; a guest reaches\n"
-    "the network only through the corral_net imports, tools/lib/corral_net.h):\n"
+    "the network only through the corral_net imports, include/corral_net.h):\n"
     "  --allow-host PATTERN    allowed destination SCHEME://HOST[:PORT], e.g.\n"
     "                          https://api.example.com, https://*.example.com,\n"
     "                          *://10.0.0.0/8:8000..9000 (repeatable)\n"
@@ -168,6 +169,26 @@ static void print_bytes(FILE *f, uint64_t n)
         fprintf(f, "%" PRIu64 " B", n);
 }
 
+/* Where the trap happened, below its message: the wasm frames,
+ * innermost first, as "  at func 3 ($divide) offset 0x2a1". */
+static void print_frames(const corral_run_result *r)
+{
+    char line[512];
+    size_t n = corral_frames_format(r->frames, r->nframes, r->frames_total, line, sizeof line);
+    if (n < sizeof line) {
+        fputs(line, stderr);
+        return;
+    }
+    char *text = malloc(n + 1);
+    if (text == NULL) {
+        fputs(line, stderr); /* the first lines, at least */
+        return;
+    }
+    corral_frames_format(r->frames, r->nframes, r->frames_total, text, n + 1);
+    fputs(text, stderr);
+    free(text);
+}
+
 static void print_stats(const corral_run_result *r)
 {
     struct rusage ru;
@@ -187,7 +208,7 @@ static void print_stats(const corral_run_result *r)
     fputc('\n', stderr);
 }
 
-/* A network denial, in DESIGN.md section 5's words. */
+/* A network denial, in the words of docs/policy.md, "Denials". */
 static void print_denial(void *env, const char *msg)
 {
     (void)env;
@@ -245,6 +266,7 @@ int cli_run(int argc, char **argv)
     case CORRAL_RUN_TRAPPED:
         fflush(stdout);
         fprintf(stderr, "Error: wasm trap: %s\n", r.trap);
+        print_frames(&r);
         break;
     case CORRAL_RUN_LOAD_ERROR:
         fprintf(stderr, "Error: failed to run %s: %s\n", o.module, r.error);

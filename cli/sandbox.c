@@ -270,7 +270,7 @@ int cli_sandbox_tool_flag(cli_sandbox *sb, const char *flag, const char *val, co
     return st;
 }
 
-/* Limits of a tool call (DESIGN.md section 4, `tool` column). */
+/* Limits of a tool call (docs/design.md, "Sandbox", `tool` column). */
 #define TOOL_DEFAULT_MEMORY (UINT64_C(512) << 20)
 #define TOOL_DEFAULT_STACK (UINT64_C(1) << 20)
 

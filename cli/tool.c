@@ -1,11 +1,10 @@
 /*
- * tool.c - `corral tools` and `corral tool NAME [JSON | -]` (DESIGN.md
- * section 6).
+ * tool.c - `corral tools` and `corral tool NAME [JSON | -]` (docs/tools.md).
  *
  * tools/manifest.json (manifest.c) is the one list of tools.
  *
  * `corral tool` parses its command line into a sandbox with the `tool`
- * defaults of DESIGN.md section 4 (sandbox.c: the current directory as
+ * defaults of docs/design.md, "Sandbox" (sandbox.c: the current directory as
  * the guest's /, an empty environment, no network except what
  * --allow-host allows, private and link-local networks blocked, 30 s,
  * 512 MiB of memory, 1 MiB of stack, fuel measured but not limited),

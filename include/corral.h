@@ -416,6 +416,38 @@ CORRAL_MUST_CHECK const char *corral_call(corral_store *s, corral_func *f,
                                           const corral_val *args, uint32_t nargs,
                                           corral_val *results, uint32_t nresults);
 
+/* Where the store's last trap happened: its wasm frames, innermost first
+ * (the one that trapped, then its callers), as Wasmtime's backtrace shows
+ * them.  Frames of wasm that a host function called continue with the
+ * frames below the host function. */
+typedef struct {
+    const corral_module *module; /* its module (NULL in corral_run_result) */
+    uint32_t func;               /* module-wide function index (imports first) */
+    const char *name;            /* from the name section, or NULL */
+    /* Byte offset in the module's binary of the instruction: the one that
+     * trapped (innermost frame), else the call that is in progress. */
+    uint64_t offset;
+} corral_frame;
+
+/* The most frames a trap keeps (the innermost ones; the rest are counted). */
+#define CORRAL_TRAP_FRAMES 32
+
+/* The frames of the last trap of a call or instantiation in s: writes the
+ * first min(cap, kept) to out and returns how many the trap had (more
+ * than CORRAL_TRAP_FRAMES were counted but not kept).  0 after a call
+ * that did not trap, or a trap outside wasm code (instantiation's
+ * segments).  Names are the module's: valid while it is. */
+size_t corral_store_trap_frames(const corral_store *s, corral_frame *out, size_t cap);
+
+/* frames as text, one line each, "  at func 3 ($divide) offset 0x2a1"
+ * (without a name: "  at func 3 offset 0x2a1"; control characters of a
+ * name shown as '?'); a frame repeated right below itself (a recursion)
+ * as one line and "  ... the same N more times"; then "  ... N more
+ * frames" when total (the count the trap had) exceeds n.  Writes at most
+ * cap bytes (NUL-terminated) and returns the length the whole text needs. */
+size_t corral_frames_format(const corral_frame *frames, size_t n, size_t total, char *buf,
+                            size_t cap);
+
 /* Read an exported global.  Returns 0 if there is no such global export. */
 int corral_instance_global(corral_instance *inst, const char *name, corral_val *out);
 
@@ -440,7 +472,7 @@ typedef struct {
  * default: no files, empty environment, empty stdin, no network, the
  * default limits, no timeout, no fuel accounting, stdout and stderr
  * passed through to the host's fds 1 and 2.  The controls mirror the
- * flags of `corral run` (DESIGN.md section 4). */
+ * flags of `corral run` (docs/design.md, "Sandbox"). */
 typedef struct {
     /* The guest's arguments; argv[0] is the program name it sees. */
     const char *const *argv;
@@ -536,6 +568,12 @@ typedef struct {
      * "interrupt (timeout after 0.5 s)", "all fuel consumed by WebAssembly",
      * ...).  NULL otherwise. */
     const char *trap;
+    /* TRAPPED: where (corral_store_trap_frames): nframes of them (at most
+     * CORRAL_TRAP_FRAMES, names copied, module NULL) of the frames_total
+     * the trap had; NULL/0 otherwise. */
+    corral_frame *frames;
+    size_t nframes;
+    size_t frames_total;
     int timed_out; /* the timeout_ms deadline was reached */
     /* LOAD_ERROR, BAD_OPTION: the reason ("magic header not detected (at
      * byte offset 0x0)", "unknown import: env::foo", "--map-dir ...: No such

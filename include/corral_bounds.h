@@ -211,7 +211,7 @@
 #define TOOL_RESULT_MAX_DEPTH 2048              /* jansson's own limit */
 /* A tool call's default budget (each can be set lower or higher per call).
  * [e2e_tool_cli "stopped: timeout", "stopped: stack (default 1M)"] */
-#define TOOL_TIMEOUT_MS UINT64_C(30000)      /* DESIGN.md section 4, `tool` column */
+#define TOOL_TIMEOUT_MS UINT64_C(30000)      /* docs/design.md, "Sandbox", `tool` column */
 #define TOOL_MAX_MEMORY (UINT64_C(512) << 20)
 #define TOOL_MAX_STACK (UINT64_C(1) << 20)
 #define TOOL_TIMEOUT_GRACE_MS UINT64_C(2000) /* lets a tool report its own timeout first */

@@ -7,7 +7,7 @@
  * for the life of the process: the library is never closed and the global
  * state never undone (curl_global_cleanup at exit would race with other
  * users of libcurl in an embedding process).  This is the one piece of
- * global state net/ has (DESIGN.md section 2 allows no other).
+ * global state net/ has (docs/design.md, "Layers", allows no other).
  */
 #define _POSIX_C_SOURCE 200809L
 

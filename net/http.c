@@ -1,6 +1,6 @@
 /*
  * http.c - one guest HTTP request through libcurl, under the run's policy
- * (DESIGN.md section 5).
+ * (docs/policy.md, "HTTP").
  *
  * A request is a loop over hops.  Each hop:
  *   1. parses its URL strictly (net_url_parse) and checks it against the
@@ -552,7 +552,8 @@ static bool is_redirect(long status)
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-/* The DESIGN's log line for u, then why (and the redirect it came from). */
+/* The denial line for u (docs/policy.md, "Denials"), then why (and the
+ * redirect it came from). */
 static int deny(net_ctx *n, const net_url *u, const char *from, const char *to,
                 const char *why)
 {

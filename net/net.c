@@ -1,7 +1,7 @@
 /*
  * net.c - the "corral_net" import module: the net context, the handle
  * table, and the host functions that check guest memory and then call
- * http.c or sock.c (see net.h; the ABI is tools/lib/corral_net.h).
+ * http.c or sock.c (see net.h; the ABI is include/corral_net.h).
  *
  * Invariants:
  *   - every guest (pointer, length) pair and out-pointer is checked with
@@ -277,9 +277,9 @@ static const char *h_http_get(corral_caller *c, void *env, const uint64_t *args,
     const char *text;
     size_t len;
     switch (A(1)) {
-    case 0: text = s->resp->url, len = strlen(text); break;
-    case 1: text = s->resp->content_type, len = strlen(text); break;
-    case 2: text = s->resp->headers, len = s->resp->headers_len; break;
+    case CORRAL_NET_FIELD_URL: text = s->resp->url, len = strlen(text); break;
+    case CORRAL_NET_FIELD_CONTENT_TYPE: text = s->resp->content_type, len = strlen(text); break;
+    case CORRAL_NET_FIELD_HEADERS: text = s->resp->headers, len = s->resp->headers_len; break;
     default:
         return ret(results, net_fail(n, NET_EINVAL, "unknown response field %u", A(1)));
     }
@@ -450,24 +450,18 @@ static const char *h_last_error(corral_caller *c, void *env, const uint64_t *arg
 
 /* ---- the import table ----------------------------------------------------------------- */
 
+/* The ABI's list of imports (include/corral_net.h), each with its
+ * h_NAME: the refused ones share one. */
+#define h_sock_bind h_refused
+#define h_sock_listen h_refused
+#define h_sock_udp h_refused
 static const struct {
     const char *name, *sig;
     corral_host_fn fn;
 } IMPORTS[] = {
-    {"http_request", "iiiiiiiiiiii:i", h_http_request},
-    {"http_response", "iiii:i", h_http_response},
-    {"http_get", "iiiii:i", h_http_get},
-    {"http_read", "iiii:i", h_http_read},
-    {"http_close", "i:i", h_http_close},
-    {"sock_connect", "iiii:i", h_sock_connect},
-    {"sock_send", "iiii:i", h_sock_send},
-    {"sock_recv", "iiiii:i", h_sock_recv},
-    {"sock_close", "i:i", h_sock_close},
-    {"sock_resolve", "iiiiii:i", h_sock_resolve},
-    {"sock_bind", "iiii:i", h_refused},
-    {"sock_listen", "ii:i", h_refused},
-    {"sock_udp", "iiii:i", h_refused},
-    {"last_error", "iii:i", h_last_error},
+#define X(name, sig) {#name, sig, h_##name},
+    CORRAL_NET_IMPORTS(X)
+#undef X
 };
 
 const char *net_link(corral_linker *l, corral_store *s, void *env)
@@ -478,7 +472,7 @@ const char *net_link(corral_linker *l, corral_store *s, void *env)
     n->store = s;
     n->deadline_ms = n->cfg.run_timeout_ms > 0 ? net_now_ms() + n->cfg.run_timeout_ms : 0;
     for (size_t i = 0; i < sizeof IMPORTS / sizeof IMPORTS[0]; i++) {
-        const char *err = corral_linker_define_func(l, "corral_net", IMPORTS[i].name,
+        const char *err = corral_linker_define_func(l, CORRAL_NET_MODULE, IMPORTS[i].name,
                                                     IMPORTS[i].sig, IMPORTS[i].fn, n);
         if (err != NULL)
             return err;

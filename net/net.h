@@ -5,7 +5,8 @@
  * A net_ctx belongs to one run.  It borrows the policy (net/policy.h), owns
  * the guest's handles (responses and sockets; corral's own small integers,
  * never host fds) and closes them all in net_free, however the run ended.
- * The guest-side ABI is documented in tools/lib/corral_net.h; net.c holds
+ * The ABI is include/corral_net.h (codes, flags, the imports and their
+ * signatures, shared with the guests); net.c holds
  * the import table and checks every guest (pointer, length) pair, http.c
  * and sock.c work on host buffers only.
  *
@@ -25,12 +26,13 @@
 #include <stdint.h>
 
 #include "corral.h"
+#include "corral_net.h"
 #include "net_limits.h" /* every bound, with its reason */
 #include "policy.h"
 
 typedef struct net_ctx net_ctx;
 
-/* Called with each denial, in DESIGN.md section 5's words ("A tool tried
+/* Called with each denial, in the words of docs/policy.md, "Denials" ("A tool tried
  * to make an outbound network connection to disallowed destination ...");
  * corral run prints it to stderr. */
 typedef void (*net_log_fn)(void *env, const char *msg);
@@ -55,26 +57,26 @@ const char *net_link(corral_linker *l, corral_store *s, void *env);
 
 /* ---- inside net/ (http.c, sock.c, net.c) ---------------------------------- */
 
-/* Result codes: WASI errno values, as in tools/lib/corral_net.h. */
+/* Result codes: the ABI's (WASI errno values). */
 enum {
-    NET_OK = 0,
-    NET_EDENIED = 2,
-    NET_EBADF = 8,
-    NET_EBADMSG = 9,
-    NET_ECANCELED = 11,
-    NET_ECONNECT = 14,
-    NET_ECONNRESET = 15,
-    NET_EFAULT = 21,
-    NET_ETOO_LARGE = 22,
-    NET_ELOOKUP = 23,
-    NET_EINVAL = 28,
-    NET_EIO = 29,
-    NET_EREDIRECTS = 32,
-    NET_EMFILE = 33,
-    NET_ENOMEM = 48,
-    NET_ENOTSUP = 58,
-    NET_EPROTO = 65,
-    NET_ETIMEOUT = 73,
+    NET_OK = CORRAL_NET_OK,
+    NET_EDENIED = CORRAL_NET_EDENIED,
+    NET_EBADF = CORRAL_NET_EBADF,
+    NET_EBADMSG = CORRAL_NET_EBADMSG,
+    NET_ECANCELED = CORRAL_NET_ECANCELED,
+    NET_ECONNECT = CORRAL_NET_ECONNECT,
+    NET_ECONNRESET = CORRAL_NET_ECONNRESET,
+    NET_EFAULT = CORRAL_NET_EFAULT,
+    NET_ETOO_LARGE = CORRAL_NET_ETOO_LARGE,
+    NET_ELOOKUP = CORRAL_NET_ELOOKUP,
+    NET_EINVAL = CORRAL_NET_EBAD_URL,
+    NET_EIO = CORRAL_NET_EIO,
+    NET_EREDIRECTS = CORRAL_NET_EREDIRECTS,
+    NET_EMFILE = CORRAL_NET_EMFILE,
+    NET_ENOMEM = CORRAL_NET_ENOMEM,
+    NET_ENOTSUP = CORRAL_NET_ENOTSUP,
+    NET_EPROTO = CORRAL_NET_EPROTO,
+    NET_ETIMEOUT = CORRAL_NET_ETIMEOUT,
 };
 
 /* A finished HTTP response, owned by a handle. */
@@ -107,8 +109,8 @@ typedef struct {
     uint64_t max_body;   /* 0: the context's cap */
 } net_request;
 
-#define NET_HTTP_NO_REDIRECT 1u
-#define NET_HTTP_TRUNCATE 2u
+#define NET_HTTP_NO_REDIRECT CORRAL_NET_NO_REDIRECT
+#define NET_HTTP_TRUNCATE CORRAL_NET_TRUNCATE
 
 /* Set the message corral_net.last_error returns; returns code. */
 int net_fail(net_ctx *n, int code, const char *fmt, ...)

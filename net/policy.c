@@ -1,7 +1,7 @@
 /*
  * policy.c - parsing and validation of the outbound network policy.
  *
- * Pattern grammar (DESIGN.md section 5):
+ * Pattern grammar (docs/policy.md, "Patterns"):
  *   SCHEME://HOST[:PORT][/]
  *   SCHEME  "*" or letters
  *   HOST    "*" | "*." NAME | NAME | IPv4 | "[" IPv6 "]" | IPv4 "/" N
@@ -273,7 +273,7 @@ bool net_parse_allow(const char *pattern, net_allow *out, char *err, size_t errc
     return true;
 }
 
-/* The --block-network keywords (DESIGN.md section 5).  Each also blocks
+/* The --block-network keywords (docs/policy.md, "Blocked networks").  Each also blocks
  * the local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215) whole: a translator
  * there may carry any IPv4 address, private, loopback and link-local ones
  * included, at a place only its operator knows (RFC 6052 section 2.2), so

@@ -1,6 +1,6 @@
 /*
  * policy.h - the outbound network policy as data: allowed-host patterns,
- * blocked networks and blocked URL prefixes (DESIGN.md section 5).
+ * blocked networks and blocked URL prefixes (docs/policy.md).
  *
  * Pure data and matching; no I/O (no DNS, no sockets).  A pattern that does
  * not parse is an error naming the pattern and the reason, never a silent
@@ -16,7 +16,8 @@
  *      that defeats DNS rebinding and odd IP spellings; step 1 alone is not
  *      enough.
  * A block always wins over an allow.  On denial, why (cap bytes) names the
- * rule that fired; net_denial_message builds the DESIGN's log line.
+ * rule that fired; net_denial_message builds the line of docs/policy.md,
+ * "Denials".
  *
  * The keywords private, loopback and link-local each also block the
  * local-use NAT64 prefix 64:ff9b:1::/48 whole (RFC 8215; see policy.c).
@@ -160,7 +161,7 @@ bool net_policy_allows_addr(const net_policy *p, int family, const uint8_t *addr
 bool net_policy_allows_host_port(const net_policy *p, const char *scheme, const char *host,
                                  uint16_t port, char *why, size_t cap);
 
-/* The DESIGN's log line for a denied URL:
+/* The log line for a denied URL (docs/policy.md, "Denials"):
  *   A tool tried to make an outbound network connection to disallowed
  *   destination 'https://host:port'. To allow this request, add
  *   'https://host:port' to the allowed outbound hosts.

@@ -1,6 +1,6 @@
 /*
- * sock.c - the guest's TCP client sockets (DESIGN.md section 5: TCP connect
- * only; bind, listen and UDP are refused in net.c).
+ * sock.c - the guest's TCP client sockets (docs/policy.md, "Sockets": TCP
+ * connect only; bind, listen and UDP are refused in net.c).
  *
  * A connect is checked twice, as HTTP is: host:port against the allowed
  * hosts as "tcp://host:port" (net_policy_allows_host_port) before any name

@@ -1,6 +1,6 @@
 /*
  * url.h - strict URL, host and IP-literal parsing for the network policy
- * (DESIGN.md section 5).  Pure data: no DNS, no sockets (inet_pton only).
+ * (docs/policy.md).  Pure data: no DNS, no sockets (inet_pton only).
  *
  * Why strict: the policy decides on the host it parses, and libcurl
  * connects to the host *it* parses.  Anything two parsers could read

@@ -1,6 +1,6 @@
 #!/bin/sh
-# check_vm_os.sh - vm/ must stay free of the OS (DESIGN.md section 2: "vm ->
-# nothing but libc's memory, string and math functions").
+# check_vm_os.sh - vm/ must stay free of the OS (docs/design.md, "Layers":
+# vm/ uses nothing but libc's memory, string and math functions).
 #
 #   sh tests/check_vm_os.sh [DIR]       (DIR defaults to vm/ of this repo)
 #

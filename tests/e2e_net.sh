@@ -119,7 +119,7 @@ check() {
     fi
 }
 
-deny_msg() { # the DESIGN's log line for a destination
+deny_msg() { # the log line for a destination (docs/policy.md, "Denials")
     echo "A tool tried to make an outbound network connection to disallowed destination '$1'. To allow this request, add '$1' to the allowed outbound hosts."
 }
 

@@ -126,6 +126,45 @@ check trap_stack 134 "" "Error: wasm trap: call stack exhausted" run recurse.was
 check trap_stack_small 134 "" "Error: wasm trap: call stack exhausted" run --max-stack 64K recurse.wasm
 check trap_start 134 "" "unreachable" run start_trap.wasm
 
+# ---- where a trap happened: the wasm frames below the message --------------------
+# The offsets are the instructions' as wasm-objdump -d shows them: the
+# trapping one innermost, then the calls.
+# at FILE FUNC N: the offset of the Nth instruction matching pattern FUNC's
+# line in FILE's disassembly, as corral prints it (0x, no leading zeros).
+at() {
+    hex=$(wasm-objdump -d "$out/$1" | grep -E "$2" | sed -n "${3}p" | sed 's/^ *\([0-9a-f]*\):.*/\1/')
+    printf '0x%x' "0x${hex:-0}"
+}
+if command -v wasm-objdump >/dev/null 2>&1 &&
+    wat2wasm --debug-names "$here/wat/backtrace.wat" -o "$out/backtrace_named.wasm"; then
+    div=$(at backtrace.wasm 'i32.div_s' 1)
+    call_div=$(at backtrace.wasm 'call 0$' 1)
+    call_mid=$(at backtrace.wasm 'call 1$' 1)
+    check backtrace_names 134 "" "=Error: wasm trap: integer divide by zero\n  at func 0 (\$divide) offset $div\n  at func 1 (\$middle) offset $call_div\n  at func 3 offset $call_mid" \
+        run backtrace_named.wasm
+    check backtrace_no_names 134 "" "=Error: wasm trap: integer divide by zero\n  at func 0 offset $div\n  at func 1 offset $call_div\n  at func 3 offset $call_mid" \
+        run backtrace.wasm
+    # --fuel lowers the code differently (meters): the same places
+    check backtrace_fuel 134 "" "  at func 0 (\$divide) offset $div" run --fuel 1000 backtrace_named.wasm
+    # the innermost frames of a deep recursion, then how many more
+    call_rec=$(at backtrace.wasm 'call 2$' 1)
+    check backtrace_deep 134 "" "  at func 2 (\$recurse) offset $call_rec" \
+        run --max-stack 64K --invoke deep backtrace_named.wasm
+    check backtrace_deep_more 134 "" "more frames" run --max-stack 64K --invoke deep backtrace_named.wasm
+    # from a cache entry (a miss writes it, a hit runs from it): the same
+    rm -rf "$out/bt-cache"
+    mkdir -m 700 "$out/bt-cache"
+    check backtrace_cache_miss 134 "" "  at func 1 (\$middle) offset $call_div" \
+        run --cache-dir "$out/bt-cache" backtrace_named.wasm
+    check backtrace_cache_hit 134 "" "  at func 1 (\$middle) offset $call_div" \
+        run --stats --cache-dir "$out/bt-cache" backtrace_named.wasm
+    check backtrace_cache_was_hit 134 "" "cache:       hit" \
+        run --stats --cache-dir "$out/bt-cache" backtrace_named.wasm
+    check backtrace_oob 134 "" "  at func 1 offset $(at traps.wasm 'i32.load' 1)" run --invoke oob traps.wasm
+else
+    skip backtrace "wasm-objdump (wabt) is not installed"
+fi
+
 # ---- --invoke ------------------------------------------------------------------
 check invoke_add 0 "=7" "" run --invoke add math.wasm 3 4
 check invoke_eq_form 0 "=7" "" run --invoke=add math.wasm 3 4

@@ -468,6 +468,30 @@ static const char *image_run(corral_engine *e, const corral_module *m, ops_log *
     return err;
 }
 
+/* image_module's module (tail at 3 pages + 10), loaded, its key and its
+ * entry. */
+typedef struct {
+    uint8_t *wasm, key[32], *entry;
+    size_t len, n;
+    corral_module *m;
+} image_case;
+
+static void image_case_new(corral_engine *e, image_case *t)
+{
+    t->wasm = image_module(&t->len, 3 * PAGE + 10);
+    t->m = NULL;
+    tw_assert_ok(corral_module_new(e, t->wasm, t->len, &t->m, NULL));
+    corral_module_cache_key(e, t->wasm, t->len, t->key);
+    tw_assert_ok(corral_module_serialize(t->m, t->key, &t->entry, &t->n));
+}
+
+static void image_case_free(image_case *t)
+{
+    free(t->entry);
+    corral_module_free(t->m);
+    free(t->wasm);
+}
+
 /* An entry holds memory 0's image after its checksum, page-aligned, and an
  * instance from it has the memory the segments give: with no memory ops
  * (copied), with ops whose map maps (the env of the entry passed on) or
@@ -476,14 +500,11 @@ static void test_image(void **state)
 {
     (void)state;
     corral_engine *e = corral_engine_new(NULL);
-    size_t len;
-    uint8_t *wasm = image_module(&len, 3 * PAGE + 10);
-    corral_module *m = NULL, *back = NULL;
-    tw_assert_ok(corral_module_new(e, wasm, len, &m, NULL));
-    uint8_t key[32], *entry;
-    size_t n;
-    corral_module_cache_key(e, wasm, len, key);
-    tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
+    image_case t;
+    image_case_new(e, &t);
+    size_t len = t.len, n = t.n;
+    uint8_t *wasm = t.wasm, *key = t.key, *entry = t.entry;
+    corral_module *m = t.m, *back = NULL;
     /* pages 0, 1 and 3: two runs, packed from a 64 KiB boundary to the end */
     assert_int_equal(n % PAGE, 0);
     uint64_t plen = 0;
@@ -575,11 +596,11 @@ static void test_image(void **state)
         corral_module_deserialize(e, wasm, len, key, copy, n + PAGE, NULL, NULL, 0, &back),
         "cache entry: malformed payload");
     free(copy);
-    free(entry);
-    corral_module_free(m);
-    free(wasm);
+    image_case_free(&t);
 
     /* a segment past the memory: no image, and instantiation traps */
+    uint8_t key2[32];
+    key = key2;
     wasm = image_module(&len, 4 * PAGE - 2);
     tw_assert_ok(corral_module_new(e, wasm, len, &m, NULL));
     corral_module_cache_key(e, wasm, len, key);
@@ -602,28 +623,21 @@ static void test_borrow_bytes(void **state)
 {
     (void)state;
     corral_engine *e = corral_engine_new(NULL);
-    size_t len;
-    uint8_t *wasm = image_module(&len, 3 * PAGE + 10);
-    corral_module *m = NULL, *back = NULL;
-    tw_assert_ok(corral_module_new(e, wasm, len, &m, NULL));
-    uint8_t key[32], *entry;
-    size_t n;
-    corral_module_cache_key(e, wasm, len, key);
-    tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
-    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, NULL, NULL,
+    image_case t;
+    image_case_new(e, &t);
+    corral_module *back = NULL;
+    tw_assert_ok(corral_module_deserialize(e, t.wasm, t.len, t.key, t.entry, t.n, NULL, NULL,
                                            CORRAL_BORROW_BYTES, &back));
     uint8_t *want = malloc(4 * PAGE), *got = malloc(4 * PAGE);
     assert_non_null(want);
     assert_non_null(got);
-    tw_assert_ok(image_run(e, m, NULL, want));
+    tw_assert_ok(image_run(e, t.m, NULL, want));
     tw_assert_ok(image_run(e, back, NULL, got));
     assert_memory_equal(want, got, 4 * PAGE);
     corral_module_free(back); /* leaves wasm to us (ASan: no double free) */
     free(want);
     free(got);
-    free(entry);
-    corral_module_free(m);
-    free(wasm);
+    image_case_free(&t);
     corral_engine_free(e);
 }
 

@@ -570,7 +570,7 @@ static const row sockets[] = {
      A("tcp://*:9000"), B("loopback")},
 };
 
-/* ---- the DESIGN's denial message --------------------------------------------------- */
+/* ---- the denial message (docs/policy.md) ---------------------------------------------- */
 static const row denials[] = {
     {"https://Example.com/x",
      "A tool tried to make an outbound network connection to disallowed destination "

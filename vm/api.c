@@ -256,6 +256,7 @@ static corral_val from_slots(uint8_t type, const vm_slot *p) {
 const char *corral_call(corral_store *s, corral_func *f, const corral_val *args, uint32_t nargs,
                         corral_val *results, uint32_t nresults) {
     const vm_functype *t = f->type;
+    vm_trace_clear(s); /* the frames are of this call's trap, if it has one */
     if (nargs != t->nparams) return "wrong number of arguments";
     if (nresults < t->nresults) return "too few result slots";
     for (uint32_t i = 0; i < nargs; i++)

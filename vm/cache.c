@@ -52,7 +52,7 @@
 #include "hash.h"
 #include "vm.h"
 
-#define CACHE_FORMAT 4u
+#define CACHE_FORMAT 5u
 /* A hash of the engine's sources (the Makefile passes it); without it the
  * compile time stands in, so that another build never shares entries. */
 #ifndef VM_SOURCE_HASH
@@ -161,13 +161,16 @@ static void put_align(wbuf *w) {
 
 /* f's code and meters as they are in memory: threaded, native byte order.
  * The key names the binary (its handler table, byte order and sizes), so
- * an entry is only ever loaded by a build that threads the same way. */
+ * an entry is only ever loaded by a build that threads the same way.
+ * Then its trap locations (bytes, used in place too). */
 static void put_code(wbuf *w, const vm_funcdef *f) {
     put_u32(w, f->code_len);
     put_u32(w, f->nmeter);
+    put_u32(w, f->locs_len);
     put_align(w);
     put(w, f->code, (size_t)f->code_len * sizeof *f->code);
     put(w, f->meter, (size_t)f->nmeter * 3 * sizeof *f->meter);
+    put(w, f->locs, f->locs_len);
 }
 
 /* The pages of memory 0 its image holds (pages[p] != 0; *out, npages of
@@ -482,8 +485,8 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
 
 /* ---- code ---------------------------------------------------------------------------- */
 
-/* f's frame holds its parameters and locals, and its meters are sorted
- * and inside its code.  The code itself is used as it is: no pass of the
+/* f's frame holds its parameters and locals, its meters are sorted and
+ * inside its code, and so are its trap locations (trace.c).  The code itself is used as it is: no pass of the
  * loader walks it, the checksum proves the entry is the one corral wrote,
  * and an entry forged by someone who can write the cache directory is
  * trusted code, like the binary (README, "--cache-dir"). */
@@ -494,7 +497,7 @@ static bool frame_fits(const corral_module *m, const vm_funcdef *f) {
         return false;
     for (uint32_t i = 1; i < f->nmeter; i++) /* sorted, inside the code */
         if (f->meter[3 * i] <= f->meter[3 * i - 3]) return false;
-    return f->nmeter == 0 || f->meter[3 * (f->nmeter - 1)] < f->code_len;
+    return (f->nmeter == 0 || f->meter[3 * (f->nmeter - 1)] < f->code_len) && vm_locs_valid(f);
 }
 
 /* ---- the module ------------------------------------------------------------------------ */
@@ -701,7 +704,7 @@ static void get_funcs(rbuf *r, corral_module *m) {
         f->body_len = blen;
         f->body_offset = off;
         f->nslots = get_u32(r);
-        uint32_t clen = get_count(r, 4, 0xFFFFFFFFu / 4), nm = get_u32(r);
+        uint32_t clen = get_count(r, 4, 0xFFFFFFFFu / 4), nm = get_u32(r), nloc = get_u32(r);
         size_t pad = (4 - (size_t)(r->p - r->base) % 4) % 4;
         if (!need(r, pad)) return;
         for (size_t k = 0; k < pad; k++)
@@ -717,6 +720,10 @@ static void get_funcs(rbuf *r, corral_module *m) {
         f->meter = nm ? (uint32_t *)(uintptr_t)r->p : 0;
         f->nmeter = nm;
         r->p += (size_t)nm * 12;
+        if (!need(r, nloc)) return;
+        f->locs = nloc ? (uint8_t *)(uintptr_t)r->p : 0;
+        f->locs_len = nloc;
+        r->p += nloc;
         if (!m->fuel && nm) fail(r, e_bad);
     }
     if (!need(r, m->nfuncs)) return;

@@ -82,6 +82,11 @@ typedef struct {
     uint32_t seg_meter;        /* its first entry in meter */
     uint32_t *meter;           /* triples, see vm_funcdef */
     uint32_t nmeter, capmeter;
+    /* trap locations (vm_funcdef.locs) */
+    uint32_t instr_at;         /* the wasm instruction being lowered, in the body */
+    uint8_t *locs;
+    uint32_t nlocs, caplocs;
+    uint32_t loc_code, loc_wasm; /* the last entry, for the deltas */
     const char *nomem;
 } cc;
 
@@ -152,10 +157,35 @@ static void produced(cc *c, uint32_t at, uint32_t dst) {
     c->last_dst = dst;
 }
 
+/* ---- trap locations ------------------------------------------------------------- */
+
+static void put_leb(cc *c, uint64_t v) {
+    do {
+        c->locs[c->nlocs++] = (uint8_t)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+}
+
+/* The instruction at code offset at comes from the wasm instruction being
+ * lowered: where a trap there (or a return to after it) is reported. */
+static void loc(cc *c, uint32_t at) {
+    if (at < c->loc_code) return; /* entries come in code order */
+    if (!grow(c, (void **)&c->locs, &c->caplocs, c->nlocs + 15, 1)) {
+        c->nomem = vm_err_nomem;
+        return;
+    }
+    int64_t dw = (int64_t)c->instr_at - (int64_t)c->loc_wasm;
+    put_leb(c, at - c->loc_code);
+    put_leb(c, dw < 0 ? ((uint64_t)-dw << 1) - 1 : (uint64_t)dw << 1); /* zigzag */
+    c->loc_code = at;
+    c->loc_wasm = c->instr_at;
+}
+
 /* ---- fuel segments (see code.h) -------------------------------------------------- */
 
 static void open_segment(cc *c) {
     c->seg_at = op(c, VM_OP_FUEL);
+    loc(c, c->seg_at); /* where a fuel-short copy that ends here traps */
     c->seg_cost_at = emit(c, 0);
     emit(c, 0);
     c->seg_start = c->ncode;
@@ -172,6 +202,7 @@ static void charge(cc *c, uint32_t cost) {
 /* An instruction whose effect (or trap) is visible: remember how much of
  * the segment's cost is spent once it has run. */
 static void meter(cc *c, uint32_t at) {
+    loc(c, at);
     if (!c->fuel || c->seg_at == NONE) return;
     if (!grow(c, (void **)&c->meter, &c->capmeter, c->nmeter + 3, sizeof *c->meter)) {
         c->nomem = vm_err_nomem;
@@ -1310,6 +1341,7 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
     while (!e && c.nctl > 0) {
         uint8_t b;
         uint32_t code;
+        c.instr_at = (uint32_t)(c.r.p - f->body);
         if ((++ninstr & VM_LOAD_POLL) == 0 && vm_load_interrupted(m)) {
             e = vm_err_load_interrupt;
             break;
@@ -1331,6 +1363,7 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
         *err_offset = (uint64_t)(c.r.p - m->bytes);
         vm_free(&m->alloc, c.code);
         vm_free(&m->alloc, c.meter);
+        vm_free(&m->alloc, c.locs);
     } else {
         vm_thread(c.code, c.ncode);
         f->code = c.code;
@@ -1338,6 +1371,8 @@ const char *vm_compile(corral_module *m, uint32_t defidx, uint64_t *err_offset) 
         f->nslots = c.max_slots;
         f->meter = c.meter;
         f->nmeter = c.nmeter / 3;
+        f->locs = c.locs;
+        f->locs_len = c.nlocs;
     }
     vm_free(&m->alloc, c.lslot);
     vm_free(&m->alloc, c.stk);

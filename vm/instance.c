@@ -474,6 +474,7 @@ static uint64_t state_bytes(const corral_module *m) {
 const char *corral_instantiate(corral_linker *l, const corral_module *m, corral_instance **out) {
     corral_store *s = l->store;
     *out = 0;
+    vm_trace_clear(s);
     const corral_allocator *a = &s->alloc;
     corral_instance *inst = vm_calloc(a, 1, sizeof *inst);
     if (!inst) return vm_err_nomem;
@@ -544,6 +545,7 @@ void vm_module_free(corral_module *m) {
         if (!m->entry) {
             vm_free(a, m->funcs[i].code);
             vm_free(a, m->funcs[i].meter);
+            vm_free(a, m->funcs[i].locs);
         }
     }
     vm_free(a, m->funcs);

@@ -11,8 +11,9 @@
  * never recurse on the C stack; a host function that calls back into wasm
  * is the only way to re-enter this function.
  *
- * Every trap leaves through the label `trap`, which writes the state back
- * and unwinds the frames of this activation.
+ * Every trap leaves through the label `trap`, which writes the state back,
+ * records where it happened from ip and the frames (trace.c) and unwinds
+ * the frames of this activation.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -177,16 +178,6 @@ static bool bulk_fill_elems(corral_store *s, uint64_t fuel, void **dst, void *v,
     return true;
 }
 
-/* The defined function whose code holds ip, or NULL (ip in a copy). */
-static const vm_funcdef *func_of(const corral_instance *inst, const uint32_t *ip) {
-    const corral_module *m = inst->mod;
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
-        const vm_funcdef *f = &m->funcs[i];
-        if (ip >= f->code && ip < f->code + f->code_len) return f;
-    }
-    return 0;
-}
-
 /* The first meter entry at or after code offset at (binary search). */
 static uint32_t meter_find(const vm_funcdef *d, uint32_t at) {
     uint32_t lo = 0, hi = d->nmeter;
@@ -213,7 +204,7 @@ static const uint32_t *fuel_stop(const vm_funcdef *d, const uint32_t *start, uin
 static uint64_t fuel_after_trap(const corral_instance *inst, const uint32_t *ip, uint64_t fuel,
                                 const vm_funcdef *short_def, const uint32_t *short_at,
                                 const uint32_t *buf, uint64_t left) {
-    const vm_funcdef *d = func_of(inst, ip);
+    const vm_funcdef *d = vm_func_at(inst->mod, ip); /* NULL: ip in a copy */
     if (!d && short_def) {
         d = short_def;
         ip = short_at + (ip - buf); /* the same instruction in the code */
@@ -725,7 +716,10 @@ do_call:
         err = callee->host(&cl, callee->env, nfp, res);
         fuel = s->fuel;
         s->stack_top = saved_top;
-        if (err) goto trap;
+        if (err) {
+            s->trace.nested = true; /* its wasm's trap, if any, goes on below */
+            goto trap;
+        }
         memcpy(nfp, res, t->result_slots * sizeof(vm_slot));
         if (!ret) goto done_host;
         if (inst) LOAD_MEM();
@@ -768,7 +762,7 @@ fuel_short: {
     /* The segment at ip costs more than is left: run a copy of it up to
      * the first observable instruction that cannot be paid for, then trap. */
     (void)seg_cost;
-    short_def = func_of(inst, ip);
+    short_def = vm_func_at(inst->mod, ip);
     short_at = ip;
     short_left = fuel;
     const uint32_t *stop = fuel_stop(short_def, ip, seg_len, fuel);
@@ -789,6 +783,7 @@ fuel_short: {
 trap:
     if (inst && inst->mod->fuel && ip && err != vm_trap_fuel)
         fuel = fuel_after_trap(inst, ip, fuel, short_def, short_at, s->meter_buf, short_left);
+    vm_trace_trap(s, inst, ip, short_def, short_at, fsp, entry_fsp, err);
     s->fsp = entry_fsp;
     s->fuel = fuel;
     atomic_store_explicit(&s->fuel_seen, fuel, memory_order_relaxed);

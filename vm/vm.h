@@ -125,6 +125,13 @@ typedef struct {
      * cost of the segment through it, and the segment's whole cost. */
     uint32_t nmeter;
     uint32_t *meter;
+    /* Trap locations (vm/trace.c): for every instruction that can trap or
+     * calls (the meter's observable ones, with or without fuel, and each
+     * label's FUEL), in code order, the code offset and the wasm offset
+     * in the body, as LEB128 pairs of deltas (the wasm one zigzag
+     * signed).  Read only when a trap happens. */
+    uint8_t *locs;
+    uint32_t locs_len;
 } vm_funcdef;
 
 enum { VM_SEG_ACTIVE, VM_SEG_PASSIVE, VM_SEG_DECLARATIVE };
@@ -265,6 +272,25 @@ typedef struct {
     corral_instance *inst;
 } vm_frame;
 
+/* The backtrace of a store's last trap (vm/trace.c): its innermost
+ * VM_TRACE_FRAMES wasm frames, innermost first; total counts them all. */
+#define VM_TRACE_FRAMES 32
+typedef struct {
+    const corral_module *mod;
+    uint32_t func;   /* module-wide index */
+    uint64_t offset; /* in the module's bytes */
+} vm_trace_frame;
+
+typedef struct {
+    vm_trace_frame frames[VM_TRACE_FRAMES];
+    uint32_t n;
+    uint64_t total;
+    const char *err;  /* the trap it belongs to */
+    vm_frame *top;    /* the entry frame pointer of the run that recorded it */
+    bool nested;      /* set by a host function's error: a trap of wasm it
+                         called continues with the frames below it */
+} vm_trace;
+
 struct corral_engine {
     corral_allocator alloc; /* for itself and the modules loaded under it */
     bool fuel;
@@ -295,6 +321,7 @@ struct corral_store {
     corral_func *funcs;
     vm_memory *memories;
     corral_memory_ops mem_ops; /* alloc NULL: the store's allocator */
+    vm_trace trace;
     vm_table *tables;
     vm_global *globals;
 };
@@ -321,6 +348,21 @@ uint32_t vm_fuel_unit(void); /* the opcode unit of FUEL in lowered code */
 uint32_t vm_instr_len(const uint32_t *ip); /* disasm.c; ip holds an opcode number */
 /* interp.c: run f with args in s->stack_top[0..nparams); results replace them. */
 const char *vm_run(corral_store *s, corral_func *f, vm_slot *args);
+/* trace.c: the defined function whose code holds ip, or NULL; record the
+ * backtrace of a trap at ip (in the fuel-short copy when short_def is set:
+ * the copy of short_def's code at short_at), the frames fsp..entry_fsp
+ * below it. */
+const vm_funcdef *vm_func_at(const corral_module *m, const uint32_t *ip);
+void vm_trace_trap(corral_store *s, const corral_instance *inst, const uint32_t *ip,
+                   const vm_funcdef *short_def, const uint32_t *short_at,
+                   const vm_frame *fsp, const vm_frame *entry_fsp, const char *err);
+bool vm_locs_valid(const vm_funcdef *f);
+/* Forget the last trap's frames (a new call or instantiation begins). */
+static inline void vm_trace_clear(corral_store *s) {
+    s->trace.n = 0;
+    s->trace.total = 0;
+    s->trace.nested = false;
+}
 /* instance.c */
 bool vm_functype_eq(const vm_functype *a, const vm_functype *b);
 const char *vm_memory_grow(corral_store *s, vm_memory *m, uint64_t delta, uint32_t *old_pages);

@@ -90,6 +90,36 @@ static void trapped(corral_run_result *res, char *msg)
     set_msg(&res->trap, msg);
 }
 
+/* The store's trap frames into res, in one block: the frames, then the
+ * names they point to (the module goes before the result does).  Without
+ * memory for it the result has none: they add to the message. */
+static void take_frames(corral_run_result *res, const corral_store *store)
+{
+    corral_frame fr[CORRAL_TRAP_FRAMES];
+    size_t total = corral_store_trap_frames(store, fr, CORRAL_TRAP_FRAMES);
+    size_t n = total < CORRAL_TRAP_FRAMES ? total : CORRAL_TRAP_FRAMES, names = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fr[i].name != NULL)
+            names += strlen(fr[i].name) + 1;
+    corral_frame *out = n > 0 ? malloc(n * sizeof *out + names) : NULL;
+    if (out == NULL)
+        return;
+    char *p = (char *)(out + n);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = fr[i];
+        out[i].module = NULL;
+        if (fr[i].name != NULL) {
+            size_t k = strlen(fr[i].name) + 1;
+            memcpy(p, fr[i].name, k);
+            out[i].name = p;
+            p += k;
+        }
+    }
+    res->frames = out;
+    res->nframes = n;
+    res->frames_total = total;
+}
+
 /* "2", "0.5", "1.25": the duration in seconds without trailing zeros,
  * in the message fmt (one %s). */
 static char *with_seconds(const char *fmt, uint64_t ms)
@@ -624,8 +654,10 @@ static int run_module(corral_engine *engine, const corral_module *module,
     } else if (atomic_load(&deadline.fired) && strcmp(err, "interrupt") == 0) {
         res->timed_out = 1;
         trapped(res, timeout_trap(o->timeout_ms));
+        take_frames(res, store);
     } else {
         trapped(res, wasi_format("%s", err));
+        take_frames(res, store);
     }
 
 out:
@@ -664,6 +696,7 @@ void corral_run_result_free(corral_run_result *res)
     if (res->error != NULL && res->error != OOM)
         free((void *)res->error);
     free(res->results);
+    free(res->frames);
     free(res->stdout_data);
     free(res->stderr_data);
     memset(res, 0, sizeof *res);

@@ -1,6 +1,6 @@
 /*
  * net_fetch.c - a guest that makes one HTTP request through the corral_net
- * imports (tools/lib/corral_net.h), for tests/e2e_net.sh.
+ * imports (include/corral_net.h), for tests/e2e_net.sh.
  *
  *   net_fetch [-X METHOD] [-H "Name: value"]... [-d BODY] [-t TIMEOUT_MS]
  *             [-m MAX_BODY] [-T] [-R] [-b] URL
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tools/lib/corral_net.h"
+#include "corral_net.h"
 
 static char headers[4096];
 static unsigned char chunk[65536];

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tools/lib/corral_net.h"
+#include "corral_net.h"
 
 static int fail(int32_t rc)
 {

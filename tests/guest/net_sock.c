@@ -1,6 +1,6 @@
 /*
  * net_sock.c - a guest that uses the corral_net socket extension
- * (tools/lib/corral_net.h), for tests/e2e_net.sh.
+ * (include/corral_net.h), for tests/e2e_net.sh.
  *
  *   net_sock echo HOST PORT TEXT   connect, send TEXT, print what comes back
  *   net_sock resolve HOST PORT     print the allowed addresses of HOST
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tools/lib/corral_net.h"
+#include "corral_net.h"
 
 static int fail(int32_t rc)
 {

@@ -1,4 +1,4 @@
-/* Builtins: curl and wget, over corral's HTTP imports (tools/lib/corral_net.h).
+/* Builtins: curl and wget, over corral's HTTP imports (include/corral_net.h).
  *
  * Every request goes through the host, which applies the sandbox's network
  * policy (--allow-host, --block-url, --block-network) to the URL, to the

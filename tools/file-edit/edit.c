@@ -1,5 +1,5 @@
 /*
- * file-edit.wasm - the edit tool (DESIGN section 6).
+ * file-edit.wasm - the edit tool (docs/tools.md).
  *
  * Input: file_path, old_string, new_string (required), replace_all
  * (default false).  Replaces the exact text old_string by new_string and

@@ -1,5 +1,5 @@
 /*
- * file-glob.wasm - the glob tool (DESIGN section 6).
+ * file-glob.wasm - the glob tool (docs/tools.md).
  *
  * Input: pattern (required), path (the directory to search, default "/").
  * A pattern that starts with "/" is taken from the root instead of path.

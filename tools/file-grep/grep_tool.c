@@ -1,5 +1,5 @@
 /*
- * file-grep.wasm - the grep tool (DESIGN section 6).
+ * file-grep.wasm - the grep tool (docs/tools.md).
  *
  * Input: pattern (required; a POSIX extended regular expression, with
  * musl's extensions \w \W \s \S \d \D \b \< \>; ere.h checks it for

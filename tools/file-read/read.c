@@ -1,5 +1,5 @@
 /*
- * file-read.wasm - the read tool (DESIGN section 6).
+ * file-read.wasm - the read tool (docs/tools.md).
  *
  * Input: file_path (required), offset (1-based first line, default 1),
  * limit (number of lines, default 2000).

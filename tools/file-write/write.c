@@ -1,5 +1,5 @@
 /*
- * file-write.wasm - the write tool (DESIGN section 6).
+ * file-write.wasm - the write tool (docs/tools.md).
  *
  * Input: file_path, content (both required).  Creates missing parent
  * directories and writes atomically (a temp file in the same directory,

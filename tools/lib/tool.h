@@ -1,6 +1,6 @@
 /*
  * tool.h - the I/O contract and shared helpers of the guest tools
- * (DESIGN section 6).
+ * (docs/tools.md, "The contract").
  *
  * A tool reads one JSON object on stdin (tool_input), and writes exactly
  * one object {"content": "...", "is_error": B, "metadata": {...}} on stdout

@@ -1,12 +1,12 @@
 /*
- * web-fetch.wasm - the web-fetch tool (DESIGN section 6).
+ * web-fetch.wasm - the web-fetch tool (docs/tools.md).
  *
  * Input: url (required, http:// or https://), method (GET), headers (an
  * object of strings), body (a string), max_response_bytes (1 MiB),
  * max_chars (100000), timeout_seconds (30), max_redirects (5), extract_mode
  * (markdown / text / raw; the manifest's default is markdown).
  *
- * The request goes through corral's HTTP import (tools/lib/corral_net.h),
+ * The request goes through corral's HTTP import (include/corral_net.h),
  * so the host applies the network policy to every hop.  Redirects are
  * followed here, one hop at a time with CORRAL_NET_NO_REDIRECT, so that
  * max_redirects is exact and a denied hop can be reported with both URLs;

@@ -1,11 +1,23 @@
 /*
- * corral_net.h - the guest side of corral's network imports: HTTP through
- * the host (libcurl) and a small TCP socket extension.  For C guests built
- * with clang --target=wasm32-wasi; it needs nothing but <stdint.h>.
+ * corral_net.h - corral's network imports, the contract between the host
+ * that provides them and any guest that calls them: HTTP through the host
+ * (libcurl) and a small TCP socket extension.  It needs nothing but
+ * <stdint.h>.
+ *
+ * Two halves:
+ *   - for both sides: the import module's name, the result codes, the
+ *     flags and fields, and CORRAL_NET_IMPORTS, the list of every import
+ *     with its signature (net/net.c defines the host functions from it);
+ *   - for guests only (C built with clang --target=wasm32-wasi, where
+ *     __wasm__ is defined): the declarations of the imports, to call.
+ * Host code includes this file for the first half; no host file includes
+ * a guest's header, and guests (tools/, tests/guest/) include this one
+ * from include/.
  *
  * Everything lives in one import module, "corral_net".  A guest that
  * imports it runs only where the host provides it (`corral run` does; a
  * bare libcorral embedding reports "unknown import: corral_net::...").
+ * The policy's rules are in docs/policy.md.
  *
  * Conventions (the ABI):
  *   - Every function takes and returns i32.  Pointers are offsets into the
@@ -33,12 +45,17 @@
  * CORRAL_NET_EDENIED and the message names both URLs.  Only http and https
  * are spoken, no proxy is used, and these request headers are dropped:
  * Connection, Keep-Alive, Proxy-*, TE, Trailer, Transfer-Encoding,
- * Upgrade, Host, Content-Length (the host sets the last two itself).
+ * Upgrade, Expect, Host, Content-Length (the host sets the last two
+ * itself); Authorization and Cookie do not follow a redirect to another
+ * origin.
  */
 #ifndef CORRAL_NET_H
 #define CORRAL_NET_H
 
 #include <stdint.h>
+
+/* The import module every function below is in. */
+#define CORRAL_NET_MODULE "corral_net"
 
 /* ---- result codes (WASI errno values) ------------------------------------ */
 
@@ -76,8 +93,31 @@
 #define CORRAL_NET_FIELD_HEADERS 2      /* the final response's headers,
                                            "Name: value\n" lines */
 
+/* Every import: X(name, signature), the signature in the notation of
+ * corral_linker_define_func (params ':' results; all i32 here).  The
+ * declarations below are the same functions with their C types. */
+#define CORRAL_NET_IMPORTS(X)             \
+    X(http_request, "iiiiiiiiiiii:i")     \
+    X(http_response, "iiii:i")            \
+    X(http_get, "iiiii:i")                \
+    X(http_read, "iiii:i")                \
+    X(http_close, "i:i")                  \
+    X(sock_connect, "iiii:i")             \
+    X(sock_send, "iiii:i")                \
+    X(sock_recv, "iiiii:i")               \
+    X(sock_close, "i:i")                  \
+    X(sock_resolve, "iiiiii:i")           \
+    X(sock_bind, "iiii:i")                \
+    X(sock_listen, "ii:i")                \
+    X(sock_udp, "iiii:i")                 \
+    X(last_error, "iii:i")
+
+/* ---- the guest's side: the imports ------------------------------------------ */
+
+#if defined(__wasm__)
+
 #define CORRAL_NET_IMPORT(name) \
-    __attribute__((import_module("corral_net"), import_name(name)))
+    __attribute__((import_module(CORRAL_NET_MODULE), import_name(name)))
 
 /* ---- HTTP ------------------------------------------------------------------ */
 
@@ -182,4 +222,5 @@ int32_t corral_net_sock_udp(const char *host, uint32_t host_len, uint32_t port,
 CORRAL_NET_IMPORT("last_error")
 int32_t corral_net_last_error(char *buf, uint32_t cap, uint32_t *len);
 
+#endif /* __wasm__ */
 #endif
