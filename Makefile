@@ -90,14 +90,15 @@ all: deps
 build-all: $(CORRAL) $(LIB) $(VM_LIB) $(SOLIB) $(TOOL_WASM)
 
 # ---- set-up: install whatever Debian packages are missing ---------------
-# (a package installed for another architecture too, as the cross builds'
-# multiarch libraries are, is asked for by its native name)
+# (asked for by its native name first: the cross builds' multiarch
+# libraries install the same packages for other architectures; then by
+# its plain name, for Architecture: all packages)
 PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
             libcurl4-openssl-dev libcmocka-dev duktape-dev binaryen time \
             libclang-rt-14-dev pkg-config
 deps:
 	@missing=""; for p in $(PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || dpkg -s $$p:$$(dpkg --print-architecture) >/dev/null 2>&1 || \
+	  dpkg -s $$p:$$(dpkg --print-architecture) >/dev/null 2>&1 || dpkg -s $$p >/dev/null 2>&1 || \
 	    missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
