@@ -178,10 +178,9 @@ int wasi_cache_map(void *dest, const void *src, size_t len, void (*release)(void
         return 1;
     const mapping *map = env;
     const uint8_t *s = src;
-    long ps = sysconf(_SC_PAGESIZE);
-    if (s < map->data || len > map->n || (size_t)(s - map->data) > map->n - len || ps <= 0 ||
-        (size_t)(s - map->data) % (size_t)ps != 0 || (uintptr_t)dest % (size_t)ps != 0 ||
-        len % (size_t)ps != 0)
+    size_t ps = wasi_page_size();
+    if (s < map->data || len > map->n || (size_t)(s - map->data) > map->n - len ||
+        (size_t)(s - map->data) % ps != 0 || (uintptr_t)dest % ps != 0 || len % ps != 0)
         return 1;
     void *p = mmap(dest, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, map->fd,
                    (off_t)(s - map->data));
@@ -287,10 +286,9 @@ uint8_t *corral_read_file(const char *path, size_t *len, corral_file_id *id)
 #ifdef MADV_POPULATE_WRITE
     /* the pages in one call, not a fault each as read() fills them */
     if (buf != NULL && cap >= ((size_t)1 << 18)) {
-        long ps = sysconf(_SC_PAGESIZE);
-        uintptr_t a = ((uintptr_t)buf + (uintptr_t)ps - 1) / (uintptr_t)ps * (uintptr_t)ps;
-        uintptr_t z = ((uintptr_t)buf + cap) / (uintptr_t)ps * (uintptr_t)ps;
-        if (ps > 0 && z > a)
+        uintptr_t ps = wasi_page_size();
+        uintptr_t a = ((uintptr_t)buf + ps - 1) / ps * ps, z = ((uintptr_t)buf + cap) / ps * ps;
+        if (z > a)
             (void)madvise((void *)a, z - a, MADV_POPULATE_WRITE);
     }
 #endif

@@ -21,7 +21,7 @@ typedef struct {
     size_t reserved; /* bytes after the header page */
 } header;
 
-static size_t page_size(void)
+size_t wasi_page_size(void)
 {
     static size_t size;
     if (size == 0) {
@@ -33,12 +33,12 @@ static size_t page_size(void)
 
 static header *header_of(void *data)
 {
-    return (header *)(void *)((uint8_t *)data - page_size());
+    return (header *)(void *)((uint8_t *)data - wasi_page_size());
 }
 
 static void *reserve(size_t size, size_t max)
 {
-    size_t ps = page_size();
+    size_t ps = wasi_page_size();
     size_t want = (max + ps - 1) / ps * ps;
     if (want < max || want > SIZE_MAX - ps)
         want = 0;
@@ -71,7 +71,7 @@ static void mem_free(void *user, void *data, size_t size, size_t max)
 {
     (void)user, (void)size, (void)max;
     if (data != NULL)
-        munmap(header_of(data), page_size() + header_of(data)->reserved);
+        munmap(header_of(data), wasi_page_size() + header_of(data)->reserved);
 }
 
 static void *mem_grow(void *user, void *data, size_t old, size_t new, size_t max)

@@ -14,6 +14,9 @@
  * copy-on-write pages of the entry's file. */
 const corral_memory_ops *wasi_memory_ops(void);
 
+/* The host's page size (sysconf; 4096 if it cannot say). */
+size_t wasi_page_size(void);
+
 /* corral_memory_ops' map for entries that cache.c mapped (release is its
  * own): maps len bytes of the entry's file at src over dest, private.
  * 0 done, 1 not ours or not aligned (the engine copies), -1 out of

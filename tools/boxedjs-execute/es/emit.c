@@ -352,7 +352,8 @@ static int mentions(es_node *n, const char *name)
     return 0;
 }
 
-static int valid_name(const char *s)
+/* s is an identifier that may follow a dot (not a keyword). */
+int es_valid_ident(const char *s)
 {
     if (!s || !*s || es_is_keyword(s)) return 0;
     for (const char *p = s; *p; p++)
@@ -366,7 +367,7 @@ static int valid_name(const char *s)
 const char *es_infer_name(es_node *f, const char *name);
 const char *es_infer_name(es_node *f, const char *name)
 {
-    if (!valid_name(name)) return NULL;
+    if (!es_valid_ident(name)) return NULL;
     if (!strcmp(name, "arguments") || !strcmp(name, "eval")) return NULL;
     for (es_node *p = f->list; p; p = p->next)
         if (mentions(p, name)) return NULL;

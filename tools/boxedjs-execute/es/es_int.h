@@ -128,6 +128,8 @@ const char *es_infer_name(es_node *f, const char *name);
 
 /* lower_pat.c */
 void es_destructure(es_ctx *c, es_node *target, const char *src, int decl);
+const char *es_pat_key(es_ctx *c, es_node *key); /* lower_pat.c */
+int es_valid_ident(const char *s);                  /* emit.c */
 void es_emit_params_prologue(es_ctx *c, es_node *f);
 void es_emit_params(es_ctx *c, es_node *f);
 void es_emit_spread_list(es_ctx *c, es_node *list);     /* array of the elements */

@@ -719,12 +719,10 @@ static void destructure_susp(gen *g, es_node *t, const char *src, es_node *at)
                 outf(g, "%s = $es.key(", k);
                 es_expr(g->c, kv);
                 out(g, "); ");
-            } else if (e->a->kind == ES_NUM) {
-                outf(g, "%s = \"%.17g\"; ", k, e->a->num);
-            } else if (e->a->kind == ES_IDENT) {
-                outf(g, "%s = \"%s\"; ", k, e->a->str);
             } else {
-                outf(g, "%s = %s; ", k, e->a->str); /* a string literal, as written */
+                const char *kt = es_pat_key(g->c, e->a);
+                if (!kt) { es_error(g->c, e, "out of memory"); return; }
+                outf(g, "%s = %s; ", k, kt);
             }
             keys = es_cat(g->c->ar, keys, *keys ? ", " : "", k, (char *)NULL);
             destructure_susp(g, e->b, es_cat(g->c->ar, o, "[", k, "]", (char *)NULL), at);

@@ -19,14 +19,18 @@ static const char *fmt(es_ctx *c, const char *f, const char *a, long n)
     return r ? r : a;
 }
 
-static int valid_ident(const char *s)
+/* The key of a non-computed pattern property as a string literal's text:
+ * a name "name", a number "%.17g", a string as written; NULL when out of
+ * memory. */
+const char *es_pat_key(es_ctx *c, es_node *key)
 {
-    if (!s || !*s || es_is_keyword(s)) return 0;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' || *p == '$' ||
-              (p > s && *p >= '0' && *p <= '9')))
-            return 0;
-    return 1;
+    if (key->kind == ES_IDENT) return es_cat(c->ar, "\"", key->str, "\"", (char *)NULL);
+    if (key->kind == ES_NUM) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "\"%.17g\"", key->num);
+        return es_strndup(c->ar, buf, strlen(buf));
+    }
+    return key->str;
 }
 
 static void sep(es_ctx *c, int *first)
@@ -138,22 +142,10 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
                 val = es_cat(c->ar, o, "[", k, "]", (char *)NULL);
             } else {
                 const char *name = e->a->kind == ES_IDENT ? e->a->str : NULL;
-                es_arena *ar = c->ar;
-                if (name && valid_ident(name)) {
-                    val = es_cat(ar, o, ".", name, (char *)NULL);
-                    kt = es_cat(ar, "\"", name, "\"", (char *)NULL);
-                } else if (name) {
-                    val = es_cat(ar, o, "[\"", name, "\"]", (char *)NULL);
-                    kt = es_cat(ar, "\"", name, "\"", (char *)NULL);
-                } else if (e->a->kind == ES_NUM) {
-                    char buf[64];
-                    snprintf(buf, sizeof buf, "\"%.17g\"", e->a->num);
-                    kt = es_strndup(ar, buf, strlen(buf));
-                    val = es_cat(ar, o, "[", kt, "]", (char *)NULL);
-                } else {
-                    val = es_cat(ar, o, "[", e->a->str, "]", (char *)NULL);
-                    kt = e->a->str;
-                }
+                kt = es_pat_key(c, e->a);
+                val = name && es_valid_ident(name) ? es_cat(c->ar, o, ".", name, (char *)NULL)
+                      : kt ? es_cat(c->ar, o, "[", kt, "]", (char *)NULL)
+                           : NULL;
                 if (!val || !kt) { es_error(c, e, "out of memory"); return; }
             }
             if (nk < 64) keys[nk++] = kt;
