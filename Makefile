@@ -87,7 +87,8 @@ TEST_WASM  := $(TEST_WASM:tests/guest/%.c=build/wasm/tests/%.wasm)
 # the packages are there), then the build.
 all: deps
 	@$(MAKE) --no-print-directory build-all
-build-all: $(CORRAL) $(LIB) $(VM_LIB) $(SOLIB) $(TOOL_WASM)
+# build-all's rule follows the tools' variables ("agent tools" below):
+# make expands a rule's prerequisites where it reads the rule.
 
 # ---- set-up: install whatever Debian packages are missing ---------------
 # (asked for by its native name first: the cross builds' multiarch
@@ -216,6 +217,8 @@ TOOL_NAMES   := $(sort $(filter-out lib,$(notdir $(patsubst %/,%,$(dir $(wildcar
 TOOL_WASM    := $(TOOL_NAMES:%=build/wasm/tools/%.wasm)
 # jsexec (Duktape with setjmp/longjmp through asyncify) has its own rules.
 include tools/boxedjs-execute/build.mk
+
+build-all: $(CORRAL) $(LIB) $(VM_LIB) $(SOLIB) $(TOOL_WASM)
 
 .SECONDEXPANSION:
 build/wasm/tools/%.wasm: $$(wildcard tools/%/*.c tools/%/*.h) $(TOOL_LIB_SRC) $(wildcard tools/lib/*.h) include/corral_net.h

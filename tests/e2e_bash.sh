@@ -11,8 +11,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 CORRAL=${1:-build/rel/corral}
 WASM=${2:-build/wasm/tools/bash.wasm}
 if [ ! -x "$CORRAL" ] || [ ! -f "$WASM" ]; then
-    echo "e2e_bash: 0 passed, 0 failed, 1 skipped (missing $CORRAL or $WASM)"
-    exit 0
+    # make test builds both: a missing one is a broken build, not a skip.
+    echo "FAIL 1 - setup: $CORRAL or $WASM is missing (make build-all)"
+    echo "e2e_bash: 0 passed, 1 failed, 0 skipped"
+    exit 1
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
