@@ -45,7 +45,7 @@ JSX_ASYNCIFY = --asyncify --pass-arg=asyncify-ignore-imports \
                 --pass-arg=asyncify-removelist@sjlj_run$$(for o in $(JSX_ES_OBJS); do \
                   llvm-nm --defined-only $$o | awk '$$2 ~ /^[tT]$$/ { printf ",%s", $$3 }'; done)
 
-$(JSX_OBJ)/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h $(JSX_DIR)/duk_jsexec.h
+$(JSX_OBJ)/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/coll.c $(JSX_DIR)/coll.h $(JSX_DIR)/setjmp.h $(JSX_DIR)/duk_jsexec.h
 	@mkdir -p $(dir $@)
 	$(JSX_CC) $(JSX_CFLAGS) -w -c $< -o $@
 
@@ -93,7 +93,7 @@ build/wasm/tools/boxedjs-execute.wasm: $(JSX_OBJ)/plain.wasm $(CORRAL)
 	$(CORRAL) snapshot --timeout 10m $< $@
 
 # ---- the comparison build without error support --------------------------
-$(JSX_OBJ)/noerr/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/setjmp.h $(JSX_DIR)/duk_jsexec.h
+$(JSX_OBJ)/noerr/duktape.o: $(JSX_DIR)/duk_build.c $(JSX_DIR)/coll.c $(JSX_DIR)/coll.h $(JSX_DIR)/setjmp.h $(JSX_DIR)/duk_jsexec.h
 	@mkdir -p $(dir $@)
 	$(JSX_CC) $(JSX_CFLAGS) -DSJLJ_NONE -w -c $< -o $@
 

@@ -11,6 +11,9 @@
  * while the heap is made by the initialiser, and Math.random reseeded for
  * each call.
  *
+ * Map and Set: coll.c, which uses Duktape's internals, is compiled at
+ * the end of this file.
+ *
  * setjmp/longjmp: duk_config.h includes <setjmp.h>, which is ours (the
  * asyncify one in this directory), and uses setjmp()/longjmp() by default.
  */
@@ -77,3 +80,8 @@ void jsx_reseed(duk_context *ctx, uint64_t seed)
     (void)seed;
 #endif
 }
+
+/* ---- Map's and Set's hot methods (coll.h) --------------------------------
+ * They read the collections' stores through Duktape's internal property
+ * lookup, so they are compiled here, in Duktape's translation unit. */
+#include "coll.c"

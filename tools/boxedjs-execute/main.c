@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "coll.h"
 #include "duktape.h"
 #include "duk_jsexec.h"
 #include "es/es.h"
@@ -739,6 +740,7 @@ static int make_heap(void *arg)
                   duk_safe_to_string(ctx, -1));
     duk_push_object(ctx);
     duk_put_function_list(ctx, -1, natives);
+    jsx_coll_natives(ctx, -1);
     if (duk_pcall(ctx, 1) != 0)
         tool_fail("jsexec: internal error in the prelude: %s",
                   duk_safe_to_string(ctx, -1));

@@ -10,8 +10,8 @@
 // order.  A deleted entry keeps its `next`, and the last entry stays in
 // the list (marked) until a new one follows it, so that a live iterator
 // standing on a deleted entry still reaches every entry added later, as
-// the spec requires.  The methods test for a string key first and do the
-// receiver check inline: a call costs more than the lookup itself.
+// the spec requires.  The hot methods (get, set, has, add, size) are
+// natives of coll.c for string and number keys, on the same stores.
 //
 // WeakMap and WeakSet: the value is stored on the key object (a hidden
 // table per key, one slot per map), so the map holds no reference to its
@@ -21,7 +21,9 @@
 var ObjId = hiddenSym('id'), nextObjId = 1;
 // the store of each kind under a key of its own (the receiver checks
 // compare no tag)
-var MapSt = hiddenSym('MapData'), SetSt = hiddenSym('SetData'),
+// (Map's and Set's are keys Duktape hides from every script, shared with
+// the natives of coll.c)
+var MapSt = N.mapStore, SetSt = N.setStore,
   WeakMapSt = hiddenSym('WeakMapData'), WeakSetSt = hiddenSym('WeakSetData');
 var storeKeys = [null, MapSt, SetSt, WeakMapSt, WeakSetSt];
 Object.defineProperty(Object.prototype, MapSt, { value: { o: null } });
@@ -168,30 +170,32 @@ var Map = function Map(it) {
     });
   }
 };
-// get/set/has/add: the receiver check without a call.  Object.prototype
-// has a dummy store under MapSt and SetSt (owner null): this[MapSt] of a
-// receiver is then undefined only for a prototype-less object.
-def(Map.prototype, 'get', function get(k) {
+// get/set/has/add and size: natives (coll.c) for a string or number key
+// on a receiver that owns its store; these JS methods, the natives'
+// fallbacks, do the rest.  They check the receiver without a call:
+// Object.prototype has a dummy store under MapSt and SetSt (owner null),
+// so this[MapSt] of a receiver is undefined only for a prototype-less
+// object.
+var native = N.collNative;
+def(Map.prototype, 'get', native('mapGet', function get(k) {
   if (this == null) badStore(this, 1, 'get');
   var s = this[MapSt], e;
   if (s === void 0 || s.o !== this) badStore(this, 1, 'get');
-  e = typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k);
-  if (e !== void 0) return e.value;
-});
-def(Map.prototype, 'set', function set(k, v) {
+  if ((e = s.find(k)) !== void 0) return e.value;
+}));
+def(Map.prototype, 'set', native('mapSet', function set(k, v) {
   if (this == null) badStore(this, 1, 'set');
   var s = this[MapSt], e;
   if (s === void 0 || s.o !== this) badStore(this, 1, 'set');
-  e = typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k);
-  if (e !== void 0) e.value = v; else s.add(k, v);
+  if ((e = s.find(k)) !== void 0) e.value = v; else s.add(k, v);
   return this;
-});
-def(Map.prototype, 'has', function has(k) {
+}));
+def(Map.prototype, 'has', native('mapHas', function has(k) {
   if (this == null) badStore(this, 1, 'has');
   var s = this[MapSt];
   if (s === void 0 || s.o !== this) badStore(this, 1, 'has');
-  return (typeof k === 'string' ? s.str[k] : typeof k === 'number' ? s.num[k] : s.find(k)) !== void 0;
-});
+  return s.find(k) !== void 0;
+}));
 def(Map.prototype, 'delete', function (k) { return storeOf(this, 1, 'delete').remove(k); });
 def(Map.prototype, 'clear', function clear() { storeOf(this, 1, 'clear').clear(); });
 def(Map.prototype, 'forEach', function forEach(f, t) {
@@ -199,7 +203,7 @@ def(Map.prototype, 'forEach', function forEach(f, t) {
   needFn(f);
   for (var e = s.head.next; e; e = e.next) if (!e.removed) f.call(t, e.value, e.key, this);
 });
-getter(Map.prototype, 'size', function () { return storeOf(this, 1, 'size').size; });
+getter(Map.prototype, 'size', native('mapSize', function () { return storeOf(this, 1, 'size').size; }));
 def(Map.prototype, 'keys', function keys() { return collIter(MapIterProto, storeOf(this, 1, 'keys'), 0); });
 def(Map.prototype, 'values', function values() { return collIter(MapIterProto, storeOf(this, 1, 'values'), 1); });
 def(Map.prototype, 'entries', function entries() { return collIter(MapIterProto, storeOf(this, 1, 'entries'), 2); });
@@ -215,19 +219,19 @@ var Set = function Set(it) {
     iterate(it, function (v) { add.call(self, v); });
   }
 };
-def(Set.prototype, 'add', function add(v) {
+def(Set.prototype, 'add', native('setAdd', function add(v) {
   if (this == null) badStore(this, 2, 'add');
   var s = this[SetSt];
   if (s === void 0 || s.o !== this) badStore(this, 2, 'add');
-  if ((typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) === void 0) s.add(v, v === 0 ? 0 : v);
+  if (s.find(v) === void 0) s.add(v, v === 0 ? 0 : v);
   return this;
-});
-def(Set.prototype, 'has', function has(v) {
+}));
+def(Set.prototype, 'has', native('setHas', function has(v) {
   if (this == null) badStore(this, 2, 'has');
   var s = this[SetSt];
   if (s === void 0 || s.o !== this) badStore(this, 2, 'has');
-  return (typeof v === 'string' ? s.str[v] : typeof v === 'number' ? s.num[v] : s.find(v)) !== void 0;
-});
+  return s.find(v) !== void 0;
+}));
 def(Set.prototype, 'delete', function (v) { return storeOf(this, 2, 'delete').remove(v); });
 def(Set.prototype, 'clear', function clear() { storeOf(this, 2, 'clear').clear(); });
 def(Set.prototype, 'forEach', function forEach(f, t) {
@@ -235,7 +239,7 @@ def(Set.prototype, 'forEach', function forEach(f, t) {
   needFn(f);
   for (var e = s.head.next; e; e = e.next) if (!e.removed) f.call(t, e.key, e.key, this);
 });
-getter(Set.prototype, 'size', function () { return storeOf(this, 2, 'size').size; });
+getter(Set.prototype, 'size', native('setSize', function () { return storeOf(this, 2, 'size').size; }));
 def(Set.prototype, 'values', function values() { return collIter(SetIterProto, storeOf(this, 2, 'values'), 1); });
 def(Set.prototype, 'keys', Set.prototype.values);
 def(Set.prototype, 'entries', function entries() { return collIter(SetIterProto, storeOf(this, 2, 'entries'), 2); });
@@ -263,7 +267,8 @@ function collStore(v) {
 }
 // c.n(): the next value ([key, value] for a Map), or c itself at the end.
 function CollCursor(s) { this.e = s.head; this.m = s.t === 1; }
-CollCursor.prototype.n = function () {
+// (a native, coll.c, for the cursors made here)
+CollCursor.prototype.n = native('cursorNext', function () {
   var e = this.e;
   if (e === null) return this;
   e = e.next;
@@ -271,7 +276,7 @@ CollCursor.prototype.n = function () {
   this.e = e;
   if (e === null) return this;
   return this.m ? [e.key, e.value] : e.key;
-};
+});
 
 // WeakMap / WeakSet: key[WeakSt] is {mapId: [value]} (boxed, so that an
 // undefined value still counts as present).
