@@ -41,10 +41,10 @@ enum { COLL_MAP = 0, COLL_SET = 1 }; /* a native's magic: whose store */
 /* The property keys the natives look up, interned once by
  * jsx_coll_natives (and kept reachable from the heap stash). */
 enum { K_MAP_STORE, K_SET_STORE, K_O, K_STR, K_NUM, K_VALUE, K_SIZE,
-       K_KEY, K_NEXT, K_REMOVED, K_E, K_M, K_COUNT };
+       K_KEY, K_NEXT, K_REMOVED, K_E, K_M, K_T, K_HEAD, K_COUNT };
 static const char *const coll_key_names[K_COUNT] = {
     COLL_MAP_STORE, COLL_SET_STORE, "o", "str", "num", "value", "size",
-    "key", "next", "removed", "e", "m",
+    "key", "next", "removed", "e", "m", "t", "head",
 };
 static duk_hstring *coll_keys[K_COUNT];
 
@@ -296,6 +296,54 @@ static duk_ret_t coll_cursor_next(duk_hthread *thr)
     return 1;
 }
 
+/* N.collArray(s, n): the first n (n < 0: all) live entries of store s, a
+ * Map's as [key, value] (s.t 1), a Set's as their keys, in a new array:
+ * spread and array destructuring of a collection (prelude/05-lower.js
+ * arr()), without a cursor step per element. */
+static duk_ret_t coll_array(duk_hthread *thr)
+{
+    duk_tval *tv;
+    duk_hobject *s, *e;
+    double lim = duk_to_number(thr, 1);
+    duk_uarridx_t i = 0;
+    int pair;
+    if (!duk_is_object(thr, 0))
+        return coll_slow(thr, 2);
+    s = duk_get_hobject(thr, 0);
+    tv = duk_hobject_find_entry_tval_ptr(thr->heap, s, coll_keys[K_T]);
+    e = coll_own_obj(thr, s, K_HEAD);
+    if (tv == NULL || !DUK_TVAL_IS_NUMBER(tv) || e == NULL)
+        return coll_slow(thr, 2);
+    pair = DUK_TVAL_GET_NUMBER(tv) == 1;
+    duk_push_array(thr);
+    duk_push_hobject(thr, e); /* the entry being read, kept alive */
+    while (lim < 0 || i < lim) {
+        duk_tval *tv_key, *tv_val;
+        tv = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_NEXT]);
+        if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
+            break; /* null: the end */
+        e = DUK_TVAL_GET_OBJECT(tv);
+        duk_push_hobject(thr, e);
+        duk_replace(thr, -2);
+        tv = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_REMOVED]);
+        if (tv != NULL && DUK_TVAL_IS_BOOLEAN(tv) && DUK_TVAL_GET_BOOLEAN(tv))
+            continue;
+        tv_key = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_KEY]);
+        tv_val = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_VALUE]);
+        if (tv_key == NULL || tv_val == NULL)
+            return duk_error(thr, DUK_ERR_ERROR, "jsexec: a collection entry without key or value");
+        /* both pushed before the pair allocates */
+        duk_push_tval(thr, tv_key);
+        if (pair) {
+            duk_push_tval(thr, tv_val);
+            duk_pack(thr, 2);
+        }
+        duk_put_prop_index(thr, -3, i++);
+    }
+    duk_pop(thr);
+    return 1;
+}
+
 static const struct {
     const char *name;
     duk_c_function fn;
@@ -306,6 +354,7 @@ static const struct {
     {"mapHas", coll_has, 1, COLL_MAP},     {"mapSize", coll_size, 0, COLL_MAP},
     {"setAdd", coll_set_add, 1, COLL_SET}, {"setHas", coll_has, 1, COLL_SET},
     {"setSize", coll_size, 0, COLL_SET},   {"cursorNext", coll_cursor_next, 0, COLL_MAP},
+    {"collArray", coll_array, 2, COLL_MAP},
 };
 
 /* N.collNative(name, slow): the native method name (mapGet, ...) with slow

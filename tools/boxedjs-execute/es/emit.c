@@ -312,9 +312,9 @@ void es_prologue(es_ctx *c, es_fn *f, size_t at, es_scope *s)
                 es_buf_put(&b, x->emit, strlen(x->emit));
                 es_buf_put(&b, " = $es.T; ", 10);
             }
-    /* array destructuring's test, read from $es once per call (a global
+    /* array destructuring's mark, read from $es once per call (a global
      * costs a lookup through every scope around at each use) */
-    if (f->use_esA) es_buf_put(&b, "var $esA = $es.A; ", 18);
+    if (f->use_esM) es_buf_put(&b, "var $esM = $es.M; ", 18);
     for (int i = 0; i < f->npriv; i++) {
         es_buf_put(&b, "var $esq_", 9);
         es_buf_put(&b, f->priv[i], strlen(f->priv[i]));

@@ -83,8 +83,8 @@ typedef struct es_fn {          /* the function being emitted */
     const char *cls;            /* class name inside its body */
     es_wrap *wrap;
     int alias_ok;               /* a function of its own (es_emit_func): it
-                                   may keep $es.A in a local, $esA */
-    int use_esA;                /* ... and does */
+                                   may keep $es.M in a local, $esM */
+    int use_esM;                /* ... and does */
     int nofields;               /* a class constructor whose class has no
                                    instance fields (super() skips $es.fi) */
     const char *priv[8];        /* private names it keeps in locals ($esq_x

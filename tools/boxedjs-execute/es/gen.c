@@ -1415,7 +1415,7 @@ void es_lower_generator(es_ctx *c, es_node *fn)
          g.is_async ? (g.is_gen ? "$es_agen" : "$es_async") : "$es_gen", bn ? bn : "");
     size_t body_at = c->out.n;
     int body_tmps = fr.ntmps;   /* those before: the parameters' */
-    fr.alias_ok = 1;            /* $esA, $esq_x: locals of the body function */
+    fr.alias_ok = 1;            /* $esM, $esq_x: locals of the body function */
     out(&g, " $L: for (;;) switch ($c.s) { case 0: ");
     new_state(&g);
     if (fn->flags & ES_F_EXPRBODY) {
@@ -1443,11 +1443,11 @@ void es_lower_generator(es_ctx *c, es_node *fn)
      * which Duktape keeps in registers, where the outer function's are
      * looked up by name at each use. */
     for (int i = 0; i < body_tmps; i++) declare(&g, fr.tmps[i]);
-    if (fr.ntmps > body_tmps || fr.use_esA || fr.npriv) {
+    if (fr.ntmps > body_tmps || fr.use_esM || fr.npriv) {
         es_buf b = {0};
         es_buf_put(&b, " var ", 5);
         int nv = 0;
-        if (fr.use_esA) { es_buf_put(&b, "$esA = $es.A", 12); nv++; }
+        if (fr.use_esM) { es_buf_put(&b, "$esM = $es.M", 12); nv++; }
         for (int i = 0; i < fr.npriv; i++) {
             if (nv++) es_buf_put(&b, ", ", 2);
             es_buf_put(&b, "$esq_", 5);

@@ -63,6 +63,15 @@ static void destr_default(es_ctx *c, es_node *t, es_node *dflt, const char *src,
     destr(c, t, v, decl, first);
 }
 
+/* $pN (a parameter) or $$N (a temporary): a name of the front end's own */
+static int own_name(const char *s)
+{
+    if (s[0] != '$' || (s[1] != '$' && s[1] != 'p') || !s[2]) return 0;
+    for (s += 2; *s; s++)
+        if (*s < '0' || *s > '9') return 0;
+    return 1;
+}
+
 static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
 {
     if (c->failed) return;
@@ -99,11 +108,25 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
             else n++;
         }
         sep(c, first);
-        /* an array is read as it is without a call ($es.A: Array.isArray;
-         * $esA: the function's copy, emit.c) */
-        const char *isa = "$es.A";
-        if (c->fn->alias_ok) { c->fn->use_esA = 1; isa = "$esA"; }
-        es_outf(c, "%s = %s, %s = %s(%s) ? %s : $es.arr(%s, %ld)", a, src, a, isa, a, a, a, rest ? -1L : n);
+        /* an array is read as it is, without a call: $es.M is a hidden
+         * symbol that Array.prototype alone has (05-lower.js).  $esM is
+         * its copy, kept by the outermost function around (emit.c's
+         * prologue): a callback called for each element then reads it
+         * from its closure instead of $es from the global object. */
+        const char *mark = "$es.M";
+        es_fn *home = NULL;
+        for (es_fn *f = c->fn; f; f = f->up)
+            if (f->alias_ok) home = f;
+        if (home) { home->use_esM = 1; mark = "$esM"; }
+        /* a temporary or parameter of the front end's own is read more
+         * than once as it is (no getter can be behind it), others once */
+        const char *v = src;
+        if (!own_name(src)) {
+            es_outf(c, "%s = %s, ", a, src);
+            v = a;
+        }
+        es_outf(c, "%s = %s != null && %s[%s] ? %s : $es.arr(%s, %ld)", a, v, v, mark, v, v,
+                rest ? -1L : n);
         long i = 0;
         for (es_node *e = t->list; e; e = e->next, i++) {
             if (e->kind == ES_HOLE) continue;

@@ -10,6 +10,8 @@ var $es = (function () {
   var HOLE = {};             // the value of a binding in its dead zone
   var gop = Object.getPrototypeOf, dpr = Object.defineProperty;
   var toStr = Object.prototype.toString, isArray = Array.isArray;
+  var arrayMark = N.arrayMark;
+  dpr(Array.prototype, arrayMark, { value: true });
   function desc(v) {
     if (v === null || v === void 0) return String(v);
     if (typeof v === 'function') return 'function';
@@ -55,15 +57,7 @@ var $es = (function () {
   function arr(v, n) {
     if (isArray(v) && (n >= 0 || E.fa(v) === 0)) return v;
     var it, out = [], s;
-    if (v !== null && typeof v === 'object' && (s = collStore(v)) !== null) {
-      it = new CollCursor(s);
-      while (n < 0 || out.length < n) {
-        s = it.n();
-        if (s === it) break;
-        out.push(s);
-      }
-      return out;
-    }
+    if (v !== null && typeof v === 'object' && (s = collStore(v)) !== null) return collArray(s, n);
     it = iter(v);
     while (n < 0 || out.length < n) {
       s = it.next();
@@ -144,6 +138,11 @@ var $es = (function () {
     ce: function () { throw new TypeError('Assignment to constant variable.'); },
     iter: iter,
     A: Array.isArray,
+    // array destructuring's test without a call (lower_pat.c): v != null
+    // && v[M] holds for arrays (and for other objects made from
+    // Array.prototype, read by index as the array iterator would read
+    // them); M is a hidden symbol (main.c), which no script can name
+    M: arrayMark,
     // for-of's test for walking an array by index (es_emit_for_of): a
     // true array iterated by the built-in array iterator, which has no
     // return() (10-symbols-iter.js's arrayValues, ArrayIterProto)

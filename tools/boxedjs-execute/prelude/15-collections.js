@@ -277,6 +277,17 @@ CollCursor.prototype.n = native('cursorNext', function () {
   if (e === null) return this;
   return this.m ? [e.key, e.value] : e.key;
 });
+// The first n (n < 0: all) values of the store s in a new array, for
+// spread and array destructuring (05-lower.js arr); a native (coll.c).
+var collArray = native('collArray', function collArray(s, n) {
+  var it = new CollCursor(s), out = [], v;
+  while (n < 0 || out.length < n) {
+    v = it.n();
+    if (v === it) break;
+    out.push(v);
+  }
+  return out;
+});
 
 // WeakMap / WeakSet: key[WeakSt] is {mapId: [value]} (boxed, so that an
 // undefined value still counts as present).
