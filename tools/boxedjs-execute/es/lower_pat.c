@@ -260,9 +260,16 @@ int es_list_has_spread(es_node *l)
     return 0;
 }
 
-/* $es.cat([a, b], $es.toArr(x), [c]) */
+/* $es.cat([a, b], $es.toArr(x), [c]); $es.spr(x) for [...x] alone (a
+ * new array without a second copy) */
 void es_emit_spread_list(es_ctx *c, es_node *list)
 {
+    if (list && list->kind == ES_SPREAD && !list->next) {
+        es_out(c, "$es.spr(");
+        es_emit(c, list->a);
+        es_out(c, ")");
+        return;
+    }
     es_out(c, "$es.cat(");
     int open = 0, any = 0;
     for (es_node *e = list; e; e = e->next) {

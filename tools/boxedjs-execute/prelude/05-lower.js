@@ -164,6 +164,11 @@ var $es = (function () {
         ArrayIterProto.next === arrayNext && ArrayIterProto['return'] === void 0 ? v : arr(v, -1);
     },
     cat: function () { return Array.prototype.concat.apply([], arguments); },
+    // [...v]: a new array of v's values (toArr's own when it made one)
+    spr: function (v) {
+      var a = E.toArr(v);
+      return a === v ? Array.prototype.concat.call([], a) : a;
+    },
     obj: function (v) {
       if (v === null || v === void 0) throw new TypeError("Cannot destructure '" + v + "' as it is " + v + '.');
       return v;
