@@ -96,7 +96,7 @@ all: deps
 # its plain name, for Architecture: all packages)
 PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt libjansson-dev \
             libcurl4-openssl-dev libcmocka-dev duktape-dev binaryen time \
-            libclang-rt-14-dev pkg-config
+            libclang-rt-14-dev pkg-config strace
 deps:
 	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p:$$(dpkg --print-architecture) >/dev/null 2>&1 || dpkg -s $$p >/dev/null 2>&1 || \

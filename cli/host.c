@@ -554,21 +554,24 @@ static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms
     sbuf path = {0}, m = {0};
     size_t len = 0;
     uint8_t *wasm = NULL;
-    corral_file_id file;
+    corral_diag diag = {0, -1};
+    /* (a module found in the cache by the file's identity may not need
+     * its bytes: the file is then not read) */
+    corral_cache_info ci = {-1, cache_warning, NULL, NULL, CORRAL_BORROW_BYTES};
+    const char *err = "cannot find the corral binary's directory";
     sb_printf(&path, "%s/%s", h->tools_dir != NULL ? h->tools_dir : ".",
               cli_tool_str(tool, "file"));
-    if (h->tools_dir == NULL || (wasm = corral_read_file(sb_str(&path), &len, &file)) == NULL) {
+    errno = 0;
+    if (h->tools_dir != NULL)
+        err = corral_module_load_file(h->engine, h->cache_dir, sb_str(&path), &wasm, &len,
+                                      &hm->mod, &diag, &ci);
+    if (err != NULL && wasm == NULL && hm->mod == NULL) {
         sb_printf(&m, "tool '%s' is not installed: cannot read %s: %s (build the tools with "
                       "make, or name their directory with --tools-dir or CORRAL_TOOLS_DIR)",
                   cli_tool_str(tool, "name"), sb_str(&path),
-                  h->tools_dir == NULL ? "cannot find the corral binary's directory"
-                                       : strerror(errno));
+                  h->tools_dir == NULL ? err : strerror(errno));
         *res = cli_error_result("not_installed", sb_str(&m));
     } else {
-        corral_diag diag = {0, -1};
-        corral_cache_info ci = {-1, cache_warning, NULL, &file, CORRAL_BORROW_BYTES};
-        const char *err =
-            corral_module_new_cached(h->engine, h->cache_dir, wasm, len, &hm->mod, &diag, &ci);
         *cache = ci.hit;
         if (err != NULL) {
             sb_printf(&m, "the tool could not start: %s: %s (at byte offset 0x%" PRIx64 ")",

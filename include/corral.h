@@ -223,7 +223,11 @@ CORRAL_MUST_CHECK const char *corral_module_serialize(const corral_module *m,
  * the caller frees the entry after the module); on an error nothing is
  * taken.  The module keeps a copy of bytes, unless flags has
  * CORRAL_BORROW_BYTES: then bytes must stay valid and unchanged until
- * the module is freed, and it uses them in place. */
+ * the module is freed, and it uses them in place.  bytes may be NULL
+ * (len still the module's length) when the entry needs none of them: its
+ * memory 0 is the entry's image and it has no passive data; an entry that
+ * needs them is then an error.  A module loaded so cannot be snapshotted
+ * (corral_snapshot_module). */
 #define CORRAL_BORROW_BYTES 1u
 CORRAL_MUST_CHECK const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes,
                                                         size_t len, const uint8_t key[32],
@@ -275,6 +279,20 @@ CORRAL_MUST_CHECK const char *corral_module_new_cached(corral_engine *e, const c
                                                        const uint8_t *bytes, size_t len,
                                                        corral_module **out, corral_diag *diag,
                                                        corral_cache_info *info);
+
+/* corral_module_new_cached for the module file at path, read only when it
+ * must be: a file whose key the cache remembers (info->file is not used:
+ * its identity is looked up here) and whose entry needs none of its bytes
+ * (corral_module_deserialize) is loaded from the entry alone; otherwise
+ * the file is read and kept in *wasm (malloc'd, *len bytes; the module
+ * borrows it: free it after the module), else *wasm is NULL.  A file that
+ * cannot be read: the error "cannot read the module file", errno set, no
+ * module and *wasm NULL. */
+CORRAL_MUST_CHECK const char *corral_module_load_file(corral_engine *e, const char *dir,
+                                                      const char *path, uint8_t **wasm,
+                                                      size_t *len, corral_module **out,
+                                                      corral_diag *diag,
+                                                      corral_cache_info *info);
 
 /* ---- stores, limits, fuel -------------------------------------------- */
 

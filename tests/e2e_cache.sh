@@ -429,4 +429,54 @@ else
     skip "corral tool read through the cache" "the tools are not built"
 fi
 
+# A tool whose key is remembered and whose entry needs none of its bytes
+# (jsexec: all its data is in the entry's image, none passive) is loaded
+# from the entry alone: its module file is not even opened.
+if [ -f "$tools/boxedjs-execute.wasm" ]; then
+    jt=$tmp/jtools jc=$tmp/jcache
+    mkdir -p "$jt"
+    cp "$tools/boxedjs-execute.wasm" "$jt/"
+    sleep 2 # its change time 2 s old: its key is remembered
+    for k in 1 2 3; do
+        "$corral" tool --stats --tools-dir "$jt" --cache-dir "$jc" jsexec '{"code": "6*7"}' \
+            >"$tmp/j$k.out" 2>"$tmp/j$k.err"
+    done
+    if grep -q '"content":"42"' "$tmp/j1.out" && grep -q '^cache: *miss' "$tmp/j1.err" &&
+        grep -q '"content":"42"' "$tmp/j3.out" && grep -q '^cache: *hit' "$tmp/j3.err"; then
+        ok "corral tool jsexec: a miss, then hits through the remembered key, the same result"
+    else
+        bad "corral tool jsexec through the remembered key" "$(head -c 300 "$tmp/j1.err") / $(head -c 300 "$tmp/j3.out")"
+    fi
+    jentry=$(find "$jc" -maxdepth 1 -type f ! -name 'id-*' | head -n 1)
+    [ -n "$jentry" ] && [ "$(od -An -tu1 -j12 -N1 "$jentry" | tr -d ' ')" = 0 ] &&
+        ok "...its entry needs none of the module's bytes (the header's flag is 0)" ||
+        bad "...its entry needs none of the module's bytes" "flag $(od -An -tu1 -j12 -N1 "$jentry")"
+    if command -v strace >/dev/null 2>&1; then
+        strace -f -e trace=open,openat -o "$tmp/j.trace" "$corral" tool --tools-dir "$jt" \
+            --cache-dir "$jc" jsexec '{"code": "6*7"}' >"$tmp/j4.out" 2>"$tmp/j4.err"
+        if grep -q '"content":"42"' "$tmp/j4.out" && grep -q "$(basename "$jentry")" "$tmp/j.trace" &&
+            ! grep -q "jtools/boxedjs-execute.wasm" "$tmp/j.trace"; then
+            ok "...and such a hit opens the entry, not the module file"
+        else
+            bad "...and such a hit opens the entry, not the module file" "$(grep -c jtools "$tmp/j.trace") opens of the module"
+        fi
+    else
+        skip "...and such a hit opens the entry, not the module file" "strace is not installed"
+    fi
+    # a changed module (new identity): read and hashed again, still right
+    cat "$tools/boxedjs-execute.wasm" >"$jt/boxedjs-execute.wasm"
+    "$corral" tool --stats --tools-dir "$jt" --cache-dir "$jc" jsexec '{"code": "6*7"}' \
+        >"$tmp/j5.out" 2>"$tmp/j5.err"
+    grep -q '"content":"42"' "$tmp/j5.out" && grep -q '^cache: *hit' "$tmp/j5.err" &&
+        ok "...a rewritten module file is read and hashed again: the same entry, a hit" ||
+        bad "...a rewritten module file is read again" "$(head -c 300 "$tmp/j5.err")"
+    # no module file at all: not installed, even with the entry there
+    rm -f "$jt/boxedjs-execute.wasm"
+    "$corral" tool --tools-dir "$jt" --cache-dir "$jc" jsexec '{"code": "6*7"}' >"$tmp/j6.out" 2>&1
+    grep -q 'not installed' "$tmp/j6.out" && ok "...a removed module file: the tool is not installed" ||
+        bad "...a removed module file: the tool is not installed" "$(head -c 300 "$tmp/j6.out")"
+else
+    skip "corral tool jsexec through the remembered key" "the tools are not built"
+fi
+
 finish

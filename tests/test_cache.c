@@ -641,6 +641,104 @@ static void test_borrow_bytes(void **state)
     corral_engine_free(e);
 }
 
+/* An entry that needs none of the module's bytes (all its data in the
+ * image, none passive) loads without them, and runs; one that needs them
+ * (passive data, or data too small for an image) says so; the header's
+ * flag must say what the payload does; a module loaded without its bytes
+ * is neither serialized nor snapshotted again. */
+static void test_without_bytes(void **state)
+{
+    (void)state;
+    corral_engine *e = corral_engine_new(NULL);
+    image_case t;
+    image_case_new(e, &t);
+    corral_module *back = NULL;
+    const char *needs = "cache entry: the module's bytes are needed (data that is not in the image)";
+    tw_assert_msg(corral_module_deserialize(e, NULL, t.len, t.key, t.entry, t.n, NULL, NULL, 0,
+                                            &back),
+                  needs);
+    assert_null(back);
+    uint64_t plen = 0;
+    for (int i = 0; i < 8; i++)
+        plen |= (uint64_t)t.entry[48 + i] << (8 * i);
+    size_t sealed = 56 + (size_t)plen;
+    /* the flag cleared on it (checksum made right): refused, with bytes too */
+    assert_int_equal(t.entry[12], 1);
+    t.entry[12] = 0;
+    corral_cache_checksum(t.entry, sealed, t.entry + sealed);
+    tw_assert_msg(corral_module_deserialize(e, t.wasm, t.len, t.key, t.entry, t.n, NULL, NULL, 0,
+                                            &back),
+                  "cache entry: malformed payload");
+    image_case_free(&t);
+
+    /* no passive segment: the image holds all the data */
+    tw_mod mb = {0};
+    tw_memory(&mb, 4, 6);
+    static uint8_t big[70000];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (uint8_t)(i * 7 + 3);
+    tw_data(&mb, 100, big, sizeof big);
+    tw_data(&mb, 200, "xyz", 3);
+    tw_export(&mb, "peek", CORRAL_EXTERN_FUNC, tw_func(&mb, ":i", "", "41 c9 01 | 2d 00 00"));
+    tw_export(&mb, "memory", CORRAL_EXTERN_MEMORY, 0);
+    size_t len, n;
+    uint8_t *wasm = tw_finish(&mb, &len), key[32], *entry;
+    corral_module *m = NULL;
+    tw_assert_ok(corral_module_new(e, wasm, len, &m, NULL));
+    corral_module_cache_key(e, wasm, len, key);
+    tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
+    assert_int_equal(entry[12], 0);
+    tw_assert_ok(corral_module_deserialize(e, NULL, len, key, entry, n, NULL, NULL, 0, &back));
+    free(wasm); /* gone: the module does not need it */
+    corral_store *s = corral_store_new(e, NULL);
+    corral_linker *l = corral_linker_new(s);
+    corral_instance *inst = NULL;
+    tw_assert_ok(corral_instantiate(l, back, &inst));
+    corral_val r[1];
+    tw_assert_ok(corral_call(s, corral_instance_func(inst, "peek"), NULL, 0, r, 1));
+    assert_int_equal(r[0].of.i32, 'y');
+    uint8_t *again = NULL, *snap = NULL;
+    size_t again_n = 0, snap_n = 0;
+    const char *gone = "the module was loaded from a cache entry without its bytes";
+    tw_assert_msg(corral_module_serialize(back, key, &again, &again_n), gone);
+    char why[200];
+    tw_assert_msg(corral_snapshot_module(inst, NULL, 0, &snap, &snap_n, why, sizeof why), gone);
+    assert_null(again);
+    assert_null(snap);
+    corral_linker_free(l);
+    corral_store_free(s);
+    corral_module_free(back);
+    /* the flag set on it (checksum made right): refused */
+    plen = 0;
+    for (int i = 0; i < 8; i++)
+        plen |= (uint64_t)entry[48 + i] << (8 * i);
+    sealed = 56 + (size_t)plen;
+    entry[12] = 1;
+    corral_cache_checksum(entry, sealed, entry + sealed);
+    tw_assert_msg(corral_module_deserialize(e, NULL, len, key, entry, n, NULL, NULL, 0, &back),
+                  needs);
+    corral_module_free_buffer(m, entry);
+    corral_module_free(m);
+
+    /* data too small for an image: the bytes are needed */
+    tw_mod ms = {0};
+    tw_memory(&ms, 1, 1);
+    tw_data(&ms, 8, "small", 5);
+    wasm = tw_finish(&ms, &len);
+    tw_assert_ok(corral_module_new(e, wasm, len, &m, NULL));
+    corral_module_cache_key(e, wasm, len, key);
+    tw_assert_ok(corral_module_serialize(m, key, &entry, &n));
+    assert_int_equal(entry[12], 1);
+    tw_assert_msg(corral_module_deserialize(e, NULL, len, key, entry, n, NULL, NULL, 0, &back),
+                  needs);
+    tw_assert_ok(corral_module_deserialize(e, wasm, len, key, entry, n, NULL, NULL, 0, &back));
+    corral_module_free(back);
+    corral_module_free_buffer(m, entry);
+    corral_module_free(m);
+    free(wasm);
+    corral_engine_free(e);
+}
+
 /* Memory ops must be whole, and are kept to one store. */
 static void test_memory_ops_checked(void **state)
 {
@@ -663,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_entries),
         cmocka_unit_test(test_image),
         cmocka_unit_test(test_borrow_bytes),
+        cmocka_unit_test(test_without_bytes),
         cmocka_unit_test(test_memory_ops_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

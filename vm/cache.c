@@ -7,7 +7,7 @@
  *
  *     magic "corralMC"   8 bytes
  *     format             u32 (CACHE_FORMAT)
- *     reserved           u32, 0
+ *     flags              u32: CORRAL_ENTRY_NEEDS_BYTES or 0
  *     key                32 bytes (corral_module_cache_key)
  *     payload length     u64
  *     payload            what the decoder and the lowering produced, and
@@ -52,7 +52,7 @@
 #include "hash.h"
 #include "vm.h"
 
-#define CACHE_FORMAT 5u
+#define CACHE_FORMAT 6u
 /* A hash of the engine's sources (the Makefile passes it); without it the
  * compile time stands in, so that another build never shares entries. */
 #ifndef VM_SOURCE_HASH
@@ -70,6 +70,12 @@ static const char e_trunc[] = "cache entry: truncated";
 static const char e_bad[] = "cache entry: malformed payload";
 static const char e_index[] = "cache entry: index out of range";
 static const char e_code[] = "cache entry: malformed code";
+static const char e_needs_bytes[] =
+    "cache entry: the module's bytes are needed (data that is not in the image)";
+
+/* The header's flag: loading the entry needs the module's bytes
+ * (needs_bytes); without it, corral_module_deserialize takes none. */
+#define CORRAL_ENTRY_NEEDS_BYTES 1u
 
 /* ---- the key ------------------------------------------------------------------ */
 
@@ -203,6 +209,15 @@ static uint32_t image_pages(const corral_module *m, uint8_t **out) {
     return n;
 }
 
+/* Whether a module loaded from its entry reads its bytes: the data of a
+ * passive segment (memory.init) or of an active one that no image holds;
+ * nothing else of them is read once the module is loaded. */
+static bool needs_bytes(const corral_module *m, bool image) {
+    for (uint32_t i = 0; i < m->ndatas; i++)
+        if (m->datas[i].len && (m->datas[i].mode != VM_SEG_ACTIVE || !image)) return true;
+    return false;
+}
+
 /* The image after the checksum: zeros to a 64 KiB boundary of the entry,
  * then each run of pages as the segments, applied in order, leave it. */
 static void put_image(wbuf *w, const corral_module *m, const uint8_t *pages, uint32_t npages) {
@@ -243,10 +258,11 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
                                     uint8_t **entry, size_t *len) {
     *entry = 0;
     *len = 0;
+    if (!m->bytes) return "the module was loaded from a cache entry without its bytes";
     wbuf w = {0, 0, 0, false, &m->alloc};
     put(&w, magic, sizeof magic);
     put_u32(&w, CACHE_FORMAT);
-    put_u32(&w, 0);
+    put_u32(&w, 0); /* the flags, filled in below */
     put(&w, key, 32);
     put_u64(&w, 0); /* the payload's length, filled in below */
 
@@ -347,6 +363,7 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
     }
     uint8_t sum[32];
     if (!w.oom) {
+        if (needs_bytes(m, nruns > 0)) w.p[12] = CORRAL_ENTRY_NEEDS_BYTES;
         uint64_t plen = w.n - HEADER;
         for (int i = 0; i < 8; i++) w.p[HEADER - 8 + i] = (uint8_t)(plen >> (8 * i));
         corral_cache_checksum(w.p, w.n, sum);
@@ -364,6 +381,10 @@ const char *corral_module_serialize(const corral_module *m, const uint8_t key[32
 }
 
 /* ---- reading ---------------------------------------------------------------------- */
+
+/* What a module loaded without its bytes points its segments and bodies
+ * at: nothing is read there (needs_bytes). */
+static const uint8_t no_bytes[1];
 
 typedef struct {
     const uint8_t *p, *end;
@@ -677,7 +698,7 @@ static void get_segments(rbuf *r, corral_module *m) {
         get_offset(r, m, &d->offset, d->mode == VM_SEG_ACTIVE);
         uint32_t off = get_u32(r), len = get_u32(r);
         if (off > m->len || len > m->len - off) { fail(r, e_index); return; }
-        d->bytes = m->bytes + off;
+        d->bytes = m->bytes ? m->bytes + off : no_bytes; /* (then never read) */
         d->len = len;
     }
 }
@@ -700,7 +721,7 @@ static void get_funcs(rbuf *r, corral_module *m) {
         f->nlocal_slots = vm_types_slots(f->local_types + t->nparams, nl);
         uint32_t off = get_u32(r), blen = get_u32(r);
         if (off > m->len || blen > m->len - off) { fail(r, e_index); return; }
-        f->body = m->bytes + off;
+        f->body = m->bytes ? m->bytes + off : no_bytes;
         f->body_len = blen;
         f->body_offset = off;
         f->nslots = get_u32(r);
@@ -820,8 +841,10 @@ const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, si
     if ((uintptr_t)entry % 4 != 0) return "cache entry: not aligned to 4 bytes in memory";
     if (memcmp(entry, magic, sizeof magic) != 0) return "cache entry: not a corral cache entry";
     rbuf h = {entry + 8, entry + HEADER, 0, entry, 0};
-    uint32_t format = get_u32(&h), reserved = get_u32(&h);
-    if (format != CACHE_FORMAT || reserved != 0) return "cache entry: another format version";
+    uint32_t format = get_u32(&h), flags_in = get_u32(&h);
+    if (format != CACHE_FORMAT || (flags_in & ~(uint32_t)CORRAL_ENTRY_NEEDS_BYTES))
+        return "cache entry: another format version";
+    if (!bytes && (flags_in & CORRAL_ENTRY_NEEDS_BYTES)) return e_needs_bytes;
     if (memcmp(entry + 16, key, 32) != 0) return "cache entry: another key";
     h.p = entry + 48;
     uint64_t plen = get_u64(&h);
@@ -836,8 +859,8 @@ const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, si
     corral_module *m = vm_calloc(a, 1, sizeof *m);
     if (!m) return vm_err_nomem;
     m->alloc = *a;
-    if (flags & CORRAL_BORROW_BYTES) {
-        m->bytes = (uint8_t *)(uintptr_t)bytes; /* read only, like a copy */
+    if (!bytes || (flags & CORRAL_BORROW_BYTES)) {
+        m->bytes = (uint8_t *)(uintptr_t)bytes; /* read only, like a copy; or none */
         m->bytes_borrowed = true;
     } else {
         m->bytes = vm_malloc(a, len);
@@ -849,6 +872,8 @@ const char *corral_module_deserialize(corral_engine *e, const uint8_t *bytes, si
     m->entry = entry; /* the code is read in place: vm_module_free leaves it */
     rbuf r = {entry + HEADER, entry + sealed, 0, entry, &m->alloc};
     const char *err = get_module(&r, m, entry_len);
+    if (!err && (needs_bytes(m, m->nimage > 0) != ((flags_in & CORRAL_ENTRY_NEEDS_BYTES) != 0)))
+        err = e_bad; /* a flag that does not say what the payload does */
     if (err) {
         vm_module_free(m); /* entry_release unset: the caller keeps the entry */
         return err;

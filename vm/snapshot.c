@@ -409,6 +409,7 @@ const char *corral_snapshot_module(corral_instance *inst, const char *const *dro
     *out_len = 0;
     const char *err = check_state(inst, &e);
     if (err) return err;
+    if (!m->bytes) return "the module was loaded from a cache entry without its bytes";
 
     uint64_t gap = 16;
     uint32_t nruns;

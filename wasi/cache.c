@@ -399,6 +399,96 @@ static void memo_write(int dfd, const char *dir, const char *name, const corral_
     write_entry(dfd, dir, name, b, sizeof b, info);
 }
 
+/* The module of the entry name in dfd, for the module's bytes (NULL: an
+ * entry that needs none, corral_module_deserialize) and key: NULL and
+ * *out, or why it was not loaded (*hit 0 when there was no entry). */
+static const char *load_entry(corral_engine *e, int dfd, const char *dir, const char *name,
+                              const uint8_t *bytes, size_t len, const uint8_t key[32],
+                              corral_module **out, corral_cache_info *info, int *hit)
+{
+    uint8_t *data = NULL;
+    size_t n = 0;
+    int fd = -1;
+    *hit = read_entry(dfd, dir, name, len, &data, &n, &fd, info);
+    if (!*hit)
+        return "no entry";
+    mapping *map = malloc(sizeof *map);
+    const char *why = map == NULL ? "out of memory"
+                                  : corral_module_deserialize(e, bytes, len, key, data, n,
+                                                              release_entry, map, info->flags, out);
+    if (why != NULL) {
+        free(map);
+        munmap(data, n);
+        close(fd);
+        return why;
+    }
+    map->data = data;
+    map->n = n;
+    map->fd = fd;
+    return NULL;
+}
+
+/* The module of the file at path from the entry its remembered key names,
+ * without reading the file, if the entry needs none of its bytes: 1;
+ * else 0, nothing said (the caller's ordinary load warns, if it must). */
+static int load_unread(corral_engine *e, const char *dir, const char *path, corral_module **out,
+                       corral_cache_info *info)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+        return 0;
+    corral_file_id id;
+    id_of(&st, &id);
+    corral_cache_info quiet = *info;
+    quiet.warn = NULL;
+    int dfd = open_dir(dir, &quiet), hit = 0;
+    uint8_t key[32];
+    char memo[3 + 33], name[65];
+    if (dfd < 0)
+        return 0;
+    memo_name(e, &id, memo);
+    if (memo_read(dfd, memo, key)) {
+        for (int i = 0; i < 32; i++)
+            snprintf(name + 2 * i, 3, "%02x", key[i]);
+        if (load_entry(e, dfd, dir, name, NULL, (size_t)st.st_size, key, out, &quiet, &hit) != NULL)
+            hit = 0;
+    }
+    close(dfd);
+    return hit;
+}
+
+const char *corral_module_load_file(corral_engine *e, const char *dir, const char *path,
+                                    uint8_t **wasm, size_t *len, corral_module **out,
+                                    corral_diag *diag, corral_cache_info *info)
+{
+    corral_cache_info none = {0, NULL, NULL, NULL, 0};
+    if (info == NULL)
+        info = &none;
+    *wasm = NULL;
+    *len = 0;
+    *out = NULL;
+    info->hit = -1;
+    if (dir != NULL && load_unread(e, dir, path, out, info)) {
+        info->hit = 1;
+        if (diag != NULL) {
+            diag->offset = 0;
+            diag->func = -1;
+        }
+        return NULL;
+    }
+    corral_file_id id;
+    uint8_t *bytes = corral_read_file(path, len, &id);
+    if (bytes == NULL)
+        return "cannot read the module file";
+    corral_cache_info ci = *info;
+    ci.file = &id;
+    ci.flags |= CORRAL_BORROW_BYTES;
+    const char *err = corral_module_new_cached(e, dir, bytes, *len, out, diag, &ci);
+    info->hit = ci.hit;
+    *wasm = bytes;
+    return err;
+}
+
 const char *corral_module_new_cached(corral_engine *e, const char *dir, const uint8_t *bytes,
                                      size_t len, corral_module **out, corral_diag *diag,
                                      corral_cache_info *info)
@@ -426,35 +516,22 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
     for (int i = 0; i < 32; i++)
         snprintf(name + 2 * i, 3, "%02x", key[i]);
     if (dfd >= 0) {
+        int hit;
         info->hit = 0;
-        uint8_t *data = NULL;
-        size_t n = 0;
-        int fd = -1;
-        if (read_entry(dfd, dir, name, len, &data, &n, &fd, info)) {
-            mapping *map = malloc(sizeof *map);
-            const char *why = map == NULL ? "out of memory"
-                                          : corral_module_deserialize(e, bytes, len, key, data, n,
-                                                                      release_entry, map,
-                                                                      info->flags, out);
-            if (why == NULL) {
-                map->data = data;
-                map->n = n;
-                map->fd = fd;
-                if (id != NULL && !memo_ok)
-                    memo_write(dfd, dir, memo, id, key, info);
-                close(dfd);
-                info->hit = 1;
-                if (diag != NULL) {
-                    diag->offset = 0;
-                    diag->func = -1;
-                }
-                return NULL;
+        const char *why = load_entry(e, dfd, dir, name, bytes, len, key, out, info, &hit);
+        if (why == NULL) {
+            if (id != NULL && !memo_ok)
+                memo_write(dfd, dir, memo, id, key, info);
+            close(dfd);
+            info->hit = 1;
+            if (diag != NULL) {
+                diag->offset = 0;
+                diag->func = -1;
             }
-            free(map);
-            munmap(data, n);
-            close(fd);
-            warn(info, "--cache-dir %s: ignored the entry %s: %s; rebuilding it", dir, name, why);
+            return NULL;
         }
+        if (hit)
+            warn(info, "--cache-dir %s: ignored the entry %s: %s; rebuilding it", dir, name, why);
     }
     const char *err = corral_module_new(e, bytes, len, out, diag);
     if (err == NULL && dfd >= 0) {
