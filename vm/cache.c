@@ -506,8 +506,10 @@ static void get_offset(rbuf *r, const corral_module *m, vm_constexpr *ce, bool a
 
 /* ---- code ---------------------------------------------------------------------------- */
 
-/* f's frame holds its parameters and locals, its meters are sorted and
- * inside its code, and so are its trap locations (trace.c).  The code itself is used as it is: no pass of the
+/* f's frame holds its parameters and locals, and its meters are sorted
+ * and inside its code.  Its trap locations are read only when a trap is
+ * traced, and trace.c reads them within their table and stops at an
+ * entry outside the code or body.  The code itself is used as it is: no pass of the
  * loader walks it, the checksum proves the entry is the one corral wrote,
  * and an entry forged by someone who can write the cache directory is
  * trusted code, like the binary (README, "--cache-dir"). */
@@ -518,7 +520,7 @@ static bool frame_fits(const corral_module *m, const vm_funcdef *f) {
         return false;
     for (uint32_t i = 1; i < f->nmeter; i++) /* sorted, inside the code */
         if (f->meter[3 * i] <= f->meter[3 * i - 3]) return false;
-    return (f->nmeter == 0 || f->meter[3 * (f->nmeter - 1)] < f->code_len) && vm_locs_valid(f);
+    return f->nmeter == 0 || f->meter[3 * (f->nmeter - 1)] < f->code_len;
 }
 
 /* ---- the module ------------------------------------------------------------------------ */

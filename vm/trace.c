@@ -36,30 +36,19 @@ static bool get_leb(const uint8_t **p, const uint8_t *end, uint64_t *v) {
     return false;
 }
 
-/* Whether f's locs table is well formed: every entry inside the code and
- * the body (vm/cache.c checks a loaded one with it). */
-bool vm_locs_valid(const vm_funcdef *f) {
-    const uint8_t *p = f->locs, *end = f->locs + f->locs_len;
-    uint64_t code = 0, wasm = 0, d, z;
-    while (p < end) {
-        if (!get_leb(&p, end, &d) || !get_leb(&p, end, &z)) return false;
-        code += d;
-        wasm += (z & 1) ? ~(z >> 1) : z >> 1;
-        if (code >= f->code_len || wasm >= f->body_len) return false;
-    }
-    return true;
-}
-
 /* The wasm offset (in the body) of the last entry at or before code offset
  * at, or before it when strict (a return address: the call is before it);
- * the body's start when there is none. */
+ * the body's start when there is none.  The table is read as it comes
+ * (a cache entry's is not checked when it loads): it ends at its end, a
+ * malformed number, or an entry outside the code or the body. */
 static uint32_t loc_find(const vm_funcdef *f, uint32_t at, bool strict) {
     const uint8_t *p = f->locs, *end = f->locs + f->locs_len;
     uint64_t code = 0, wasm = 0, found = 0, d, z;
     while (p < end && get_leb(&p, end, &d) && get_leb(&p, end, &z)) {
         code += d;
-        if (strict ? code >= at : code > at) break;
         wasm += (z & 1) ? ~(z >> 1) : z >> 1;
+        if (code >= f->code_len || wasm >= f->body_len) break;
+        if (strict ? code >= at : code > at) break;
         found = wasm;
     }
     return (uint32_t)found;

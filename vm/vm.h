@@ -356,7 +356,6 @@ const vm_funcdef *vm_func_at(const corral_module *m, const uint32_t *ip);
 void vm_trace_trap(corral_store *s, const corral_instance *inst, const uint32_t *ip,
                    const vm_funcdef *short_def, const uint32_t *short_at,
                    const vm_frame *fsp, const vm_frame *entry_fsp, const char *err);
-bool vm_locs_valid(const vm_funcdef *f);
 /* Forget the last trap's frames (a new call or instantiation begins). */
 static inline void vm_trace_clear(corral_store *s) {
     s->trace.n = 0;
