@@ -315,6 +315,7 @@ void es_prologue(es_ctx *c, es_fn *f, size_t at, es_scope *s)
     /* array destructuring's mark, read from $es once per call (a global
      * costs a lookup through every scope around at each use) */
     if (f->use_esM) es_buf_put(&b, "var $esM = $es.M; ", 18);
+    else if (f->use_esm) es_buf_put(&b, "var $esm = $esM; ", 17);
     for (int i = 0; i < f->npriv; i++) {
         es_buf_put(&b, "var $esq_", 9);
         es_buf_put(&b, f->priv[i], strlen(f->priv[i]));

@@ -85,6 +85,7 @@ typedef struct es_fn {          /* the function being emitted */
     int alias_ok;               /* a function of its own (es_emit_func): it
                                    may keep $es.M in a local, $esM */
     int use_esM;                /* ... and does */
+    int use_esm;                /* keeps its own copy of an outer $esM */
     int nofields;               /* a class constructor whose class has no
                                    instance fields (super() skips $es.fi) */
     const char *priv[8];        /* private names it keeps in locals ($esq_x

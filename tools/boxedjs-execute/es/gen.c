@@ -1443,11 +1443,12 @@ void es_lower_generator(es_ctx *c, es_node *fn)
      * which Duktape keeps in registers, where the outer function's are
      * looked up by name at each use. */
     for (int i = 0; i < body_tmps; i++) declare(&g, fr.tmps[i]);
-    if (fr.ntmps > body_tmps || fr.use_esM || fr.npriv) {
+    if (fr.ntmps > body_tmps || fr.use_esM || fr.use_esm || fr.npriv) {
         es_buf b = {0};
         es_buf_put(&b, " var ", 5);
         int nv = 0;
         if (fr.use_esM) { es_buf_put(&b, "$esM = $es.M", 12); nv++; }
+        else if (fr.use_esm) { es_buf_put(&b, "$esm = $esM", 11); nv++; }
         for (int i = 0; i < fr.npriv; i++) {
             if (nv++) es_buf_put(&b, ", ", 2);
             es_buf_put(&b, "$esq_", 5);

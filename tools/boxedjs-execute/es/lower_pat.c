@@ -118,6 +118,9 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
         for (es_fn *f = c->fn; f; f = f->up)
             if (f->alias_ok) home = f;
         if (home) { home->use_esM = 1; mark = "$esM"; }
+        /* a function inside it copies the closure's $esM into a local of
+         * its own, $esm, once per call: each use is then a register */
+        if (home && home != c->fn && c->fn->alias_ok) { c->fn->use_esm = 1; mark = "$esm"; }
         /* a temporary or parameter of the front end's own is read more
          * than once as it is (no getter can be behind it), others once */
         const char *v = src;
@@ -125,8 +128,9 @@ static void destr(es_ctx *c, es_node *t, const char *src, int decl, int *first)
             es_outf(c, "%s = %s, ", a, src);
             v = a;
         }
-        es_outf(c, "%s = %s != null && %s[%s] ? %s : $es.arr(%s, %ld)", a, v, v, mark, v, v,
-                rest ? -1L : n);
+        /* (v || 0)[mark]: undefined for every primitive, null and undefined
+         * included, without a comparison; $es.arr then iterates or throws */
+        es_outf(c, "%s = (%s || 0)[%s] ? %s : $es.arr(%s, %ld)", a, v, mark, v, v, rest ? -1L : n);
         long i = 0;
         for (es_node *e = t->list; e; e = e->next, i++) {
             if (e->kind == ES_HOLE) continue;
