@@ -344,6 +344,25 @@ static duk_ret_t coll_array(duk_hthread *thr)
     return 1;
 }
 
+/* N.dense(a): whether a is an Array whose elements below its length are
+ * all there (no holes), read from its array part; false when unsure (no
+ * array part: the caller then reads each element).  Spread turns holes
+ * into the values the iterator reads (prelude/05-lower.js spr, cat). */
+static duk_ret_t coll_dense(duk_hthread *thr)
+{
+    duk_hobject *h = duk_get_hobject(thr, 0);
+    int dense = 0;
+    if (h != NULL && DUK_HOBJECT_IS_ARRAY(h) && DUK_HOBJECT_HAS_ARRAY_PART(h)) {
+        duk_uint32_t len = ((duk_harray *)h)->length, i;
+        duk_tval *tv = DUK_HOBJECT_A_GET_BASE(thr->heap, h);
+        dense = len <= DUK_HOBJECT_GET_ASIZE(h);
+        for (i = 0; dense && i < len; i++)
+            dense = !DUK_TVAL_IS_UNUSED(tv + i);
+    }
+    duk_push_boolean(thr, dense);
+    return 1;
+}
+
 static const struct {
     const char *name;
     duk_c_function fn;
@@ -398,6 +417,8 @@ void jsx_coll_natives(duk_context *ctx, duk_idx_t n)
     duk_pop(ctx);
     duk_push_c_function(ctx, coll_native, 2);
     duk_put_prop_literal(ctx, n, "collNative");
+    duk_push_c_function(ctx, coll_dense, 1);
+    duk_put_prop_literal(ctx, n, "dense");
     duk_push_literal(ctx, COLL_MAP_STORE);
     duk_put_prop_literal(ctx, n, "mapStore");
     duk_push_literal(ctx, COLL_SET_STORE);

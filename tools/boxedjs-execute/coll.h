@@ -7,7 +7,8 @@
 #include "duktape.h"
 
 /* Adds to the natives object at index n: collNative(name, slow) and the
- * stores' hidden keys mapStore and setStore (prelude/15-collections.js). */
+ * stores' hidden keys mapStore and setStore (prelude/15-collections.js),
+ * and dense(a) (an array without holes: prelude/05-lower.js). */
 void jsx_coll_natives(duk_context *ctx, duk_idx_t n);
 
 #endif

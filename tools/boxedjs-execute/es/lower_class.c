@@ -84,7 +84,8 @@ void es_emit_super_call(es_ctx *c, es_node *call)
         es_error(c, call, "'super' keyword unexpected here");
         return;
     }
-    es_outf(c, "($this = $es.sc(%s, $this, this, ", f->superc);
+    /* inside an arrow, this is not the constructor's: $self is */
+    es_outf(c, "($this = $es.sc(%s, $this, %s, ", f->superc, c->fn->arrow ? "$self" : "this");
     if (es_list_has_spread(call->list)) {
         es_emit_spread_list(c, call->list);
     } else {
@@ -167,7 +168,8 @@ static void emit_ctor(es_ctx *c, es_node *cls, es_node *ctor, const char *name, 
     /* the check without a call when it passes; no field initialisation
      * when the class has no instance fields */
     es_outf(c, " {if (!(this instanceof %s)) $es.cc(this, %s); ", name, name);
-    if (derived) es_out(c, "var $this; ");
+    /* $self: the constructor's own this, for super() inside an arrow */
+    if (derived) es_out(c, "var $this, $self = this; ");
     else if (has_instance_fields(cls)) es_out(c, "$es.fi(this, $F); ");
     size_t at = c->out.n;
     if (ctor) {

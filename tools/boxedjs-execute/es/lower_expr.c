@@ -290,6 +290,21 @@ void es_emit_assign(es_ctx *c, es_node *a)
             es_out(c, ")");
             return;
         }
+        if (t->kind == ES_MEMBER && t->b->kind == ES_PRIVATE && !(t->flags & ES_F_COMPUTED) &&
+            t->a->kind != ES_THIS) {
+            /* o.#x = v, o.#x += v: a TypeError unless o has it (this.#x
+             * in the class's own methods is written as it is) */
+            const char *o = es_tmp(c), *k = es_private(c, t->b->str);
+            es_outf(c, "(%s = ", o);
+            es_emit(c, t->a);
+            es_outf(c, ", $es.ps(%s, %s, ", o, k);
+            if (op != T_ASSIGN)
+                es_outf(c, "$es.pg(%s, %s, \"#%s\") %s ", o, k, t->b->str, binop_of(op));
+            es_out(c, "(");
+            es_emit(c, a->b);
+            es_outf(c, "), \"#%s\"))", t->b->str);
+            return;
+        }
         c->no_brand = 1;
         es_emit(c, t);
         c->no_brand = 0;

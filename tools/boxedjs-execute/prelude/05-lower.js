@@ -163,11 +163,24 @@ var $es = (function () {
       return v !== null && typeof v === 'object' && v[ITER] === arrayValues && isArray(v) &&
         ArrayIterProto.next === arrayNext && ArrayIterProto['return'] === void 0 ? v : arr(v, -1);
     },
-    cat: function () { return Array.prototype.concat.apply([], arguments); },
-    // [...v]: a new array of v's values (toArr's own when it made one)
+    // [a, ...v, b] of arrays (literal parts and toArr's): a new array;
+    // a hole reads as the iterator reads it (a[i]: undefined, or what a
+    // prototype holds), as does [...v] alone
+    cat: function () {
+      var r = Array.prototype.concat.apply([], arguments);
+      if (!N.dense(r)) {
+        var at = 0;
+        for (var k = 0; k < arguments.length; k++)
+          for (var i = 0, p = arguments[k], n = p.length; i < n; i++) r[at++] = p[i];
+      }
+      return r;
+    },
     spr: function (v) {
-      var a = E.toArr(v);
-      return a === v ? Array.prototype.concat.call([], a) : a;
+      var a = E.toArr(v), r;
+      if (a !== v) return a;
+      r = Array.prototype.concat.call([], a);
+      if (!N.dense(r)) for (var i = 0, n = a.length; i < n; i++) r[i] = a[i];
+      return r;
     },
     obj: function (v) {
       if (v === null || v === void 0) throw new TypeError("Cannot destructure '" + v + "' as it is " + v + '.');
@@ -262,9 +275,19 @@ var $es = (function () {
     },
     pn: function (name) { return hasSym ? Symbol('#' + name) : '#' + name + '@' + Math.random(); },
     pg: function (o, k, name) {
-      if (o === null || o === void 0 || !(k in Object(o)))
+      if (o === null || o === void 0)
+        throw new TypeError('Cannot read properties of ' + o + " (reading '" + name + "')");
+      if (!(k in Object(o)))
         throw new TypeError('Cannot read private member ' + name + ' from an object whose class did not declare it');
       return o[k];
+    },
+    ps: function (o, k, v, name) {
+      if (o === null || o === void 0)
+        throw new TypeError('Cannot set properties of ' + o + " (setting '" + name + "')");
+      if (!(k in Object(o)))
+        throw new TypeError('Cannot write private member ' + name + ' to an object whose class did not declare it');
+      o[k] = v;
+      return v;
     },
     pin: function (k, o) {
       if (o === null || (typeof o !== 'object' && typeof o !== 'function'))
