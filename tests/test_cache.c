@@ -468,6 +468,16 @@ static const char *image_run(corral_engine *e, const corral_module *m, ops_log *
     return err;
 }
 
+/* The length of an entry's checksummed part: its header (56 bytes, the
+ * payload's length at 48) and payload; the checksum follows. */
+static size_t sealed_len(const uint8_t *entry)
+{
+    uint64_t plen = 0;
+    for (int i = 0; i < 8; i++)
+        plen |= (uint64_t)entry[48 + i] << (8 * i);
+    return 56 + (size_t)plen;
+}
+
 /* image_module's module (tail at 3 pages + 10), loaded, its key and its
  * entry. */
 typedef struct {
@@ -507,10 +517,7 @@ static void test_image(void **state)
     corral_module *m = t.m, *back = NULL;
     /* pages 0, 1 and 3: two runs, packed from a 64 KiB boundary to the end */
     assert_int_equal(n % PAGE, 0);
-    uint64_t plen = 0;
-    for (int i = 0; i < 8; i++)
-        plen |= (uint64_t)entry[48 + i] << (8 * i);
-    size_t sealed = 56 + (size_t)plen;
+    size_t sealed = sealed_len(entry);
     assert_int_equal(n - (sealed + 32 + PAGE - 1) / PAGE * PAGE, 3 * PAGE);
     int env_tag;
     tw_assert_ok(
@@ -658,10 +665,7 @@ static void test_without_bytes(void **state)
                                             &back),
                   needs);
     assert_null(back);
-    uint64_t plen = 0;
-    for (int i = 0; i < 8; i++)
-        plen |= (uint64_t)t.entry[48 + i] << (8 * i);
-    size_t sealed = 56 + (size_t)plen;
+    size_t sealed = sealed_len(t.entry);
     /* the flag cleared on it (checksum made right): refused, with bytes too */
     assert_int_equal(t.entry[12], 1);
     t.entry[12] = 0;
@@ -709,10 +713,7 @@ static void test_without_bytes(void **state)
     corral_store_free(s);
     corral_module_free(back);
     /* the flag set on it (checksum made right): refused */
-    plen = 0;
-    for (int i = 0; i < 8; i++)
-        plen |= (uint64_t)entry[48 + i] << (8 * i);
-    sealed = 56 + (size_t)plen;
+    sealed = sealed_len(entry);
     entry[12] = 1;
     corral_cache_checksum(entry, sealed, entry + sealed);
     tw_assert_msg(corral_module_deserialize(e, NULL, len, key, entry, n, NULL, NULL, 0, &back),
