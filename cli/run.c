@@ -231,9 +231,13 @@ int cli_run(int argc, char **argv)
 
     size_t len = 0;
     corral_file_id file;
-    uint8_t *bytes = corral_read_file(o.module, &len, &file);
-    o.sb.run.module_file = &file;
-    if (bytes == NULL) {
+    uint8_t *bytes = NULL;
+    if (o.sb.run.cache_dir != NULL) {
+        /* through the cache, corral_run reads the file only if it must */
+        o.sb.run.module_path = o.module;
+    } else if ((bytes = corral_read_file(o.module, &len, &file)) != NULL) {
+        o.sb.run.module_file = &file;
+    } else {
         fprintf(stderr, "Error: failed to load %s: %s\n", o.module, strerror(errno));
         free_opts(&o);
         return CLI_EXIT_FAIL;

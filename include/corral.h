@@ -532,6 +532,11 @@ typedef struct {
      * or NULL.  Its warnings go to on_warning, or to stderr when NULL. */
     const char *cache_dir;
     const corral_file_id *module_file; /* where wasm was read (NULL: unknown) */
+    /* With no wasm (corral_run's NULL), the module file to load, through
+     * corral_module_load_file: with a cache_dir it is not even read when
+     * its remembered entry needs none of its bytes.  One that cannot be
+     * read is a LOAD_ERROR "cannot read PATH: why". */
+    const char *module_path;
     void (*on_warning)(const char *msg, void *env);
     void *on_warning_env;
     /* --invoke: call this export instead of _start (after _initialize if

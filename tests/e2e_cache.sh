@@ -463,6 +463,23 @@ if [ -f "$tools/boxedjs-execute.wasm" ]; then
     else
         skip "...and such a hit opens the entry, not the module file" "strace is not installed"
     fi
+    # corral run through the cache: the same, the file not read on a hit
+    for k in 1 2; do
+        printf '{"code": "6*7"}' | "$corral" run --stats --cache-dir "$jc" "$jt/boxedjs-execute.wasm" \
+            >"$tmp/jr$k.out" 2>"$tmp/jr$k.err"
+    done
+    grep -q '"content": *"42"' "$tmp/jr2.out" && grep -q '^cache: *hit' "$tmp/jr2.err" &&
+        ok "corral run jsexec through the cache: a hit, the same result" ||
+        bad "corral run jsexec through the cache" "$(head -c 300 "$tmp/jr2.err")"
+    if command -v strace >/dev/null 2>&1; then
+        printf '{"code": "6*7"}' | strace -f -e trace=open,openat -o "$tmp/jr.trace" "$corral" run \
+            --cache-dir "$jc" --stats "$jt/boxedjs-execute.wasm" >"$tmp/jr3.out" 2>"$tmp/jr3.err"
+        grep -q '"content": *"42"' "$tmp/jr3.out" && ! grep -q "jtools/boxedjs-execute.wasm" "$tmp/jr.trace" &&
+            ok "...and corral run's hit does not open the module file either" ||
+            bad "...and corral run's hit does not open the module file either" "$(grep -c jtools "$tmp/jr.trace") opens"
+    else
+        skip "...and corral run's hit does not open the module file either" "strace is not installed"
+    fi
     # a changed module (new identity): read and hashed again, still right
     cat "$tools/boxedjs-execute.wasm" >"$jt/boxedjs-execute.wasm"
     "$corral" tool --stats --tools-dir "$jt" --cache-dir "$jc" jsexec '{"code": "6*7"}' \
@@ -475,6 +492,11 @@ if [ -f "$tools/boxedjs-execute.wasm" ]; then
     "$corral" tool --tools-dir "$jt" --cache-dir "$jc" jsexec '{"code": "6*7"}' >"$tmp/j6.out" 2>&1
     grep -q 'not installed' "$tmp/j6.out" && ok "...a removed module file: the tool is not installed" ||
         bad "...a removed module file: the tool is not installed" "$(head -c 300 "$tmp/j6.out")"
+    "$corral" run --cache-dir "$jc" "$jt/boxedjs-execute.wasm" </dev/null >"$tmp/j7.out" 2>&1
+    st=$?
+    [ $st = 1 ] && grep -q "cannot read $jt/boxedjs-execute.wasm: No such file or directory" "$tmp/j7.out" &&
+        ok "...and corral run of it: exit 1, 'cannot read' naming the file" ||
+        bad "...and corral run of it" "exit $st: $(head -c 300 "$tmp/j7.out")"
 else
     skip "corral tool jsexec through the remembered key" "the tools are not built"
 fi

@@ -443,6 +443,7 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     corral_config cfg = {.consume_fuel = o->has_fuel || o->measure_fuel};
     corral_engine *engine = corral_engine_new(&cfg);
     corral_module *module = NULL;
+    uint8_t *file_bytes = NULL; /* the module file's, with module_path */
     corral_diag diag = {0, -1};
     corral_timer *own_timer = NULL, *timer = NULL;
     wasi_timer_entry load_entry;
@@ -469,8 +470,21 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     /* wasm outlives the module, freed before corral_run returns */
     corral_cache_info cache = {-1, o->on_warning != NULL ? o->on_warning : warn_stderr,
                                o->on_warning_env, o->module_file, CORRAL_BORROW_BYTES};
-    const char *err = corral_module_new_cached(engine, o->cache_dir, wasm, len, &module, &diag,
-                                               &cache);
+    const char *err;
+    if (wasm == NULL && o->module_path != NULL) {
+        err = corral_module_load_file(engine, o->cache_dir, o->module_path, &file_bytes, &len,
+                                      &module, &diag, &cache);
+        if (err != NULL && file_bytes == NULL && module == NULL) {
+            int saved = errno;
+            if (timer != NULL)
+                wasi_timer_remove(timer, &load_entry);
+            fail_with(res, CORRAL_RUN_LOAD_ERROR,
+                      wasi_format("cannot read %s: %s", o->module_path, strerror(saved)));
+            goto out;
+        }
+    } else {
+        err = corral_module_new_cached(engine, o->cache_dir, wasm, len, &module, &diag, &cache);
+    }
     if (timer != NULL)
         wasi_timer_remove(timer, &load_entry);
     if (err != NULL && atomic_load(&load_entry.fired)) {
@@ -499,6 +513,7 @@ out:
     corral_timer_free(own_timer);
     if (module != NULL)
         corral_module_free(module);
+    free(file_bytes); /* after the module, which borrowed them */
     corral_engine_free(engine);
     res->elapsed_ms = now_ms() - start;
     if (res->outcome == CORRAL_RUN_LOAD_ERROR && res->load_ms == 0)
