@@ -541,7 +541,8 @@ typedef struct {
     void *on_warning_env;
     /* --invoke: call this export instead of _start (after _initialize if
      * the module has one), with invoke_args parsed by its parameter types
-     * (i32/i64: decimal or 0x hex; f32/f64: decimal); its results go to
+     * (i32/i64: decimal or 0x hex; f32/f64: decimal; v128: 0x and up to
+     * 32 hex digits, the low byte lane 0); its results go to
      * corral_run_result.results.  NULL: run _start. */
     const char *invoke;
     const char *const *invoke_args;

@@ -179,6 +179,18 @@ check invoke_none 0 "=" "" run --invoke none math.wasm
 check invoke_argc 2 "" "" run --invoke add math.wasm 1
 check invoke_bad_arg 2 "" "" run --invoke add math.wasm one two
 check invoke_missing nz "" "add2" run --invoke add2 math.wasm
+# v128: 0x and up to 32 hex digits, the low byte lane 0, as results print
+check invoke_v128_ident 0 "=0x00000000000000000000000000000001" "" run --invoke ident invoke_v128.wasm 0x1
+check invoke_v128_round 0 "=0xfedcba98765432100123456789abcdef" "" \
+    run --invoke ident invoke_v128.wasm 0xFEDCBA98765432100123456789ABCDEF
+check invoke_v128_lane0 0 "=219025168" "" run --invoke lane0 invoke_v128.wasm 0x0102030405060708090a0b0c0d0e0f10
+check invoke_v128_byte15 0 "=1" "" run --invoke byte15 invoke_v128.wasm 0x0102030405060708090a0b0c0d0e0f10
+check invoke_v128_add 0 "=0x00000001000000020000000300000005" "" \
+    run --invoke add4 invoke_v128.wasm 0x00000001000000020000000300000004 0x1
+check invoke_v128_empty 2 "" "invalid v128 '0x' (a v128 is 0x and 1 to 32 hex digits)" run --invoke ident invoke_v128.wasm 0x
+check invoke_v128_long 2 "" "invalid v128" run --invoke ident invoke_v128.wasm 0x123456789012345678901234567890123
+check invoke_v128_decimal 2 "" "invalid v128" run --invoke ident invoke_v128.wasm 12
+check invoke_v128_digit 2 "" "invalid v128" run --invoke ident invoke_v128.wasm 0x12g4
 
 # ---- fuel ----------------------------------------------------------------------
 # add is local.get, local.get, i32.add: exactly 3 units

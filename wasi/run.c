@@ -194,6 +194,30 @@ static int parse_float(const char *s, int is_f32, double *d, float *f)
     return 1;
 }
 
+/* A v128 as corral run prints one: 0x and 1 to 32 hex digits, one
+ * 128-bit number whose low byte is lane 0 (byte 0 in memory order). */
+static int parse_v128(const char *s, uint8_t out[16])
+{
+    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+        return 0;
+    s += 2;
+    size_t n = strlen(s);
+    if (n == 0 || n > 32)
+        return 0;
+    memset(out, 0, 16);
+    for (size_t i = 0; i < n; i++) {
+        int c = tolower((unsigned char)s[n - 1 - i]), d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else
+            return 0;
+        out[i / 2] |= (uint8_t)(d << (4 * (i % 2)));
+    }
+    return 1;
+}
+
 static int parse_val(const char *s, corral_valtype t, corral_val *v)
 {
     uint64_t bits;
@@ -222,8 +246,10 @@ static int parse_val(const char *s, corral_valtype t, corral_val *v)
             return 0;
         memcpy(&v->of.f64_bits, &d, 8);
         return 1;
+    case CORRAL_V128:
+        return parse_v128(s, v->of.v128);
     default:
-        return 0; /* v128 and references cannot be written as text */
+        return 0; /* references cannot be written as text */
     }
 }
 
@@ -335,8 +361,11 @@ static int invoke(run_state *rs, const char **err)
     for (uint32_t i = 0; i < np; i++) {
         if (!parse_val(o->invoke_args[i], pt[i], &args[i])) {
             status = fail_with(res, CORRAL_RUN_BAD_OPTION,
-                               wasi_format("--invoke %s: argument %" PRIu32 ": invalid %s '%s'",
-                                      o->invoke, i + 1, type_name(pt[i]), o->invoke_args[i]));
+                               wasi_format("--invoke %s: argument %" PRIu32 ": invalid %s '%s'%s",
+                                      o->invoke, i + 1, type_name(pt[i]), o->invoke_args[i],
+                                      pt[i] == CORRAL_V128
+                                          ? " (a v128 is 0x and 1 to 32 hex digits)"
+                                          : ""));
             goto done;
         }
     }
