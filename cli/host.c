@@ -229,6 +229,19 @@ static json_t *run_error(const char *kind, const char *limit, const char *msg,
         json_object_set_new(sb, "limit", json_string(limit));
     if (r->trap != NULL)
         json_object_set_new(sb, "trap", json_string(r->trap));
+    if (r->trap != NULL && r->nframes > 0) {
+        /* where it trapped, innermost first (corral run prints the same) */
+        json_t *frames = json_array();
+        for (size_t i = 0; i < r->nframes; i++) {
+            json_t *f = json_object();
+            json_object_set_new(f, "func", json_integer((json_int_t)r->frames[i].func));
+            if (r->frames[i].name != NULL)
+                json_object_set_new(f, "name", json_string(r->frames[i].name));
+            json_object_set_new(f, "offset", json_integer((json_int_t)r->frames[i].offset));
+            json_array_append_new(frames, f);
+        }
+        json_object_set_new(sb, "trap_frames", frames);
+    }
     json_object_set_new(meta, "sandbox", sb);
     add_stderr(meta, r);
     return res;

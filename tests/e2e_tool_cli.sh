@@ -492,7 +492,8 @@ run s7 tool --tools-dir "$tmp/bigmin" read '{"file_path":"a"}'
 expect "stopped: memory (module needs more than the default 512M)" 1 \
     'the tool could not start: it needs more memory than the limit of 512 MiB (--max-memory 512M)'
 run s8 tool --tools-dir "$tmp/oob" read '{"file_path":"a"}'
-expect "stopped: a trap" 1 '"content":"the tool was stopped: wasm trap: out of bounds memory access"' '"limit":"trap"'
+expect "stopped: a trap, and where (sandbox.trap_frames)" 1 '"content":"the tool was stopped: wasm trap: out of bounds memory access"' '"limit":"trap"' \
+    '"trap_frames":[{"func":0,"offset":'
 run s9 tool --tools-dir "$tmp/stderrtrap" read '{"file_path":"a"}'
 expect "stopped: a trap keeps the tool's stderr" 1 'wasm trap: unreachable' '"stderr":"boom: something broke"'
 
