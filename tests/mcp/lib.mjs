@@ -8,7 +8,7 @@
 //   SKIP <desc>\t<why>
 //   # <anything>            a comment, shown as it is
 // A script ends by printing `DONE`; one that dies before is a failure.
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,6 +115,15 @@ export const env = {
     // The base of every wait; raised for the sanitizer build.
     timeout: Number(process.env.MCP_TIMEOUT_MS || 60000),
 };
+// The version serverInfo must carry: the binary's own (`corral --version`
+// prints "corral X.Y.Z", from corral.h's CORRAL_VERSION).
+env.version = (() => {
+    try {
+        return String(execFileSync(env.corral, ['--version'])).trim().replace(/^corral /, '');
+    } catch {
+        return ''; /* the checks that compare it then fail, naming it */
+    }
+})();
 
 // A require() that resolves in the npm prefix (build/npm).
 export function npmRequire() {

@@ -51,7 +51,7 @@ await check('initialize: capabilities and serverInfo', async () => {
     expect(isObject(r), show(init));
     expect(deepEqual(r.capabilities?.tools, { listChanged: false }), `capabilities ${show(r.capabilities)}`);
     expect(isObject(r.capabilities.logging), `capabilities ${show(r.capabilities)}`);
-    expect(r.serverInfo?.name === 'corral' && r.serverInfo.version === '0.1.0' && typeof r.serverInfo.title === 'string',
+    expect(r.serverInfo?.name === 'corral' && r.serverInfo.version === env.version && typeof r.serverInfo.title === 'string',
         `serverInfo ${show(r.serverInfo)}`);
 });
 await check('notifications/initialized is not answered; ping gives {}', async () => {

@@ -59,10 +59,10 @@ if (!connected) {
     process.exit(0);
 }
 
-await check('serverInfo is corral 0.1.0 with a title', () => {
+await check(`serverInfo is corral ${env.version} (corral --version) with a title`, () => {
     const v = client.getServerVersion();
     expect(v && v.name === 'corral', `name: ${show(v)}`);
-    expect(v.version === '0.1.0', `version: ${show(v)}`);
+    expect(/^\d+\.\d+\.\d+$/.test(env.version) && v.version === env.version, `version: ${show(v)}`);
     expect(typeof v.title === 'string' && v.title.length > 0, `title: ${show(v)}`);
 });
 await check('capabilities: tools.listChanged false, logging {}', () => {
