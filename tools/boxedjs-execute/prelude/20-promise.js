@@ -289,10 +289,11 @@ def(AggregateError.prototype, 'name', 'AggregateError');
 def(AggregateError.prototype, 'message', '');
 Object.setPrototypeOf(AggregateError, Error);
 
+function microtaskJob(f) { f(); }
 def(G, 'queueMicrotask', function queueMicrotask(callback) {
   if (typeof callback !== 'function')
     throw new TypeError('The "callback" argument must be of type function. Received ' + show(callback));
-  enqueue(function (f) { f(); }, callback);
+  enqueue(microtaskJob, callback);
 });
 PromiseNew.prototype = Promise.prototype;
 def(G, 'Promise', Promise);
