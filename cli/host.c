@@ -574,7 +574,6 @@ static const corral_module *module_of(cli_host *h, json_t *tool, double *load_ms
     const char *err = "cannot find the corral binary's directory";
     sb_printf(&path, "%s/%s", h->tools_dir != NULL ? h->tools_dir : ".",
               cli_tool_str(tool, "file"));
-    errno = 0;
     if (h->tools_dir != NULL)
         err = corral_module_load_file(h->engine, h->cache_dir, sb_str(&path), &wasm, &len,
                                       &hm->mod, &diag, &ci);

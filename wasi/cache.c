@@ -335,6 +335,22 @@ uint8_t *corral_read_file(const char *path, size_t *len, corral_file_id *id)
     return buf;
 }
 
+/* The n bytes of b as 2n lowercase hex digits and a NUL, at out. */
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+/* A hit tells of no place in the module. */
+static void hit_diag(corral_diag *diag)
+{
+    if (diag != NULL) {
+        diag->offset = 0;
+        diag->func = -1;
+    }
+}
+
 /* ---- the key of a file seen before ------------------------------------ */
 
 /* A module file's key is remembered in DIR/id-HEX, HEX a hash of the
@@ -364,8 +380,7 @@ static void memo_name(corral_engine *e, const corral_file_id *id, char name[3 + 
     in.t[3] = id->ctime_nsec;
     corral_blake2b256(&in, sizeof in, h);
     memcpy(name, "id-", 3);
-    for (int i = 0; i < 16; i++)
-        snprintf(name + 3 + 2 * i, 3, "%02x", h[i]);
+    hex(h, 16, name + 3);
 }
 
 /* The remembered key of the file, or 0. */
@@ -448,8 +463,7 @@ static int load_unread(corral_engine *e, const char *dir, const char *path, corr
         return 0;
     memo_name(e, &id, memo);
     if (memo_read(dfd, memo, key)) {
-        for (int i = 0; i < 32; i++)
-            snprintf(name + 2 * i, 3, "%02x", key[i]);
+        hex(key, 32, name);
         if (load_entry(e, dfd, dir, name, NULL, (size_t)st.st_size, key, out, &quiet, &hit) != NULL)
             hit = 0;
     }
@@ -470,10 +484,7 @@ const char *corral_module_load_file(corral_engine *e, const char *dir, const cha
     info->hit = -1;
     if (dir != NULL && load_unread(e, dir, path, out, info)) {
         info->hit = 1;
-        if (diag != NULL) {
-            diag->offset = 0;
-            diag->func = -1;
-        }
+        hit_diag(diag);
         return NULL;
     }
     corral_file_id id;
@@ -513,8 +524,7 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
     }
     if (!memo_ok)
         corral_module_cache_key(e, bytes, len, key);
-    for (int i = 0; i < 32; i++)
-        snprintf(name + 2 * i, 3, "%02x", key[i]);
+    hex(key, 32, name);
     if (dfd >= 0) {
         int hit;
         info->hit = 0;
@@ -524,10 +534,7 @@ const char *corral_module_new_cached(corral_engine *e, const char *dir, const ui
                 memo_write(dfd, dir, memo, id, key, info);
             close(dfd);
             info->hit = 1;
-            if (diag != NULL) {
-                diag->offset = 0;
-                diag->func = -1;
-            }
+            hit_diag(diag);
             return NULL;
         }
         if (hit)

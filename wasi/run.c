@@ -142,6 +142,17 @@ static char *timeout_trap(uint64_t ms)
 
 /* ---- --invoke arguments ----------------------------------------------------- */
 
+/* The value of the digit c in base (10 or 16), or -1. */
+static int digit(int c, unsigned base)
+{
+    c = tolower((unsigned char)c);
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (base == 16 && c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
 /* An integer of the given width, decimal or 0x hex, optionally negative;
  * the signed and the unsigned range both fit (-1 and 4294967295 are the
  * same i32). */
@@ -157,12 +168,8 @@ static int parse_int(const char *s, unsigned bits, uint64_t *out)
         return 0;
     uint64_t v = 0, base = hex ? 16 : 10;
     for (; *s; s++) {
-        int c = tolower((unsigned char)*s), d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (hex && c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else
+        int d = digit(*s, (unsigned)base);
+        if (d < 0)
             return 0;
         if (v > (UINT64_MAX - (uint64_t)d) / base)
             return 0;
@@ -206,12 +213,8 @@ static int parse_v128(const char *s, uint8_t out[16])
         return 0;
     memset(out, 0, 16);
     for (size_t i = 0; i < n; i++) {
-        int c = tolower((unsigned char)s[n - 1 - i]), d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            d = c - 'a' + 10;
-        else
+        int d = digit(s[n - 1 - i], 16);
+        if (d < 0)
             return 0;
         out[i / 2] |= (uint8_t)(d << (4 * (i % 2)));
     }
@@ -500,22 +503,22 @@ int corral_run(const uint8_t *wasm, size_t len, const corral_run_options *opt,
     corral_cache_info cache = {-1, o->on_warning != NULL ? o->on_warning : warn_stderr,
                                o->on_warning_env, o->module_file, CORRAL_BORROW_BYTES};
     const char *err;
+    int unread = 0; /* errno of a module_path that could not be read */
     if (wasm == NULL && o->module_path != NULL) {
         err = corral_module_load_file(engine, o->cache_dir, o->module_path, &file_bytes, &len,
                                       &module, &diag, &cache);
-        if (err != NULL && file_bytes == NULL && module == NULL) {
-            int saved = errno;
-            if (timer != NULL)
-                wasi_timer_remove(timer, &load_entry);
-            fail_with(res, CORRAL_RUN_LOAD_ERROR,
-                      wasi_format("cannot read %s: %s", o->module_path, strerror(saved)));
-            goto out;
-        }
+        if (err != NULL && file_bytes == NULL && module == NULL)
+            unread = errno;
     } else {
         err = corral_module_new_cached(engine, o->cache_dir, wasm, len, &module, &diag, &cache);
     }
     if (timer != NULL)
         wasi_timer_remove(timer, &load_entry);
+    if (unread) {
+        fail_with(res, CORRAL_RUN_LOAD_ERROR,
+                  wasi_format("cannot read %s: %s", o->module_path, strerror(unread)));
+        goto out;
+    }
     if (err != NULL && atomic_load(&load_entry.fired)) {
         res->timed_out = 1;
         fail_with(res, CORRAL_RUN_LOAD_ERROR,
