@@ -233,13 +233,54 @@ static duk_ret_t coll_size(duk_hthread *thr)
     return 1;
 }
 
+/* The live entry after e (deleted ones skipped) in *next, NULL at the
+ * end: 1; 0 for a list the prelude did not make.  Nothing allocates. */
+static int coll_next_live(duk_hthread *thr, duk_hobject *e, duk_hobject **next)
+{
+    for (;;) {
+        duk_tval *tv = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_NEXT]);
+        if (tv == NULL || !(DUK_TVAL_IS_OBJECT(tv) || DUK_TVAL_IS_NULL(tv)))
+            return 0;
+        if (DUK_TVAL_IS_NULL(tv)) {
+            *next = NULL;
+            return 1;
+        }
+        e = DUK_TVAL_GET_OBJECT(tv);
+        tv = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_REMOVED]);
+        if (tv == NULL || !DUK_TVAL_IS_BOOLEAN(tv))
+            return 0;
+        if (!DUK_TVAL_GET_BOOLEAN(tv)) {
+            *next = e;
+            return 1;
+        }
+    }
+}
+
+/* Pushes what iterating entry e gives, [key, value] (pair: a Map) or its
+ * key: 1; 0, nothing pushed, for an entry without them.  Both are pushed
+ * before the pair allocates (a collection may compact property tables). */
+static int coll_push_item(duk_hthread *thr, duk_hobject *e, int pair)
+{
+    duk_tval *tv_key = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_KEY]);
+    duk_tval *tv_val = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_VALUE]);
+    if (tv_key == NULL || tv_val == NULL)
+        return 0;
+    duk_push_tval(thr, tv_key);
+    if (pair) {
+        duk_push_tval(thr, tv_val);
+        duk_pack(thr, 2);
+    }
+    return 1;
+}
+
 /* c.n() of a CollCursor {e, m} (walking a Map or Set without an iterator
  * object): the next live entry's [key, value] (m true: a Map) or key, or
  * c itself at the end; c.e moves to that entry (null at the end). */
 static duk_ret_t coll_cursor_next(duk_hthread *thr)
 {
-    duk_tval *tv_this = thr->valstack_bottom - 1, *tv_e, *tv_m, *tv;
+    duk_tval *tv_this = thr->valstack_bottom - 1, *tv_e, *tv_m;
     duk_hobject *c, *e;
+    int pair;
     if (!DUK_TVAL_IS_OBJECT(tv_this))
         return coll_slow(thr, 0);
     c = DUK_TVAL_GET_OBJECT(tv_this);
@@ -251,48 +292,24 @@ static duk_ret_t coll_cursor_next(duk_hthread *thr)
         duk_push_this(thr);
         return 1;
     }
-    if (!DUK_TVAL_IS_OBJECT(tv_e))
+    pair = DUK_TVAL_GET_BOOLEAN(tv_m);
+    if (!DUK_TVAL_IS_OBJECT(tv_e) || !coll_next_live(thr, DUK_TVAL_GET_OBJECT(tv_e), &e))
         return coll_slow(thr, 0);
-    e = DUK_TVAL_GET_OBJECT(tv_e);
-    for (;;) {
-        tv = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_NEXT]);
-        if (tv == NULL || !(DUK_TVAL_IS_OBJECT(tv) || DUK_TVAL_IS_NULL(tv)))
-            return coll_slow(thr, 0);
-        if (DUK_TVAL_IS_NULL(tv))
-            break;
-        e = DUK_TVAL_GET_OBJECT(tv);
-        tv = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_REMOVED]);
-        if (tv == NULL || !DUK_TVAL_IS_BOOLEAN(tv))
-            return coll_slow(thr, 0);
-        if (!DUK_TVAL_GET_BOOLEAN(tv))
-            break;
-    }
-    if (DUK_TVAL_IS_NULL(tv)) { /* the end */
+    if (e == NULL) { /* the end */
         duk_push_null(thr);
         DUK_TVAL_SET_TVAL_UPDREF(thr, tv_e, duk_get_tval(thr, -1));
         duk_push_this(thr);
         return 1;
     }
-    {
-        duk_tval *tv_key = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_KEY]);
-        duk_tval *tv_val = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_VALUE]);
-        if (tv_key == NULL || tv_val == NULL)
-            return coll_slow(thr, 0);
-        int pair = DUK_TVAL_GET_BOOLEAN(tv_m);
-        /* the result first (values pushed before anything allocates: a
-         * collection may compact property tables); the cursor's slot last,
-         * looked up again (the entry it leaves may be a deleted one, freed
-         * now, and nothing is read after) */
-        duk_push_hobject(thr, e);
-        duk_push_tval(thr, tv_key);
-        if (pair) {
-            duk_push_tval(thr, tv_val);
-            duk_pack(thr, 2);
-        }
-        tv_e = duk_hobject_find_entry_tval_ptr(thr->heap, c, coll_keys[K_E]);
-        if (tv_e != NULL)
-            DUK_TVAL_SET_TVAL_UPDREF(thr, tv_e, duk_get_tval(thr, -2));
-    }
+    duk_push_hobject(thr, e);
+    if (!coll_push_item(thr, e, pair))
+        return coll_slow(thr, 0);
+    /* the cursor's slot last, looked up again after the allocation (the
+     * entry it leaves may be a deleted one, freed now, and nothing is
+     * read after) */
+    tv_e = duk_hobject_find_entry_tval_ptr(thr->heap, c, coll_keys[K_E]);
+    if (tv_e != NULL)
+        DUK_TVAL_SET_TVAL_UPDREF(thr, tv_e, duk_get_tval(thr, -2));
     return 1;
 }
 
@@ -318,26 +335,14 @@ static duk_ret_t coll_array(duk_hthread *thr)
     duk_push_array(thr);
     duk_push_hobject(thr, e); /* the entry being read, kept alive */
     while (lim < 0 || i < lim) {
-        duk_tval *tv_key, *tv_val;
-        tv = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_NEXT]);
-        if (tv == NULL || !DUK_TVAL_IS_OBJECT(tv))
-            break; /* null: the end */
-        e = DUK_TVAL_GET_OBJECT(tv);
+        if (!coll_next_live(thr, e, &e))
+            return coll_slow(thr, 2);
+        if (e == NULL)
+            break;
         duk_push_hobject(thr, e);
         duk_replace(thr, -2);
-        tv = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_REMOVED]);
-        if (tv != NULL && DUK_TVAL_IS_BOOLEAN(tv) && DUK_TVAL_GET_BOOLEAN(tv))
-            continue;
-        tv_key = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_KEY]);
-        tv_val = duk_hobject_find_entry_tval_ptr(thr->heap, e, coll_keys[K_VALUE]);
-        if (tv_key == NULL || tv_val == NULL)
-            return duk_error(thr, DUK_ERR_ERROR, "jsexec: a collection entry without key or value");
-        /* both pushed before the pair allocates */
-        duk_push_tval(thr, tv_key);
-        if (pair) {
-            duk_push_tval(thr, tv_val);
-            duk_pack(thr, 2);
-        }
+        if (!coll_push_item(thr, e, pair))
+            return coll_slow(thr, 2);
         duk_put_prop_index(thr, -3, i++);
     }
     duk_pop(thr);

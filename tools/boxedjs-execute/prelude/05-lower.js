@@ -176,11 +176,8 @@ var $es = (function () {
       return r;
     },
     spr: function (v) {
-      var a = E.toArr(v), r;
-      if (a !== v) return a;
-      r = Array.prototype.concat.call([], a);
-      if (!N.dense(r)) for (var i = 0, n = a.length; i < n; i++) r[i] = a[i];
-      return r;
+      var a = E.toArr(v);
+      return a === v ? E.cat(a) : a;
     },
     obj: function (v) {
       if (v === null || v === void 0) throw new TypeError("Cannot destructure '" + v + "' as it is " + v + '.');
