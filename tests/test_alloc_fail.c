@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "corral.h"
+#include "test_wasm.h"
 
 /* ---- the counter ------------------------------------------------------------ */
 
@@ -116,24 +117,6 @@ static int says_oom(const char *msg)
 {
     return msg != NULL && (strstr(msg, "out of memory") != NULL ||
                            strstr(msg, "Cannot allocate memory") != NULL);
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (b != NULL && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return b;
 }
 
 /* One scenario: 0 it ran, 1 a clean out-of-memory report, -1 anything
@@ -264,15 +247,14 @@ static void test_spec_modules(void **state)
     for (size_t k = 0; k < limit && k < sizeof spec_files / sizeof spec_files[0]; k++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", dir, spec_files[k]);
-        size_t len;
-        uint8_t *wasm = slurp(path, &len);
-        if (wasm == NULL) {
+        tw_buf b = {0};
+        if (!tw_read_file(path, &b)) {
             print_message("  %s not found (run the spec suite first); skipped\n", path);
             continue;
         }
-        sweep(path, module_pass, e, wasm, len, &runs, &reports);
+        sweep(path, module_pass, e, b.p, b.n, &runs, &reports);
         modules++;
-        free(wasm);
+        tw_buf_free(&b);
     }
     corral_engine_free(e);
     check_wrong();
@@ -405,16 +387,15 @@ static void test_wasi_runs(void **state)
         const wasi_case *c = &cases[k];
         char path[300];
         snprintf(path, sizeof path, "build/wasm/tests/%s", c->wasm_name);
-        size_t len;
-        uint8_t *wasm = slurp(path, &len);
-        if (wasm == NULL) {
+        tw_buf b = {0};
+        if (!tw_read_file(path, &b)) {
             print_message("  %s not built; skipped\n", path);
             continue;
         }
-        unsigned long total = sweep(path, wasi_pass, c, wasm, len, &runs, &reports);
+        unsigned long total = sweep(path, wasi_pass, c, b.p, b.n, &runs, &reports);
         print_message("  %s: %lu allocations, each made to fail in turn\n", c->wasm_name, total);
         swept++;
-        free(wasm);
+        tw_buf_free(&b);
     }
     check_wrong();
     print_message("  %lu WASI runs with one allocation failing; %lu reported it\n", runs, reports);

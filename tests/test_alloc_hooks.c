@@ -31,6 +31,7 @@
 #include <cmocka.h>
 
 #include "corral.h"
+#include "test_wasm.h"
 
 /* ---- the test allocator ------------------------------------------------------- */
 
@@ -129,53 +130,24 @@ static int says_oom(const char *msg) { return msg != NULL && strstr(msg, "out of
 
 /* ---- modules ----------------------------------------------------------------------- */
 
-static uint8_t *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = n >= 0 ? malloc((size_t)n + 64) : NULL;
-    if (b != NULL && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
-static void put_uleb(uint8_t *b, size_t *n, uint32_t v) {
-    do {
-        uint8_t c = v & 0x7F;
-        v >>= 7;
-        b[(*n)++] = c | (v ? 0x80 : 0);
-    } while (v);
-}
-
-/* wasm (with room for 64 more bytes) with a name section naming
- * functions 0 and 1 appended: the decoder's names allocate too. */
-static void add_names(uint8_t *wasm, size_t *len) {
-    uint8_t sub[32];
-    size_t ns = 0;
-    put_uleb(sub, &ns, 2);
-    put_uleb(sub, &ns, 0);
-    put_uleb(sub, &ns, 5);
-    memcpy(sub + ns, "print", 5), ns += 5;
-    put_uleb(sub, &ns, 1);
-    put_uleb(sub, &ns, 3);
-    memcpy(sub + ns, "two", 3), ns += 3;
-    uint8_t body[48];
-    size_t nb = 0;
-    put_uleb(body, &nb, 4);
-    memcpy(body + nb, "name", 4), nb += 4;
-    body[nb++] = 1; /* function names */
-    put_uleb(body, &nb, (uint32_t)ns);
-    memcpy(body + nb, sub, ns), nb += ns;
-    wasm[(*len)++] = 0;
-    put_uleb(wasm, len, (uint32_t)nb);
-    memcpy(wasm + *len, body, nb);
-    *len += nb;
+/* A name section for the first module (functions 0 "print" and 1 "two"),
+ * appended to it. */
+static void add_names(tw_buf *wasm) {
+    tw_buf sub = {0}, body = {0};
+    tw_uleb(&sub, 2);
+    tw_uleb(&sub, 0);
+    tw_name(&sub, "print");
+    tw_uleb(&sub, 1);
+    tw_name(&sub, "two");
+    tw_name(&body, "name");
+    tw_u8(&body, 1); /* function names */
+    tw_uleb(&body, sub.n);
+    tw_put(&body, sub.p, sub.n);
+    tw_u8(wasm, 0);
+    tw_uleb(wasm, body.n);
+    tw_put(wasm, body.p, body.n);
+    tw_buf_free(&sub);
+    tw_buf_free(&body);
 }
 
 /* ---- one scenario ------------------------------------------------------------------- */
@@ -336,14 +308,13 @@ static void test_sweep_wat_modules(void **state) {
     for (size_t k = 0; k < sizeof wat_modules / sizeof wat_modules[0]; k++) {
         char path[300];
         snprintf(path, sizeof path, "build/wasm/tests/wat/%s.wasm", wat_modules[k]);
-        size_t len;
-        uint8_t *wasm = slurp(path, &len);
-        if (wasm == NULL) fail_msg("%s not built (make build/wasm/tests/wat/...)", path);
-        if (k == 0) add_names(wasm, &len);
-        module_case mc = {path, wasm, len, k == 0};
+        tw_buf b = {0};
+        if (!tw_read_file(path, &b)) fail_msg("%s not built (make build/wasm/tests/wat/...)", path);
+        if (k == 0) add_names(&b);
+        module_case mc = {path, b.p, b.n, k == 0};
         sweep(&mc, &runs, &reports);
         swept++;
-        free(wasm);
+        tw_buf_free(&b);
     }
     print_message("  %lu modules, %lu runs with one allocation failing; %lu stopped at out of "
                   "memory, the rest got by\n",
@@ -365,16 +336,15 @@ static void test_sweep_spec_modules(void **state) {
     for (size_t k = 0; k < sizeof spec_files / sizeof spec_files[0]; k++) {
         char path[512];
         snprintf(path, sizeof path, "%s/%s", dir, spec_files[k]);
-        size_t len;
-        uint8_t *wasm = slurp(path, &len);
-        if (wasm == NULL) {
+        tw_buf b = {0};
+        if (!tw_read_file(path, &b)) {
             print_message("  %s not found (run the spec suite first); skipped\n", path);
             continue;
         }
-        module_case mc = {path, wasm, len, 0};
+        module_case mc = {path, b.p, b.n, 0};
         sweep(&mc, &runs, &reports);
         swept++;
-        free(wasm);
+        tw_buf_free(&b);
     }
     print_message("  %lu spec modules, %lu runs with one allocation failing\n", swept, runs);
     if (swept == 0) skip();

@@ -428,19 +428,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int read_file(const char *path, tw_buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    uint8_t chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        tw_put(out, chunk, n);
-    fclose(f);
-    return 1;
-}
-
 static fuzz fz;
 
 static int setup(void **state)
@@ -480,7 +467,7 @@ static void test_builtin_seeds(void **state)
     const char *replay = getenv("FUZZ_REPLAY");
     if (replay && *replay) {
         tw_buf b = {0};
-        if (!read_file(replay, &b))
+        if (!tw_read_file(replay, &b))
             fail_msg("cannot read %s", replay);
         try_input(&fz, b.p, b.n, replay);
         tw_buf_free(&b);
@@ -686,7 +673,7 @@ static void test_spec_corpus(void **state)
     unsigned long originals_loaded = 0;
     for (size_t i = 0; i < pl.n; i++) {
         tw_buf b = {0};
-        if (read_file(pl.paths[i], &b)) {
+        if (tw_read_file(pl.paths[i], &b)) {
             unsigned long before = fz.loaded;
             /* name relative to the corpus, so seeds do not depend on the path */
             const char *rel = pl.paths[i] + strlen(dir) + 1;
@@ -773,7 +760,7 @@ static void test_cache_corpus(void **state)
         uint8_t *entry = NULL;
         size_t n = 0;
         uint8_t key[32];
-        if (read_file(pl.paths[i], &b) &&
+        if (tw_read_file(pl.paths[i], &b) &&
             corral_module_new(fz.engine, b.p, b.n, &m, NULL) == NULL) {
             corral_module_cache_key(fz.engine, b.p, b.n, key);
             if (corral_module_serialize(m, key, &entry, &n) != NULL)

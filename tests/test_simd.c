@@ -58,15 +58,9 @@ static corral_module *load_wat(corral_engine *e, const char *name)
     const char *dir = getenv("SIMD_WASM_DIR");
     char path[512];
     snprintf(path, sizeof path, "%s/%s.wasm", dir && *dir ? dir : "build/wasm/tests/wat", name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s: build it with make (wat2wasm tests/wat/%s.wat)", path, name);
     tw_buf b = {0};
-    uint8_t chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        tw_put(&b, chunk, n);
-    fclose(f);
+    if (!tw_read_file(path, &b))
+        fail_msg("cannot open %s: build it with make (wat2wasm tests/wat/%s.wat)", path, name);
     corral_module *m = NULL;
     const char *err = corral_module_new(e, b.p, b.n, &m, NULL);
     tw_buf_free(&b);

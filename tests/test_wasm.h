@@ -431,6 +431,21 @@ static inline void tw_dump(const char *name, const uint8_t *bytes, size_t len)
     fclose(f);
 }
 
+/* The whole file at path appended to out: 1, or 0 when it cannot be
+ * opened. */
+static inline int tw_read_file(const char *path, tw_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    uint8_t chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        tw_put(out, chunk, n);
+    fclose(f);
+    return 1;
+}
+
 /* Finish m, load it (it must be valid) and return the module. */
 static inline corral_module *tw_load(corral_engine *e, tw_mod *m, const char *name)
 {
